@@ -1,0 +1,39 @@
+# The two commands a newcomer needs: `make html` and `make test`.
+# Everything else they need (the build environment .venv, one environment and
+# kernel per framework, the generated d2l library) is created on the way.
+
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+export PYTHONPATH := $(CURDIR)
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: html test lib envs colab bench clean venv
+
+html: envs lib
+	$(PY) -m tabbook html
+
+venv: $(VENV)/.complete
+$(VENV)/.complete: requirements.txt
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+envs: venv
+	$(PY) -m tabbook envs
+
+lib: venv
+	$(PY) -m tabbook lib
+
+colab: html
+	$(PY) -m tabbook colab
+
+test: html
+	$(PY) -m pytest -ra tests
+
+bench: envs lib
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf _build

@@ -1,0 +1,92 @@
+"""The command line that ``make`` calls: ``python -m tabbook <command>``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .errors import BookError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cmd_envs(args) -> int:
+    from .envs import ensure_all
+
+    ensure_all(Path(args.root), args.framework or None)
+    print("[tabbook] environments and kernels ready")
+    return 0
+
+
+def cmd_lib(args) -> int:
+    from .extract import main_lib
+
+    return main_lib((["--check"] if args.check else []) + ["--root", str(args.root)])
+
+
+def prune_images(html_dir: Path) -> int:
+    """Delete images no page references (incremental builds leave old plots behind)."""
+    images = html_dir / "_images"
+    if not images.is_dir():
+        return 0
+    pages = "".join(p.read_text(encoding="utf-8", errors="replace")
+                    for p in html_dir.rglob("*.html"))
+    removed = 0
+    for img in images.iterdir():
+        if img.is_file() and img.name not in pages:
+            img.unlink()
+            removed += 1
+    return removed
+
+
+def build_html(root: Path, extra: list[str] = ()) -> int:
+    """Run Jupyter Book with warnings as errors; print where the book is."""
+    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--warningiserror",
+           "--keep-going", *extra]
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    res = subprocess.run(cmd, env=env)
+    if res.returncode != 0:
+        print(f"[tabbook] the book build failed (exit {res.returncode})", file=sys.stderr)
+        return res.returncode
+    prune_images(root / "_build" / "html")
+    print(f"[tabbook] the book is at {root / '_build' / 'html' / 'index.html'}")
+    return 0
+
+
+def cmd_html(args) -> int:
+    return build_html(Path(args.root), ["--all"] if args.all else [])
+
+
+def cmd_colab(args) -> int:
+    from .colab import write_colab
+
+    paths = write_colab(Path(args.root))
+    print(f"[tabbook] wrote {len(paths)} Colab notebooks")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tabbook", description=__doc__)
+    parser.add_argument("--root", default=str(ROOT), help="the book's folder")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("envs", help="create framework environments and register kernels")
+    p.add_argument("framework", nargs="*")
+    p.set_defaults(func=cmd_envs)
+    p = sub.add_parser("lib", help="regenerate d2l/*.py from the #@save blocks")
+    p.add_argument("--check", action="store_true", help="fail if d2l/*.py are stale")
+    p.set_defaults(func=cmd_lib)
+    p = sub.add_parser("html", help="build the book")
+    p.add_argument("--all", action="store_true", help="re-render every page")
+    p.set_defaults(func=cmd_html)
+    p = sub.add_parser("colab", help="write the Colab notebooks")
+    p.set_defaults(func=cmd_colab)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except BookError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,269 @@
+"""Execute each page once per framework, in that framework's kernel, with a content-hash cache.
+
+For a page and a framework, the framework notebook holds that framework's code cells
+only (``%%tab`` lines removed). Its cache key is the hash of its code, its kernel and
+environment, and the library files it imports, so a prose edit re-executes nothing
+and an edit to one framework's cell re-executes only that framework's notebook.
+All notebooks of a build run concurrently (one kernel each) in one event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+from .config import BookConfig
+from .envs import env_dir, env_root
+from .errors import BookError
+from .frameworks import BY_NAME, FRAMEWORKS, Framework
+from .source import Cell, Page
+
+CACHE_VERSION = "1"
+
+# Hidden first cell of every run: SVG plots, reproducible SVG bytes, seeded RNGs.
+SETUP_CODE = """\
+%config InlineBackend.figure_formats = ['svg']
+%config InlineBackend.print_figure_kwargs = {'bbox_inches': 'tight', 'metadata': {'Date': None}}
+import random as _random, numpy as _np, matplotlib as _mpl
+_mpl.rcParams['svg.hashsalt'] = 'tabbook'
+_random.seed(0); _np.random.seed(0)
+del _random, _np, _mpl
+"""
+
+ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+@dataclass
+class Run:
+    """One page executed (or taken from the cache) in one framework."""
+    page: Page
+    framework: Framework
+    key: str
+    notebook: nbformat.NotebookNode | None = None
+    cached: bool = False
+    seconds: float = 0.0
+
+
+def code_cells(page: Page, fw: Framework) -> list[Cell]:
+    return [c for c in page.cells if c.kind == "code" and fw.name in c.frameworks]
+
+
+def framework_notebook(page: Page, fw: Framework) -> nbformat.NotebookNode:
+    """The notebook that runs: ``fw``'s code cells of ``page``, ``%%tab`` lines removed."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": fw.kernel, "display_name": f"D2L {fw.label}",
+                                 "language": "python"}
+    for cell in code_cells(page, fw):
+        nbcell = nbformat.v4.new_code_cell(cell.source.rstrip("\n"))
+        nbcell.id = f"cell-{cell.index}"
+        if cell.tags:
+            nbcell.metadata["tags"] = list(cell.tags)
+        nbcell.metadata["tabbook"] = {"cell": cell.index, "line": cell.line}
+        nb.cells.append(nbcell)
+    return nb
+
+
+def library_files(root: Path, fw: Framework) -> list[Path]:
+    """The library files a ``fw`` notebook can import: its module and the shared ones."""
+    other = {f"{f.module}.py" for f in FRAMEWORKS if f is not fw}
+    return sorted(p for p in (Path(root) / "d2l").glob("*.py") if p.name not in other)
+
+
+def cache_key(page: Page, fw: Framework, root: Path) -> str:
+    h = hashlib.sha256()
+    payload = {
+        "version": CACHE_VERSION,
+        "kernel": fw.kernel,
+        "requirements": (Path(root) / fw.requirements).read_text(encoding="utf-8"),
+        "python": fw.python,
+        "setup": SETUP_CODE + fw.seed,
+        "cells": [[c.source, sorted(c.tags)] for c in code_cells(page, fw)],
+        # the page's folder is the working directory, so it is part of what runs
+        "folder": Path(page.relpath).parent.as_posix(),
+    }
+    h.update(json.dumps(payload, sort_keys=True).encode())
+    for lib in library_files(root, fw):
+        h.update(lib.name.encode() + b"\0" + lib.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _context(page: Page, cell_index: int) -> str:
+    """What a reader would call the place of a cell: the exercise or heading it is under."""
+    heading = label = None
+    for cell in page.cells:
+        if cell.index >= cell_index:
+            break
+        if cell.kind != "markdown":
+            continue
+        for ln in cell.source.splitlines():
+            m = re.match(r"^\s*[`~]{3,}\{(exercise|solution)-start\}\s*(\S*)", ln)
+            if m:
+                label = (m.group(1), m.group(2) or None)
+            elif ln.startswith(":label:") and label and label[1] is None:
+                label = (label[0], ln.split(":", 2)[2].strip())
+            elif re.match(r"^\s*[`~]{3,}\{(exercise|solution)-end\}", ln):
+                label = None
+            elif ln.startswith("#"):
+                heading = ln.lstrip("#").strip()
+    if label:
+        kind, name = label
+        return f"{kind} {name}" if kind == "exercise" else f"solution of {name}"
+    return f"section '{heading}'" if heading else ""
+
+
+def sanitize(text: str, root: Path) -> str:
+    """Replace build-machine paths in an output by stable, machine-free ones."""
+    replacements = [
+        (str(env_root()), "<envs>"),
+        (str(Path(root).resolve()), "<book>"),
+        (os.path.expanduser("~"), "~"),
+    ]
+    for old, new in replacements:
+        if old and old != "/":
+            text = text.replace(old, new)
+    return text
+
+
+def _sanitize_outputs(nb: nbformat.NotebookNode, root: Path) -> None:
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if "text" in out:
+                out["text"] = sanitize(out["text"], root)
+            if "traceback" in out:
+                out["traceback"] = [sanitize(t, root) for t in out["traceback"]]
+            if "evalue" in out:
+                out["evalue"] = sanitize(out["evalue"], root)
+            for mime, value in out.get("data", {}).items():
+                if mime.startswith("text/") and isinstance(value, str):
+                    out["data"][mime] = sanitize(value, root)
+        cell.metadata.pop("execution", None)
+
+
+def _error_of(nb: nbformat.NotebookNode) -> tuple[int, str] | None:
+    """An error output in a cell not tagged ``raises-exception`` (never published)."""
+    for i, cell in enumerate(nb.cells):
+        if "raises-exception" in cell.metadata.get("tags", []):
+            continue
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                return i, f"{out.get('ename')}: {out.get('evalue')}"
+    return None
+
+
+def _fail(run: Run, nbcell, what: str) -> BookError:
+    info = nbcell.metadata.get("tabbook", {}) if nbcell is not None else {}
+    cell_index = info.get("cell")
+    where = _context(run.page, cell_index) if cell_index else ""
+    return BookError(what + (f" (in {where})" if where else ""), path=run.page.relpath,
+                     cell=cell_index, line=info.get("line"), framework=run.framework.name)
+
+
+async def _execute(run: Run, root: Path, cfg: BookConfig) -> None:
+    nb = framework_notebook(run.page, run.framework)
+    setup = nbformat.v4.new_code_cell(SETUP_CODE + run.framework.seed)
+    setup.metadata["tabbook"] = {"setup": True}
+    nb.cells.insert(0, setup)
+    current: dict = {"cell": None}
+
+    def on_cell_execute(cell, cell_index):
+        current["cell"] = cell
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(root).resolve()),
+                                                        env.get("PYTHONPATH")]))
+    env["PYTHONHASHSEED"] = "0"
+    env.pop("MPLBACKEND", None)
+    client = NotebookClient(
+        nb, kernel_name=run.framework.kernel, timeout=cfg.timeout,
+        resources={"metadata": {"path": str(run.page.path.parent)}},
+        on_cell_execute=on_cell_execute, record_timing=False,
+        startup_timeout=max(120, cfg.timeout // 5))
+    try:
+        await client.async_execute(env=env)
+    except CellTimeoutError:
+        raise _fail(run, current["cell"],
+                    f"cell did not finish within {cfg.timeout} s (tabbook.timeout in _config.yml)") from None
+    except DeadKernelError as exc:
+        raise _fail(run, current["cell"], f"the kernel died: {exc}") from None
+    except CellExecutionError as exc:
+        raise _fail(run, current["cell"], f"{exc.ename}: {sanitize(exc.evalue, root)}") from None
+    except Exception as exc:  # a kernel that cannot start, a missing kernelspec, ...
+        cell = current["cell"]
+        if cell is not None and cell.metadata.get("tabbook", {}).get("setup"):
+            cell = None
+        raise _fail(run, cell, f"{type(exc).__name__}: {exc}") from None
+    nb.cells.pop(0)
+    _sanitize_outputs(nb, root)
+    err = _error_of(nb)
+    if err:  # e.g. a cell that errored while allow_errors was set by a notebook
+        raise _fail(run, nb.cells[err[0]], err[1])
+    run.notebook = nb
+
+
+def _cache_path(root: Path, cfg: BookConfig, key: str) -> Path:
+    return Path(root) / cfg.cache_dir / "exec" / f"{key}.ipynb"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def plan(pages: list[Page], root: Path, frameworks=FRAMEWORKS) -> list[Run]:
+    """One run per page and framework that has code on that page."""
+    return [Run(page, fw, cache_key(page, fw, root))
+            for page in pages for fw in frameworks if code_cells(page, fw)]
+
+
+def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
+                frameworks=FRAMEWORKS) -> dict[tuple[str, str], Run]:
+    """Execute (or load from the cache) every page in every framework, concurrently.
+
+    Returns runs keyed by (docname, framework name). Raises the first BookError
+    after all runs have finished, so one failure does not leave kernels behind.
+    """
+    runs = plan(pages, root, frameworks)
+    todo = []
+    for run in runs:
+        path = _cache_path(root, cfg, run.key)
+        if path.exists():
+            run.notebook = nbformat.read(path, as_version=4)
+            run.cached = True
+            log(f"[tabbook] cached    {run.page.relpath} [{run.framework.name}] 0.0 s")
+        else:
+            todo.append(run)
+
+    async def one(run: Run, sem: asyncio.Semaphore):
+        async with sem:
+            start = time.perf_counter()
+            try:
+                await _execute(run, root, cfg)
+            finally:
+                run.seconds = time.perf_counter() - start
+            _write_atomic(_cache_path(root, cfg, run.key), nbformat.writes(run.notebook))
+            log(f"[tabbook] executed  {run.page.relpath} [{run.framework.name}] "
+                f"{run.seconds:.1f} s")
+
+    async def main():
+        sem = asyncio.Semaphore(cfg.jobs)
+        return await asyncio.gather(*(one(r, sem) for r in todo), return_exceptions=True)
+
+    if todo:
+        errors = [e for e in asyncio.run(main()) if isinstance(e, BaseException)]
+        if errors:
+            for e in errors[1:]:
+                log(f"[tabbook] also failed: {e}")
+            raise errors[0]
+    return {(r.page.docname, r.framework.name): r for r in runs}

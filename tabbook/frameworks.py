@@ -1,0 +1,64 @@
+"""The framework table: the one place that says which frameworks the book has.
+
+Everything else (tabs, kernels, environments, the generated library, Colab
+notebooks) is driven by this table; there are no ``if fw == "mxnet"`` chains.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Framework:
+    name: str
+    """Name used in ``%%tab`` lines, sync ids, kernel names and URLs."""
+    label: str
+    """Tab label shown to readers."""
+    module: str
+    """Library module: ``d2l/<module>.py``, imported as ``from d2l import <module> as d2l``."""
+    import_name: str
+    """The framework's own top-level import, for import-time benchmarks."""
+    requirements: str
+    """Requirements file (relative to the book root) of this framework's build environment."""
+    colab_requirements: tuple[str, ...]
+    """What a Colab notebook installs beside ``d2l`` (Colab already has the rest)."""
+    seed: str = ""
+    """Code run (hidden) before a page executes, to make its outputs deterministic."""
+    python: str = "3.11"
+
+    @property
+    def kernel(self) -> str:
+        return f"d2l-{self.name}"
+
+
+FRAMEWORKS: tuple[Framework, ...] = (
+    Framework("pytorch", "PyTorch", "torch", "torch", "envs/pytorch.txt", (),
+              "import torch\ntorch.manual_seed(0)"),
+    Framework("mxnet", "MXNet", "mxnet", "mxnet", "envs/mxnet.txt", ("mxnet==1.9.1",),
+              "import mxnet\nmxnet.random.seed(0)"),
+    Framework("jax", "JAX", "jax", "jax", "envs/jax.txt", ("flax", "optax"), ""),
+    Framework("tensorflow", "TensorFlow", "tensorflow", "tensorflow", "envs/tensorflow.txt", (),
+              "import tensorflow\ntensorflow.keras.utils.set_random_seed(0)"),
+)
+
+BY_NAME: dict[str, Framework] = {fw.name: fw for fw in FRAMEWORKS}
+NAMES: tuple[str, ...] = tuple(BY_NAME)
+
+
+def parse_tab_spec(spec: str) -> tuple[str, ...]:
+    """Parse ``"pytorch, mxnet"`` or ``"all"`` into framework names in table order.
+
+    Raises ``ValueError`` naming the unknown framework; callers add file/cell/line.
+    """
+    names = [s.strip() for s in spec.replace(",", " ").split() if s.strip()]
+    if not names:
+        raise ValueError("`%%tab` needs at least one framework (or `all`)")
+    if names == ["all"]:
+        return NAMES
+    unknown = [n for n in names if n not in BY_NAME]
+    if unknown:
+        raise ValueError(
+            f"unknown framework {unknown[0]!r} in `%%tab {spec.strip()}`; "
+            f"expected `all` or a comma-separated list of: {', '.join(NAMES)}")
+    return tuple(n for n in NAMES if n in names)

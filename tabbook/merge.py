@@ -1,0 +1,107 @@
+"""Merge a page's executed framework notebooks into one notebook for the web page.
+
+Each run of consecutive framework-specific cells (code, or prose for some
+frameworks) becomes, per framework in table order, that framework's copies of the
+cells. Code cells carry the tag ``fw-<name>``; framework prose is wrapped in a
+``{container}`` with class ``tabbook-fw-<name>``. The Sphinx side groups these into
+one synced tab-set per run. A code cell shared by all frameworks that prints
+nothing in any of them is emitted once, untabbed.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+
+from .errors import BookError
+from .frameworks import BY_NAME, FRAMEWORKS
+from .source import Cell, Page
+
+FW_TAG = "fw-{}"
+FW_CLASS = "tabbook-fw-{}"
+
+
+def _fence(text: str) -> str:
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    return "`" * max(4, longest + 1)
+
+
+def _prose_for(cell: Cell, fw_name: str) -> nbformat.NotebookNode:
+    fence = _fence(cell.source)
+    md = nbformat.v4.new_markdown_cell(
+        f"{fence}{{container}} tabbook-fw {FW_CLASS.format(fw_name)}\n{cell.source.strip()}\n{fence}")
+    md.id = f"md-{cell.index}-{fw_name}"
+    return md
+
+
+def _code_for(cell: Cell, executed: nbformat.NotebookNode, fw_name: str | None):
+    out = nbformat.v4.new_code_cell(cell.source.rstrip("\n"))
+    out.id = f"code-{cell.index}" + (f"-{fw_name}" if fw_name else "")
+    out.outputs = executed.get("outputs", [])
+    out.execution_count = executed.get("execution_count")
+    tags = list(cell.tags) + ([FW_TAG.format(fw_name)] if fw_name else [])
+    if tags:
+        out.metadata["tags"] = tags
+    out.metadata["tabbook"] = {"cell": cell.index, "line": cell.line,
+                               **({"framework": fw_name} if fw_name else {})}
+    return out
+
+
+def merge(page: Page, executed: dict[str, nbformat.NotebookNode]) -> nbformat.NotebookNode:
+    """One notebook for ``page`` from ``executed`` (framework name -> executed notebook)."""
+    queues = {name: list(nb.cells) for name, nb in executed.items()}
+
+    def take(cell: Cell, fw_name: str):
+        queue = queues.get(fw_name)
+        if not queue:
+            raise BookError("no executed output for this cell; the cache is stale, "
+                            "delete _build/.tabbook and rebuild",
+                            path=page.relpath, cell=cell.index, line=cell.line, framework=fw_name)
+        return queue.pop(0)
+
+    merged = nbformat.v4.new_notebook()
+    merged.metadata.update({k: v for k, v in page.metadata.items() if k != "jupytext"})
+    merged.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                     "language": "python"}
+    merged.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
+    pending: list[tuple[Cell, dict]] = []
+
+    def flush():
+        for fw in FRAMEWORKS:
+            for cell, runs in pending:
+                if fw.name not in cell.frameworks:
+                    continue
+                if cell.kind == "markdown":
+                    merged.cells.append(_prose_for(cell, fw.name))
+                elif fw.name in runs:
+                    merged.cells.append(_code_for(cell, runs[fw.name], fw.name))
+        pending.clear()
+
+    for cell in page.cells:
+        if cell.kind == "markdown":
+            if cell.tagged and not cell.shared:
+                pending.append((cell, {}))
+            else:
+                flush()
+                md = nbformat.v4.new_markdown_cell(cell.source)
+                md.id = f"md-{cell.index}"
+                merged.cells.append(md)
+            continue
+        runs = {name: take(cell, name) for name in cell.frameworks if name in queues}
+        if not runs:
+            continue
+        silent = all(not r.get("outputs") for r in runs.values())
+        if cell.shared and silent:
+            flush()
+            merged.cells.append(_code_for(cell, next(iter(runs.values())), None))
+        else:
+            pending.append((cell, runs))
+    flush()
+    return merged
+
+
+def frameworks_of(nb: nbformat.NotebookNode) -> list[str]:
+    """Framework names that appear in a merged notebook, in table order."""
+    seen = {c.metadata.get("tabbook", {}).get("framework") for c in nb.cells}
+    return [name for name in BY_NAME if name in seen]

@@ -1,0 +1,172 @@
+"""The Jupyter Book / Sphinx front end.
+
+* At ``builder-inited``: execute every page in every framework (cached by content,
+  concurrently), merge the runs into one notebook per page.
+* At ``source-read``: hand myst-nb the merged notebook instead of the MyST source.
+* A transform wraps each run of framework cells into a sphinx-design tab-set in
+  sync group ``framework``; sphinx-design renders it and its JavaScript syncs the
+  tabs on the page, remembers the choice (localStorage) and reads ``?framework=``.
+* Section numbers follow the book (``section_number`` in each page's front matter).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+
+from . import __version__
+from .config import load_config
+from .envs import ensure_kernels
+from .errors import BookError
+from .execute import execute_all
+from .frameworks import BY_NAME, FRAMEWORKS
+from .merge import merge
+from .source import read_page
+from .toc import book_sources
+
+LOGGER = logging.getLogger(__name__)
+SYNC_GROUP = "framework"
+FW_CLASS_RE = re.compile(r"^(?:tag_fw-|tabbook-fw-)([a-z0-9]+)$")
+
+
+def read_notebook(text: str) -> nbformat.NotebookNode:
+    """myst-nb reader for ``.md``: the merged notebook (JSON) that source-read put in."""
+    if text.lstrip().startswith("{"):
+        return nbformat.reads(text, as_version=4)
+    import jupytext  # a page the pipeline did not prepare (not in the toc)
+
+    return jupytext.reads(text, fmt="md:myst")
+
+
+def _config_inited(app: Sphinx, config) -> None:
+    formats = dict(config.nb_custom_formats or {})
+    formats[".md"] = ["tabbook.sphinx_ext.read_notebook", {}, False]
+    config.nb_custom_formats = formats
+    config.nb_execution_mode = "off"
+
+
+def _builder_inited(app: Sphinx) -> None:
+    root = Path(app.srcdir)
+    try:
+        cfg = load_config(root)
+        pages = [read_page(root / p, root) for p in book_sources(root)]
+        ensure_kernels(root)
+        runs = execute_all(pages, root, cfg, log=LOGGER.info)
+        merged = {}
+        for page in pages:
+            executed = {fw.name: runs[(page.docname, fw.name)].notebook
+                        for fw in FRAMEWORKS if (page.docname, fw.name) in runs}
+            merged[page.docname] = merge(page, executed)
+    except BookError as exc:
+        raise ExtensionError(f"[tabbook] {exc}") from None
+    app.tabbook_pages = {p.docname: p for p in pages}
+    app.tabbook_merged = merged
+
+
+def _source_read(app: Sphinx, docname: str, source: list[str]) -> None:
+    merged = getattr(app, "tabbook_merged", {}).get(docname)
+    if merged is not None:
+        source[0] = nbformat.writes(merged)
+
+
+def _framework_of(node: nodes.Node) -> str | None:
+    if not isinstance(node, nodes.container):
+        return None
+    for cls in node.get("classes", []):
+        m = FW_CLASS_RE.match(cls)
+        if m and m.group(1) in BY_NAME:
+            return m.group(1)
+    return None
+
+
+def _tab_set(run: list[tuple[str, nodes.Node]]):
+    from sphinx_design.shared import create_component
+
+    tab_set = create_component("tab-set", classes=["sd-tab-set", "tabbook-tab-set"])
+    for fw in FRAMEWORKS:
+        members = [node for name, node in run if name == fw.name]
+        if not members:
+            continue
+        item = create_component("tab-item", classes=["sd-tab-item"], selected=False)
+        label = nodes.rubric(fw.label, fw.label, classes=["sd-tab-label"])
+        label["sync_group"], label["sync_id"] = SYNC_GROUP, fw.name
+        content = create_component("tab-content", classes=["sd-tab-content"])
+        for node in members:
+            if "tabbook-fw" in node.get("classes", []):
+                content.extend(node.children)  # prose: unwrap the marker container
+            else:
+                content.append(node)
+        item += label
+        item += content
+        tab_set += item
+    tab_set.source, tab_set.line = run[0][1].source, run[0][1].line
+    return tab_set
+
+
+class FrameworkTabs(SphinxTransform):
+    """Group consecutive framework cells and prose into one synced tab-set."""
+
+    default_priority = 400
+
+    def apply(self, **kwargs) -> None:
+        parents = {id(n.parent): n.parent for n in self.document.findall(nodes.container)
+                   if _framework_of(n) and n.parent is not None}
+        for parent in parents.values():
+            children, run = [], []
+            for child in parent.children:
+                name = _framework_of(child)
+                if name:
+                    run.append((name, child))
+                    continue
+                if run:
+                    children.append(_tab_set(run))
+                    run = []
+                children.append(child)
+            if run:
+                children.append(_tab_set(run))
+            parent.children = []
+            parent.extend(children)
+
+
+def _renumber_sections(app: Sphinx, env) -> list[str]:
+    """Replace Sphinx's positional section numbers by the book's (3.2, 4.3, ...)."""
+    pages = getattr(app, "tabbook_pages", {})
+    for docname, numbers in env.toc_secnumbers.items():
+        page = pages.get(docname)
+        if page is None or not page.section_number or "" not in numbers:
+            continue
+        want = tuple(int(x) for x in page.section_number.split("."))
+        have = numbers[""]
+        if have[: len(want)] == want and len(have) == len(want):
+            continue
+        def renumber(num, have=have, want=want):
+            return want + tuple(num[len(have):]) if tuple(num[: len(have)]) == have else num
+
+        env.toc_secnumbers[docname] = {a: renumber(n) for a, n in numbers.items()}
+        # the page's own table of contents carries copies of the numbers
+        for title in (env.titles.get(docname), env.longtitles.get(docname)):
+            if title is not None and title.get("secnumber"):
+                title["secnumber"] = list(renumber(tuple(title["secnumber"])))
+        toc = env.tocs.get(docname)
+        if toc is not None:
+            for ref in toc.findall(nodes.reference):
+                if ref.get("secnumber"):
+                    ref["secnumber"] = renumber(tuple(ref["secnumber"]))
+    return []
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("sphinx_design")
+    app.connect("config-inited", _config_inited, priority=900)
+    app.connect("builder-inited", _builder_inited)
+    app.connect("source-read", _source_read)
+    app.connect("env-get-updated", _renumber_sections, priority=900)
+    app.add_transform(FrameworkTabs)
+    return {"version": __version__, "parallel_read_safe": False, "parallel_write_safe": True}
