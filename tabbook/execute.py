@@ -160,12 +160,16 @@ def _error_of(nb: nbformat.NotebookNode) -> tuple[int, str] | None:
     return None
 
 
-def _fail(run: Run, nbcell, what: str) -> BookError:
+def _fail(run: Run, nbcell, what: str, traceback: str = "") -> BookError:
     info = nbcell.metadata.get("tabbook", {}) if nbcell is not None else {}
-    cell_index = info.get("cell")
+    cell_index, line = info.get("cell"), info.get("line")
+    # IPython names the failing line of the cell: "Cell In[3], line 2"
+    m = re.findall(r"Cell In\[\d+\], line (\d+)", ANSI_RE.sub("", traceback))
+    if m and line:
+        line += int(m[-1]) - 1
     where = _context(run.page, cell_index) if cell_index else ""
     return BookError(what + (f" (in {where})" if where else ""), path=run.page.relpath,
-                     cell=cell_index, line=info.get("line"), framework=run.framework.name)
+                     cell=cell_index, line=line, framework=run.framework.name)
 
 
 async def _execute(run: Run, root: Path, cfg: BookConfig) -> None:
@@ -196,7 +200,8 @@ async def _execute(run: Run, root: Path, cfg: BookConfig) -> None:
     except DeadKernelError as exc:
         raise _fail(run, current["cell"], f"the kernel died: {exc}") from None
     except CellExecutionError as exc:
-        raise _fail(run, current["cell"], f"{exc.ename}: {sanitize(exc.evalue, root)}") from None
+        raise _fail(run, current["cell"], f"{exc.ename}: {sanitize(exc.evalue, root)}",
+                    exc.traceback) from None
     except Exception as exc:  # a kernel that cannot start, a missing kernelspec, ...
         cell = current["cell"]
         if cell is not None and cell.metadata.get("tabbook", {}).get("setup"):

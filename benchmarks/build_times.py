@@ -1,0 +1,138 @@
+"""Wall times of book builds: cold, no-op, prose edit, one-framework code edit.
+
+Each scenario runs on a fresh copy of the book (environments present), median of
+--runs runs. Targets (from the build issue):
+  no-op rebuild <= 3 s;  prose edit <= 1.5 x a plain jupyter-book build of the same
+  pages (no tabbook, no execution);  cold build <= 1.3 x (slowest single framework's
+  execution + rendering).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))
+
+from conftest import copy_book  # noqa: E402
+
+PAGE = "chapter_linear-classification/classification.md"
+ENV = dict(os.environ, PYTHONPATH=str(REPO))
+JB = str(Path(sys.executable).parent / "jupyter-book")
+
+
+def timed(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    res = subprocess.run(cmd, capture_output=True, text=True, env=ENV)
+    took = time.perf_counter() - start
+    if res.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{res.stdout[-3000:]}{res.stderr[-3000:]}")
+    return took
+
+
+def tabbook_build(root: Path) -> float:
+    return timed([sys.executable, "-m", "tabbook", "--root", str(root), "html"])
+
+
+def fresh(tmp: Path, name: str, cache: bool) -> Path:
+    root = tmp / name
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir()
+    return copy_book(root, with_cache=cache)
+
+
+def prose_edit(root: Path) -> None:
+    page = root / PAGE
+    page.write_text(page.read_text().replace("\n\n", f"\n\nEdited {time.time()}.\n\n", 1))
+
+
+def code_edit(root: Path) -> None:
+    page = root / PAGE
+    text = page.read_text()
+    m = re.search(r"%%tab pytorch\n", text)
+    page.write_text(text[: m.end()] + f"# edit {time.time()}\n" + text[m.end():])
+
+
+def plain_build(tmp: Path) -> float:
+    """The same pages rendered by plain Jupyter Book: no tabbook, nothing executed."""
+    root = fresh(tmp, "plain", cache=False)
+    cfg = root / "_config.yml"
+    text = cfg.read_text().replace("    - tabbook.sphinx_ext\n", "")
+    cfg.write_text(text)
+    return timed([JB, "build", str(root)])
+
+
+def single_framework_execution(tmp: Path, fw_name: str) -> float:
+    from tabbook.config import load_config
+    from tabbook.execute import execute_all
+    from tabbook.frameworks import BY_NAME
+    from tabbook.source import read_page
+    from tabbook.toc import book_sources
+
+    root = fresh(tmp, f"single-{fw_name}", cache=False)
+    pages = [read_page(root / p, root) for p in book_sources(root)]
+    start = time.perf_counter()
+    execute_all(pages, root, load_config(root), log=lambda *_: None,
+                frameworks=(BY_NAME[fw_name],))
+    return time.perf_counter() - start
+
+
+def median(f, runs: int) -> float:
+    return statistics.median(f() for _ in range(runs))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    from tabbook.frameworks import NAMES
+
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        cold = median(lambda: tabbook_build(fresh(tmp, "cold", cache=False)), args.runs)
+        warm = fresh(tmp, "warm", cache=False)
+        tabbook_build(warm)
+        noop = median(lambda: tabbook_build(warm), args.runs)
+
+        def edited(edit):
+            def one():
+                edit(warm)
+                return tabbook_build(warm)
+            return one
+
+        prose = median(edited(prose_edit), args.runs)
+        code = median(edited(code_edit), args.runs)
+        plain = median(lambda: plain_build(tmp), args.runs)
+        singles = {fw: median(lambda fw=fw: single_framework_execution(tmp, fw), args.runs)
+                   for fw in NAMES}
+        slowest = max(singles, key=singles.get)
+        render = plain  # rendering the same pages, nothing executed
+
+    def row(name, secs, target=None, ok=None):
+        tail = f"   target {target}: {'OK' if ok else 'MISSED'}" if target else ""
+        print(f"{name:<34}{secs:8.2f} s{tail}")
+
+    print(f"build times, median of {args.runs} runs")
+    row("cold build (cache empty)", cold, f"<= 1.3 x {singles[slowest] + render:.2f} s",
+        cold <= 1.3 * (singles[slowest] + render))
+    row("no-op rebuild", noop, "<= 3 s", noop <= 3)
+    row("prose edit", prose, f"<= 1.5 x {plain:.2f} s", prose <= 1.5 * plain)
+    row("PyTorch code edit", code)
+    row("plain jupyter-book build", plain)
+    for fw, secs in singles.items():
+        row(f"execution, {fw} alone", secs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""A cell that raises, or hangs, fails the build and says exactly where."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, build
+
+FIXTURE = Path(__file__).parent / "fixtures" / "failbook"
+pytestmark = pytest.mark.book_build
+
+
+def _failbook(tmp_path: Path) -> Path:
+    book = tmp_path / "book"
+    shutil.copytree(FIXTURE, book)
+    shutil.copytree(REPO / "envs", book / "envs")
+    return book
+
+
+def test_raising_cell_fails_the_build_naming_file_cell_framework_exception(tmp_path):
+    book = _failbook(tmp_path)
+    res = build(book)
+    out = res.stdout + res.stderr
+    assert res.returncode != 0, out
+    assert "chapter_x/page.md:25, cell 4," in out  # the failing line, not the cell's first  # the failing cell's number in the notebook
+    assert "framework jax" in out
+    assert "ZeroDivisionError: division by zero" in out
+    assert "section 'Exercises'" in out
+    assert not (book / "_build" / "html" / "chapter_x" / "page.html").exists()
+
+
+def test_raises_exception_tag_allows_an_error(tmp_path):
+    book = _failbook(tmp_path)
+    page = book / "chapter_x" / "page.md"
+    page.write_text(page.read_text().replace(
+        "```{code-cell} ipython3\n%%tab jax\nz = x\ny = x / 0",
+        "```{code-cell} ipython3\n:tags: [raises-exception]\n%%tab jax\nz = x\ny = x / 0"))
+    res = build(book)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    html = (book / "_build" / "html" / "chapter_x" / "page.html").read_text()
+    assert "ZeroDivisionError" in html
+
+
+def test_hanging_cell_fails_after_the_configured_timeout(tmp_path):
+    book = _failbook(tmp_path)
+    page = book / "chapter_x" / "page.md"
+    page.write_text(page.read_text().replace("y = x / 0", "import time\ntime.sleep(600)"))
+    cfg = book / "_config.yml"
+    cfg.write_text(cfg.read_text().replace("timeout: 20", "timeout: 5"))
+    res = build(book, timeout=300)
+    out = res.stdout + res.stderr
+    assert res.returncode != 0, out
+    assert "did not finish within 5 s" in out
+    assert "chapter_x/page.md:" in out and "framework jax" in out
+
+
+def test_unknown_framework_in_tab_line_fails_naming_the_line(tmp_path):
+    book = _failbook(tmp_path)
+    page = book / "chapter_x" / "page.md"
+    page.write_text(page.read_text().replace("%%tab jax\nx = 1", "%%tab jaxx\nx = 1"))
+    res = build(book)
+    out = res.stdout + res.stderr
+    assert res.returncode != 0
+    assert "chapter_x/page.md:" in out and "unknown framework 'jaxx'" in out
