@@ -66,7 +66,9 @@ def _builder_inited(app: Sphinx) -> None:
             merged[page.docname] = merge(page, executed)
     except BookError as exc:
         raise ExtensionError(f"[tabbook] {exc}") from None
+    app.tabbook_config = cfg
     app.tabbook_pages = {p.docname: p for p in pages}
+    app.tabbook_runs = runs
     app.tabbook_merged = merged
 
 
@@ -93,7 +95,10 @@ def _tab_set(run: list[tuple[str, nodes.Node]]):
     for fw in FRAMEWORKS:
         members = [node for name, node in run if name == fw.name]
         if not members:
-            continue
+            # keep every tab-set complete, so the reader's framework is always shown
+            note = nodes.paragraph(classes=["tabbook-no-code"])
+            note += nodes.emphasis(text=f"This step has no {fw.label} code.")
+            members = [note]
         item = create_component("tab-item", classes=["sd-tab-item"], selected=False)
         label = nodes.rubric(fw.label, fw.label, classes=["sd-tab-label"])
         label["sync_group"], label["sync_id"] = SYNC_GROUP, fw.name
