@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import subprocess
 import sys
@@ -42,8 +43,37 @@ def prune_images(html_dir: Path) -> int:
     return removed
 
 
+SKIP_DIRS = {"_build", ".venv", ".git", "__pycache__", "node_modules", ".pytest_cache",
+             "tests", "benchmarks", ".ci"}
+
+
+def input_stamp(root: Path) -> str:
+    """Hash of everything a build reads: the book's files and the tool's code."""
+    h = hashlib.sha256()
+    for base in (Path(root), ROOT / "tabbook"):
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+            for name in sorted(filenames):
+                path = Path(dirpath) / name
+                h.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
+    h.update(sys.version.encode())
+    return h.hexdigest()
+
+
 def build_html(root: Path, extra: list[str] = ()) -> int:
-    """Run Jupyter Book with warnings as errors; print where the book is."""
+    """Run Jupyter Book with warnings as errors; print where the book is.
+
+    When nothing the build reads has changed since the last successful build, the
+    build is skipped (Jupyter Book alone needs seconds just to start).
+    """
+    index = root / "_build" / "html" / "index.html"
+    stamp_file = root / "_build" / ".tabbook" / "html.stamp"
+    stamp = input_stamp(root)
+    if not extra and index.exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
+        print("[tabbook] nothing changed since the last build: executed 0 notebooks")
+        print(f"[tabbook] the book is at {index}")
+        return 0
+    stamp_file.unlink(missing_ok=True)
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--warningiserror",
            "--keep-going", *extra]
     env = dict(os.environ)
@@ -53,6 +83,8 @@ def build_html(root: Path, extra: list[str] = ()) -> int:
         print(f"[tabbook] the book build failed (exit {res.returncode})", file=sys.stderr)
         return res.returncode
     prune_images(root / "_build" / "html")
+    stamp_file.parent.mkdir(parents=True, exist_ok=True)
+    stamp_file.write_text(stamp)
     print(f"[tabbook] the book is at {root / '_build' / 'html' / 'index.html'}")
     return 0
 

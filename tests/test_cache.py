@@ -32,7 +32,13 @@ def book(tmp_path_factory, built_html):
 
 
 def test_noop_rebuild_executes_nothing(book):
-    assert _executed(build(book)) == []
+    res = build(book)
+    assert _executed(res) == []
+    assert "nothing changed since the last build" in res.stdout
+    # even when Sphinx re-renders every page, every notebook comes from the cache
+    res = build(book, "--all")
+    assert _executed(res) == []
+    assert len(runs_of(res.stdout + res.stderr)) >= 8
 
 
 def test_prose_edit_executes_nothing(book):
