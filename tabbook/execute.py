@@ -14,6 +14,8 @@ import hashlib
 import json
 import os
 import re
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -192,6 +194,12 @@ async def _execute(run: Run, root: Path, cfg: BookConfig) -> None:
         resources={"metadata": {"path": str(run.page.path.parent)}},
         on_cell_execute=on_cell_execute, record_timing=False,
         startup_timeout=max(120, cfg.timeout // 5))
+    # IPC sockets instead of TCP: local only, and the kernel does not warn about
+    # unencrypted TCP on every start
+    client.km = client.create_kernel_manager()
+    client.km.transport = "ipc"
+    sockets = tempfile.mkdtemp(prefix="tabbook-kernel-")
+    client.km.ip = os.path.join(sockets, "k")
     try:
         await client.async_execute(env=env)
     except CellTimeoutError:
@@ -207,6 +215,8 @@ async def _execute(run: Run, root: Path, cfg: BookConfig) -> None:
         if cell is not None and cell.metadata.get("tabbook", {}).get("setup"):
             cell = None
         raise _fail(run, cell, f"{type(exc).__name__}: {exc}") from None
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
     nb.cells.pop(0)
     _sanitize_outputs(nb, root)
     err = _error_of(nb)

@@ -155,6 +155,10 @@ def _renumber_sections(app: Sphinx, env) -> list[str]:
             return want + tuple(num[len(have):]) if tuple(num[: len(have)]) == have else num
 
         env.toc_secnumbers[docname] = {a: renumber(n) for a, n in numbers.items()}
+        # figures, equations and exercises: "Exercise 4.3.1" (numfig_secnum_depth: 2)
+        for by_id in env.toc_fignumbers.get(docname, {}).values():
+            for node_id, num in by_id.items():
+                by_id[node_id] = renumber(tuple(num))
         # the page's own table of contents carries copies of the numbers
         for title in (env.titles.get(docname), env.longtitles.get(docname)):
             if title is not None and title.get("secnumber"):
