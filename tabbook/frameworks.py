@@ -18,7 +18,9 @@ class Framework:
     module: str
     """Library module: ``d2l/<module>.py``, imported as ``from d2l import <module> as d2l``."""
     import_name: str
-    """The framework's own top-level import, for import-time benchmarks."""
+    """What the book's code imports of the framework itself (``import <import_name>``):
+    the baseline of the import-time benchmark. For JAX that is JAX with Flax and Optax,
+    which D2L's JAX code is written with."""
     requirements: str
     """Requirements file (relative to the book root) of this framework's build environment."""
     colab_requirements: tuple[str, ...]
@@ -35,9 +37,12 @@ class Framework:
 FRAMEWORKS: tuple[Framework, ...] = (
     Framework("pytorch", "PyTorch", "torch", "torch", "envs/pytorch.txt", (),
               "import torch\ntorch.manual_seed(0)"),
-    Framework("mxnet", "MXNet", "mxnet", "mxnet", "envs/mxnet.txt", ("mxnet==1.9.1",),
+    # Colab's Python 3.12: mxnet 1.9.1 needs numpy < 2 (1.26 has 3.12 wheels, 1.23 has
+    # none) and setuptools (MXNet imports distutils, which Python 3.12 no longer has).
+    Framework("mxnet", "MXNet", "mxnet", "mxnet", "envs/mxnet.txt",
+              ("mxnet==1.9.1", "numpy<2", "setuptools"),
               "import mxnet\nmxnet.random.seed(0)"),
-    Framework("jax", "JAX", "jax", "jax", "envs/jax.txt", ("flax", "optax"), ""),
+    Framework("jax", "JAX", "jax", "jax, flax.linen, optax", "envs/jax.txt", ("flax", "optax"), ""),
     Framework("tensorflow", "TensorFlow", "tensorflow", "tensorflow", "envs/tensorflow.txt", (),
               "import tensorflow\ntensorflow.keras.utils.set_random_seed(0)"),
 )
