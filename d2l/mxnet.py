@@ -5,6 +5,20 @@ Use it as ``from d2l import mxnet as d2l``. Each definition below names the
 section and cell it comes from: edit those cells and run ``make lib``, not this file.
 """
 
+import numpy as _np
+
+for _name, _alias in (
+    ("bool", bool),
+    ("int", int),
+    ("float", float),
+    ("complex", complex),
+    ("object", object),
+    ("str", str),
+):
+    if _name not in _np.__dict__:
+        setattr(_np, _name, _alias)
+del _np, _name, _alias
+
 import collections
 import inspect
 import time

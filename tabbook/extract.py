@@ -744,6 +744,7 @@ class _Library:
             "section and cell it comes from: edit those cells and run ``make lib``, "
             "not this file.\n"
             '"""\n\n'
+            + (fw.library_preamble.strip() + "\n\n" if fw.library_preamble else "")
             + "\n".join(self.imports.render() + ["import sys"])
             + "\n\nd2l = sys.modules[__name__]\n\n"
             f"__all__ = {self.public_names()!r}"

@@ -27,12 +27,27 @@ class Framework:
     """What a Colab notebook installs beside ``d2l`` (Colab already has the rest)."""
     seed: str = ""
     """Code run (hidden) before a page executes, to make its outputs deterministic."""
+    library_preamble: str = ""
+    """Code the generated library runs before its imports (compatibility shims)."""
     python: str = "3.11"
 
     @property
     def kernel(self) -> str:
         return f"d2l-{self.name}"
 
+
+# MXNet 1.9.1 uses numpy aliases that numpy 1.24 removed (np.bool, np.int, ...).
+# Restoring them before mxnet is imported lets the library run on a current numpy,
+# e.g. Colab's Python 3.12, where numpy 1.23 has no wheel.
+MXNET_NUMPY_SHIM = """\
+import numpy as _np
+
+for _name, _alias in (("bool", bool), ("int", int), ("float", float),
+                      ("complex", complex), ("object", object), ("str", str)):
+    if _name not in _np.__dict__:
+        setattr(_np, _name, _alias)
+del _np, _name, _alias
+"""
 
 FRAMEWORKS: tuple[Framework, ...] = (
     Framework("pytorch", "PyTorch", "torch", "torch", "envs/pytorch.txt", (),
@@ -41,7 +56,7 @@ FRAMEWORKS: tuple[Framework, ...] = (
     # none) and setuptools (MXNet imports distutils, which Python 3.12 no longer has).
     Framework("mxnet", "MXNet", "mxnet", "mxnet", "envs/mxnet.txt",
               ("mxnet==1.9.1", "numpy<2", "setuptools"),
-              "import mxnet\nmxnet.random.seed(0)"),
+              "import mxnet\nmxnet.random.seed(0)", MXNET_NUMPY_SHIM),
     Framework("jax", "JAX", "jax", "jax, flax.linen, optax", "envs/jax.txt", ("flax", "optax"), ""),
     Framework("tensorflow", "TensorFlow", "tensorflow", "tensorflow", "envs/tensorflow.txt", (),
               "import tensorflow\ntensorflow.keras.utils.set_random_seed(0)"),
