@@ -10,7 +10,9 @@ Layers (each imports only the ones above it in this list):
    ``colab`` (standalone notebooks)
 4. front ends: ``cli`` (what ``make`` calls) and ``sphinx_ext`` (Jupyter Book)
 
-Only ``sphinx_ext`` imports Sphinx.
+Only the front end imports Sphinx: ``sphinx_ext`` and the ``setup`` functions of its
+helpers ``reader`` (offline assets, accessibility), ``offline`` (MathJax served from
+the book) and ``sphinx_colab`` (the Colab button).
 """
 
 __version__ = "0.1.0"

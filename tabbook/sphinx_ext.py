@@ -173,6 +173,8 @@ def _renumber_sections(app: Sphinx, env) -> list[str]:
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinx_design")
+    # the reading experience: MathJax served from the book itself, a11y fixes, favicon
+    app.setup_extension("tabbook.reader")
     app.connect("config-inited", _config_inited, priority=900)
     app.connect("builder-inited", _builder_inited)
     app.connect("source-read", _source_read)

@@ -1,0 +1,616 @@
+"""Drive the built book in headless Chromium: serve it, load pages, and check them.
+
+Shared by the browser tests (``tests/browser/``) and ``benchmarks/page_weight.py``.
+Every check is a plain function that *reports* (returns data); the tests assert on the
+reports, and ``test_broken_builds.py`` shows each check can fail.
+
+* The book is served from ``127.0.0.1`` by :class:`BookServer` (``http.server`` in a
+  thread, ephemeral port, gzip like any static host), which logs every request.
+* Chromium is Debian's ``/usr/bin/chromium`` (:func:`ensure_chromium` installs it with
+  apt-get when missing), driven by Playwright with :data:`CHROMIUM_ARGS`.
+* :func:`watch` records everything a page does on the network and in the console;
+  requests to anything but 127.0.0.1 are recorded and aborted, never sent.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from tabbook.frameworks import FRAMEWORKS  # noqa: E402  (the one framework table)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+AXE_VERSION = "4.14.1"
+PAGE_43 = "chapter_linear-classification/classification.html"
+PAGE_32 = "chapter_linear-regression/oo-design.html"
+LABELS = {fw.name: fw.label for fw in FRAMEWORKS}
+"""Sync id -> tab label: ``{"pytorch": "PyTorch", ...}``."""
+STORAGE_KEY = "sphinx-design-tab-id-framework"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+LOCAL_HOSTS = {"127.0.0.1"}
+WEIGHT_TARGET = 1_500_000
+"""Bytes an empty-cache load of the 4.3 page should stay under (transferred, gzip)."""
+
+
+# --------------------------------------------------------------------------- setup
+
+
+def html_dir() -> Path:
+    """The built book: ``$TABBOOK_HTML`` or ``<repo>/_build/html`` (what `make html` writes)."""
+    return Path(os.environ.get("TABBOOK_HTML") or REPO / "_build" / "html").resolve()
+
+
+def screenshot_dir(html: Path) -> Path:
+    """Where screenshots go: ``_build/screenshots`` beside ``_build/html``."""
+    return html.parent / "screenshots"
+
+
+def cache_dir() -> Path:
+    """Test tools fetched with npm: ``$TABBOOK_TEST_CACHE`` or ``~/.cache/d2l-book/browser``."""
+    base = os.environ.get("TABBOOK_TEST_CACHE")
+    if base:
+        return Path(base)
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(cache) / "d2l-book" / "browser"
+
+
+class SetupError(Exception):
+    """A tool the browser tests need is missing and cannot be installed here."""
+
+
+def _run(cmd: list[str], timeout: int, env: dict | None = None) -> None:
+    try:
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SetupError(f"`{' '.join(cmd)}` failed: {exc}") from None
+    if res.returncode != 0:
+        raise SetupError(f"`{' '.join(cmd)}` failed (exit {res.returncode}):\n"
+                         f"{(res.stderr or res.stdout).strip()[-3000:]}")
+
+
+def ensure_chromium(path: str = CHROMIUM) -> str:
+    """Debian's Chromium at ``path``; installed with apt-get (as root) if missing."""
+    if Path(path).exists():
+        return path
+    if not shutil.which("apt-get"):
+        raise SetupError(f"{path} is missing and apt-get is not available: install Chromium")
+    if hasattr(os, "geteuid") and os.geteuid() != 0:
+        raise SetupError(f"{path} is missing: run `apt-get update && apt-get install -y "
+                         "chromium` as root (the tests install it themselves when run as root)")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    _run(["apt-get", "update"], 900, env)
+    _run(["apt-get", "install", "-y", "chromium"], 1800, env)
+    if not Path(path).exists():
+        raise SetupError(f"apt-get installed chromium but {path} does not exist")
+    return path
+
+
+def ensure_axe(version: str = AXE_VERSION) -> Path:
+    """``axe.min.js`` of the npm package axe-core, installed into :func:`cache_dir` if missing."""
+    prefix = cache_dir() / f"axe-core-{version}"
+    axe = prefix / "node_modules" / "axe-core" / "axe.min.js"
+    if axe.is_file():
+        return axe
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SetupError("npm is needed to fetch axe-core (install Node.js and npm)")
+    prefix.mkdir(parents=True, exist_ok=True)
+    _run([npm, "install", "--prefix", str(prefix), "--no-save", "--no-package-lock", "--no-audit",
+          "--no-fund", "--loglevel=error", f"axe-core@{version}"], 600)
+    if not axe.is_file():
+        raise SetupError(f"npm installed axe-core@{version} but {axe} does not exist")
+    return axe
+
+
+def require_built(html: Path) -> Path:
+    if not (html / "index.html").is_file():
+        raise SetupError(f"the book is not built ({html / 'index.html'} is missing): run "
+                         "`make html` first (`make test` does), or set TABBOOK_HTML to a built book")
+    return html
+
+
+def launch(playwright, executable: str = CHROMIUM):
+    """Headless Chromium (a fresh, temporary user data dir per launch)."""
+    return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS,
+                                      headless=True)
+
+
+# --------------------------------------------------------------------------- server
+
+COMPRESSIBLE = {".html", ".js", ".css", ".json", ".svg", ".txt", ".map", ".ttf", ".otf", ".xml",
+                ".ipynb", ".md", ".py"}
+
+
+@dataclass
+class Hit:
+    path: str
+    status: int
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    server: "_Server"
+
+    def log_message(self, fmt, *args):  # quiet; requests are recorded in server.hits
+        pass
+
+    def log_request(self, code="-", size="-"):
+        try:
+            status = int(getattr(code, "value", code))
+        except (TypeError, ValueError):
+            status = 0
+        with self.server.lock:
+            self.server.hits.append(Hit(self.path, status))
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def do_GET(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and urlsplit(self.path).path.endswith("/"):
+            path = path / "index.html"  # (without the slash: the parent class redirects)
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if self.server.gzip and accepts and path.is_file() and path.suffix in COMPRESSIBLE:
+            body = self.server.compressed(path)
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Vary", "Accept-Encoding")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, root: Path, use_gzip: bool):
+        super().__init__(("127.0.0.1", 0), functools.partial(_Handler, directory=str(root)))
+        self.gzip = use_gzip
+        self.hits: list[Hit] = []
+        self.lock = threading.Lock()
+        self._cache: dict[tuple[str, float], bytes] = {}
+
+    def handle_error(self, request, client_address):
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return  # the browser went away mid-transfer (a closed page): not the book's fault
+        super().handle_error(request, client_address)
+
+    def compressed(self, path: Path) -> bytes:
+        key = (str(path), path.stat().st_mtime)
+        with self.lock:
+            body = self._cache.get(key)
+        if body is None:
+            body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+            with self.lock:
+                self._cache[key] = body
+        return body
+
+
+class BookServer:
+    """Serve ``root`` on 127.0.0.1 (ephemeral port) in a thread; ``with BookServer(p) as s``.
+
+    Like GitHub Pages and most static hosts it gzips text files (``use_gzip``), so the
+    bytes the browser reports are the bytes a reader downloads.
+    """
+
+    def __init__(self, root: Path, use_gzip: bool = True):
+        self.root = Path(root)
+        self._server = _Server(self.root, use_gzip)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def url(self, path: str = "") -> str:
+        return self.base + path.lstrip("/")
+
+    @property
+    def hits(self) -> list[Hit]:
+        with self._server.lock:
+            return list(self._server.hits)
+
+    def errors(self) -> list[str]:
+        """Requests the server answered with 4xx/5xx (e.g. a missing /favicon.ico)."""
+        return [f"{h.status} {h.path}" for h in self.hits if h.status >= 400]
+
+    def __enter__(self) -> "BookServer":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+# --------------------------------------------------------------------------- watching
+
+
+@dataclass
+class PageLog:
+    """What a page did: every request, the external ones, failures and console errors."""
+
+    requests: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    bad_status: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    inflight: set = field(default_factory=set, repr=False)
+
+    def problems(self) -> list[str]:
+        return ([f"request left 127.0.0.1: {u}" for u in self.external]
+                + [f"request failed: {u}" for u in self.failed]
+                + [f"HTTP error: {u}" for u in self.bad_status]
+                + [f"console error: {m}" for m in self.console_errors]
+                + [f"uncaught exception: {m}" for m in self.page_errors])
+
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about"):
+        return True
+    return parts.scheme in ("http", "https") and parts.hostname in LOCAL_HOSTS
+
+
+def watch(context) -> PageLog:
+    """Record everything the pages of a browser ``context`` do; block non-local requests."""
+    log = PageLog()
+
+    def on_request(request):
+        log.requests.append(request.url)
+        log.inflight.add(request)
+        if not is_local(request.url):
+            log.external.append(request.url)
+
+    def on_failed(request):
+        log.inflight.discard(request)
+        if is_local(request.url):  # external ones are aborted on purpose (and recorded)
+            log.failed.append(f"{request.url} ({request.failure})")
+
+    def on_response(response):
+        if response.status >= 400:
+            log.bad_status.append(f"{response.status} {response.url}")
+
+    def on_console(msg):
+        if msg.type == "error":
+            loc = msg.location or {}
+            log.console_errors.append(f"{msg.text} [{loc.get('url', '')}:{loc.get('lineNumber', '')}]")
+
+    def on_page(page):
+        page.on("console", on_console)
+        page.on("pageerror", lambda exc: log.page_errors.append(str(exc)))
+
+    def route(route):
+        if is_local(route.request.url):
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    context.on("request", on_request)
+    context.on("requestfailed", on_failed)
+    context.on("requestfinished", lambda request: log.inflight.discard(request))
+    context.on("response", on_response)
+    context.on("page", on_page)
+    context.route("**/*", route)
+    _LOGS[id(context)] = log
+    return log
+
+
+_LOGS: dict[int, PageLog] = {}
+
+
+def settle(page, timeout: float = 20_000) -> None:
+    """Wait until the page is loaded, MathJax has typeset, fonts are in and the network is idle."""
+    page.wait_for_load_state("load", timeout=timeout)
+    page.evaluate("""async () => {
+        if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+            await MathJax.startup.promise;
+        }
+        await document.fonts.ready;
+    }""")
+    log = _LOGS.get(id(page.context))
+    if log is None:
+        page.wait_for_load_state("networkidle", timeout=timeout)
+        return
+    # the network is quiet when nothing is in flight twice in a row (quicker than
+    # Playwright's "networkidle", which always waits 500 ms)
+    deadline, quiet = time.monotonic() + timeout / 1000, 0
+    while quiet < 2:
+        page.wait_for_timeout(50)
+        quiet = quiet + 1 if not log.inflight else 0
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"requests still in flight: {[r.url for r in log.inflight]}")
+
+
+def open_page(context, url: str):
+    page = context.new_page()
+    page.goto(url)
+    settle(page)
+    return page
+
+
+# --------------------------------------------------------------------------- checks
+
+_TAG_RE = re.compile(r"<(script|link|img|iframe|source|video|audio|embed|object)\b[^>]*>", re.I)
+_ATTR_RE = re.compile(r"\b(src|href|srcset|poster|data|rel)\s*=\s*(\"[^\"]*\"|'[^']*')", re.I)
+LOADING_RELS = {"stylesheet", "preload", "modulepreload", "prefetch", "preconnect", "dns-prefetch",
+                "icon", "apple-touch-icon", "manifest", "prerender"}
+
+
+def external_assets(html: str) -> list[str]:
+    """URLs of other hosts a page's HTML loads (scripts, styles, images, frames,
+    preconnects), whether or not the browser got to them (lazy images, hidden tabs).
+    Links a reader follows (``<a href>``, ``<link rel=canonical>``) are not loads."""
+    found = []
+    for tag in _TAG_RE.finditer(html):
+        name = tag.group(1).lower()
+        attrs = {k.lower(): v[1:-1] for k, v in _ATTR_RE.findall(tag.group(0))}
+        if name == "link" and not set(attrs.get("rel", "").lower().split()) & LOADING_RELS:
+            continue
+        for key in ("src", "href", "poster", "data"):
+            url = attrs.get(key, "")
+            if url.startswith(("http:", "https:", "//")) and not is_local(url):
+                found.append(f"<{name} {key}={url}>")
+        for part in attrs.get("srcset", "").split(","):
+            url = part.strip().split(" ")[0]
+            if url.startswith(("http:", "https:", "//")):
+                found.append(f"<{name} srcset={url}>")
+    return found
+
+
+_TAB_STATE_JS = """labels => Array.from(document.querySelectorAll('.sd-tab-set')).map((set, i) => {
+    const own = Array.from(set.children).filter(e => e.matches('label.sd-tab-label'));
+    const names = own.map(l => l.textContent.trim());
+    const checked = Array.from(set.children).find(e => e.matches('input:checked'));
+    const label = checked && checked.nextElementSibling;
+    return {index: i, labels: names, framework: names.some(n => labels.includes(n)),
+            checked: label ? label.textContent.trim() : null,
+            synced: own.some(l => l.dataset.syncGroup === 'framework')};
+})"""
+
+
+@dataclass
+class TabReport:
+    """Which tab each framework tab-set shows, against the framework the reader chose."""
+
+    want: str
+    sets: list[dict]
+
+    @property
+    def framework_sets(self) -> list[dict]:
+        return [s for s in self.sets if s["framework"]]
+
+    @property
+    def wrong(self) -> list[dict]:
+        """Framework tab-sets that do not show ``want`` (also those without a ``want`` tab:
+        the book completes every tab-set, so a reader who chose JAX always sees JAX)."""
+        return [s for s in self.framework_sets if s["checked"] != self.want]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.framework_sets) and not self.wrong
+
+    def __str__(self) -> str:
+        return (f"want {self.want}: {len(self.framework_sets)} framework tab-sets, wrong: "
+                + ", ".join(f"#{s['index']} shows {s['checked']} of {s['labels']}" for s in self.wrong))
+
+
+def tab_report(page, want_label: str) -> TabReport:
+    """Every framework tab-set on ``page`` (identified by its labels) and what it shows."""
+    return TabReport(want_label, page.evaluate(_TAB_STATE_JS, list(LABELS.values())))
+
+
+def click_tab(page, label: str, nth: int = 0) -> None:
+    """Click the ``label`` tab of the ``nth`` framework tab-set that has one."""
+    page.locator(".sd-tab-set > label.sd-tab-label", has_text=label).nth(nth).click()
+
+
+_MATH_JS = r"""() => {
+    const math = Array.from(document.querySelectorAll('.math'));
+    const skip = 'pre, code, script, style, textarea, mjx-container, .highlight, .cell_output';
+    const raw = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const delim = /\\\(|\\\)|\\\[|\\\]|\$\$|\$[^$\s][^$]*\$|\\begin\{/;
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement;
+        if (!el || el.closest(skip)) continue;
+        const m = n.textContent.match(delim);
+        if (m) raw.push(n.textContent.trim().slice(0, 120));
+    }
+    return {
+        math: math.length,
+        containers: document.querySelectorAll('mjx-container').length,
+        untypeset: math.filter(e => !e.querySelector('mjx-container'))
+                       .map(e => e.textContent.trim().slice(0, 80)),
+        errors: Array.from(document.querySelectorAll('mjx-merror'))
+                     .map(e => e.getAttribute('data-mjx-error') || e.textContent),
+        raw: raw,
+        mathjax: !!(window.MathJax && MathJax.version),
+    };
+}"""
+
+
+@dataclass
+class MathReport:
+    math: int
+    containers: int
+    untypeset: list[str]
+    errors: list[str]
+    raw: list[str]
+    mathjax: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.containers > 0 and not self.untypeset and not self.errors and not self.raw
+
+
+def math_report(page) -> MathReport:
+    """Math elements, MathJax output, TeX errors and raw ``$``/``\\(`` left in the text."""
+    return MathReport(**page.evaluate(_MATH_JS))
+
+
+_SOLUTIONS_JS = """() => Array.from(document.querySelectorAll('.solution')).map(s => {
+    const body = Array.from(s.children).filter(c => !c.matches('.admonition-title'));
+    // sphinx-togglebutton hides a closed solution's body with visibility: hidden, height 0
+    const shown = body.some(c => c.checkVisibility({visibilityProperty: true})
+                                 && c.getBoundingClientRect().height > 0);
+    return {id: s.id, dropdown: s.classList.contains('dropdown'), shown: shown,
+            toggle: !!s.querySelector('button.toggle-button')};
+})"""
+
+
+def solutions(page) -> list[dict]:
+    """Each exercise solution: is it a dropdown, does it have a toggle button, is it shown."""
+    return page.evaluate(_SOLUTIONS_JS)
+
+
+_OVERFLOW_JS = """() => {
+    const vw = document.documentElement.clientWidth;
+    const scrollers = 'pre, .highlight, .cell_output, .output, .output_area, mjx-container, '
+        + '.pst-scrollable-table-container, .table-wrapper, .math';
+    const own = el => { const s = getComputedStyle(el);
+        return (s.overflowX === 'auto' || s.overflowX === 'scroll' || s.overflowX === 'hidden')
+            && el.getBoundingClientRect().right <= vw + 1; };
+    const offenders = [];
+    for (const el of document.querySelectorAll('body *')) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.right <= vw + 1) continue;
+        // hidden things, and fixed ones (off-canvas drawers), do not widen the page
+        if (!el.checkVisibility({visibilityProperty: true})) continue;
+        if (el.closest('dialog:not([open])')) continue;
+        let fixed = false;
+        for (let a = el; a && a !== document.body; a = a.parentElement) {
+            if (getComputedStyle(a).position === 'fixed') { fixed = true; break; }
+        }
+        if (fixed) continue;
+        // fine when a scrolling ancestor (a code block, an output) clips it
+        let p = el.parentElement, clipped = false;
+        while (p && p !== document.body) {
+            if (own(p) && (p.matches(scrollers) || p.scrollWidth > p.clientWidth)) { clipped = true; break; }
+            p = p.parentElement;
+        }
+        if (clipped) continue;
+        if (el.matches(scrollers) && own(el)) continue;
+        const desc = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+            + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+        offenders.push(desc + ' right=' + Math.round(r.right));
+    }
+    return {scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
+            clientWidth: vw,
+            offenders: offenders.slice(0, 20)};
+}"""
+
+
+def overflow_report(page) -> dict:
+    """Page width against the viewport, and elements sticking out that nothing scrolls."""
+    return page.evaluate(_OVERFLOW_JS)
+
+
+def show_all_tab_panels(page) -> None:
+    """Show every tab's panel at once (for audits that should see all frameworks' content)."""
+    page.add_style_tag(content=".sd-tab-set > .sd-tab-content { display: block !important; }")
+    page.evaluate("() => window.dispatchEvent(new Event('resize'))")  # lets scripts re-measure
+    page.wait_for_timeout(400)  # the theme re-measures 300 ms after a resize; transitions end
+    settle(page)
+
+
+def axe_violations(page, axe_js: Path, impacts=("serious", "critical"),
+                   include: str | None = None) -> list[dict]:
+    """Run axe-core on ``page`` (or the elements matching ``include``); the violations
+    with ``impacts``."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(content=axe_js.read_text(encoding="utf-8"))
+    found = page.evaluate("""include => axe.run(include ? {include: [[include]]} : document,
+        {resultTypes: ['violations']}).then(r =>
+        r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+            nodes: v.nodes.map(n => n.target.join(' ') + ': ' + (n.failureSummary || ''))})))""",
+        include)
+    return [v for v in found if v["impact"] in impacts]
+
+
+# --------------------------------------------------------------------------- page weight
+
+
+@dataclass
+class PageWeight:
+    url: str
+    transferred: int
+    """Response bodies as sent (gzip where the server compresses), what the reader downloads."""
+    decoded: int
+    """The same bodies uncompressed (the files' sizes)."""
+    headers: int
+    resources: list[tuple[str, int, int]]
+    """(path, transferred, decoded) per response, largest first."""
+
+    def summary(self, top: int = 12) -> str:
+        lines = [f"page weight of {self.url} (empty cache): {self.transferred:,} bytes transferred "
+                 f"({self.transferred / 1e6:.2f} MB, gzip), {self.decoded:,} bytes uncompressed, "
+                 f"{self.headers:,} bytes of headers, {len(self.resources)} responses; "
+                 f"target < {WEIGHT_TARGET / 1e6:.1f} MB transferred"]
+        for path, sent, size in self.resources[:top]:
+            lines.append(f"  {sent:>10,} {size:>10,}  {path}")
+        return "\n".join(lines)
+
+
+def page_weight(browser, server: BookServer, path: str = PAGE_43) -> PageWeight:
+    """Bytes an empty-cache load of ``path`` transfers (a fresh context has an empty cache)."""
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        log = watch(context)
+        finished = []
+        context.on("requestfinished", lambda request: finished.append(request))
+        page = open_page(context, server.url(path))
+        page.wait_for_timeout(300)
+        settle(page)
+        rows, headers = [], 0
+        for request in finished:
+            sizes = request.sizes()
+            sent = sizes["responseBodySize"]
+            headers += sizes["responseHeadersSize"]
+            local = Path(server.root, unquote(urlsplit(request.url).path).lstrip("/"))
+            if local.is_dir():
+                local = local / "index.html"
+            size = local.stat().st_size if local.is_file() else sent
+            rows.append((urlsplit(request.url).path, sent, size))
+        rows.sort(key=lambda r: -r[1])
+        if log.external:
+            raise AssertionError(f"the page requested external URLs: {log.external}")
+        return PageWeight(path, sum(r[1] for r in rows), sum(r[2] for r in rows), headers, rows)
+    finally:
+        context.close()
+
+
+def measure(html: Path | None = None, path: str = PAGE_43) -> PageWeight:
+    """Serve the built book, load ``path`` once with an empty cache, return its weight."""
+    from playwright.sync_api import sync_playwright
+
+    html = require_built(html or html_dir())
+    with BookServer(html) as server, sync_playwright() as pw:
+        browser = launch(pw, ensure_chromium())
+        try:
+            return page_weight(browser, server, path)
+        finally:
+            browser.close()
