@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
-from conftest import copy_book  # noqa: E402
+from bookutil import copy_book  # noqa: E402
 
 PAGE = "chapter_linear-classification/classification.md"
 ENV = dict(os.environ, PYTHONPATH=str(REPO))

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -45,7 +46,19 @@ def read_notebook(text: str) -> nbformat.NotebookNode:
     return jupytext.reads(text, fmt="md:myst")
 
 
+def _tool_digest() -> str:
+    """Hash of the tool's code and the book's static files: a change re-renders every page."""
+    h = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for path in sorted(list(here.glob("*.py")) + list((here.parent / "static").glob("*"))):
+        if path.is_file():
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
 def _config_inited(app: Sphinx, config) -> None:
+    # a config value with rebuild="env": Sphinx re-reads every page when it changes
+    config.tabbook_tool_digest = _tool_digest()
     formats = dict(config.nb_custom_formats or {})
     formats[".md"] = ["tabbook.sphinx_ext.read_notebook", {}, False]
     config.nb_custom_formats = formats
@@ -171,13 +184,36 @@ def _renumber_sections(app: Sphinx, env) -> list[str]:
     return []
 
 
+SPECIAL_PAGES = {"genindex", "search", "py-modindex"}
+
+
+def _prune_stale_pages(app: Sphinx, exception) -> None:
+    """Delete HTML pages of documents that are no longer part of the book.
+
+    Sphinx's incremental builds never remove the output of a removed document; a
+    stale page would still be served and linked from search results.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    for page in outdir.rglob("*.html"):
+        rel = page.relative_to(outdir)
+        if rel.parts[0].startswith("_"):
+            continue
+        docname = rel.with_suffix("").as_posix()
+        if docname not in app.env.all_docs and docname not in SPECIAL_PAGES:
+            page.unlink()
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinx_design")
     # the reading experience: MathJax served from the book itself, a11y fixes, favicon
     app.setup_extension("tabbook.reader")
+    app.add_config_value("tabbook_tool_digest", "", "env")
     app.connect("config-inited", _config_inited, priority=900)
     app.connect("builder-inited", _builder_inited)
     app.connect("source-read", _source_read)
     app.connect("env-get-updated", _renumber_sections, priority=900)
     app.add_transform(FrameworkTabs)
+    app.connect("build-finished", _prune_stale_pages)
     return {"version": __version__, "parallel_read_safe": False, "parallel_write_safe": True}

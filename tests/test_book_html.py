@@ -7,7 +7,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import REPO
+from bookutil import REPO
 
 from tabbook.frameworks import FRAMEWORKS
 

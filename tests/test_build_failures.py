@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, build
+from bookutil import REPO, build
 
 FIXTURE = Path(__file__).parent / "fixtures" / "failbook"
 pytestmark = pytest.mark.book_build

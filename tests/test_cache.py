@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from conftest import build, copy_book, runs_of
+from bookutil import build, copy_book, runs_of
 
 pytestmark = pytest.mark.book_build
 PAGE = "chapter_linear-classification/classification.md"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import build, copy_book
+from bookutil import build, copy_book
 
 pytestmark = pytest.mark.book_build
 PAGE = "chapter_linear-classification/classification.md"

@@ -1,0 +1,410 @@
+"""Colab notebooks and the "Open in Colab" / "Download .ipynb" links.
+
+The first tests need nothing built (a small page in a temporary folder). The others
+check the book that `make html` built (``_build/html`` and ``_build/colab``; skipped,
+saying so, when it is not built): every page with code has the links, their URLs follow
+``tabbook.colab_url`` and name notebooks that exist, the notebooks hold what they should,
+and `make colab` writes the same bytes as the build. The DOM test switches the tabs to
+JAX in headless Chromium and checks that the links follow.
+
+``$TABBOOK_TEST_BOOK`` points these tests at another built book (default: this repository).
+"""
+
+from __future__ import annotations
+
+import functools
+import html.parser
+import http.server
+import os
+import posixpath
+import re
+import threading
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import nbformat
+import pytest
+
+from tabbook import colab
+from tabbook.config import BookConfig, load_config
+from tabbook.errors import BookError
+from tabbook.execute import code_cells
+from tabbook.frameworks import BY_NAME, FRAMEWORKS
+from tabbook.source import read_page
+
+REPO = Path(__file__).resolve().parent.parent
+BOOK = Path(os.environ.get("TABBOOK_TEST_BOOK") or REPO)
+HTML = BOOK / "_build" / "html"
+CHROMIUM = "/usr/bin/chromium"
+
+PAGE = """\
+---
+jupytext:
+  formats: md:myst
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+section_number: "4.3"
+---
+
+(sec_demo)=
+# Demo Page
+
+See {ref}`this page <sec_demo>`, {numref}`fig_x`, {math}`x^2` and {cite}`Zhang.2023`.
+
+```{code-cell} ipython3
+%%tab pytorch
+import torch
+```
+
+```{code-cell} ipython3
+%%tab jax
+import jax
+```
+
++++ {"tab": "jax"}
+
+JAX-only prose.
+
++++
+
+```{code-cell} ipython3
+x = 1
+```
+
+:::{note}
+A note.
+:::
+
+```{math}
+:label: eq_a
+a = b
+```
+
+$$
+c = d
+$$ (eq_c)
+
+```python
+keep = "{ref}`me`"
+(not_a_target)=
+```
+
+```{exercise-start}
+:label: ex_1
+```
+
+Try.
+
+```{exercise-end}
+```
+
+```{solution-start} ex_1
+:class: dropdown
+```
+
+Done.
+
+```{solution-end}
+```
+"""
+
+
+@pytest.fixture
+def demo(tmp_path) -> "colab.Page":
+    (tmp_path / "demo.md").write_text(PAGE, encoding="utf-8")
+    return read_page(tmp_path / "demo.md", tmp_path)
+
+
+def _nb(page, name, executed=None, spec="d2l-book==0.1", **kw):
+    return colab.colab_notebook(page, BY_NAME[name], executed, package_spec=spec, **kw)
+
+
+# ---------------------------------------------------------------------------- no build needed
+
+
+def test_install_cell_is_driven_by_the_framework_table(demo):
+    for fw in FRAMEWORKS:
+        install = _nb(demo, fw.name).cells[1]
+        assert install.cell_type == "code" and install.id == "colab-install"
+        line = next(ln for ln in install.source.splitlines() if ln.startswith("%pip"))
+        assert line.startswith('%pip install -q d2l-book==0.1')
+        for req in fw.colab_requirements:
+            assert (f'"{req}"' if "<" in req else req) in line
+    mxnet = _nb(demo, "mxnet").cells[1].source
+    assert 'mxnet==1.9.1 "numpy<2" setuptools' in mxnet
+    assert "flax optax" in _nb(demo, "jax").cells[1].source
+    assert _nb(demo, "pytorch").cells[1].source.endswith("%pip install -q d2l-book==0.1")
+    # MXNet's shims run in the notebook too: a page may import mxnet before d2l
+    assert BY_NAME["mxnet"].library_preamble.strip() in mxnet
+
+
+def test_package_spec_comes_from_the_environment(monkeypatch):
+    wheel = "/tmp/x/d2l_classification_book-0.1.0-py3-none-any.whl"
+    monkeypatch.setenv("TABBOOK_D2L_PACKAGE", wheel)
+    cfg = BookConfig(d2l_package="git+https://example.org/book")
+    assert cfg.package_spec.endswith(".whl")
+    monkeypatch.delenv("TABBOOK_D2L_PACKAGE")
+    assert cfg.package_spec == "git+https://example.org/book"
+
+
+def test_missing_package_spec_is_an_error(demo):
+    with pytest.raises(BookError, match="tabbook.d2l_package"):
+        _nb(demo, "pytorch", spec="")
+
+
+def test_notebook_has_one_framework_and_plain_markdown(demo):
+    jax = _nb(demo, "jax", title="The Book", baseurl="https://example.org/book/")
+    nbformat.validate(jax)
+    assert jax.metadata["kernelspec"]["name"] == "python3"
+    intro = jax.cells[0]
+    assert intro.cell_type == "markdown" and intro.id == "colab-intro"
+    assert "**JAX notebook**" in intro.source and "4.3. Demo Page" in intro.source
+    assert "(https://example.org/book/demo.html)" in intro.source and "*The Book*" in intro.source
+    code = [c.source for c in jax.cells if c.cell_type == "code"][1:]
+    assert code == ["import jax", "x = 1"]
+    text = "\n".join(c.source for c in jax.cells if c.cell_type == "markdown")
+    assert "JAX-only prose." in text
+    prose = text.replace('keep = "{ref}`me`"\n(not_a_target)=', "")
+    assert "(sec_demo)=" not in prose and "{ref}" not in prose and "{math}" not in prose
+    assert "See this page, fig_x, $x^2$ and [Zhang.2023]." in text
+    assert "> **Note**" in text and "$$\na = b\n$$" in text and "(eq_c)" not in text
+    assert "**Exercise 4.3.1**\n\nTry." in text and "**Solution to Exercise 4.3.1**" in text
+    assert "exercise-" not in text and "solution-" not in text and ":label:" not in text
+    assert 'keep = "{ref}`me`"\n(not_a_target)=' in text  # code blocks stay verbatim
+    torch = _nb(demo, "pytorch")
+    assert "JAX-only" not in str(torch) and "import jax" not in str(torch)
+    assert "`demo.html`" in torch.cells[0].source  # no base URL: the page's path
+
+
+def test_outputs_are_kept_and_bytes_are_deterministic(demo):
+    executed = nbformat.v4.new_notebook()
+    for cell in code_cells(demo, BY_NAME["pytorch"]):
+        c = nbformat.v4.new_code_cell(cell.source)
+        c.metadata["tabbook"] = {"cell": cell.index}
+        c.outputs = [nbformat.v4.new_output("stream", text=f"out {cell.index}\n")]
+        c.execution_count = cell.index
+        executed.cells.append(c)
+    nb = _nb(demo, "pytorch", executed)
+    outs = [c.outputs for c in nb.cells if c.cell_type == "code"][1:]
+    assert all(o and o[0]["text"].startswith("out ") for o in outs)
+    assert colab.notebook_bytes(nb) == colab.notebook_bytes(_nb(demo, "pytorch", executed))
+
+
+def test_url_pattern():
+    pattern = "https://colab.example/github/o/r/blob/main/{framework}/{path}"
+    assert colab.colab_url(pattern, "jax", "chap/sec") == \
+        "https://colab.example/github/o/r/blob/main/jax/chap/sec.ipynb"
+    assert colab.colab_url("", "jax", "chap/sec") == ""
+    for bad in ("https://x/{fw}/{path}", "https://x/{framework}", "https://x/{path"):
+        with pytest.raises(BookError, match="colab_url"):
+            colab.colab_url(bad, "jax", "chap/sec")
+
+
+def test_writing_prunes_only_its_own_stale_notebooks(tmp_path):
+    (tmp_path / "mine.txt").write_text("not ours")
+    colab.write_notebooks({"jax/a.ipynb": b"1", "jax/b/c.ipynb": b"2"}, [tmp_path])
+    colab.write_notebooks({"jax/a.ipynb": b"1"}, [tmp_path])
+    assert (tmp_path / "jax/a.ipynb").exists() and not (tmp_path / "jax/b").exists()
+    assert (tmp_path / "mine.txt").exists()
+
+
+# ---------------------------------------------------------------------------- the built book
+
+
+@pytest.fixture(scope="module")
+def book():
+    if not (HTML / "index.html").exists():
+        pytest.skip(f"the book is not built ({HTML / 'index.html'} is missing): run `make html`")
+    cfg = load_config(BOOK)
+    pages = [p for p in colab.book_pages(BOOK) if p.has_code]
+    assert pages, "the book has no page with code"
+    return cfg, pages
+
+
+class _Links(html.parser.HTMLParser):
+    """The ``.tabbook-colab`` blocks of a page and the links inside them."""
+
+    def __init__(self):
+        super().__init__()
+        self.boxes, self._in = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "div" and "tabbook-colab" in (attrs.get("class") or "").split():
+            self.boxes.append({"attrs": attrs, "links": []})
+            self._in = 1
+        elif self._in and tag == "div":
+            self._in += 1
+        elif self._in and tag == "a":
+            self.boxes[-1]["links"].append(attrs)
+
+    def handle_endtag(self, tag):
+        if self._in and tag == "div":
+            self._in -= 1
+
+
+def _boxes(page) -> list[dict]:
+    parser = _Links()
+    parser.feed((HTML / f"{page.docname}.html").read_text(encoding="utf-8"))
+    return parser.boxes
+
+
+def _frameworks(page) -> list[str]:
+    return [fw.name for fw in FRAMEWORKS if code_cells(page, fw)]
+
+
+def _resolve(page, href: str) -> Path:
+    """The file of the HTML output that a page-relative link names."""
+    rel = posixpath.normpath(posixpath.join(posixpath.dirname(page.docname), href))
+    assert not rel.startswith(".."), href
+    return HTML / rel
+
+
+def test_every_page_with_code_has_the_links(book):
+    cfg, pages = book
+    for page in pages:
+        boxes = _boxes(page)
+        assert len(boxes) == 1, f"{page.docname}.html: expected one Colab block, found {len(boxes)}"
+        attrs, links = boxes[0]["attrs"], boxes[0]["links"]
+        names = _frameworks(page)
+        assert attrs["data-frameworks"].split() == names
+        for name in names:
+            path = f"{name}/{page.docname}.ipynb"
+            assert (BOOK / cfg.colab_dir / path).is_file(), path
+            download = _resolve(page, attrs[f"data-download-{name}"])
+            assert download == HTML / colab.HTML_DIR / path and download.is_file()
+            assert download.read_bytes() == (BOOK / cfg.colab_dir / path).read_bytes()
+            if cfg.colab_url:
+                assert attrs[f"data-colab-{name}"] == cfg.colab_url.format(
+                    framework=name, path=f"{page.docname}.ipynb")
+        # real, labelled links; with JavaScript off they name the default framework
+        first = "pytorch" if "pytorch" in names else names[0]
+        by_class = {a["class"]: a for a in links}
+        download = by_class["tabbook-colab-download"]
+        assert download["href"] == attrs[f"data-download-{first}"]
+        if cfg.colab_url:
+            assert by_class["tabbook-colab-open"]["href"] == attrs[f"data-colab-{first}"]
+    for page in colab.book_pages(BOOK):
+        if not page.has_code and (HTML / f"{page.docname}.html").exists():
+            assert not _boxes(page), f"{page.docname}.html has no code but a Colab block"
+
+
+def test_notebooks_hold_one_framework_with_outputs(book):
+    cfg, pages = book
+    runs = colab.cached_runs(BOOK, cfg, pages, require=False)
+    for page in pages:
+        for name in _frameworks(page):
+            fw = BY_NAME[name]
+            path = BOOK / cfg.colab_dir / name / f"{page.docname}.ipynb"
+            nb = nbformat.read(path, as_version=4)
+            nbformat.validate(nb)
+            where = f"{path.relative_to(BOOK)}"
+            assert nb.metadata["kernelspec"]["name"] == "python3", where
+            intro, install, *rest = nb.cells
+            assert intro.cell_type == "markdown" and f"**{fw.label} notebook**" in intro.source
+            assert page.title in intro.source, where
+            assert install.cell_type == "code" and "%pip install -q" in install.source
+            assert colab._quote(cfg.package_spec) in install.source, where
+            for req in fw.colab_requirements:
+                assert colab._quote(req) in install.source, where
+            code = [c for c in rest if c.cell_type == "code"]
+            assert [c.source for c in code] == [c.source.strip("\n") for c in code_cells(page, fw)]
+            assert not any(re.search(r"^%%tab", c.source, re.M) for c in nb.cells), where
+            executed = runs.get((page.docname, name))
+            if executed is not None:  # the cached run of the current sources: same outputs
+                ran = [c.get("outputs", []) for c in executed.cells]
+                assert [c.outputs for c in code] == ran, where
+            assert any(c.outputs for c in code), f"{where} has no outputs"
+
+
+def test_make_colab_writes_what_the_build_wrote(book, tmp_path, monkeypatch):
+    cfg, pages = book
+    monkeypatch.delenv("TABBOOK_D2L_PACKAGE", raising=False)
+    try:
+        written = colab.write_colab(BOOK, tmp_path)
+    except BookError as exc:
+        pytest.skip(f"the execution cache does not match the sources: {exc}")
+    assert written
+    for path in written:
+        rel = path.relative_to(tmp_path)
+        assert path.read_bytes() == (BOOK / cfg.colab_dir / rel).read_bytes(), rel
+
+
+# ---------------------------------------------------------------------------- in a browser
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(book):
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(HTML)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.mark.browser
+def test_links_follow_the_selected_tab(book, server):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    cfg, pages = book
+    page_ = next((p for p in pages if {"pytorch", "jax"} <= set(_frameworks(p))), None)
+    if page_ is None:
+        pytest.skip("no page has both PyTorch and JAX code")
+    url = urljoin(server, f"{page_.docname}.html")
+
+    def links(tab):
+        box = tab.locator(".tabbook-colab")
+        return (box.get_attribute("data-selected"),
+                tab.locator(".tabbook-colab-open").get_attribute("href") if cfg.colab_url else None,
+                tab.locator(".tabbook-colab-download").get_attribute("href"),
+                tab.locator(".tabbook-colab-download .tabbook-colab-fw").inner_text())
+
+    def want(name):
+        colab_href = colab.colab_url(cfg.colab_url, name, page_) or None
+        rel = posixpath.relpath(f"{colab.HTML_DIR}/{name}/{page_.docname}.ipynb",
+                                posixpath.dirname(page_.docname) or ".")
+        return (name, colab_href, rel, f"({BY_NAME[name].label})")
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                     args=["--no-sandbox", "--headless"])
+        try:
+            context = browser.new_context()
+            requests = []
+            context.on("request", lambda r: requests.append(r.url))
+            tab = context.new_page()
+            tab.goto(url)
+            assert links(tab) == want("pytorch")
+            tab.locator('label.sd-tab-label[data-sync-id="jax"]').first.click()
+            assert links(tab) == want("jax")
+            href = tab.locator(".tabbook-colab-download").get_attribute("href")
+            assert tab.request.get(urljoin(url, href)).ok
+            # the choice is remembered (sphinx-design's localStorage key) ...
+            tab.reload()
+            assert links(tab) == want("jax")
+            # ... and ?framework= wins, as in sphinx-design
+            tab.goto(url + "?framework=tensorflow")
+            assert links(tab)[0] == ("tensorflow" if "tensorflow" in _frameworks(page_)
+                                     else "pytorch")
+            # the links are real, focusable links
+            tab.locator(".tabbook-colab-download").focus()
+            assert tab.evaluate("document.activeElement.className") == "tabbook-colab-download"
+            ours = [r for r in requests if "colab" in urlsplit(r).path]
+            assert all(r.startswith(server) for r in ours), ours
+            context.close()
+        finally:
+            browser.close()
