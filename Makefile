@@ -32,7 +32,7 @@ colab: html
 test: html
 	$(PY) -m pytest -ra tests
 
-bench: envs lib
+bench: html
 	$(PY) benchmarks/run.py
 
 clean:

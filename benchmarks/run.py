@@ -1,0 +1,27 @@
+"""`make bench`: every benchmark of the book, one after another.
+
+* import time of ``from d2l import <fw> as d2l`` / the bare framework (target <= 1.15)
+* page weight of the 4.3 page with an empty cache (target < 1.5 MB)
+* build times: cold, no-op, prose edit, one-framework code edit (targets in build_times.py)
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> int:
+    status = 0
+    for script, args in (("import_time.py", []), ("page_weight.py", []),
+                         ("build_times.py", sys.argv[1:])):
+        print(f"\n== {script}", flush=True)
+        status |= subprocess.run([sys.executable, str(HERE / script), *args]).returncode
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
