@@ -19,6 +19,16 @@ for _name, _alias in (
         setattr(_np, _name, _alias)
 del _np, _name, _alias
 
+import sys as _sys
+
+if _sys.version_info >= (3, 12):
+    # Python 3.12 removed distutils, which mxnet imports; importing setuptools makes
+    # its copy importable (even right after `%pip install setuptools` in a kernel)
+    import setuptools as _setuptools
+
+    del _setuptools
+del _sys
+
 import collections
 import inspect
 import time

@@ -47,6 +47,16 @@ for _name, _alias in (("bool", bool), ("int", int), ("float", float),
     if _name not in _np.__dict__:
         setattr(_np, _name, _alias)
 del _np, _name, _alias
+
+import sys as _sys
+
+if _sys.version_info >= (3, 12):
+    # Python 3.12 removed distutils, which mxnet imports; importing setuptools makes
+    # its copy importable (even right after `%pip install setuptools` in a kernel)
+    import setuptools as _setuptools
+
+    del _setuptools
+del _sys
 """
 
 FRAMEWORKS: tuple[Framework, ...] = (

@@ -215,5 +215,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("source-read", _source_read)
     app.connect("env-get-updated", _renumber_sections, priority=900)
     app.add_transform(FrameworkTabs)
+    # one Colab notebook per page and framework, and the "Open in Colab" button
+    app.setup_extension("tabbook.sphinx_colab")
     app.connect("build-finished", _prune_stale_pages)
     return {"version": __version__, "parallel_read_safe": False, "parallel_write_safe": True}

@@ -223,6 +223,9 @@ def book():
     cfg = load_config(BOOK)
     pages = [p for p in colab.book_pages(BOOK) if p.has_code]
     assert pages, "the book has no page with code"
+    if not (BOOK / cfg.colab_dir).is_dir():
+        pytest.fail(f"the build wrote no Colab notebooks ({cfg.colab_dir} is missing): is "
+                    "tabbook.sphinx_colab set up (sphinx_ext.setup) and the book rebuilt?")
     return cfg, pages
 
 

@@ -1,0 +1,129 @@
+"""The Sphinx side of the Colab notebooks (:mod:`tabbook.colab`).
+
+* After ``builder-inited`` (once :mod:`tabbook.sphinx_ext` has executed the pages): write
+  every page's notebooks to ``tabbook.colab_dir`` (``_build/colab/<framework>/...``) and a
+  copy into the HTML output (``_colab/<framework>/...``) for the download links.
+* At ``html-page-context``: put, under the title of each page with code, an "Open in
+  Colab" link and a "Download .ipynb" link; their ``data-*`` attributes name each
+  framework's Colab URL and download URL. ``static/colab.js`` points the links at the
+  framework the reader picked in the tabs.
+* Pages are re-rendered when ``tabbook.colab_url`` changes (``env-get-outdated``).
+
+Call :func:`setup` from :func:`tabbook.sphinx_ext.setup`.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+
+from . import __version__
+from .colab import (HTML_DIR, check_url_pattern, colab_url, notebook_path, page_notebooks, stamp,
+                    write_notebooks)
+from .errors import BookError
+from .frameworks import BY_NAME, FRAMEWORKS
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+DEFAULT = FRAMEWORKS[0].name
+
+
+def _config_inited(app: Sphinx, config) -> None:
+    """Serve static/colab.js and colab.css also to a book whose static folder lacks them."""
+    paths = [Path(app.confdir, p).resolve() for p in config.html_static_path]
+    if STATIC.is_dir() and STATIC not in paths:
+        config.html_static_path = [*config.html_static_path, str(STATIC)]
+
+
+def _builder_inited(app: Sphinx) -> None:
+    pages = getattr(app, "tabbook_pages", None)
+    runs = getattr(app, "tabbook_runs", None)
+    cfg = getattr(app, "tabbook_config", None)
+    if pages is None or runs is None or cfg is None:
+        return
+    root = Path(app.srcdir)
+    folders = [root / cfg.colab_dir]
+    if app.builder.format == "html":
+        folders.append(Path(app.outdir) / HTML_DIR)
+    try:
+        if cfg.colab_url:
+            check_url_pattern(cfg.colab_url)
+        notebooks = page_notebooks(list(pages.values()), runs, root, cfg)
+        write_notebooks(notebooks, folders)
+    except BookError as exc:
+        raise ExtensionError(f"[tabbook] {exc}") from None
+    app.tabbook_colab = {
+        docname: [fw.name for fw in FRAMEWORKS if (docname, fw.name) in runs]
+        for docname in pages}
+
+
+def _env_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Re-render every page with code when the Colab URL pattern changed."""
+    cfg = getattr(app, "tabbook_config", None)
+    if cfg is None:
+        return []
+    new = stamp(cfg)
+    old = getattr(env, "tabbook_colab_stamp", None)
+    env.tabbook_colab_stamp = new
+    if old == new:  # (a first build reads every page anyway)
+        return []
+    return [d for d, names in getattr(app, "tabbook_colab", {}).items()
+            if names and d in env.found_docs and d not in added | changed]
+
+
+def buttons_html(names: list[str], docname: str, pattern: str, pathto) -> str:
+    """The links block of a page; ``pathto(file, 1)`` makes a page-relative URL."""
+    first = DEFAULT if DEFAULT in names else names[0]
+    attrs = {"class": "tabbook-colab", "role": "group",
+             "aria-label": "Run this page as a notebook",
+             "data-frameworks": " ".join(names), "data-selected": first}
+    base = docname.rsplit("/", 1)[-1]
+    for name in names:
+        attrs[f"data-label-{name}"] = BY_NAME[name].label
+        attrs[f"data-download-{name}"] = pathto(f"{HTML_DIR}/{name}/{notebook_path(docname)}", 1)
+        attrs[f"data-file-{name}"] = f"{base}-{name}.ipynb"
+        if pattern:
+            attrs[f"data-colab-{name}"] = colab_url(pattern, name, docname)
+    a = html.escape
+    label = a(BY_NAME[first].label)
+    parts = [f'<div {" ".join(f"{k}={chr(34)}{a(v)}{chr(34)}" for k, v in attrs.items())}>']
+    if pattern:
+        parts.append(
+            f'<a class="tabbook-colab-open" href="{a(attrs[f"data-colab-{first}"])}" '
+            f'target="_blank" rel="noopener">Open in Colab '
+            f'<span class="tabbook-colab-fw">({label})</span>'
+            f'<span class="tabbook-visually-hidden"> (opens in a new tab)</span></a>')
+    parts.append(
+        f'<a class="tabbook-colab-download" href="{a(attrs[f"data-download-{first}"])}" '
+        f'download="{a(attrs[f"data-file-{first}"])}">Download .ipynb '
+        f'<span class="tabbook-colab-fw">({label})</span></a>')
+    parts.append("</div>")
+    return "\n".join(parts) + "\n"
+
+
+def _html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict,
+                       doctree) -> None:
+    names = getattr(app, "tabbook_colab", {}).get(pagename)
+    if not names or "body" not in context or "pathto" not in context:
+        return
+    block = buttons_html(names, pagename, app.tabbook_config.colab_url, context["pathto"])
+    body = context["body"]
+    end = body.find("</h1>")
+    if end < 0:
+        context["body"] = block + body
+    else:
+        end += len("</h1>")
+        context["body"] = body[:end] + "\n" + block + body[end:]
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", _config_inited)
+    # after tabbook.sphinx_ext's builder-inited (priority 500), which executes the pages
+    app.connect("builder-inited", _builder_inited, priority=600)
+    app.connect("env-get-outdated", _env_get_outdated)
+    app.connect("html-page-context", _html_page_context)
+    app.add_js_file("colab.js")
+    app.add_css_file("colab.css")
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
