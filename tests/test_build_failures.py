@@ -65,3 +65,14 @@ def test_unknown_framework_in_tab_line_fails_naming_the_line(tmp_path):
     out = res.stdout + res.stderr
     assert res.returncode != 0
     assert "chapter_x/page.md:" in out and "unknown framework 'jaxx'" in out
+
+
+def test_dying_kernel_fails_the_build_naming_the_cell(tmp_path):
+    book = _failbook(tmp_path)
+    page = book / "chapter_x" / "page.md"
+    page.write_text(page.read_text().replace("y = x / 0", "import os\nos._exit(1)"))
+    res = build(book, timeout=300)
+    out = res.stdout + res.stderr
+    assert res.returncode != 0, out
+    assert "the kernel died" in out
+    assert "chapter_x/page.md:" in out and "cell 4" in out and "framework jax" in out
