@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.util import logging
 
 from . import __version__
 from .colab import (HTML_DIR, check_url_pattern, colab_url, notebook_path, page_notebooks, stamp,
@@ -27,6 +28,7 @@ from .errors import BookError
 from .frameworks import BY_NAME, FRAMEWORKS
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
+LOGGER = logging.getLogger(__name__)
 DEFAULT = FRAMEWORKS[0].name
 
 
@@ -42,6 +44,10 @@ def _builder_inited(app: Sphinx) -> None:
     runs = getattr(app, "tabbook_runs", None)
     cfg = getattr(app, "tabbook_config", None)
     if pages is None or runs is None or cfg is None:
+        return
+    if not cfg.package_spec:
+        LOGGER.info("[tabbook] no Colab notebooks: set `tabbook.d2l_package` in _config.yml "
+                    "(or $TABBOOK_D2L_PACKAGE) to write them")
         return
     root = Path(app.srcdir)
     folders = [root / cfg.colab_dir]

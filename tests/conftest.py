@@ -15,6 +15,14 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "book_build: builds (a copy of) the book")
 
 
+def pytest_collection_modifyitems(config, items):
+    """tests/browser/ last: its session-wide Playwright keeps an event loop running in
+    this thread, which would break the tests that run notebooks with asyncio and the
+    browser tests elsewhere that start their own Playwright."""
+    browser_dir = Path(__file__).parent / "browser"
+    items.sort(key=lambda item: browser_dir in Path(str(item.path)).parents)
+
+
 @pytest.fixture(scope="session")
 def built_html() -> Path:
     """The book built by `make html` (make test builds it first)."""
