@@ -30,7 +30,7 @@ from .errors import BookError
 from .frameworks import BY_NAME, FRAMEWORKS, Framework
 from .source import Cell, Page
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"  # bump when what an executed notebook holds changes
 
 # Hidden first cell of every run: SVG plots, reproducible SVG bytes, seeded RNGs.
 SETUP_CODE = """\
@@ -136,8 +136,23 @@ def sanitize(text: str, root: Path) -> str:
     return text
 
 
+def _merge_streams(outputs: list) -> list:
+    """Join consecutive stdout (or stderr) chunks: how a kernel splits them is timing."""
+    merged: list = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (prev is not None and out.get("output_type") == "stream"
+                and prev.get("output_type") == "stream" and prev.get("name") == out.get("name")):
+            prev["text"] += out["text"]
+        else:
+            merged.append(out)
+    return merged
+
+
 def _sanitize_outputs(nb: nbformat.NotebookNode, root: Path) -> None:
     for cell in nb.cells:
+        if "outputs" in cell:
+            cell.outputs = _merge_streams(cell.outputs)
         for out in cell.get("outputs", []):
             if "text" in out:
                 out["text"] = sanitize(out["text"], root)
