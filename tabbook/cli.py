@@ -9,9 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .envs import ROOT
 from .errors import BookError
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def cmd_envs(args) -> int:

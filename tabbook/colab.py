@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import os
 import re
 import string
 from pathlib import Path
@@ -36,7 +35,8 @@ import yaml
 
 from .config import BookConfig, load_config
 from .errors import BookError
-from .execute import _cache_path, code_cells, plan
+from .execute import cache_path, code_cells, plan
+from .files import write_atomic
 from .frameworks import FRAMEWORKS, Framework
 from .source import Page, read_page
 from .toc import book_sources
@@ -322,15 +322,6 @@ def notebook_bytes(nb: nbformat.NotebookNode) -> bytes:
 # Writing
 
 
-def _write_if_changed(path: Path, data: bytes) -> None:
-    if path.exists() and path.read_bytes() == data:
-        return  # keep the mtime: an unchanged notebook is not a new file
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def _prune(folder: Path, keep: list[str]) -> None:
     """Delete the notebooks written last time into ``folder`` that are not in ``keep``."""
     manifest = folder / MANIFEST
@@ -377,7 +368,7 @@ def write_notebooks(notebooks: dict[str, bytes], folders: list[Path]) -> list[Pa
         _prune(folder, list(notebooks))
         for rel, data in notebooks.items():
             path = folder / rel
-            _write_if_changed(path, data)
+            write_atomic(path, data)
             written.append(path)
     return written
 
@@ -391,7 +382,7 @@ def cached_runs(root: Path, cfg: BookConfig, pages: list[Page], require: bool = 
     runs = {}
     missing = []
     for run in plan(pages, root):
-        path = _cache_path(root, cfg, run.key)
+        path = cache_path(root, cfg, run.key)
         if path.exists():
             runs[(run.page.docname, run.framework.name)] = nbformat.read(path, as_version=4)
         else:

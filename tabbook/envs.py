@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .errors import BookError
+from .files import write_atomic
 from .frameworks import BY_NAME, FRAMEWORKS, Framework
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,10 +113,7 @@ def register_kernel(fw: Framework, python: Path) -> Path:
         "language": "python",
         "metadata": {"debugger": False},
     }
-    spec_dir.mkdir(parents=True, exist_ok=True)
-    tmp = spec_dir / "kernel.json.tmp"
-    tmp.write_text(json.dumps(spec, indent=1) + "\n")
-    os.replace(tmp, spec_dir / "kernel.json")
+    write_atomic(spec_dir / "kernel.json", json.dumps(spec, indent=1) + "\n")
     return spec_dir
 
 

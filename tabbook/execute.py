@@ -25,9 +25,10 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from .config import BookConfig
-from .envs import env_dir, env_root
+from .envs import env_root
 from .errors import BookError
-from .frameworks import BY_NAME, FRAMEWORKS, Framework
+from .files import write_atomic
+from .frameworks import FRAMEWORKS, Framework
 from .source import Cell, Page
 
 CACHE_VERSION = "2"  # bump when what an executed notebook holds changes
@@ -240,15 +241,8 @@ async def _execute(run: Run, root: Path, cfg: BookConfig) -> None:
     run.notebook = nb
 
 
-def _cache_path(root: Path, cfg: BookConfig, key: str) -> Path:
+def cache_path(root: Path, cfg: BookConfig, key: str) -> Path:
     return Path(root) / cfg.cache_dir / "exec" / f"{key}.ipynb"
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def plan(pages: list[Page], root: Path, frameworks=FRAMEWORKS) -> list[Run]:
@@ -267,7 +261,7 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
     runs = plan(pages, root, frameworks)
     todo = []
     for run in runs:
-        path = _cache_path(root, cfg, run.key)
+        path = cache_path(root, cfg, run.key)
         if path.exists():
             run.notebook = nbformat.read(path, as_version=4)
             run.cached = True
@@ -282,7 +276,7 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
                 await _execute(run, root, cfg)
             finally:
                 run.seconds = time.perf_counter() - start
-            _write_atomic(_cache_path(root, cfg, run.key), nbformat.writes(run.notebook))
+            write_atomic(cache_path(root, cfg, run.key), nbformat.writes(run.notebook))
             log(f"[tabbook] executed  {run.page.relpath} [{run.framework.name}] "
                 f"{run.seconds:.1f} s")
 

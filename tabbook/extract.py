@@ -34,15 +34,14 @@ import builtins
 import copy
 import difflib
 import io
-import os
 import re
 import sys
-import tempfile
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BookError
+from .files import write_atomic
 from .frameworks import FRAMEWORKS, Framework
 from .source import Cell, Page, read_page
 from .toc import book_sources
@@ -799,30 +798,6 @@ def extract_library(root: Path) -> dict[str, str]:
     return out
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    data = text.encode("utf-8")
-    if path.is_file() and path.read_bytes() == data:
-        return
-    if path.exists():
-        mode = path.stat().st_mode & 0o777
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def write_library(root: Path, out_dir: Path | None = None) -> list[Path]:
     """Generate all modules, then write them (unchanged files are left alone).
 
@@ -835,7 +810,7 @@ def write_library(root: Path, out_dir: Path | None = None) -> list[Path]:
     paths = []
     for name, text in modules.items():
         path = out_dir / name
-        _write_atomic(path, text)
+        write_atomic(path, text)
         paths.append(path)
     return paths
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jupytext
-import nbformat
 
 from .errors import BookError
 from .frameworks import NAMES, parse_tab_spec
