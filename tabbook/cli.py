@@ -23,9 +23,21 @@ def cmd_envs(args) -> int:
 
 
 def cmd_lib(args) -> int:
-    from .extract import main_lib
+    """Regenerate ``d2l/*.py`` from the ``#@save`` code, or with ``--check`` compare only."""
+    from .extract import check_library, shown_path, write_library
 
-    return main_lib((["--check"] if args.check else []) + ["--root", str(args.root)])
+    root = Path(args.root)
+    if args.check:
+        stale = check_library(root, args.out)
+        if stale:
+            print(f"error: {', '.join(stale)} out of date with the book's sources; run "
+                  "`make lib` and commit the result", file=sys.stderr)
+            return 1
+        print("the d2l library is up to date")
+        return 0
+    paths = write_library(root, args.out)
+    print("wrote " + ", ".join(shown_path(p, root) for p in paths))
+    return 0
 
 
 def prune_images(html_dir: Path) -> int:
@@ -103,13 +115,17 @@ def cmd_colab(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tabbook", description=__doc__)
-    parser.add_argument("--root", default=str(ROOT), help="the book's folder")
+    parser.add_argument("--root", default=str(ROOT),
+                        help=f"the book's folder, with _toc.yml (default: {ROOT})")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("envs", help="create framework environments and register kernels")
     p.add_argument("framework", nargs="*")
     p.set_defaults(func=cmd_envs)
     p = sub.add_parser("lib", help="regenerate d2l/*.py from the #@save blocks")
-    p.add_argument("--check", action="store_true", help="fail if d2l/*.py are stale")
+    p.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 if the committed library is out of date")
+    p.add_argument("--out", type=Path, default=None,
+                   help="output directory (default: <root>/d2l)")
     p.set_defaults(func=cmd_lib)
     p = sub.add_parser("html", help="build the book")
     p.add_argument("--all", action="store_true", help="re-render every page")

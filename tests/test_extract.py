@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from tabbook.errors import BookError
-from tabbook.extract import (LINE_LENGTH, check_library, extract_library, main_lib,
-                             write_library)
+from tabbook.cli import main as cli_main
+from tabbook.extract import LINE_LENGTH, check_library, extract_library, write_library
 from tabbook.frameworks import FRAMEWORKS
 from tabbook.toc import book_sources, read_toc
 
@@ -28,6 +28,13 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extract"
 GOLDEN_CASES = ["basic"]
 MODULES = [f"{fw.module}.py" for fw in FRAMEWORKS]
+
+
+def main_lib(args: list[str]) -> int:
+    """``python -m tabbook [--root DIR] lib [--check]`` in this process."""
+    root = args[args.index("--root") + 1]
+    rest = [a for a in args if a not in ("--root", root)]
+    return cli_main(["--root", root, "lib", *rest])
 
 
 def copy_book(case: str, tmp_path: Path) -> Path:
@@ -284,9 +291,9 @@ def test_committed_library_is_fresh():
 def module_refs(code: str) -> set[str]:
     import ast
 
-    from tabbook.extract import _refs
+    from tabbook.extract.names import collect_refs
     tree = ast.parse(code)
-    return {("d2l." if r.d2l else "") + r.name for stmt in tree.body for r in _refs(stmt)}
+    return {("d2l." if r.d2l else "") + r.name for stmt in tree.body for r in collect_refs(stmt)}
 
 
 def test_scope_analysis():
