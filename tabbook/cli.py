@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .config import load_config
 from .envs import ROOT
 from .errors import BookError
 
@@ -134,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_colab)
     args = parser.parse_args(argv)
     try:
+        # a bad setting fails here, in a fraction of a second, before any kernel starts
+        load_config(Path(args.root))
         return args.func(args)
     except BookError as exc:
         print(f"error: {exc}", file=sys.stderr)

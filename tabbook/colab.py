@@ -2,11 +2,12 @@
 
 For a page with code and a framework, the notebook holds, in page order, the page's
 markdown for that framework (shared prose and that framework's prose, MyST markup turned
-into plain Markdown that Colab renders) and that framework's code cells (``%%tab`` lines
+into plain Markdown that Colab renders by :mod:`tabbook.myst_markdown`) and that framework's code cells (``%%tab`` lines
 removed) with the outputs of the book's own run. Two cells come first:
 
 1. a note saying what the notebook is (page title, framework) and linking back to the
-   page (``html.baseurl`` of ``_config.yml``; without it, the page's path in the book);
+   page (:attr:`BookConfig.baseurl <tabbook.config.BookConfig.baseurl>`; without it, the
+   page's path in the book);
 2. an install cell: ``%pip install`` of the book's ``d2l`` package
    (:attr:`BookConfig.package_spec <tabbook.config.BookConfig.package_spec>`) and of what
    the framework needs beyond Colab's defaults
@@ -17,7 +18,8 @@ removed) with the outputs of the book's own run. Two cells come first:
 Notebooks are written to ``<folder>/<framework>/<page path>.ipynb``; the same input gives
 the same bytes (no timestamps, no machine paths, stable cell ids). The Sphinx build writes
 them on every ``make html`` (see :mod:`tabbook.sphinx_colab`); ``make colab``
-(:func:`write_colab`) writes them from the execution cache.
+(:func:`write_colab`) writes them from the execution cache
+(:func:`tabbook.execute.cached_runs`).
 
 This module does not import Sphinx.
 """
@@ -27,25 +29,23 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
-import string
 from pathlib import Path
 
 import nbformat
-import yaml
 
+from .book import read_book
 from .config import BookConfig, load_config
 from .errors import BookError
-from .execute import cache_path, code_cells, plan
+from .execute import cached_runs, code_cells
 from .files import write_atomic
 from .frameworks import FRAMEWORKS, Framework
-from .source import Page, read_page
-from .toc import book_sources
+from .myst_markdown import colab_markdown
+from .source import Page
 
 HTML_DIR = "_colab"
 """Folder of the HTML output that holds a copy of the notebooks (for download links)."""
 MANIFEST = ".tabbook-colab"
 """File (in each output folder) listing the notebooks written last time, to prune stale ones."""
-URL_FIELDS = frozenset({"framework", "path"})
 
 
 # ---------------------------------------------------------------------------
@@ -59,38 +59,13 @@ def notebook_path(page: Page | str) -> str:
 
 
 def colab_url(pattern: str, framework: str, page: Page | str) -> str:
-    """``tabbook.colab_url`` with ``{framework}`` and ``{path}`` filled in ('' if unset)."""
+    """``tabbook.colab_url`` with ``{framework}`` and ``{path}`` filled in ('' if unset).
+
+    The pattern was checked when the settings were loaded (:mod:`tabbook.config`).
+    """
     if not pattern:
         return ""
-    check_url_pattern(pattern)
     return pattern.format(framework=framework, path=notebook_path(page))
-
-
-def check_url_pattern(pattern: str) -> None:
-    try:
-        names = {f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None}
-    except ValueError as exc:
-        raise BookError(f"`tabbook.colab_url` is not a valid pattern ({exc}): {pattern!r}",
-                        path="_config.yml") from None
-    if names - URL_FIELDS or "path" not in names:
-        raise BookError(f"`tabbook.colab_url` may use only {{framework}} and {{path}}, and "
-                        f"must use {{path}}; found {sorted(names)} in {pattern!r}",
-                        path="_config.yml")
-
-
-def book_meta(root: Path) -> dict:
-    """The book's title and page base URL (``html.baseurl``) from ``_config.yml``."""
-    path = Path(root) / "_config.yml"
-    data = {}
-    if path.exists():
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError:
-            data = {}  # load_config reports it
-    html = data.get("html") or {}
-    sphinx_cfg = (data.get("sphinx") or {}).get("config") or {}
-    baseurl = html.get("baseurl") or sphinx_cfg.get("html_baseurl") or ""
-    return {"title": str(data.get("title") or ""), "baseurl": str(baseurl)}
 
 
 def page_url(baseurl: str, page: Page | str) -> str:
@@ -99,136 +74,6 @@ def page_url(baseurl: str, page: Page | str) -> str:
         return ""
     docname = page if isinstance(page, str) else page.docname
     return baseurl.rstrip("/") + "/" + docname + ".html"
-
-
-# ---------------------------------------------------------------------------
-# MyST -> Markdown that Colab renders
-
-TARGET_RE = re.compile(r"^\s*\([A-Za-z0-9_.:-]+\)=\s*$")
-ROLE_RE = re.compile(r"\{([A-Za-z][\w:-]*)\}`([^`]*)`")
-EQ_LABEL_RE = re.compile(r"\$\$\s*\([A-Za-z0-9_.:-]+\)\s*$")
-FENCE_RE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,}|:{3,})(?P<rest>.*)$")
-DIRECTIVE_RE = re.compile(r"^\{(?P<name>[\w:-]+)\}\s*(?P<arg>.*)$")
-OPTION_RE = re.compile(r"^\s*:[\w-]+:")
-ADMONITIONS = {"note", "tip", "hint", "important", "warning", "caution", "attention",
-               "danger", "error", "seealso", "admonition"}
-DROPPED = {"toctree", "tableofcontents", "bibliography", "raw", "eval-rst", "only",
-           "exercise-end", "solution-end", "index"}
-GATED = {"exercise-start": "Exercise", "solution-start": "Solution",
-         "exercise": "Exercise", "solution": "Solution"}
-LINK_ROLES = {"ref", "numref", "doc", "eq", "term", "any", "download", "external"}
-
-
-def _role(m: re.Match) -> str:
-    name, content = m.group(1), m.group(2)
-    if name == "math":
-        return f"${content}$"
-    target = re.match(r"^(.*?)\s*<([^<>]+)>$", content, re.S)
-    text, ref = (target.group(1), target.group(2)) if target else ("", content)
-    if name == "cite":
-        return f"[{ref}]"
-    if name in LINK_ROLES:
-        if text:
-            return re.sub(r"%s|\{number\}|\{name\}", "", text).strip() or ref
-        return ref.lstrip("!~")
-    return text or content
-
-
-def _inline(line: str) -> str:
-    return EQ_LABEL_RE.sub("$$", ROLE_RE.sub(_role, line))
-
-
-def _closes(line: str, indent: str, fence: str) -> bool:
-    stripped = line.strip()
-    return bool(stripped) and set(stripped) == {fence[0]} and len(stripped) >= len(fence) \
-        and line.startswith(indent)
-
-
-def _directive(name: str, arg: str, options: dict, body: str, indent: str,
-               state: dict) -> list[str]:
-    name = name.split(":")[-1]  # {prf:theorem} and the like
-    inner = colab_markdown(body, state).splitlines()
-    title = arg.strip()
-    if name in DROPPED:
-        return []
-    if name == "math":
-        return [indent + "$$", *[indent + ln for ln in body.splitlines()], indent + "$$"]
-    if name in {"code", "code-block", "sourcecode", "code-cell"}:
-        return [indent + "```" + title, *[indent + ln for ln in body.splitlines()], indent + "```"]
-    if name in {"figure", "image"}:
-        caption = " ".join(inner).strip()
-        return [f"{indent}![{caption}]({title})"] + ([f"{indent}*{caption}*"] if caption else [])
-    if name in GATED:
-        # numbered as the book numbers them: Exercise 4.3.1, Solution to Exercise 4.3.1
-        numbers = state.setdefault("exercises", {})
-        if GATED[name] == "Exercise":
-            section, count = state.get("section"), len(numbers) + 1
-            number = f"{section}.{count}" if section else str(count)
-            numbers[options.get("label") or f"#{len(numbers)}"] = number
-            head = f"**Exercise {number}**" + (f" ({title})" if title else "")
-        else:
-            number = numbers.get(title)
-            head = f"**Solution to Exercise {number}**" if number else "**Solution**"
-        return [indent + head, ""] + inner if inner else [indent + head]
-    if name in ADMONITIONS:
-        head = name.capitalize() + (f": {title}" if title else "")
-        if name == "admonition":
-            head = title
-        quoted = [f"{indent}> {ln}".rstrip() for ln in inner]
-        return [f"{indent}> **{head}**", f"{indent}>", *quoted]
-    return ([indent + f"**{title}**", ""] if title else []) + inner
-
-
-def colab_markdown(text: str, state: dict | None = None) -> str:
-    """MyST Markdown -> Markdown that Colab renders.
-
-    Drops ``(label)=`` targets and equation labels, turns roles into their text
-    (``{math}`` into ``$...$``), and directives into plain Markdown: ``{math}`` into
-    ``$$`` blocks, admonitions into block quotes, exercises and solutions into numbered
-    bold headings, figures into images. Ordinary fenced code is kept as it is.
-    ``state`` carries what later cells of the page need (``section``: the page's section
-    number; the exercises numbered so far).
-    """
-    state = {} if state is None else state
-    lines = text.split("\n")
-    out: list[str] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        m = FENCE_RE.match(line)
-        if not m:
-            if not TARGET_RE.match(line):
-                out.append(_inline(line))
-            i += 1
-            continue
-        indent, fence, rest = m.group("indent"), m.group("fence"), m.group("rest")
-        d = DIRECTIVE_RE.match(rest.strip())
-        j = i + 1
-        while j < len(lines) and not _closes(lines[j], indent, fence):
-            j += 1
-        body = lines[i + 1:j]
-        i = j + 1
-        if not d:  # ordinary fenced code: verbatim
-            out += [line, *body] + ([lines[j]] if j < len(lines) else [])
-            continue
-        options = {}
-        if body and body[0].strip() == "---":  # YAML option block
-            end = next((k for k in range(1, len(body)) if body[k].strip() == "---"), 0)
-            try:
-                options = yaml.safe_load("\n".join(body[1:end])) or {}
-            except yaml.YAMLError:
-                options = {}
-            body = body[end + 1:]
-        else:
-            while body and OPTION_RE.match(body[0]):
-                key, _, value = body[0].strip()[1:].partition(":")
-                options[key] = value.strip()
-                body = body[1:]
-        out += _directive(d.group("name"), d.group("arg"),
-                          options if isinstance(options, dict) else {},
-                          "\n".join(body), indent, state)
-    text = "\n".join(out)
-    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
 
 
 # ---------------------------------------------------------------------------
@@ -345,7 +190,6 @@ def page_notebooks(pages, runs: dict, root: Path, cfg: BookConfig) -> dict[str, 
     ``runs`` maps (docname, framework name) to a :class:`tabbook.execute.Run` (or to an
     executed notebook, or ``None`` for a notebook without outputs).
     """
-    meta = book_meta(root)
     out: dict[str, bytes] = {}
     for page in pages:
         for fw in FRAMEWORKS:
@@ -355,7 +199,7 @@ def page_notebooks(pages, runs: dict, root: Path, cfg: BookConfig) -> dict[str, 
             run = runs[key]
             executed = getattr(run, "notebook", run)
             nb = colab_notebook(page, fw, executed, package_spec=cfg.package_spec,
-                                title=meta["title"], baseurl=meta["baseurl"])
+                                title=cfg.title, baseurl=cfg.baseurl)
             out[f"{fw.name}/{notebook_path(page)}"] = notebook_bytes(nb)
     return out
 
@@ -373,30 +217,9 @@ def write_notebooks(notebooks: dict[str, bytes], folders: list[Path]) -> list[Pa
     return written
 
 
-def cached_runs(root: Path, cfg: BookConfig, pages: list[Page], require: bool = True) -> dict:
-    """(docname, framework) -> executed notebook from the execution cache.
-
-    A run that is not cached is an error naming it (``make html`` executes it), or,
-    with ``require=False``, ``None`` (a notebook without outputs).
-    """
-    runs = {}
-    missing = []
-    for run in plan(pages, root):
-        path = cache_path(root, cfg, run.key)
-        if path.exists():
-            runs[(run.page.docname, run.framework.name)] = nbformat.read(path, as_version=4)
-        else:
-            missing.append(f"{run.page.relpath} [{run.framework.name}]")
-            runs[(run.page.docname, run.framework.name)] = None
-    if missing and require:
-        raise BookError("these pages have not been executed since they last changed: "
-                        + ", ".join(missing) + "; run `make html` first (it executes them), "
-                        "then `make colab`")
-    return runs
-
-
 def book_pages(root: Path) -> list[Page]:
-    return [read_page(Path(root) / p, root) for p in book_sources(Path(root))]
+    """Every page of the book (:func:`tabbook.book.read_book`)."""
+    return read_book(root)
 
 
 def write_colab(root: Path, out_dir: Path | None = None) -> list[Path]:
@@ -406,10 +229,15 @@ def write_colab(root: Path, out_dir: Path | None = None) -> list[Path]:
     """
     root = Path(root)
     cfg = load_config(root)
-    if cfg.colab_url:
-        check_url_pattern(cfg.colab_url)
-    pages = book_pages(root)
-    notebooks = page_notebooks(pages, cached_runs(root, cfg, pages), root, cfg)
+    pages = read_book(root)
+    runs = cached_runs(pages, root, cfg)
+    missing = [f"{page.relpath} [{fw.name}]" for page in pages for fw in FRAMEWORKS
+               if runs.get((page.docname, fw.name), False) is None]
+    if missing:
+        raise BookError("these pages have not been executed since they last changed: "
+                        + ", ".join(missing) + "; run `make html` first (it executes them), "
+                        "then `make colab`")
+    notebooks = page_notebooks(pages, runs, root, cfg)
     return write_notebooks(notebooks, [Path(out_dir) if out_dir else root / cfg.colab_dir])
 
 

@@ -251,6 +251,29 @@ def plan(pages: list[Page], root: Path, frameworks=FRAMEWORKS) -> list[Run]:
             for page in pages for fw in frameworks if code_cells(page, fw)]
 
 
+def load_cached(run: Run, root: Path, cfg: BookConfig) -> bool:
+    """Fill ``run.notebook`` from the execution cache; whether it was there."""
+    path = cache_path(root, cfg, run.key)
+    if not path.exists():
+        return False
+    run.notebook = nbformat.read(path, as_version=4)
+    run.cached = True
+    return True
+
+
+def cached_runs(pages: list[Page], root: Path, cfg: BookConfig, frameworks=FRAMEWORKS
+                ) -> dict[tuple[str, str], nbformat.NotebookNode | None]:
+    """(docname, framework name) -> the cached run of the current sources, executing nothing.
+
+    ``None`` where the page has changed since its last run (or never ran).
+    """
+    out = {}
+    for run in plan(pages, root, frameworks):
+        out[(run.page.docname, run.framework.name)] = (
+            run.notebook if load_cached(run, root, cfg) else None)
+    return out
+
+
 def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
                 frameworks=FRAMEWORKS) -> dict[tuple[str, str], Run]:
     """Execute (or load from the cache) every page in every framework, concurrently.
@@ -261,10 +284,7 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
     runs = plan(pages, root, frameworks)
     todo = []
     for run in runs:
-        path = cache_path(root, cfg, run.key)
-        if path.exists():
-            run.notebook = nbformat.read(path, as_version=4)
-            run.cached = True
+        if load_cached(run, root, cfg):
             log(f"[tabbook] cached    {run.page.relpath} [{run.framework.name}] 0.0 s")
         else:
             todo.append(run)

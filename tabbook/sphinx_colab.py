@@ -22,8 +22,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from . import __version__
-from .colab import (HTML_DIR, check_url_pattern, colab_url, notebook_path, page_notebooks, stamp,
-                    write_notebooks)
+from .colab import HTML_DIR, colab_url, notebook_path, page_notebooks, stamp, write_notebooks
 from .errors import BookError
 from .frameworks import BY_NAME, FRAMEWORKS
 
@@ -54,8 +53,6 @@ def _builder_inited(app: Sphinx) -> None:
     if app.builder.format == "html":
         folders.append(Path(app.outdir) / HTML_DIR)
     try:
-        if cfg.colab_url:
-            check_url_pattern(cfg.colab_url)
         notebooks = page_notebooks(list(pages.values()), runs, root, cfg)
         write_notebooks(notebooks, folders)
     except BookError as exc:

@@ -23,14 +23,13 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from . import __version__
+from .book import read_book
 from .config import load_config
 from .envs import ensure_kernels
 from .errors import BookError
 from .execute import execute_all
 from .frameworks import BY_NAME, FRAMEWORKS
 from .merge import merge
-from .source import read_page
-from .toc import book_sources
 
 LOGGER = logging.getLogger(__name__)
 SYNC_GROUP = "framework"
@@ -69,7 +68,7 @@ def _builder_inited(app: Sphinx) -> None:
     root = Path(app.srcdir)
     try:
         cfg = load_config(root)
-        pages = [read_page(root / p, root) for p in book_sources(root)]
+        pages = read_book(root)
         ensure_kernels(root)
         runs = execute_all(pages, root, cfg, log=LOGGER.info)
         merged = {}

@@ -14,8 +14,7 @@ from pathlib import Path
 from ..errors import BookError
 from ..files import write_atomic
 from ..frameworks import FRAMEWORKS
-from ..source import read_page
-from ..toc import book_sources
+from ..book import read_book
 from . import checks
 from .assemble import Library
 from .cells import ParsedCell, parse_cell
@@ -48,8 +47,8 @@ def extract_library(root: Path) -> dict[str, str]:
     Raises BookError (file, cell, line, what to do) on any mistake; nothing is written.
     """
     root = Path(root)
-    sources = book_sources(root)
-    pages = [read_page(root / rel, root) for rel in sources if rel.endswith(".md")]
+    pages = read_book(root)
+    sources = [page.relpath for page in pages]
     parsed: dict[tuple[str, int], ParsedCell | None] = {}
     out: dict[str, str] = {}
     for fw in FRAMEWORKS:

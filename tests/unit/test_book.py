@@ -1,0 +1,79 @@
+"""Reading the book: one reader for every stage, chosen by the page's suffix.
+
+An ``.ipynb`` page listed in ``_toc.yml`` is refused, naming the file and how to convert
+it; before, it was read as MyST text and became one markdown cell of raw JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tabbook.book import READERS, read_book
+from tabbook.errors import BookError
+
+REPO = Path(__file__).resolve().parents[2]
+
+TOC = """\
+format: jb-book
+root: index
+chapters:
+- file: chapter_one/page
+- file: chapter_one/notebook
+"""
+
+PAGE = """\
+---
+section_number: "1.1"
+---
+# A page
+
+```{code-cell} ipython3
+x = 1
+```
+"""
+
+
+@pytest.fixture
+def book(tmp_path) -> Path:
+    (tmp_path / "_toc.yml").write_text(TOC, encoding="utf-8")
+    (tmp_path / "index.md").write_text("# Index\n", encoding="utf-8")
+    (tmp_path / "chapter_one").mkdir()
+    (tmp_path / "chapter_one" / "page.md").write_text(PAGE, encoding="utf-8")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# A notebook"),
+                nbformat.v4.new_code_cell("%%tab pytorch\nimport torch")]
+    nbformat.write(nb, tmp_path / "chapter_one" / "notebook.ipynb")
+    return tmp_path
+
+
+def test_markdown_pages_are_read_in_toc_order(book):
+    (book / "_toc.yml").write_text(TOC.replace("- file: chapter_one/notebook\n", ""))
+    (book / "chapter_one" / "notebook.ipynb").unlink()
+    pages = read_book(book)
+    assert [p.relpath for p in pages] == ["index.md", "chapter_one/page.md"]
+    assert pages[1].section_number == "1.1" and pages[1].cells[1].source == "x = 1"
+
+
+def test_an_ipynb_page_is_refused_by_name(book):
+    assert ".ipynb" not in READERS
+    with pytest.raises(BookError) as info:
+        read_book(book)
+    assert info.value.path == "chapter_one/notebook.ipynb"
+    assert "jupytext --to myst chapter_one/notebook.ipynb" in str(info.value)
+
+
+def test_every_stage_refuses_it(book):
+    """The first stage of `make html` (the library) stops, naming the notebook."""
+    res = subprocess.run([sys.executable, "-m", "tabbook", "--root", str(book), "lib"],
+                         capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert res.returncode == 1
+    assert res.stderr.startswith("error: chapter_one/notebook.ipynb: tabbook builds pages "
+                                 "written as MyST Markdown notebooks (.md), not .ipynb files")
+    assert not (book / "d2l").exists()
+    json.loads((book / "chapter_one" / "notebook.ipynb").read_text())  # left as it was
