@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from .config import load_config
+from .digest import tool_digest
 from .envs import ROOT
 from .errors import BookError
 
@@ -61,14 +62,15 @@ SKIP_DIRS = {"_build", ".venv", ".git", "__pycache__", "node_modules", ".pytest_
 
 
 def input_stamp(root: Path) -> str:
-    """Hash of everything a build reads: the book's files and the tool's code."""
+    """Hash of everything a build reads: the book's files and the tool (:func:`tool_digest`)."""
     h = hashlib.sha256()
-    for base in (Path(root), ROOT / "tabbook"):
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
-            for name in sorted(filenames):
-                path = Path(dirpath) / name
-                h.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
+    base = Path(root)
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            h.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
+    h.update(tool_digest().encode())
     h.update(sys.version.encode())
     return h.hexdigest()
 

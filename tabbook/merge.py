@@ -15,11 +15,32 @@ import re
 import nbformat
 
 from .errors import BookError
-from .frameworks import BY_NAME, FRAMEWORKS
+from .frameworks import FRAMEWORKS
 from .source import Cell, Page
 
+# The class-name convention between this module and the Sphinx transform
+# (tabbook.sphinx_ext.FrameworkTabs), defined here only.
 FW_TAG = "fw-{}"
+"""Tag of a framework's code cell; myst-nb turns a tag into the class ``tag_<tag>``."""
+MYST_NB_TAG_CLASS = "tag_{}"
+"""How myst-nb names the class of a cell tag (``tag_fw-pytorch``)."""
+PROSE_CLASS = "tabbook-fw"
+"""Class of the container that wraps framework prose (unwrapped inside the tab)."""
 FW_CLASS = "tabbook-fw-{}"
+"""Class naming the framework of wrapped prose."""
+
+
+def framework_classes(name: str) -> tuple[str, str]:
+    """The classes that mark a node as belonging to framework ``name`` (code, prose)."""
+    return MYST_NB_TAG_CLASS.format(FW_TAG.format(name)), FW_CLASS.format(name)
+
+
+_BY_CLASS = {cls: fw.name for fw in FRAMEWORKS for cls in framework_classes(fw.name)}
+
+
+def framework_of_classes(classes: list[str]) -> str | None:
+    """The framework a rendered cell or prose block belongs to, from its classes."""
+    return next((_BY_CLASS[c] for c in classes if c in _BY_CLASS), None)
 
 
 def _fence(text: str) -> str:
@@ -30,7 +51,7 @@ def _fence(text: str) -> str:
 def _prose_for(cell: Cell, fw_name: str) -> nbformat.NotebookNode:
     fence = _fence(cell.source)
     md = nbformat.v4.new_markdown_cell(
-        f"{fence}{{container}} tabbook-fw {FW_CLASS.format(fw_name)}\n{cell.source.strip()}\n{fence}")
+        f"{fence}{{container}} {PROSE_CLASS} {FW_CLASS.format(fw_name)}\n{cell.source.strip()}\n{fence}")
     md.id = f"md-{cell.index}-{fw_name}"
     return md
 
@@ -100,8 +121,3 @@ def merge(page: Page, executed: dict[str, nbformat.NotebookNode]) -> nbformat.No
     flush()
     return merged
 
-
-def frameworks_of(nb: nbformat.NotebookNode) -> list[str]:
-    """Framework names that appear in a merged notebook, in table order."""
-    seen = {c.metadata.get("tabbook", {}).get("framework") for c in nb.cells}
-    return [name for name in BY_NAME if name in seen]

@@ -25,6 +25,7 @@ from . import __version__
 from .colab import HTML_DIR, colab_url, notebook_path, page_notebooks, stamp, write_notebooks
 from .errors import BookError
 from .frameworks import BY_NAME, FRAMEWORKS
+from .sphinx_state import state_of
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 LOGGER = logging.getLogger(__name__)
@@ -39,11 +40,10 @@ def _config_inited(app: Sphinx, config) -> None:
 
 
 def _builder_inited(app: Sphinx) -> None:
-    pages = getattr(app, "tabbook_pages", None)
-    runs = getattr(app, "tabbook_runs", None)
-    cfg = getattr(app, "tabbook_config", None)
-    if pages is None or runs is None or cfg is None:
+    state = state_of(app.env)
+    if not state.ready:
         return
+    pages, runs, cfg = state.pages, state.runs, state.config
     if not cfg.package_spec:
         LOGGER.info("[tabbook] no Colab notebooks: set `tabbook.d2l_package` in _config.yml "
                     "(or $TABBOOK_D2L_PACKAGE) to write them")
@@ -57,22 +57,21 @@ def _builder_inited(app: Sphinx) -> None:
         write_notebooks(notebooks, folders)
     except BookError as exc:
         raise ExtensionError(f"[tabbook] {exc}") from None
-    app.tabbook_colab = {
+    state.colab = {
         docname: [fw.name for fw in FRAMEWORKS if (docname, fw.name) in runs]
         for docname in pages}
 
 
 def _env_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     """Re-render every page with code when the Colab URL pattern changed."""
-    cfg = getattr(app, "tabbook_config", None)
-    if cfg is None:
+    state = state_of(env)
+    if not state.ready:
         return []
-    new = stamp(cfg)
-    old = getattr(env, "tabbook_colab_stamp", None)
-    env.tabbook_colab_stamp = new
+    new = stamp(state.config)
+    old, state.colab_stamp = state.colab_stamp, new
     if old == new:  # (a first build reads every page anyway)
         return []
-    return [d for d, names in getattr(app, "tabbook_colab", {}).items()
+    return [d for d, names in state.colab.items()
             if names and d in env.found_docs and d not in added | changed]
 
 
@@ -108,10 +107,11 @@ def buttons_html(names: list[str], docname: str, pattern: str, pathto) -> str:
 
 def _html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict,
                        doctree) -> None:
-    names = getattr(app, "tabbook_colab", {}).get(pagename)
+    state = state_of(app.env)
+    names = state.colab.get(pagename)
     if not names or "body" not in context or "pathto" not in context:
         return
-    block = buttons_html(names, pagename, app.tabbook_config.colab_url, context["pathto"])
+    block = buttons_html(names, pagename, state.config.colab_url, context["pathto"])
     body = context["body"]
     end = body.find("</h1>")
     if end < 0:

@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 from pathlib import Path
 
 import nbformat
@@ -25,15 +23,16 @@ from sphinx.util import logging
 from . import __version__
 from .book import read_book
 from .config import load_config
+from .digest import tool_digest
 from .envs import ensure_kernels
 from .errors import BookError
 from .execute import execute_all
-from .frameworks import BY_NAME, FRAMEWORKS
-from .merge import merge
+from .frameworks import FRAMEWORKS
+from .merge import PROSE_CLASS, framework_of_classes, merge
+from .sphinx_state import BuildState, state_of
 
 LOGGER = logging.getLogger(__name__)
 SYNC_GROUP = "framework"
-FW_CLASS_RE = re.compile(r"^(?:tag_fw-|tabbook-fw-)([a-z0-9]+)$")
 
 
 def read_notebook(text: str) -> nbformat.NotebookNode:
@@ -45,19 +44,9 @@ def read_notebook(text: str) -> nbformat.NotebookNode:
     return jupytext.reads(text, fmt="md:myst")
 
 
-def _tool_digest() -> str:
-    """Hash of the tool's code and the book's static files: a change re-renders every page."""
-    h = hashlib.sha256()
-    here = Path(__file__).resolve().parent
-    for path in sorted(list(here.glob("*.py")) + list((here.parent / "static").glob("*"))):
-        if path.is_file():
-            h.update(path.name.encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
-
-
 def _config_inited(app: Sphinx, config) -> None:
     # a config value with rebuild="env": Sphinx re-reads every page when it changes
-    config.tabbook_tool_digest = _tool_digest()
+    config.tabbook_tool_digest = tool_digest()
     formats = dict(config.nb_custom_formats or {})
     formats[".md"] = ["tabbook.sphinx_ext.read_notebook", {}, False]
     config.nb_custom_formats = formats
@@ -78,14 +67,13 @@ def _builder_inited(app: Sphinx) -> None:
             merged[page.docname] = merge(page, executed)
     except BookError as exc:
         raise ExtensionError(f"[tabbook] {exc}") from None
-    app.tabbook_config = cfg
-    app.tabbook_pages = {p.docname: p for p in pages}
-    app.tabbook_runs = runs
-    app.tabbook_merged = merged
+    app.env.tabbook = BuildState(config=cfg, pages={p.docname: p for p in pages}, runs=runs,
+                                 merged=merged, ready=True,
+                                 colab_stamp=state_of(app.env).colab_stamp)
 
 
 def _source_read(app: Sphinx, docname: str, source: list[str]) -> None:
-    merged = getattr(app, "tabbook_merged", {}).get(docname)
+    merged = state_of(app.env).merged.get(docname)
     if merged is not None:
         source[0] = nbformat.writes(merged)
 
@@ -93,11 +81,7 @@ def _source_read(app: Sphinx, docname: str, source: list[str]) -> None:
 def _framework_of(node: nodes.Node) -> str | None:
     if not isinstance(node, nodes.container):
         return None
-    for cls in node.get("classes", []):
-        m = FW_CLASS_RE.match(cls)
-        if m and m.group(1) in BY_NAME:
-            return m.group(1)
-    return None
+    return framework_of_classes(node.get("classes", []))
 
 
 def _tab_set(run: list[tuple[str, nodes.Node]]):
@@ -116,7 +100,7 @@ def _tab_set(run: list[tuple[str, nodes.Node]]):
         label["sync_group"], label["sync_id"] = SYNC_GROUP, fw.name
         content = create_component("tab-content", classes=["sd-tab-content"])
         for node in members:
-            if "tabbook-fw" in node.get("classes", []):
+            if PROSE_CLASS in node.get("classes", []):
                 content.extend(node.children)  # prose: unwrap the marker container
             else:
                 content.append(node)
@@ -154,7 +138,7 @@ class FrameworkTabs(SphinxTransform):
 
 def _renumber_sections(app: Sphinx, env) -> list[str]:
     """Replace Sphinx's positional section numbers by the book's (3.2, 4.3, ...)."""
-    pages = getattr(app, "tabbook_pages", {})
+    pages = state_of(env).pages
     for docname, numbers in env.toc_secnumbers.items():
         page = pages.get(docname)
         if page is None or not page.section_number or "" not in numbers:

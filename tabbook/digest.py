@@ -1,0 +1,33 @@
+"""Content hashes of the tool itself: its code and the book's static files, hashed once.
+
+Both decisions that depend on the tool use :func:`tool_digest`: the command line skips a
+build when nothing it reads changed (:func:`tabbook.cli.input_stamp`), and the Sphinx
+extension re-renders every page when the tool changed (a config value with
+``rebuild="env"``).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+
+TOOL_DIR = Path(__file__).resolve().parent
+STATIC_DIR = TOOL_DIR.parent / "static"
+
+
+def tool_files() -> list[Path]:
+    """The tool's Python files (every subpackage) and the static files it serves."""
+    code = [p for p in TOOL_DIR.rglob("*.py") if "__pycache__" not in p.parts]
+    static = [p for p in STATIC_DIR.rglob("*") if p.is_file()] if STATIC_DIR.is_dir() else []
+    return sorted(code + static)
+
+
+@functools.lru_cache(maxsize=1)
+def tool_digest() -> str:
+    """sha256 of the tool's files, by path relative to the repository and content."""
+    h = hashlib.sha256()
+    for path in tool_files():
+        h.update(path.relative_to(TOOL_DIR.parent).as_posix().encode() + b"\0"
+                 + path.read_bytes() + b"\0")
+    return h.hexdigest()
