@@ -9,7 +9,9 @@ Conventions (d2lbook's, kept):
 * Front matter may give ``section_number: "4.3"``; the first ``(label)=``
   target of the page is its label.
 
-Line numbers are 1-based lines of the source file, so errors can point at them.
+The page is read by myst-nb's own reader (``read_myst_markdown_notebook``), the one
+Jupyter Book uses, with its source map: line numbers are 1-based lines of the source
+file, taken from where myst-nb found each cell, so errors can point at them.
 """
 
 from __future__ import annotations
@@ -18,15 +20,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jupytext
+from myst_nb.core.read import read_myst_markdown_notebook
 
 from .errors import BookError
 from .frameworks import NAMES, parse_tab_spec
 
 TAB_RE = re.compile(r"^%%tab\b(.*)$")
 LABEL_RE = re.compile(r"^\(([A-Za-z0-9_.:-]+)\)=\s*$", re.M)
-CODE_FENCE_RE = re.compile(r"^(`{3,}|~{3,})\{code-cell\}")
-MD_BREAK_RE = re.compile(r"^\+\+\+")
+FENCE_END_RE = re.compile(r"^\s*(`{3,}|~{3,})\s*$")
 
 
 @dataclass(frozen=True)
@@ -94,55 +95,27 @@ class Page:
         return any(c.kind == "code" for c in self.cells)
 
 
-def _cell_lines(text: str) -> tuple[list[int], list[int]]:
-    """Start lines of code-cell bodies and of ``+++`` markdown breaks."""
-    code, breaks = [], []
-    for i, ln in enumerate(text.splitlines(), start=1):
-        if CODE_FENCE_RE.match(ln):
-            code.append(i + 1)
-        elif MD_BREAK_RE.match(ln):
-            breaks.append(i + 1)
-    return code, breaks
+def _code_body_line(lines: list[str], fence: int, body: str) -> int:
+    """File line where a code cell's text starts: after its fence and option lines.
 
-
-def _code_body_line(text_lines: list[str], fence_next: int) -> int:
-    """Skip a code cell's option lines (``:tags:`` or a ``---`` block) to its first code line."""
-    i = fence_next - 1
-    if i < len(text_lines) and text_lines[i].strip() == "---":
-        j = i + 1
-        while j < len(text_lines) and text_lines[j].strip() != "---":
-            j += 1
-        return j + 2
-    while i < len(text_lines) and text_lines[i].startswith(":"):
-        i += 1
-    return i + 1
-
-
-def _front_matter_end(text_lines: list[str]) -> int:
-    """1-based line after the YAML front matter (1 if there is none)."""
-    if text_lines and text_lines[0].strip() == "---":
-        for j in range(1, len(text_lines)):
-            if text_lines[j].strip() == "---":
-                return j + 2
-    return 1
-
-
-def _align(text_lines: list[str], start: int, src: str) -> int | None:
-    """The file line of ``src``'s first line, searching from line ``start`` (1-based).
-
-    jupytext drops leading blank lines and option lines, so the source's first
-    non-blank line is looked up verbatim and the result is shifted back by the
-    blank lines before it.
+    ``fence`` is the fence's 1-based line (myst-nb's source map); the body is found
+    whole inside the cell's own lines, so a repeated line elsewhere cannot mislead.
     """
-    src_lines = src.split("\n")
-    k = next((n for n, ln in enumerate(src_lines) if ln.strip()), None)
-    if k is None:
-        return None
-    want = src_lines[k].rstrip()
-    for i in range(max(start, 1) - 1, len(text_lines)):
-        if text_lines[i].rstrip() == want:
-            return i + 1 - k
-    return None
+    body_lines = body.split("\n")
+    for start in range(fence, len(lines) + 1):  # 0-based index of the candidate first line
+        if lines[start:start + len(body_lines)] == body_lines:
+            return start + 1
+        if start > fence and FENCE_END_RE.match(lines[start - 1]):
+            break  # past the cell's closing fence
+    return fence + 1
+
+
+def _markdown_line(lines: list[str], start: int) -> int:
+    """File line of a markdown cell's text: myst-nb maps it to where its region starts
+    (0-based), and drops the empty lines that open the region."""
+    while start < len(lines) and lines[start] == "":
+        start += 1
+    return start + 1
 
 
 def read_page(path: Path, root: Path) -> Page:
@@ -151,24 +124,17 @@ def read_page(path: Path, root: Path) -> Page:
     relpath = path.relative_to(Path(root).resolve()).as_posix()
     text = path.read_text(encoding="utf-8")
     try:
-        nb = jupytext.reads(text, fmt="md:myst")
-    except Exception as exc:  # jupytext raises assorted types on malformed input
+        nb = read_myst_markdown_notebook(text, add_source_map=True, path=path)
+    except Exception as exc:  # myst-nb raises assorted types on malformed input
         raise BookError(f"cannot read as a MyST notebook: {exc}", path=relpath) from exc
-    text_lines = text.splitlines()
-    code_starts, _breaks = _cell_lines(text)
-    code_i = 0
-    cursor = _front_matter_end(text_lines)  # file line where the next cell's search starts
+    source_map = nb.metadata.pop("source_map")
+    lines = text.splitlines()
     cells: list[Cell] = []
     for i, nbcell in enumerate(nb.cells, start=1):
         src = nbcell.source
         meta = dict(nbcell.metadata)
         if nbcell.cell_type == "code":
-            if code_i < len(code_starts):
-                fence_next = code_starts[code_i]
-                line = _align(text_lines, fence_next, src) or _code_body_line(text_lines, fence_next)
-            else:
-                line = 1
-            code_i += 1
+            line = _code_body_line(lines, source_map[i - 1], src)
             first, _, rest = src.partition("\n")
             m = TAB_RE.match(first.strip())
             if m:
@@ -179,10 +145,8 @@ def read_page(path: Path, root: Path) -> Page:
                 cells.append(Cell(i, "code", rest, fws, line + 1, True, meta))
             else:
                 cells.append(Cell(i, "code", src, NAMES, line, False, meta))
-            cursor = line + src.count("\n") + 1
         else:
-            line = _align(text_lines, cursor, src) or cursor
-            cursor = line + src.count("\n") + 1
+            line = _markdown_line(lines, source_map[i - 1])
             spec = meta.pop("tab", None)
             if spec is not None:
                 try:
