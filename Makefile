@@ -29,8 +29,11 @@ lib: venv
 colab: html
 	$(PY) -m tabbook colab
 
-test: html
-	$(PY) -m pytest -ra tests
+# The kernel-free tests (tests/unit, seconds) first, then the build, then the rest.
+test: venv
+	$(PY) -m pytest -ra tests/unit
+	$(MAKE) html
+	$(PY) -m pytest -ra tests --ignore=tests/unit
 
 bench: html
 	$(PY) benchmarks/run.py

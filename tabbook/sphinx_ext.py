@@ -26,7 +26,7 @@ from .config import load_config
 from .digest import tool_digest
 from .envs import ensure_kernels
 from .errors import BookError
-from .execute import execute_all
+from .execute import cache_path, execute_all, plan
 from .frameworks import FRAMEWORKS
 from .merge import PROSE_CLASS, framework_of_classes, merge
 from .sphinx_state import BuildState, state_of
@@ -58,7 +58,8 @@ def _builder_inited(app: Sphinx) -> None:
     try:
         cfg = load_config(root)
         pages = read_book(root)
-        ensure_kernels(root)
+        if not all(cache_path(root, cfg, run.key).exists() for run in plan(pages, root)):
+            ensure_kernels(root)  # only a run that must execute needs the kernels
         runs = execute_all(pages, root, cfg, log=LOGGER.info)
         merged = {}
         for page in pages:

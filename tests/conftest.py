@@ -16,11 +16,18 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """tests/browser/ last: its session-wide Playwright keeps an event loop running in
-    this thread, which would break the tests that run notebooks with asyncio and the
-    browser tests elsewhere that start their own Playwright."""
-    browser_dir = Path(__file__).parent / "browser"
-    items.sort(key=lambda item: browser_dir in Path(str(item.path)).parents)
+    """tests/unit/ first (kernel-free, seconds: a broken stage shows at once), tests/browser/
+    last: its session-wide Playwright keeps an event loop running in this thread, which
+    would break the tests that run notebooks with asyncio and the browser tests elsewhere
+    that start their own Playwright."""
+    here = Path(__file__).parent
+    unit, browser_dir = here / "unit", here / "browser"
+
+    def rank(item) -> int:
+        parents = Path(str(item.path)).parents
+        return 0 if unit in parents else 2 if browser_dir in parents else 1
+
+    items.sort(key=rank)
 
 
 @pytest.fixture(scope="session")
