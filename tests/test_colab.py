@@ -4,23 +4,19 @@ The first tests need nothing built (a small page in a temporary folder). The oth
 check the book that `make html` built (``_build/html`` and ``_build/colab``; skipped,
 saying so, when it is not built): every page with code has the links, their URLs follow
 ``tabbook.colab_url`` and name notebooks that exist, the notebooks hold what they should,
-and `make colab` writes the same bytes as the build. The DOM test switches the tabs to
-JAX in headless Chromium and checks that the links follow.
+and `make colab` writes the same bytes as the build. That the links follow the tabs is
+checked in headless Chromium by ``tests/browser/test_browser_colab.py``.
 
 ``$TABBOOK_TEST_BOOK`` points these tests at another built book (default: this repository).
 """
 
 from __future__ import annotations
 
-import functools
 import html.parser
-import http.server
 import os
 import posixpath
 import re
-import threading
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
 
 import nbformat
 import pytest
@@ -35,7 +31,6 @@ from tabbook.source import read_page
 REPO = Path(__file__).resolve().parent.parent
 BOOK = Path(os.environ.get("TABBOOK_TEST_BOOK") or REPO)
 HTML = BOOK / "_build" / "html"
-CHROMIUM = "/usr/bin/chromium"
 
 PAGE = """\
 ---
@@ -283,7 +278,7 @@ def test_every_page_with_code_has_the_links(book):
                 assert attrs[f"data-colab-{name}"] == cfg.colab_url.format(
                     framework=name, path=f"{page.docname}.ipynb")
         # real, labelled links; with JavaScript off they name the default framework
-        first = "pytorch" if "pytorch" in names else names[0]
+        first = FRAMEWORKS[0].name if FRAMEWORKS[0].name in names else names[0]
         by_class = {a["class"]: a for a in links}
         download = by_class["tabbook-colab-download"]
         assert download["href"] == attrs[f"data-download-{first}"]
@@ -333,78 +328,3 @@ def test_make_colab_writes_what_the_build_wrote(book, tmp_path, monkeypatch):
     for path in written:
         rel = path.relative_to(tmp_path)
         assert path.read_bytes() == (BOOK / cfg.colab_dir / rel).read_bytes(), rel
-
-
-# ---------------------------------------------------------------------------- in a browser
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def server(book):
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(HTML)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.mark.browser
-def test_links_follow_the_selected_tab(book, server):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    cfg, pages = book
-    page_ = next((p for p in pages if {"pytorch", "jax"} <= set(_frameworks(p))), None)
-    if page_ is None:
-        pytest.skip("no page has both PyTorch and JAX code")
-    url = urljoin(server, f"{page_.docname}.html")
-
-    def links(tab):
-        box = tab.locator(".tabbook-colab")
-        return (box.get_attribute("data-selected"),
-                tab.locator(".tabbook-colab-open").get_attribute("href") if cfg.colab_url else None,
-                tab.locator(".tabbook-colab-download").get_attribute("href"),
-                tab.locator(".tabbook-colab-download .tabbook-colab-fw").inner_text())
-
-    def want(name):
-        colab_href = colab.colab_url(cfg.colab_url, name, page_) or None
-        rel = posixpath.relpath(f"{colab.HTML_DIR}/{name}/{page_.docname}.ipynb",
-                                posixpath.dirname(page_.docname) or ".")
-        return (name, colab_href, rel, f"({BY_NAME[name].label})")
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox", "--headless"])
-        try:
-            context = browser.new_context()
-            requests = []
-            context.on("request", lambda r: requests.append(r.url))
-            tab = context.new_page()
-            tab.goto(url)
-            assert links(tab) == want("pytorch")
-            tab.locator('label.sd-tab-label[data-sync-id="jax"]').first.click()
-            assert links(tab) == want("jax")
-            href = tab.locator(".tabbook-colab-download").get_attribute("href")
-            assert tab.request.get(urljoin(url, href)).ok
-            # the choice is remembered (sphinx-design's localStorage key) ...
-            tab.reload()
-            assert links(tab) == want("jax")
-            # ... and ?framework= wins, as in sphinx-design
-            tab.goto(url + "?framework=tensorflow")
-            assert links(tab)[0] == ("tensorflow" if "tensorflow" in _frameworks(page_)
-                                     else "pytorch")
-            # the links are real, focusable links
-            tab.locator(".tabbook-colab-download").focus()
-            assert tab.evaluate("document.activeElement.className") == "tabbook-colab-download"
-            ours = [r for r in requests if "colab" in urlsplit(r).path]
-            assert all(r.startswith(server) for r in ours), ours
-            context.close()
-        finally:
-            browser.close()

@@ -19,8 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from tabbook.frameworks import FRAMEWORKS
+
 REPO = Path(__file__).resolve().parent.parent
-MODULES = {"pytorch": "torch", "mxnet": "mxnet", "jax": "jax", "tensorflow": "tensorflow"}
+MODULES = {fw.name: fw.module for fw in FRAMEWORKS}
 MAX_EPOCHS = 5
 MIN_ACCURACY = 0.9
 TIMEOUT = 300  # seconds per framework; a run takes well under a minute
