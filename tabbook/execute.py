@@ -216,13 +216,20 @@ async def _execute(run: Run, root: Path, cfg: BookConfig) -> None:
     client.km.transport = "ipc"
     sockets = tempfile.mkdtemp(prefix="tabbook-kernel-")
     client.km.ip = os.path.join(sockets, "k")
+    # The kernel's own stderr (TensorFlow's and absl's start-up lines, echoes of what the
+    # cells print) goes to a log file, not into the build's output; what a cell prints is
+    # in the notebook, and its errors fail the build by name.
+    stderr_log = kernel_log(root, cfg, run)
+    stderr_log.parent.mkdir(parents=True, exist_ok=True)
+    kernel_stderr = open(stderr_log, "wb")
     try:
-        await client.async_execute(env=env)
+        await client.async_execute(env=env, stderr=kernel_stderr)
     except CellTimeoutError:
         raise _fail(run, current["cell"],
                     f"cell did not finish within {cfg.timeout} s (tabbook.timeout in _config.yml)") from None
     except DeadKernelError as exc:
-        raise _fail(run, current["cell"], f"the kernel died: {exc}") from None
+        raise _fail(run, current["cell"], f"the kernel died: {exc}; its stderr is in "
+                    f"{stderr_log}{_tail(stderr_log)}") from None
     except CellExecutionError as exc:
         raise _fail(run, current["cell"], f"{exc.ename}: {sanitize(exc.evalue, root)}",
                     exc.traceback) from None
@@ -232,6 +239,7 @@ async def _execute(run: Run, root: Path, cfg: BookConfig) -> None:
             cell = None
         raise _fail(run, cell, f"{type(exc).__name__}: {exc}") from None
     finally:
+        kernel_stderr.close()
         shutil.rmtree(sockets, ignore_errors=True)
     nb.cells.pop(0)
     _sanitize_outputs(nb, root)
@@ -239,6 +247,20 @@ async def _execute(run: Run, root: Path, cfg: BookConfig) -> None:
     if err:  # e.g. a cell that errored while allow_errors was set by a notebook
         raise _fail(run, nb.cells[err[0]], err[1])
     run.notebook = nb
+
+
+def kernel_log(root: Path, cfg: BookConfig, run: Run) -> Path:
+    """Where the kernel of ``run`` writes its stderr (overwritten by the next run)."""
+    return Path(root) / cfg.cache_dir / "kernel-logs" / f"{run.page.docname}.{run.framework.name}.log"
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    """The last lines of a kernel's stderr, for an error message ('' when empty)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace").rstrip()
+    except OSError:
+        return ""
+    return ("; its last lines:\n" + "\n".join(text.splitlines()[-lines:])) if text else ""
 
 
 def cache_path(root: Path, cfg: BookConfig, key: str) -> Path:

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import logging as std_logging
 from pathlib import Path
 
 import nbformat
@@ -42,6 +43,28 @@ def read_notebook(text: str) -> nbformat.NotebookNode:
     import jupytext  # a page the pipeline did not prepare (not in the toc)
 
     return jupytext.reads(text, fmt="md:myst")
+
+
+class QuietConfigDumps(std_logging.Filter):
+    """Drop the settings myst and myst-nb print at every start (one long line each).
+
+    They are info messages (``myst v3.0.1: MdParserConfig(...)``); warnings and errors,
+    theirs included, pass.
+    """
+
+    DUMPS = ("MdParserConfig", "NbParserConfig")
+
+    def filter(self, record: std_logging.LogRecord) -> bool:
+        if record.levelno >= std_logging.WARNING or not isinstance(record.args, tuple):
+            return True
+        return not any(type(arg).__name__ in self.DUMPS for arg in record.args)
+
+
+def _quiet_config_dumps() -> None:
+    """Filter Sphinx's output handlers (set up before extensions load) once."""
+    for handler in std_logging.getLogger("sphinx").handlers:
+        if not any(isinstance(f, QuietConfigDumps) for f in handler.filters):
+            handler.addFilter(QuietConfigDumps())
 
 
 def _config_inited(app: Sphinx, config) -> None:
@@ -190,6 +213,7 @@ def _prune_stale_pages(app: Sphinx, exception) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    _quiet_config_dumps()  # before myst's builder-inited prints its settings
     app.setup_extension("sphinx_design")
     # the reading experience: MathJax served from the book itself, a11y fixes, favicon
     app.setup_extension("tabbook.reader")

@@ -31,6 +31,7 @@ def _tab_sets(html: str) -> list[dict[str, tuple[str, str]]]:
 def test_the_build_is_clean(sphinx_run):
     assert sphinx_run.warnings == "", sphinx_run.warnings
     assert "[tabbook] executed" not in sphinx_run.status  # every run came from the cache
+    assert "ParserConfig(" not in sphinx_run.status  # myst's settings are not dumped
     assert sphinx_run.status.count("[tabbook] cached") == len(FRAMEWORKS)
 
 
