@@ -2,17 +2,21 @@
 
 Layers (each imports only the ones above it in this list):
 
-1. ``frameworks``  - the framework table (data, no logic)
-2. ``config``, ``source``, ``envs`` - configuration, reading MyST notebooks,
-   per-framework virtual environments and kernels
-3. ``extract`` (the ``#@save`` library), ``execute`` (per-framework runs with a
-   content-hash cache), ``merge`` (executed runs -> one tabbed notebook),
-   ``colab`` (standalone notebooks)
-4. front ends: ``cli`` (what ``make`` calls) and ``sphinx_ext`` (Jupyter Book)
+1. ``frameworks``  - the framework table (data, no logic); ``errors``, ``files``
+   (atomic writes) and ``digest`` (the hash of the tool itself) beside it
+2. ``config`` (the settings, validated at load), ``source`` (one MyST notebook),
+   ``toc`` and ``book`` (every page of the book: :func:`tabbook.book.read_book`),
+   ``envs`` (per-framework virtual environments and kernels)
+3. one package or module per stage: ``extract`` (the ``#@save`` library),
+   ``execute`` (per-framework runs with a content-hash cache), ``merge`` (executed
+   runs -> one tabbed notebook), ``colab`` (standalone notebooks, with
+   ``myst_markdown`` turning MyST into plain Markdown)
+4. front ends: ``cli`` (what ``make`` calls) and ``sphinx_ext`` (Jupyter Book), which
+   hands the stages' results to its handlers as one ``sphinx_state.BuildState``
 
 Only the front end imports Sphinx: ``sphinx_ext`` and the ``setup`` functions of its
 helpers ``reader`` (offline assets, accessibility), ``offline`` (MathJax served from
-the book) and ``sphinx_colab`` (the Colab button).
+the book) and ``sphinx_colab`` (the Colab button); ``sphinx_state`` does not.
 """
 
 __version__ = "0.1.0"

@@ -1,3 +1,5 @@
+"""``python -m tabbook``: the command line (:mod:`tabbook.cli`)."""
+
 import sys
 
 from .cli import main

@@ -2,8 +2,9 @@
 
 For a page with code and a framework, the notebook holds, in page order, the page's
 markdown for that framework (shared prose and that framework's prose, MyST markup turned
-into plain Markdown that Colab renders by :mod:`tabbook.myst_markdown`) and that framework's code cells (``%%tab`` lines
-removed) with the outputs of the book's own run. Two cells come first:
+into plain Markdown that Colab renders, by :mod:`tabbook.myst_markdown`) and that
+framework's code cells (``%%tab`` lines removed) with the outputs of the book's own run.
+Two cells come first:
 
 1. a note saying what the notebook is (page title, framework) and linking back to the
    page (:attr:`BookConfig.baseurl <tabbook.config.BookConfig.baseurl>`; without it, the

@@ -251,7 +251,8 @@ async def _execute(run: Run, root: Path, cfg: BookConfig) -> None:
 
 def kernel_log(root: Path, cfg: BookConfig, run: Run) -> Path:
     """Where the kernel of ``run`` writes its stderr (overwritten by the next run)."""
-    return Path(root) / cfg.cache_dir / "kernel-logs" / f"{run.page.docname}.{run.framework.name}.log"
+    logs = Path(root) / cfg.cache_dir / "kernel-logs"
+    return logs / f"{run.page.docname}.{run.framework.name}.log"
 
 
 def _tail(path: Path, lines: int = 15) -> str:

@@ -1,12 +1,14 @@
-"""The Jupyter Book / Sphinx front end.
+"""The Jupyter Book / Sphinx front end: run the stages, then render their tabbed notebooks.
 
-* At ``builder-inited``: execute every page in every framework (cached by content,
-  concurrently), merge the runs into one notebook per page.
+* At ``builder-inited``: read the book, execute every page in every framework (cached
+  by content, concurrently), merge the runs into one notebook per page, and keep all
+  of it as one :class:`~tabbook.sphinx_state.BuildState` on ``env.tabbook``.
 * At ``source-read``: hand myst-nb the merged notebook instead of the MyST source.
 * A transform wraps each run of framework cells into a sphinx-design tab-set in
   sync group ``framework``; sphinx-design renders it and its JavaScript syncs the
   tabs on the page, remembers the choice (localStorage) and reads ``?framework=``.
 * Section numbers follow the book (``section_number`` in each page's front matter).
+* The log stays readable: myst's settings dumps are filtered out (:class:`QuietConfigDumps`).
 """
 
 from __future__ import annotations

@@ -35,13 +35,21 @@ def test_raising_cell_fails_the_build_naming_file_cell_framework_exception(tmp_p
 def test_raises_exception_tag_allows_an_error(tmp_path):
     book = _failbook(tmp_path)
     page = book / "chapter_x" / "page.md"
+    # what TensorFlow's C++ start-up logging does: write to the kernel's stderr directly
+    noise = "import os\nos.write(2, b'kernel start-up noise\\n')\nx = 1"
     page.write_text(page.read_text().replace(
         "```{code-cell} ipython3\n%%tab jax\nz = x\ny = x / 0",
-        "```{code-cell} ipython3\n:tags: [raises-exception]\n%%tab jax\nz = x\ny = x / 0"))
+        "```{code-cell} ipython3\n:tags: [raises-exception]\n%%tab jax\nz = x\ny = x / 0")
+        .replace("%%tab jax\nx = 1", "%%tab jax\n" + noise))
     res = build(book)
+    out = res.stdout + res.stderr
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     html = (book / "_build" / "html" / "chapter_x" / "page.html").read_text()
     assert "ZeroDivisionError" in html
+    # a quiet log: the kernel's own stderr and myst's settings stay out of it
+    assert "kernel start-up noise" not in out and "ParserConfig(" not in out
+    log = book / "_build" / ".tabbook" / "kernel-logs" / "chapter_x" / "page.jax.log"
+    assert "kernel start-up noise" in log.read_text()
 
 
 def test_hanging_cell_fails_after_the_configured_timeout(tmp_path):
