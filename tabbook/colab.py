@@ -189,7 +189,8 @@ def page_notebooks(pages, runs: dict, root: Path, cfg: BookConfig) -> dict[str, 
     """``{"<framework>/<page>.ipynb": bytes}`` for every page with code and its frameworks.
 
     ``runs`` maps (docname, framework name) to a :class:`tabbook.execute.Run` (or to an
-    executed notebook, or ``None`` for a notebook without outputs).
+    executed notebook, or ``None`` for a notebook without outputs). The book's title and
+    base URL come from ``cfg``; ``root`` is no longer read (kept for existing callers).
     """
     out: dict[str, bytes] = {}
     for page in pages:
