@@ -243,7 +243,11 @@ async def run_framework(name: str, notebooks: dict, tmp: Path) -> list[str]:
             await execute(nb, env, workdir, tmp / "kernels")
         except Exception as exc:  # CellExecutionError names the cell and has its traceback
             pytest.fail(f"{rel} failed on the Colab-like Python:\n{exc}", pytrace=False)
-        seen = json.loads(check.outputs[-1]["text"])
+        # a kernel may send one print() as several stream messages (under load, the
+        # line and its newline arrive apart): read the whole stdout of the check cell
+        stdout = "".join(o.get("text", "") for o in check.outputs
+                         if o.get("output_type") == "stream" and o.get("name") == "stdout")
+        seen = json.loads(stdout.strip().splitlines()[-1])
         assert seen["d2l"].startswith(str(env)), f"{rel}: d2l not imported from the wheel: {seen}"
         timings.append(f"{name}: {rel} ran in {time.perf_counter() - start:.0f} s")
     after = await asyncio.to_thread(installed, env)
