@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: html test lib envs colab bench clean venv
+.PHONY: html test lib envs colab publish bench clean venv
 
 html: envs lib
 	$(PY) -m tabbook html
@@ -28,6 +28,11 @@ lib: venv
 
 colab: html
 	$(PY) -m tabbook colab
+
+# _build/publish: the site (+ the library's wheel and sdist in _dist/), the Colab
+# notebooks tree for the branch the links name, publish.json; checked against each other
+publish: html
+	$(PY) -m tabbook publish
 
 # The kernel-free tests (tests/unit, seconds) first, then the build, then the rest.
 test: venv

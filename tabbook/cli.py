@@ -116,6 +116,18 @@ def cmd_colab(args) -> int:
     return 0
 
 
+def cmd_publish(args) -> int:
+    from .publish import assemble, read_manifest
+
+    out = assemble(Path(args.root))
+    info = read_manifest(out)
+    print(f"[tabbook] assembled {out}: the site ({info['site']}/, to {info['site_url']}), the "
+          f"notebooks ({info['notebooks']}/, to branch {info['notebooks_branch']} of "
+          f"{info['repository']}) and {info['library']['name']} {info['library']['version']} "
+          f"({info['library']['wheel']})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tabbook", description=__doc__)
     parser.add_argument("--root", default=str(ROOT),
@@ -135,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_html)
     p = sub.add_parser("colab", help="write the Colab notebooks")
     p.set_defaults(func=cmd_colab)
+    p = sub.add_parser("publish", help="assemble _build/publish: site, notebooks, library")
+    p.set_defaults(func=cmd_publish)
     args = parser.parse_args(argv)
     try:
         # a bad setting fails here, in a fraction of a second, before any kernel starts

@@ -6,17 +6,23 @@ into plain Markdown that Colab renders, by :mod:`tabbook.myst_markdown`) and tha
 framework's code cells (``%%tab`` lines removed) with the outputs of the book's own run.
 Two cells come first:
 
-1. a note saying what the notebook is (page title, framework) and linking back to the
-   page (:attr:`BookConfig.baseurl <tabbook.config.BookConfig.baseurl>`; without it, the
+1. a note saying what the notebook is (page title, framework, the version of the ``d2l``
+   library it was built with) and linking back to the page on the published site
+   (:attr:`BookConfig.site_url <tabbook.config.BookConfig.site_url>`; without it, the
    page's path in the book);
-2. an install cell: ``%pip install`` of the book's ``d2l`` package
-   (:attr:`BookConfig.package_spec <tabbook.config.BookConfig.package_spec>`) and of what
-   the framework needs beyond Colab's defaults
+2. an install cell: ``%pip install`` of exactly that library
+   (:attr:`BookConfig.package_spec <tabbook.config.BookConfig.package_spec>`: the wheel
+   published with the site, pinned by version) and of what the framework needs beyond
+   Colab's defaults
    (:attr:`Framework.colab_requirements <tabbook.frameworks.Framework.colab_requirements>`),
    then the framework's :attr:`~tabbook.frameworks.Framework.library_preamble` (MXNet's
-   compatibility shims), since a page may import the framework before ``d2l``.
+   compatibility shims), since a page may import the framework before ``d2l``. A book
+   that is not published (no ``repository.url``) gets a cell that says so instead.
 
-Notebooks are written to ``<folder>/<framework>/<page path>.ipynb``; the same input gives
+Notebooks are written to ``<folder>/<lang_dir><framework>/<page path>.ipynb``, where
+``lang_dir`` is ``""`` for the book's main language and e.g. ``zh/`` for a translation
+(:func:`language_dir`); the Colab links name the same paths on the notebooks branch
+(:attr:`BookConfig.colab_pattern <tabbook.config.BookConfig.colab_pattern>`). The same input gives
 the same bytes (no timestamps, no machine paths, stable cell ids). The Sphinx build writes
 them on every ``make html`` (see :mod:`tabbook.sphinx_colab`); ``make colab``
 (:func:`write_colab`) writes them from the execution cache
@@ -47,6 +53,8 @@ HTML_DIR = "_colab"
 """Folder of the HTML output that holds a copy of the notebooks (for download links)."""
 MANIFEST = ".tabbook-colab"
 """File (in each output folder) listing the notebooks written last time, to prune stale ones."""
+MAIN_LANGUAGES = {"", "en"}
+"""Sphinx ``language`` values of the book's main language (notebooks at the tree's top)."""
 
 
 # ---------------------------------------------------------------------------
@@ -59,14 +67,25 @@ def notebook_path(page: Page | str) -> str:
     return f"{docname}.ipynb"
 
 
-def colab_url(pattern: str, framework: str, page: Page | str) -> str:
-    """``tabbook.colab_url`` with ``{framework}`` and ``{path}`` filled in ('' if unset).
+def language_dir(language: str | None) -> str:
+    """Folder of a language's notebooks (and pages) below the main language's: '' or 'zh/'."""
+    code = (language or "").split("_")[0].split("-")[0].lower()
+    return "" if code in MAIN_LANGUAGES else f"{code}/"
+
+
+def notebook_relpath(framework: str, page: Page | str, lang_dir: str = "") -> str:
+    """Path of a notebook in the notebooks tree (the branch the Colab links name)."""
+    return f"{lang_dir}{framework}/{notebook_path(page)}"
+
+
+def colab_url(pattern: str, framework: str, page: Page | str, lang_dir: str = "") -> str:
+    """A Colab URL pattern with ``{framework}``, ``{path}``, ``{lang_dir}`` filled in ('' if unset).
 
     The pattern was checked when the settings were loaded (:mod:`tabbook.config`).
     """
     if not pattern:
         return ""
-    return pattern.format(framework=framework, path=notebook_path(page))
+    return pattern.format(framework=framework, path=notebook_path(page), lang_dir=lang_dir)
 
 
 def page_url(baseurl: str, page: Page | str) -> str:
@@ -86,16 +105,31 @@ def _quote(arg: str) -> str:
     return arg if re.fullmatch(r"[A-Za-z0-9._=+/:@-]+", arg) else '"' + arg + '"'
 
 
-def install_code(fw: Framework, package_spec: str) -> str:
-    """The install cell: the book's ``d2l`` package and ``fw``'s Colab requirements."""
-    if not package_spec:
-        raise BookError("Colab notebooks need `tabbook.d2l_package` in _config.yml (what "
-                        "`pip install` installs the d2l package from), or $TABBOOK_D2L_PACKAGE",
-                        path="_config.yml")
+NOT_PUBLISHED = "This book is not published yet"
+
+
+def install_code(fw: Framework, package_spec: str, library: str = "") -> str:
+    """The install cell: the book's ``d2l`` library, pinned, and ``fw``'s Colab requirements.
+
+    ``library`` names it for readers (``d2l-classification-book 0.1.0``). Without a
+    ``package_spec`` (the book is not published) the cell says so and installs only what
+    the framework needs.
+    """
     what = (f"and what {fw.label} needs beyond Colab's defaults" if fw.colab_requirements
             else f"(Colab already has {fw.label})")
-    args = " ".join(_quote(a) for a in (package_spec, *fw.colab_requirements))
-    code = f"# Install the book's d2l package {what}.\n%pip install -q {args}\n"
+    named = f" ({library})" if library else ""
+    if package_spec:
+        args = " ".join(_quote(a) for a in (package_spec, *fw.colab_requirements))
+        code = (f"# Install the d2l library this notebook was built with{named}\n"
+                f"# {what}.\n%pip install -q {args}\n")
+    else:
+        message = (f"{NOT_PUBLISHED} (its _config.yml sets no repository.url), so there is no "
+                   f"released d2l library{named} to install from the web. Install it from a "
+                   f"copy of the book's repository: pip install <path of the copy>")
+        code = f"# {message}\nprint({message!r})\n"
+        if fw.colab_requirements:
+            args = " ".join(_quote(a) for a in fw.colab_requirements)
+            code += f"# What {fw.label} needs beyond Colab's defaults:\n%pip install -q {args}\n"
     if fw.library_preamble.strip():
         # the page's cells may import the framework before d2l (which runs this too)
         code += (f"\n# Let {fw.label} run on Colab's numpy and Python, as the d2l library "
@@ -103,25 +137,29 @@ def install_code(fw: Framework, package_spec: str) -> str:
     return code.rstrip("\n")
 
 
-def intro_markdown(page: Page, fw: Framework, title: str, url: str) -> str:
+def intro_markdown(page: Page, fw: Framework, title: str, url: str, library: str = "") -> str:
     name = (f"{page.section_number}. " if page.section_number else "") + page.title
     where = f"[{name}]({url})" if url else f"“{name}” (`{page.docname}.html`)"
     book = f" of *{title}*" if title else ""
     extra = (" and " + ", ".join(f"`{r}`" for r in fw.colab_requirements)
              if fw.colab_requirements else "")
+    built = f"\n>\n> Built with the book's `d2l` library **{library}**." if library else ""
     return (f"> **{fw.label} notebook** of the page {where}{book}: the page's text and its "
-            f"{fw.label} code, with the outputs the code printed when the book was built.\n>\n"
-            f"> Run the next cell first: it installs the book's `d2l` package{extra}. Then run "
+            f"{fw.label} code, with the outputs the code printed when the book was built."
+            f"{built}\n>\n"
+            f"> Run the next cell first: it installs that `d2l` library{extra}. Then run "
             f"the cells in order. If Colab asks you to restart the session after the install, "
             f"restart it and go on with the cell after the install cell.")
 
 
 def colab_notebook(page: Page, fw: Framework, executed: nbformat.NotebookNode | None, *,
-                   package_spec: str, title: str = "", baseurl: str = "") -> nbformat.NotebookNode:
+                   package_spec: str, title: str = "", baseurl: str = "",
+                   library: str = "") -> nbformat.NotebookNode:
     """The standalone notebook of ``page`` for ``fw``.
 
     ``executed`` is the framework's executed run (:attr:`tabbook.execute.Run.notebook`);
-    its outputs are kept. ``None`` gives a notebook without outputs.
+    its outputs are kept. ``None`` gives a notebook without outputs. ``baseurl`` is where
+    the page's language edition is served; ``library`` names the d2l library installed.
     """
     ran = {}
     if executed is not None:
@@ -133,9 +171,10 @@ def colab_notebook(page: Page, fw: Framework, executed: nbformat.NotebookNode | 
         "colab": {"provenance": [], "toc_visible": True},
         "tabbook": {"page": page.docname, "framework": fw.name},
     }
-    intro = nbformat.v4.new_markdown_cell(intro_markdown(page, fw, title, page_url(baseurl, page)))
+    intro = nbformat.v4.new_markdown_cell(
+        intro_markdown(page, fw, title, page_url(baseurl, page), library))
     intro.id = "colab-intro"
-    install = nbformat.v4.new_code_cell(install_code(fw, package_spec))
+    install = nbformat.v4.new_code_cell(install_code(fw, package_spec, library))
     install.id = "colab-install"
     nb.cells += [intro, install]
     codes = {c.index for c in code_cells(page, fw)}
@@ -185,13 +224,21 @@ def _prune(folder: Path, keep: list[str]) -> None:
     manifest.write_text("".join(f"{rel}\n" for rel in sorted(keep)), encoding="utf-8")
 
 
-def page_notebooks(pages, runs: dict, root: Path, cfg: BookConfig) -> dict[str, bytes]:
+def library_label(cfg: BookConfig) -> str:
+    """The library as readers see it named: ``d2l-classification-book 0.1.0``."""
+    return f"{cfg.library_name} {cfg.library_version}".strip()
+
+
+def page_notebooks(pages, runs: dict, root: Path, cfg: BookConfig,
+                   lang_dir: str = "") -> dict[str, bytes]:
     """``{"<framework>/<page>.ipynb": bytes}`` for every page with code and its frameworks.
 
     ``runs`` maps (docname, framework name) to a :class:`tabbook.execute.Run` (or to an
-    executed notebook, or ``None`` for a notebook without outputs). The book's title and
-    base URL come from ``cfg``; ``root`` is no longer read (kept for existing callers).
+    executed notebook, or ``None`` for a notebook without outputs). ``lang_dir`` is the
+    language's folder (:func:`language_dir`): the pages it links back to are there. The
+    book's title and site come from ``cfg``; ``root`` is no longer read (kept for callers).
     """
+    baseurl = cfg.site_url + lang_dir if cfg.site_url else ""
     out: dict[str, bytes] = {}
     for page in pages:
         for fw in FRAMEWORKS:
@@ -201,7 +248,7 @@ def page_notebooks(pages, runs: dict, root: Path, cfg: BookConfig) -> dict[str, 
             run = runs[key]
             executed = getattr(run, "notebook", run)
             nb = colab_notebook(page, fw, executed, package_spec=cfg.package_spec,
-                                title=cfg.title, baseurl=cfg.baseurl)
+                                title=cfg.title, baseurl=baseurl, library=library_label(cfg))
             out[f"{fw.name}/{notebook_path(page)}"] = notebook_bytes(nb)
     return out
 
@@ -245,4 +292,4 @@ def write_colab(root: Path, out_dir: Path | None = None) -> list[Path]:
 
 def stamp(cfg: BookConfig) -> str:
     """Hash of the settings the Colab buttons of a page depend on."""
-    return hashlib.sha256(f"1\0{cfg.colab_url}".encode()).hexdigest()
+    return hashlib.sha256(f"2\0{cfg.colab_pattern}\0{cfg.library_version}".encode()).hexdigest()

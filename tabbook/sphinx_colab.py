@@ -1,13 +1,18 @@
 """The Sphinx side of the Colab notebooks (:mod:`tabbook.colab`).
 
+* At ``config-inited``: the theme's repository buttons follow ``repository:`` (off when
+  the book sets no ``repository.url``, rather than pointing at Jupyter Book's default),
+  and the footer names the version of the ``d2l`` library the book was built with.
 * After ``builder-inited`` (once :mod:`tabbook.sphinx_ext` has executed the pages): write
-  every page's notebooks to ``tabbook.colab_dir`` (``_build/colab/<framework>/...``) and a
-  copy into the HTML output (``_colab/<framework>/...``) for the download links.
+  every page's notebooks to ``tabbook.colab_dir`` (``_build/colab/<lang_dir><framework>/...``,
+  ``lang_dir`` from Sphinx's ``language``) and a copy into the HTML output
+  (``_colab/<framework>/...``) for the download links.
 * At ``html-page-context``: put, under the title of each page with code, an "Open in
-  Colab" link and a "Download .ipynb" link; their ``data-*`` attributes name each
-  framework's Colab URL and download URL. ``static/colab.js`` points the links at the
-  framework the reader picked in the tabs.
-* Pages are re-rendered when ``tabbook.colab_url`` changes (``env-get-outdated``).
+  Colab" link (or, when the book is not published, a note saying so) and a "Download
+  .ipynb" link; their ``data-*`` attributes name each framework's Colab URL and download
+  URL. ``static/colab.js`` points the links at the framework the reader picked in the tabs.
+* Pages are re-rendered when the Colab URLs or the library version change
+  (``env-get-outdated``).
 
 Call :func:`setup` from :func:`tabbook.sphinx_ext.setup`.
 """
@@ -22,7 +27,9 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from . import __version__
-from .colab import HTML_DIR, colab_url, notebook_path, page_notebooks, stamp, write_notebooks
+from .colab import (HTML_DIR, NOT_PUBLISHED, colab_url, language_dir, library_label,
+                    notebook_path, page_notebooks, stamp, write_notebooks)
+from .config import load_config
 from .errors import BookError
 from .frameworks import BY_NAME, FRAMEWORKS
 from .sphinx_state import state_of
@@ -32,11 +39,40 @@ LOGGER = logging.getLogger(__name__)
 DEFAULT = FRAMEWORKS[0].name
 
 
+REPOSITORY_BUTTONS = ("use_repository_button", "use_edit_page_button", "use_issues_button")
+
+
 def _config_inited(app: Sphinx, config) -> None:
-    """Serve static/colab.js and colab.css also to a book whose static folder lacks them."""
+    """Static files, the theme's repository buttons, and the footer's library version."""
+    # serve static/colab.js and colab.css also to a book whose static folder lacks them
     paths = [Path(app.confdir, p).resolve() for p in config.html_static_path]
     if STATIC.is_dir() and STATIC not in paths:
         config.html_static_path = [*config.html_static_path, str(STATIC)]
+    try:
+        cfg = load_config(Path(app.srcdir))
+    except BookError as exc:
+        raise ExtensionError(f"[tabbook] {exc}") from None
+    options = dict(config.html_theme_options or {})
+    if cfg.published:
+        options["repository_url"] = cfg.repository_url
+        options["repository_branch"] = cfg.repository_branch
+    else:
+        # Jupyter Book's default `repository:` is its own repository: no buttons to it
+        for key in REPOSITORY_BUTTONS:
+            options[key] = False
+        options.pop("repository_url", None)
+    options["extra_footer"] = (options.get("extra_footer") or "") + footer_html(cfg)
+    config.html_theme_options = options
+
+
+def footer_html(cfg) -> str:
+    """The footer's line naming the d2l library the book (and its notebooks) was built with."""
+    if not cfg.library_version:
+        return ""
+    name = html.escape(library_label(cfg))
+    if cfg.wheel_url:
+        name = f'<a href="{html.escape(cfg.wheel_url)}">{name}</a>'
+    return f'<p class="tabbook-library">Code built and tested with the d2l library {name}.</p>'
 
 
 def _builder_inited(app: Sphinx) -> None:
@@ -44,16 +80,16 @@ def _builder_inited(app: Sphinx) -> None:
     if not state.ready:
         return
     pages, runs, cfg = state.pages, state.runs, state.config
-    if not cfg.package_spec:
-        LOGGER.info("[tabbook] no Colab notebooks: set `tabbook.d2l_package` in _config.yml "
-                    "(or $TABBOOK_D2L_PACKAGE) to write them")
-        return
     root = Path(app.srcdir)
-    folders = [root / cfg.colab_dir]
+    lang_dir = language_dir(app.config.language)
+    folders = [root / cfg.colab_dir / lang_dir]
     if app.builder.format == "html":
         folders.append(Path(app.outdir) / HTML_DIR)
     try:
-        notebooks = page_notebooks(list(pages.values()), runs, root, cfg)
+        if not cfg.package_spec:
+            LOGGER.info(f"[tabbook] {NOT_PUBLISHED} (no `repository.url` in _config.yml): the "
+                        "Colab notebooks say so in their install cell")
+        notebooks = page_notebooks(list(pages.values()), runs, root, cfg, lang_dir)
         write_notebooks(notebooks, folders)
     except BookError as exc:
         raise ExtensionError(f"[tabbook] {exc}") from None
@@ -63,7 +99,7 @@ def _builder_inited(app: Sphinx) -> None:
 
 
 def _env_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
-    """Re-render every page with code when the Colab URL pattern changed."""
+    """Re-render every page with code when its Colab URLs or library version changed."""
     state = state_of(env)
     if not state.ready:
         return []
@@ -75,8 +111,11 @@ def _env_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
             if names and d in env.found_docs and d not in added | changed]
 
 
-def buttons_html(names: list[str], docname: str, pattern: str, pathto) -> str:
-    """The links block of a page; ``pathto(file, 1)`` makes a page-relative URL."""
+def buttons_html(names: list[str], docname: str, pattern: str, pathto, lang_dir: str = "") -> str:
+    """The links block of a page; ``pathto(file, 1)`` makes a page-relative URL.
+
+    Without a ``pattern`` (the book is not published) "Open in Colab" is a note saying so.
+    """
     first = DEFAULT if DEFAULT in names else names[0]
     attrs = {"class": "tabbook-colab", "role": "group",
              "aria-label": "Run this page as a notebook",
@@ -87,7 +126,7 @@ def buttons_html(names: list[str], docname: str, pattern: str, pathto) -> str:
         attrs[f"data-download-{name}"] = pathto(f"{HTML_DIR}/{name}/{notebook_path(docname)}", 1)
         attrs[f"data-file-{name}"] = f"{base}-{name}.ipynb"
         if pattern:
-            attrs[f"data-colab-{name}"] = colab_url(pattern, name, docname)
+            attrs[f"data-colab-{name}"] = colab_url(pattern, name, docname, lang_dir)
     a = html.escape
     label = a(BY_NAME[first].label)
     parts = [f'<div {" ".join(f"{k}={chr(34)}{a(v)}{chr(34)}" for k, v in attrs.items())}>']
@@ -97,6 +136,10 @@ def buttons_html(names: list[str], docname: str, pattern: str, pathto) -> str:
             f'target="_blank" rel="noopener">Open in Colab '
             f'<span class="tabbook-colab-fw">({label})</span>'
             f'<span class="tabbook-visually-hidden"> (opens in a new tab)</span></a>')
+    else:
+        parts.append(
+            f'<span class="tabbook-colab-unpublished">Open in Colab: not yet. '
+            f'{NOT_PUBLISHED}; download the notebook instead.</span>')
     parts.append(
         f'<a class="tabbook-colab-download" href="{a(attrs[f"data-download-{first}"])}" '
         f'download="{a(attrs[f"data-file-{first}"])}">Download .ipynb '
@@ -111,7 +154,8 @@ def _html_page_context(app: Sphinx, pagename: str, templatename: str, context: d
     names = state.colab.get(pagename)
     if not names or "body" not in context or "pathto" not in context:
         return
-    block = buttons_html(names, pagename, state.config.colab_url, context["pathto"])
+    block = buttons_html(names, pagename, state.config.colab_pattern, context["pathto"],
+                         language_dir(app.config.language))
     body = context["body"]
     end = body.find("</h1>")
     if end < 0:
