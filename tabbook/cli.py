@@ -128,6 +128,22 @@ def cmd_publish(args) -> int:
     return 0
 
 
+def cmd_publish_info(args) -> int:
+    """``key=value`` lines of where the assembly goes, for CI (``>> $GITHUB_OUTPUT``)."""
+    from .publish import PUBLISH_DIR, read_manifest
+
+    base = Path(args.root) / PUBLISH_DIR
+    if not (base / "publish.json").exists():
+        raise BookError(f"{base / 'publish.json'} is missing: run `make publish` first")
+    info = read_manifest(base)
+    print(f"site={PUBLISH_DIR}/{info['site']}")
+    print(f"notebooks={PUBLISH_DIR}/{info['notebooks']}")
+    print(f"branch={info['notebooks_branch']}")
+    print(f"repository={info['repository']}")
+    print(f"version={info['library']['version']}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tabbook", description=__doc__)
     parser.add_argument("--root", default=str(ROOT),
@@ -149,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_colab)
     p = sub.add_parser("publish", help="assemble _build/publish: site, notebooks, library")
     p.set_defaults(func=cmd_publish)
+    p = sub.add_parser("publish-info", help="print where _build/publish goes (key=value lines)")
+    p.set_defaults(func=cmd_publish_info)
     args = parser.parse_args(argv)
     try:
         # a bad setting fails here, in a fraction of a second, before any kernel starts

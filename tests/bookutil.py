@@ -11,7 +11,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 HTML = REPO / "_build" / "html"
-BOOK_FILES = ("_config.yml", "_toc.yml", "index.md", "requirements.txt", "envs", "d2l",
+BOOK_FILES = ("_config.yml", "_toc.yml", "index.md", "requirements.txt", "pyproject.toml", "envs", "d2l",
               "static", "chapter_linear-regression", "chapter_linear-classification")
 
 

@@ -3,9 +3,10 @@
 The first tests need nothing built (a small page in a temporary folder). The others
 check the book that `make html` built (``_build/html`` and ``_build/colab``; skipped,
 saying so, when it is not built): every page with code has the links, their URLs follow
-``tabbook.colab_url`` and name notebooks that exist, the notebooks hold what they should,
-and `make colab` writes the same bytes as the build. That the links follow the tabs is
-checked in headless Chromium by ``tests/browser/test_browser_colab.py``.
+the Colab URL pattern derived from ``repository.url`` and name notebooks that exist, the
+notebooks hold what they should, and `make colab` writes the same bytes as the build.
+That the links follow the tabs is checked in headless Chromium by
+``tests/browser/test_browser_colab.py``.
 
 ``$TABBOOK_TEST_BOOK`` points these tests at another built book (default: this repository).
 """
@@ -140,16 +141,28 @@ def test_install_cell_is_driven_by_the_framework_table(demo):
 
 def test_package_spec_comes_from_the_environment(monkeypatch):
     wheel = "/tmp/x/d2l_classification_book-0.1.0-py3-none-any.whl"
+    pinned = "git+https://example.org/book@0123456789abcdef0123456789abcdef01234567"
     monkeypatch.setenv("TABBOOK_D2L_PACKAGE", wheel)
-    cfg = BookConfig(d2l_package="git+https://example.org/book")
+    cfg = BookConfig(d2l_package=pinned)
     assert cfg.package_spec.endswith(".whl")
     monkeypatch.delenv("TABBOOK_D2L_PACKAGE")
-    assert cfg.package_spec == "git+https://example.org/book"
+    assert cfg.package_spec == pinned
+    monkeypatch.setenv("TABBOOK_D2L_PACKAGE", "git+https://example.org/book")  # a branch
+    with pytest.raises(BookError, match=r"TABBOOK_D2L_PACKAGE must be a pinned"):
+        cfg.package_spec
 
 
-def test_missing_package_spec_is_an_error(demo):
-    with pytest.raises(BookError, match="tabbook.d2l_package"):
-        _nb(demo, "pytorch", spec="")
+def test_unpublished_install_cell_says_so(demo):
+    """Without a package to install (no repository.url) the cell says the book is not out."""
+    for fw in FRAMEWORKS:
+        nb = _nb(demo, fw.name, spec="", library="d2l-book 0.1")
+        install = nb.cells[1].source
+        assert colab.NOT_PUBLISHED in install and "d2l-book 0.1" in install
+        assert "print(" in install and "https://" not in install
+        pips = [ln for ln in install.splitlines() if ln.startswith("%pip")]
+        assert pips == ([f"%pip install -q {' '.join(map(colab._quote, fw.colab_requirements))}"]
+                        if fw.colab_requirements else [])
+        assert "**d2l-book 0.1**" in nb.cells[0].source
 
 
 def test_notebook_has_one_framework_and_plain_markdown(demo):
@@ -194,6 +207,9 @@ def test_url_pattern():
     pattern = "https://colab.example/github/o/r/blob/main/{framework}/{path}"
     assert colab.colab_url(pattern, "jax", "chap/sec") == \
         "https://colab.example/github/o/r/blob/main/jax/chap/sec.ipynb"
+    assert colab.colab_url(pattern.replace("main/", "main/{lang_dir}"), "jax", "chap/sec",
+                           colab.language_dir("zh_CN")) == \
+        "https://colab.example/github/o/r/blob/main/zh/jax/chap/sec.ipynb"
     assert colab.colab_url("", "jax", "chap/sec") == ""
 
 
@@ -274,16 +290,18 @@ def test_every_page_with_code_has_the_links(book):
             download = _resolve(page, attrs[f"data-download-{name}"])
             assert download == HTML / colab.HTML_DIR / path and download.is_file()
             assert download.read_bytes() == (BOOK / cfg.colab_dir / path).read_bytes()
-            if cfg.colab_url:
-                assert attrs[f"data-colab-{name}"] == cfg.colab_url.format(
-                    framework=name, path=f"{page.docname}.ipynb")
+            if cfg.colab_pattern:
+                assert attrs[f"data-colab-{name}"] == cfg.colab_pattern.format(
+                    framework=name, path=f"{page.docname}.ipynb", lang_dir="")
         # real, labelled links; with JavaScript off they name the default framework
         first = FRAMEWORKS[0].name if FRAMEWORKS[0].name in names else names[0]
         by_class = {a["class"]: a for a in links}
         download = by_class["tabbook-colab-download"]
         assert download["href"] == attrs[f"data-download-{first}"]
-        if cfg.colab_url:
+        if cfg.colab_pattern:
             assert by_class["tabbook-colab-open"]["href"] == attrs[f"data-colab-{first}"]
+        else:
+            assert "tabbook-colab-open" not in by_class
     for page in colab.book_pages(BOOK):
         if not page.has_code and (HTML / f"{page.docname}.html").exists():
             assert not _boxes(page), f"{page.docname}.html has no code but a Colab block"

@@ -43,9 +43,9 @@ def test_links_follow_the_selected_tab(browse, server):
 
     def expect_links(fw) -> None:
         expect(box).to_have_attribute("data-selected", fw.name)
-        if cfg.colab_url:
+        if cfg.colab_pattern:
             expect(tab.locator(".tabbook-colab-open")).to_have_attribute(
-                "href", colab.colab_url(cfg.colab_url, fw.name, page_))
+                "href", colab.colab_url(cfg.colab_pattern, fw.name, page_))
         rel = posixpath.relpath(f"{colab.HTML_DIR}/{fw.name}/{page_.docname}.ipynb",
                                 posixpath.dirname(page_.docname) or ".")
         expect(download).to_have_attribute("href", rel)

@@ -1,0 +1,329 @@
+"""Publishing: one setting (``repository:``) for every outward URL, and `make publish`.
+
+* The settings: URLs derived from ``repository.url`` (and ``html.baseurl``), and a table
+  of bad values, one or more per field, each an error naming its key.
+* The assembly (`make publish`, run here into ``_build/publish``) against its pages:
+  every Colab link resolves to a notebook of the tree, every install cell installs the
+  built wheel of the version in pyproject.toml, and the wheel installs and imports in each
+  framework's environment. A table of broken assemblies shows the check catches each.
+* A copy of the book built with two ``repository.url`` values, and with none: every link,
+  install cell and footer follows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from bookutil import REPO, build, copy_book
+from tabbook import publish
+from tabbook.colab import NOT_PUBLISHED
+from tabbook.config import BookConfig, load_config
+from tabbook.envs import env_python
+from tabbook.errors import BookError
+from tabbook.frameworks import FRAMEWORKS
+from tabbook.publish import colab_blocks
+
+COLAB = "https://colab.research.google.com/github"
+PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+WHEEL = f"{PROJECT['name'].replace('-', '_')}-{PROJECT['version']}-py3-none-any.whl"
+
+
+def _write_book(tmp_path: Path, config: dict, pyproject: str | None = None) -> Path:
+    (tmp_path / "_config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        pyproject if pyproject is not None else (REPO / "pyproject.toml").read_text())
+    return tmp_path
+
+
+# ---------------------------------------------------------------------------- the settings
+
+
+def test_every_url_follows_repository_url(tmp_path):
+    cfg = load_config(_write_book(tmp_path, {"repository": {
+        "url": "https://github.com/Some-One/my-book.git/", "branch": "trunk"}}))
+    assert cfg.published and cfg.repository_url == "https://github.com/Some-One/my-book.git"
+    assert cfg.site_url == "https://some-one.github.io/my-book/"
+    assert cfg.colab_pattern.format(lang_dir="", framework="jax", path="a/b.ipynb") == \
+        f"{COLAB}/Some-One/my-book/blob/colab/jax/a/b.ipynb"
+    assert cfg.package_spec == f"https://some-one.github.io/my-book/_dist/{WHEEL}"
+    assert cfg.library_version == PROJECT["version"]
+    # a user site, html.baseurl, another notebooks branch
+    cfg = load_config(_write_book(tmp_path, {"repository": {"url": "https://github.com/o/o.github.io"}}))
+    assert cfg.site_url == "https://o.github.io/" and cfg.repository_branch == "main"
+    cfg = load_config(_write_book(tmp_path, {
+        "repository": {"url": "https://github.com/o/r"}, "html": {"baseurl": "https://book.example/x"},
+        "tabbook": {"notebooks_branch": "notebooks"}}))
+    assert cfg.wheel_url == f"https://book.example/x/_dist/{WHEEL}"
+    assert "/blob/notebooks/{lang_dir}{framework}/{path}" in cfg.colab_pattern
+
+
+def test_no_repository_means_not_published(tmp_path):
+    cfg = load_config(_write_book(tmp_path, {"title": "x"}))
+    assert not cfg.published and cfg.colab_pattern == "" and cfg.package_spec == ""
+    assert cfg.library_version == PROJECT["version"]  # the footer still names it
+
+
+def test_overrides_are_optional_and_pinned(tmp_path):
+    pinned = "git+https://example.org/r@0123456789abcdef0123456789abcdef01234567"
+    cfg = load_config(_write_book(tmp_path, {
+        "repository": {"url": "https://gitlab.example/o/r"},
+        "html": {"baseurl": "https://o.example/r"},
+        "tabbook": {"d2l_package": pinned,
+                    "colab_url": "https://colab.example/{lang_dir}{framework}/{path}"}}))
+    assert cfg.package_spec == pinned
+    assert cfg.colab_pattern == "https://colab.example/{lang_dir}{framework}/{path}"
+
+
+REPO_URL = {"repository": {"url": "https://github.com/o/r"}}
+BAD = [  # (field, _config.yml, pyproject.toml or None, what the error names)
+    ("timeout", {"tabbook": {"timeout": 0}}, None, "tabbook.timeout"),
+    ("jobs", {"tabbook": {"jobs": "4"}}, None, "tabbook.jobs"),
+    ("cache_dir", {"tabbook": {"cache_dir": 1}}, None, "tabbook.cache_dir"),
+    ("colab_dir", {"tabbook": {"colab_dir": ["x"]}}, None, "tabbook.colab_dir"),
+    ("notebooks_branch", {**REPO_URL, "tabbook": {"notebooks_branch": "a..b"}}, None,
+     "tabbook.notebooks_branch"),
+    ("notebooks_branch", {**REPO_URL, "tabbook": {"notebooks_branch": "main"}}, None,
+     "tabbook.notebooks_branch"),
+    ("d2l_package", {"tabbook": {"d2l_package": "git+https://github.com/o/r"}}, None,
+     "tabbook.d2l_package"),
+    ("d2l_package", {"tabbook": {"d2l_package": "d2l-classification-book"}}, None,
+     "tabbook.d2l_package"),
+    ("colab_url", {"tabbook": {"colab_url": "https://x/{framework}"}}, None, "tabbook.colab_url"),
+    ("colab_url", {"tabbook": {"colab_url": "http://x/{path}"}}, None, "tabbook.colab_url"),
+    ("repository_url", {"repository": {"url": "git@github.com:o/r.git"}}, None, "repository.url"),
+    ("repository_url", {"repository": {"url": "https://gitlab.com/o/r"}}, None, "repository.url"),
+    ("repository_url", {"repository": "https://github.com/o/r"}, None, "repository"),
+    ("repository_branch", {"repository": {"url": "https://github.com/o/r", "branch": "-x/"}},
+     None, "repository.branch"),
+    ("baseurl", {**REPO_URL, "html": {"baseurl": "book.example"}}, None, "html.baseurl"),
+    ("library_name", REPO_URL, '[project]\nversion = "0.1.0"\n', "project.name"),
+    ("library_version", REPO_URL, '[project]\nname = "x"\nversion = "soon"\n', "project.version"),
+]
+
+
+@pytest.mark.parametrize("field,config,pyproject,key", BAD,
+                         ids=[f"{b[0]}-{i}" for i, b in enumerate(BAD)])
+def test_bad_settings_name_their_key(tmp_path, field, config, pyproject, key):
+    _write_book(tmp_path, config, pyproject)
+    with pytest.raises(BookError, match=re.escape(f"`{key}`")) as info:
+        load_config(tmp_path)
+    assert "_config.yml" in str(info.value) or "pyproject.toml" in str(info.value)
+
+
+def test_bad_settings_table_covers_every_field():
+    assert {b[0] for b in BAD} == {f.name for f in dataclasses.fields(BookConfig)}
+
+
+# ---------------------------------------------------------------------------- the assembly
+
+
+@pytest.fixture(scope="module")
+def assembled() -> tuple[Path, BookConfig]:
+    """`make publish`: _build/publish assembled from the book `make html` built."""
+    if not (REPO / "_build" / "html" / "index.html").exists():
+        pytest.fail("the book is not built: run `make html` (make test does it first)")
+    cfg = load_config(REPO)
+    if not cfg.published:
+        pytest.skip("_config.yml sets no repository.url: the book is not published")
+    env = {k: v for k, v in os.environ.items() if k != "TABBOOK_D2L_PACKAGE"}
+    res = subprocess.run([sys.executable, "-m", "tabbook", "publish"], cwd=REPO, env=env,
+                         capture_output=True, text=True, timeout=900)
+    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-3000:]
+    return REPO / publish.PUBLISH_DIR, cfg
+
+
+def _links(site: Path) -> list[tuple[str, str, str]]:
+    """(page, framework, Colab URL) for every Colab link of every page of the site."""
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        rel = page.relative_to(site).as_posix()
+        for block in colab_blocks(page):
+            for name in block["data-frameworks"].split():
+                found.append((rel, name, block.get(f"data-colab-{name}")))
+    return found
+
+
+def test_every_colab_link_opens_a_notebook_of_the_tree(assembled):
+    out, cfg = assembled
+    info = json.loads((out / "publish.json").read_text())
+    owner, repo = cfg.github
+    prefix = f"{COLAB}/{owner}/{repo}/blob/{info['notebooks_branch']}/"
+    tree = out / info["notebooks"]
+    links = _links(out / info["site"])
+    assert {name for _, name, _ in links} == {fw.name for fw in FRAMEWORKS}
+    opened = set()
+    for page, name, url in links:
+        assert url and url.startswith(prefix), f"{page}: {url}"
+        rel = url[len(prefix):]
+        lang = page.split("/")[0] + "/" if (out / info["site"] / page.split("/")[0] / "_colab").is_dir() else ""
+        assert rel == f"{lang}{name}/{page[len(lang):-len('.html')]}.ipynb", (page, url)
+        assert (tree / rel).is_file(), f"{page}: {url} opens {rel}, missing from {tree}"
+        opened.add(rel)
+    notebooks = {p.relative_to(tree).as_posix() for p in tree.rglob("*.ipynb")}
+    assert notebooks == opened, "notebooks no page links to: " + ", ".join(notebooks - opened)
+
+
+def test_every_install_cell_installs_the_built_wheel(assembled):
+    out, cfg = assembled
+    info = json.loads((out / "publish.json").read_text())
+    wheel = out / info["library"]["wheel"]
+    assert wheel.name == WHEEL and wheel.is_file()
+    assert (out / info["library"]["sdist"]).is_file()
+    assert wheel.parent == out / info["site"] / "_dist"  # served by the site, at wheel_url
+    url = info["site_url"] + "_dist/" + WHEEL
+    for path in sorted((out / info["notebooks"]).rglob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        install = nb.cells[1].source
+        assert f"%pip install -q {url}" in install, path
+        assert f"{PROJECT['name']} {PROJECT['version']}" in nb.cells[0].source, path
+        assert "git+" not in install, path
+    footer = (out / info["site"] / "index.html").read_text()
+    assert f'<a href="{url}">{PROJECT["name"]} {PROJECT["version"]}</a>' in footer
+    with zipfile.ZipFile(wheel) as zf:
+        meta = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))
+        assert f"Version: {PROJECT['version']}" in zf.read(meta).decode()
+        for fw in FRAMEWORKS:
+            assert zf.read(f"d2l/{fw.module}.py") == (REPO / "d2l" / f"{fw.module}.py").read_bytes()
+
+
+@pytest.mark.parametrize("fw", FRAMEWORKS, ids=lambda fw: fw.name)
+def test_wheel_installs_and_imports(assembled, fw, tmp_path):
+    """The wheel, installed (--no-deps) on top of the framework's environment, imports."""
+    out, _ = assembled
+    wheel = out / json.loads((out / "publish.json").read_text())["library"]["wheel"]
+    target = tmp_path / "site-packages"
+    res = subprocess.run([str(env_python(fw.name)), "-m", "pip", "install", "--quiet",
+                          "--no-deps", "--no-index", "--target", str(target), str(wheel)],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr[-2000:]
+    probe = ("import importlib.metadata as m, d2l\n"
+             f"from d2l import {fw.module} as lib\n"
+             f"print(lib.__file__, m.version({PROJECT['name']!r}), hasattr(lib, 'Classifier'))")
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME"}}
+    env["PYTHONPATH"] = str(target)
+    res = subprocess.run([str(env_python(fw.name)), "-c", probe], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr[-2000:]
+    path, version, has = res.stdout.split()[-3:]
+    assert Path(path).is_relative_to(target) and version == PROJECT["version"] and has == "True"
+
+
+def _corrupt_notebook(out: Path):
+    nb = next((out / "notebooks").rglob("*.ipynb"))
+    nb.unlink()
+    return "not in the notebooks tree"
+
+
+def _unpinned_install(out: Path):
+    nb_path = next((out / "notebooks" / "jax").rglob("*.ipynb"))
+    nb = nbformat.read(nb_path, as_version=4)
+    wheel_url = json.loads((out / "publish.json").read_text())["library"]["wheel_url"]
+    assert wheel_url in nb.cells[1].source
+    nb.cells[1].source = nb.cells[1].source.replace(wheel_url, "git+https://github.com/o/r")
+    nbformat.write(nb, nb_path)
+    return "the install cell does not install"
+
+
+def _orphan(out: Path):
+    (out / "notebooks" / "pytorch" / "stale.ipynb").write_text(
+        nbformat.writes(nbformat.v4.new_notebook()))
+    return "no page links to it"
+
+
+def _wrong_branch(out: Path):
+    page = next(p for p in (out / "site").rglob("*.html") if colab_blocks(p))
+    page.write_text(page.read_text().replace("/blob/colab/", "/blob/main/"))
+    return "does not follow"
+
+
+def _stale_library(out: Path):
+    wheel = next((out / "site" / "_dist").glob("*.whl"))
+    with zipfile.ZipFile(wheel, "a") as zf:
+        zf.writestr("d2l/extra.py", "x = 1\n")
+    return "d2l/extra.py differs"
+
+
+@pytest.mark.parametrize("corrupt", [_corrupt_notebook, _unpinned_install, _orphan,
+                                     _wrong_branch, _stale_library], ids=lambda f: f.__name__)
+def test_check_catches_a_broken_assembly(assembled, corrupt, tmp_path):
+    out, cfg = assembled
+    copy = tmp_path / "publish"
+    shutil.copytree(out, copy)
+    assert publish.check(copy, cfg, REPO) == []
+    expected = corrupt(copy)
+    problems = publish.check(copy, cfg, REPO)
+    assert any(expected in p for p in problems), problems
+
+
+def test_publish_refuses_an_unpublished_book(tmp_path):
+    _write_book(tmp_path, {"title": "x"})
+    with pytest.raises(BookError, match="repository.url"):
+        publish.assemble(tmp_path)
+
+
+# ---------------------------------------------------------------------------- two repositories
+
+
+def _set_repository(book: Path, url: str | None) -> None:
+    path = book / "_config.yml"
+    data = yaml.safe_load(path.read_text())
+    if url is None:
+        data.pop("repository", None)
+    else:
+        data["repository"] = {"url": url, "branch": "main"}
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+@pytest.mark.book_build
+def test_links_and_install_cells_follow_repository_url(tmp_path):
+    """Build a copy with two repository.url values, then none: everything outward follows."""
+    book = copy_book(tmp_path / "book")
+    cfg = load_config(book)
+    urls = {"https://github.com/first-owner/first-book": ("first-owner", "first-book"),
+            "https://github.com/second-owner/second-book": ("second-owner", "second-book")}
+    for url, (owner, repo) in urls.items():
+        _set_repository(book, url)
+        res = build(book)
+        assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+        others = [u for u in urls if u != url]
+        site = f"https://{owner}.github.io/{repo}/"
+        links = _links(book / "_build" / "html")
+        assert links
+        for page, name, link in links:
+            assert link.startswith(f"{COLAB}/{owner}/{repo}/blob/{cfg.notebooks_branch}/{name}/")
+            assert (book / cfg.colab_dir / link.split(f"/blob/{cfg.notebooks_branch}/")[1]).is_file()
+        notebooks = sorted((book / cfg.colab_dir).rglob("*.ipynb"))
+        assert notebooks
+        for path in notebooks:
+            text = path.read_text()
+            nb = nbformat.reads(text, as_version=4)
+            assert f"%pip install -q {site}_dist/{WHEEL}" in nb.cells[1].source, path
+            assert f"]({site}" in nb.cells[0].source, path  # links back to its page
+            assert not any(o in text or o.split("/")[3] in text for o in others), path
+        index = (book / "_build" / "html" / "index.html").read_text()
+        assert f'href="{url}"' in index and f"{url}/edit/main/index.md" in index
+        assert f"{site}_dist/{WHEEL}" in index and not any(o in index for o in others)
+    _set_repository(book, None)
+    res = build(book)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    assert all(link is None for _, _, link in _links(book / "_build" / "html"))
+    page = (book / "_build" / "html" / "chapter_linear-classification" / "classification.html")
+    assert NOT_PUBLISHED in page.read_text() and "tabbook-colab-open" not in page.read_text()
+    for path in (book / cfg.colab_dir).rglob("*.ipynb"):
+        install = nbformat.read(path, as_version=4).cells[1].source
+        assert NOT_PUBLISHED in install and "_dist/" not in install, path
+    index = (book / "_build" / "html" / "index.html").read_text()
+    assert "github.com" not in index and f"{PROJECT['name']} {PROJECT['version']}" in index
