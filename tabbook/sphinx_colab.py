@@ -39,7 +39,10 @@ LOGGER = logging.getLogger(__name__)
 DEFAULT = FRAMEWORKS[0].name
 
 
-REPOSITORY_BUTTONS = ("use_repository_button", "use_edit_page_button", "use_issues_button")
+REPOSITORY_BUTTONS = {"use_repository_button": "repository_button",
+                      "use_edit_page_button": "edit_page_button",
+                      "use_issues_button": "issues_button"}
+"""The theme's repository buttons and the :class:`~tabbook.config.BookConfig` field of each."""
 
 
 def _config_inited(app: Sphinx, config) -> None:
@@ -56,6 +59,10 @@ def _config_inited(app: Sphinx, config) -> None:
     if cfg.published:
         options["repository_url"] = cfg.repository_url
         options["repository_branch"] = cfg.repository_branch
+        # on unless `html:` turns them off (Jupyter Book refuses them without a URL, so
+        # _config.yml cannot turn them on itself and still build unpublished)
+        for key, chosen in REPOSITORY_BUTTONS.items():
+            options[key] = getattr(cfg, chosen) is not False
     else:
         # Jupyter Book's default `repository:` is its own repository: no buttons to it
         for key in REPOSITORY_BUTTONS:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from bookutil import HTML
+from bookutil import HTML, REPO
 
 
 def pytest_configure(config):
@@ -36,3 +39,21 @@ def built_html() -> Path:
     if not (HTML / "index.html").exists():
         pytest.fail("the book is not built: run `make html` (make test does it first)")
     return HTML
+
+
+@pytest.fixture(scope="session")
+def assembled():
+    """`make publish` (into _build/publish) from the book `make html` built: (folder, config)."""
+    from tabbook.config import load_config
+    from tabbook.publish import PUBLISH_DIR
+
+    if not (HTML / "index.html").exists():
+        pytest.fail("the book is not built: run `make html` (make test does it first)")
+    cfg = load_config(REPO)
+    if not cfg.published:
+        pytest.skip("_config.yml sets no repository.url: the book is not published")
+    env = {k: v for k, v in os.environ.items() if k != "TABBOOK_D2L_PACKAGE"}
+    res = subprocess.run([sys.executable, "-m", "tabbook", "publish"], cwd=REPO, env=env,
+                         capture_output=True, text=True, timeout=900)
+    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-3000:]
+    return REPO / PUBLISH_DIR, cfg

@@ -130,21 +130,6 @@ def test_bad_settings_table_covers_every_field():
 # ---------------------------------------------------------------------------- the assembly
 
 
-@pytest.fixture(scope="module")
-def assembled() -> tuple[Path, BookConfig]:
-    """`make publish`: _build/publish assembled from the book `make html` built."""
-    if not (REPO / "_build" / "html" / "index.html").exists():
-        pytest.fail("the book is not built: run `make html` (make test does it first)")
-    cfg = load_config(REPO)
-    if not cfg.published:
-        pytest.skip("_config.yml sets no repository.url: the book is not published")
-    env = {k: v for k, v in os.environ.items() if k != "TABBOOK_D2L_PACKAGE"}
-    res = subprocess.run([sys.executable, "-m", "tabbook", "publish"], cwd=REPO, env=env,
-                         capture_output=True, text=True, timeout=900)
-    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-3000:]
-    return REPO / publish.PUBLISH_DIR, cfg
-
-
 def _links(site: Path) -> list[tuple[str, str, str]]:
     """(page, framework, Colab URL) for every Colab link of every page of the site."""
     found = []
@@ -290,6 +275,7 @@ def _set_repository(book: Path, url: str | None) -> None:
 @pytest.mark.book_build
 def test_links_and_install_cells_follow_repository_url(tmp_path):
     """Build a copy with two repository.url values, then none: everything outward follows."""
+    (tmp_path / "book").mkdir()
     book = copy_book(tmp_path / "book")
     cfg = load_config(book)
     urls = {"https://github.com/first-owner/first-book": ("first-owner", "first-book"),
