@@ -10,7 +10,8 @@ Layers (each imports only the ones above it in this list):
 3. one package or module per stage: ``extract`` (the ``#@save`` library),
    ``execute`` (per-framework runs with a content-hash cache), ``merge`` (executed
    runs -> one tabbed notebook), ``colab`` (standalone notebooks, with
-   ``myst_markdown`` turning MyST into plain Markdown)
+   ``myst_markdown`` turning MyST into plain Markdown), ``publish`` (the site, the
+   notebooks tree and the library's wheel, assembled and checked against each other)
 4. front ends: ``cli`` (what ``make`` calls) and ``sphinx_ext`` (Jupyter Book), which
    hands the stages' results to its handlers as one ``sphinx_state.BuildState``
 
