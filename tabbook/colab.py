@@ -249,7 +249,7 @@ def page_notebooks(pages, runs: dict, root: Path, cfg: BookConfig,
             executed = getattr(run, "notebook", run)
             nb = colab_notebook(page, fw, executed, package_spec=cfg.package_spec,
                                 title=cfg.title, baseurl=baseurl, library=library_label(cfg))
-            out[f"{fw.name}/{notebook_path(page)}"] = notebook_bytes(nb)
+            out[notebook_relpath(fw.name, page)] = notebook_bytes(nb)
     return out
 
 

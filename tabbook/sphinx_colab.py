@@ -28,7 +28,7 @@ from sphinx.util import logging
 
 from . import __version__
 from .colab import (HTML_DIR, NOT_PUBLISHED, colab_url, language_dir, library_label,
-                    notebook_path, page_notebooks, stamp, write_notebooks)
+                    notebook_relpath, page_notebooks, stamp, write_notebooks)
 from .config import load_config
 from .errors import BookError
 from .frameworks import BY_NAME, FRAMEWORKS
@@ -130,7 +130,7 @@ def buttons_html(names: list[str], docname: str, pattern: str, pathto, lang_dir:
     base = docname.rsplit("/", 1)[-1]
     for name in names:
         attrs[f"data-label-{name}"] = BY_NAME[name].label
-        attrs[f"data-download-{name}"] = pathto(f"{HTML_DIR}/{name}/{notebook_path(docname)}", 1)
+        attrs[f"data-download-{name}"] = pathto(f"{HTML_DIR}/{notebook_relpath(name, docname)}", 1)
         attrs[f"data-file-{name}"] = f"{base}-{name}.ipynb"
         if pattern:
             attrs[f"data-colab-{name}"] = colab_url(pattern, name, docname, lang_dir)
