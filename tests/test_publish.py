@@ -252,6 +252,28 @@ def test_check_catches_a_broken_assembly(assembled, corrupt, tmp_path):
     assert any(expected in p for p in problems), problems
 
 
+def test_check_follows_a_translation_into_its_folders(assembled, tmp_path):
+    """A second edition in site/zh/ links to notebooks/zh/<framework>/...: checked as such."""
+    out, cfg = assembled
+    copy = tmp_path / "publish"
+    shutil.copytree(out, copy)
+    pages = [p for p in (copy / "site").rglob("*.html") if colab_blocks(p)]
+    shutil.copytree(copy / "site" / "_colab", copy / "site" / "zh" / "_colab")
+    for page in pages:
+        rel = page.relative_to(copy / "site")
+        zh = copy / "site" / "zh" / rel
+        zh.parent.mkdir(parents=True, exist_ok=True)
+        zh.write_text(page.read_text().replace("/blob/colab/", "/blob/colab/zh/"))
+    for fw in FRAMEWORKS:
+        shutil.copytree(copy / "notebooks" / fw.name, copy / "notebooks" / "zh" / fw.name)
+    assert publish.check(copy, cfg, REPO) == []
+    # a Chinese page that opens the English notebooks is caught
+    zh = copy / "site" / "zh" / pages[0].relative_to(copy / "site")
+    zh.write_text(zh.read_text().replace("/blob/colab/zh/", "/blob/colab/"))
+    problems = publish.check(copy, cfg, REPO)
+    assert any("but the page's download is zh/_colab/" in p for p in problems), problems
+
+
 def test_publish_refuses_an_unpublished_book(tmp_path):
     _write_book(tmp_path, {"title": "x"})
     with pytest.raises(BookError, match="repository.url"):
