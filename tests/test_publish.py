@@ -1,7 +1,8 @@
 """Publishing: one setting (``repository:``) for every outward URL, and `make publish`.
 
-* The settings: URLs derived from ``repository.url`` (and ``html.baseurl``), and a table
-  of bad values, one or more per field, each an error naming its key.
+(The settings, the URLs derived from ``repository.url`` and their bad values are
+kernel-free: ``tests/unit/test_config.py``.)
+
 * The assembly (`make publish`, run here into ``_build/publish``) against its pages:
   every Colab link resolves to a notebook of the tree, every install cell installs the
   built wheel of the version in pyproject.toml, and the wheel installs and imports in each
@@ -12,10 +13,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
-import re
 import shutil
 import subprocess
 import tomllib
@@ -29,7 +28,7 @@ import yaml
 from bookutil import REPO, build, copy_book
 from tabbook import publish
 from tabbook.colab import NOT_PUBLISHED
-from tabbook.config import BookConfig, load_config
+from tabbook.config import load_config
 from tabbook.envs import env_python
 from tabbook.errors import BookError
 from tabbook.frameworks import FRAMEWORKS
@@ -45,85 +44,6 @@ def _write_book(tmp_path: Path, config: dict, pyproject: str | None = None) -> P
     (tmp_path / "pyproject.toml").write_text(
         pyproject if pyproject is not None else (REPO / "pyproject.toml").read_text())
     return tmp_path
-
-
-# ---------------------------------------------------------------------------- the settings
-
-
-def test_every_url_follows_repository_url(tmp_path):
-    cfg = load_config(_write_book(tmp_path, {"repository": {
-        "url": "https://github.com/Some-One/my-book.git/", "branch": "trunk"}}))
-    assert cfg.published and cfg.repository_url == "https://github.com/Some-One/my-book.git"
-    assert cfg.site_url == "https://some-one.github.io/my-book/"
-    assert cfg.colab_pattern.format(lang_dir="", framework="jax", path="a/b.ipynb") == \
-        f"{COLAB}/Some-One/my-book/blob/colab/jax/a/b.ipynb"
-    assert cfg.package_spec == f"https://some-one.github.io/my-book/_dist/{WHEEL}"
-    assert cfg.library_version == PROJECT["version"]
-    # a user site, html.baseurl, another notebooks branch
-    cfg = load_config(_write_book(tmp_path, {"repository": {"url": "https://github.com/o/o.github.io"}}))
-    assert cfg.site_url == "https://o.github.io/" and cfg.repository_branch == "main"
-    cfg = load_config(_write_book(tmp_path, {
-        "repository": {"url": "https://github.com/o/r"}, "html": {"baseurl": "https://book.example/x"},
-        "tabbook": {"notebooks_branch": "notebooks"}}))
-    assert cfg.wheel_url == f"https://book.example/x/_dist/{WHEEL}"
-    assert "/blob/notebooks/{lang_dir}{framework}/{path}" in cfg.colab_pattern
-
-
-def test_no_repository_means_not_published(tmp_path):
-    cfg = load_config(_write_book(tmp_path, {"title": "x"}))
-    assert not cfg.published and cfg.colab_pattern == "" and cfg.package_spec == ""
-    assert cfg.library_version == PROJECT["version"]  # the footer still names it
-
-
-def test_overrides_are_optional_and_pinned(tmp_path):
-    pinned = "git+https://example.org/r@0123456789abcdef0123456789abcdef01234567"
-    cfg = load_config(_write_book(tmp_path, {
-        "repository": {"url": "https://gitlab.example/o/r"},
-        "html": {"baseurl": "https://o.example/r"},
-        "tabbook": {"d2l_package": pinned,
-                    "colab_url": "https://colab.example/{lang_dir}{framework}/{path}"}}))
-    assert cfg.package_spec == pinned
-    assert cfg.colab_pattern == "https://colab.example/{lang_dir}{framework}/{path}"
-
-
-REPO_URL = {"repository": {"url": "https://github.com/o/r"}}
-BAD = [  # (field, _config.yml, pyproject.toml or None, what the error names)
-    ("timeout", {"tabbook": {"timeout": 0}}, None, "tabbook.timeout"),
-    ("jobs", {"tabbook": {"jobs": "4"}}, None, "tabbook.jobs"),
-    ("cache_dir", {"tabbook": {"cache_dir": 1}}, None, "tabbook.cache_dir"),
-    ("colab_dir", {"tabbook": {"colab_dir": ["x"]}}, None, "tabbook.colab_dir"),
-    ("notebooks_branch", {**REPO_URL, "tabbook": {"notebooks_branch": "a..b"}}, None,
-     "tabbook.notebooks_branch"),
-    ("notebooks_branch", {**REPO_URL, "tabbook": {"notebooks_branch": "main"}}, None,
-     "tabbook.notebooks_branch"),
-    ("d2l_package", {"tabbook": {"d2l_package": "git+https://github.com/o/r"}}, None,
-     "tabbook.d2l_package"),
-    ("d2l_package", {"tabbook": {"d2l_package": "d2l-classification-book"}}, None,
-     "tabbook.d2l_package"),
-    ("colab_url", {"tabbook": {"colab_url": "https://x/{framework}"}}, None, "tabbook.colab_url"),
-    ("colab_url", {"tabbook": {"colab_url": "http://x/{path}"}}, None, "tabbook.colab_url"),
-    ("repository_url", {"repository": {"url": "git@github.com:o/r.git"}}, None, "repository.url"),
-    ("repository_url", {"repository": {"url": "https://gitlab.com/o/r"}}, None, "repository.url"),
-    ("repository_url", {"repository": "https://github.com/o/r"}, None, "repository"),
-    ("repository_branch", {"repository": {"url": "https://github.com/o/r", "branch": "-x/"}},
-     None, "repository.branch"),
-    ("baseurl", {**REPO_URL, "html": {"baseurl": "book.example"}}, None, "html.baseurl"),
-    ("library_name", REPO_URL, '[project]\nversion = "0.1.0"\n', "project.name"),
-    ("library_version", REPO_URL, '[project]\nname = "x"\nversion = "soon"\n', "project.version"),
-]
-
-
-@pytest.mark.parametrize("field,config,pyproject,key", BAD,
-                         ids=[f"{b[0]}-{i}" for i, b in enumerate(BAD)])
-def test_bad_settings_name_their_key(tmp_path, field, config, pyproject, key):
-    _write_book(tmp_path, config, pyproject)
-    with pytest.raises(BookError, match=re.escape(f"`{key}`")) as info:
-        load_config(tmp_path)
-    assert "_config.yml" in str(info.value) or "pyproject.toml" in str(info.value)
-
-
-def test_bad_settings_table_covers_every_field():
-    assert {b[0] for b in BAD} == {f.name for f in dataclasses.fields(BookConfig)}
 
 
 # ---------------------------------------------------------------------------- the assembly
