@@ -1,8 +1,9 @@
 """The Sphinx side of the Colab notebooks (:mod:`tabbook.colab`).
 
-* At ``config-inited``: the theme's repository buttons follow ``repository:`` (off when
-  the book sets no ``repository.url``, rather than pointing at Jupyter Book's default),
-  and the footer names the version of the ``d2l`` library the book was built with.
+* At ``config-inited``, with Jupyter Book's theme: its repository buttons follow
+  ``repository:`` (off when the book sets no ``repository.url``, rather than pointing at
+  Jupyter Book's default), and the footer names the version of the ``d2l`` library the
+  book was built with.
 * After ``builder-inited`` (once :mod:`tabbook.sphinx_ext` has executed the pages): write
   every page's notebooks to ``tabbook.colab_dir`` (``_build/colab/<lang_dir><framework>/...``,
   ``lang_dir`` from Sphinx's ``language``) and a copy into the HTML output
@@ -39,6 +40,8 @@ LOGGER = logging.getLogger(__name__)
 DEFAULT = FRAMEWORKS[0].name
 
 
+BOOK_THEME = "sphinx_book_theme"
+"""Jupyter Book's theme: the one whose repository buttons and footer are set here."""
 REPOSITORY_BUTTONS = {"use_repository_button": "repository_button",
                       "use_edit_page_button": "edit_page_button",
                       "use_issues_button": "issues_button"}
@@ -55,6 +58,8 @@ def _config_inited(app: Sphinx, config) -> None:
         cfg = load_config(Path(app.srcdir))
     except BookError as exc:
         raise ExtensionError(f"[tabbook] {exc}") from None
+    if config.html_theme != BOOK_THEME:  # another theme has none of these options
+        return
     options = dict(config.html_theme_options or {})
     if cfg.published:
         options["repository_url"] = cfg.repository_url
