@@ -109,11 +109,14 @@ class ProgressBoard(d2l.HyperParameters):
     ):
         self.save_hyperparameters()
         self.raw_points = collections.OrderedDict()  # Points not averaged yet
-        self.data = collections.OrderedDict()  # Label -> list of averaged points
-        self._ipython, self._handle, self._stale, self._shown_at = None, None, False, 0
+        # Label -> list of averaged points
+        self.data = collections.OrderedDict()
+        self._ipython, self._handle = None, None
+        self._stale, self._shown_at = False, 0
 
     def draw(self, x, y, label, every_n=1):
-        """Add (x, y) to curve `label`; plot the mean of every `every_n` points."""
+        """Add (x, y) to curve `label`; plot the mean of every `every_n`
+        points."""
         points = self.raw_points.setdefault(label, [])
         line = self.data.setdefault(label, [])
         points.append(self.Point(x, y))
@@ -140,7 +143,7 @@ class ProgressBoard(d2l.HyperParameters):
             self.show()
 
     def _end_of_cell(self):
-        """Called by IPython after the cell: show the final figure of the cell."""
+        """Called by IPython after the cell: show the cell's final figure."""
         self._ipython.events.unregister("post_execute", self._end_of_cell)
         self._ipython = None
         if self._stale:
@@ -161,7 +164,8 @@ class ProgressBoard(d2l.HyperParameters):
                 plt.close(self.fig)  # Shown below, not again when the cell ends
         axes = self.axes if self.axes is not None else self.fig.gca()
         axes.cla()
-        for (label, line), ls, color in zip(self.data.items(), self.ls, self.colors):
+        styles = zip(self.data.items(), self.ls, self.colors)
+        for (label, line), ls, color in styles:
             axes.plot(
                 [p.x for p in line], [p.y for p in line], linestyle=ls, color=color, label=label
             )
@@ -187,7 +191,8 @@ class Module(nn.Module, d2l.HyperParameters):
 
     plot_train_per_epoch: int = field(default=2, kw_only=True)
     plot_valid_per_epoch: int = field(default=1, kw_only=True)
-    # A new board for every model (`default_factory`), not a constructor argument
+    # A new board for every model (`default_factory`), not a constructor
+    # argument
     board: d2l.ProgressBoard = field(default_factory=d2l.ProgressBoard, init=False)
 
     def loss(self, params, X, y, state):
@@ -257,7 +262,8 @@ class DataModule(d2l.HyperParameters):
 
 # Defined in Section 3.2 (sec_oo-design), chapter_linear-regression/oo-design.md cell 37
 class ArrayLoader:
-    """Minibatches of equally long arrays, in a new random order per pass if `shuffle`."""
+    """Minibatches of equally long arrays, in a new random order per pass
+    if `shuffle`."""
 
     def __init__(self, arrays, batch_size, shuffle=False, seed=0):
         self.arrays = tuple(np.asarray(a) for a in arrays)
@@ -331,7 +337,8 @@ class Trainer(d2l.HyperParameters):
                 grads = self.clip_gradients(self.gradient_clip_val, grads)
             self.state = self.state.apply_gradients(grads=grads)
             self.state = self.state.replace(dropout_rng=jax.random.split(self.state.dropout_rng)[0])
-            if self.state.batch_stats:  # The loss value is (loss, mutated variables)
+            # The loss value is (loss, mutated variables)
+            if self.state.batch_stats:
                 self.state = self.state.replace(batch_stats=value[1]["batch_stats"])
             self.train_batch_idx += 1
         if self.val_dataloader is None:
@@ -452,8 +459,9 @@ class Classifier(d2l.Module):
     def accuracy(self, params, X, Y, state, averaged=True):
         """The fraction of correct predictions (their 0/1 scores if not averaged).
 
-        The model is applied to the inputs X with the given parameters and state; the
-        last axis of its output holds the class scores, leading axes are flattened.
+        The model is applied to the inputs X with the given parameters and state;
+        the last axis of its output holds the class scores, leading axes are
+        flattened.
         """
         Y_hat = state.apply_fn(
             {"params": params, "batch_stats": state.batch_stats}, *X  # BatchNorm only

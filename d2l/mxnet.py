@@ -129,11 +129,14 @@ class ProgressBoard(d2l.HyperParameters):
     ):
         self.save_hyperparameters()
         self.raw_points = collections.OrderedDict()  # Points not averaged yet
-        self.data = collections.OrderedDict()  # Label -> list of averaged points
-        self._ipython, self._handle, self._stale, self._shown_at = None, None, False, 0
+        # Label -> list of averaged points
+        self.data = collections.OrderedDict()
+        self._ipython, self._handle = None, None
+        self._stale, self._shown_at = False, 0
 
     def draw(self, x, y, label, every_n=1):
-        """Add (x, y) to curve `label`; plot the mean of every `every_n` points."""
+        """Add (x, y) to curve `label`; plot the mean of every `every_n`
+        points."""
         points = self.raw_points.setdefault(label, [])
         line = self.data.setdefault(label, [])
         points.append(self.Point(x, y))
@@ -160,7 +163,7 @@ class ProgressBoard(d2l.HyperParameters):
             self.show()
 
     def _end_of_cell(self):
-        """Called by IPython after the cell: show the final figure of the cell."""
+        """Called by IPython after the cell: show the cell's final figure."""
         self._ipython.events.unregister("post_execute", self._end_of_cell)
         self._ipython = None
         if self._stale:
@@ -181,7 +184,8 @@ class ProgressBoard(d2l.HyperParameters):
                 plt.close(self.fig)  # Shown below, not again when the cell ends
         axes = self.axes if self.axes is not None else self.fig.gca()
         axes.cla()
-        for (label, line), ls, color in zip(self.data.items(), self.ls, self.colors):
+        styles = zip(self.data.items(), self.ls, self.colors)
+        for (label, line), ls, color in styles:
             axes.plot(
                 [p.x for p in line], [p.y for p in line], linestyle=ls, color=color, label=label
             )

@@ -10,6 +10,7 @@ nothing in any of them is emitted once, untabbed.
 
 from __future__ import annotations
 
+import copy
 import re
 
 import nbformat
@@ -64,6 +65,8 @@ def _code_for(cell: Cell, executed: nbformat.NotebookNode, fw_name: str | None):
     tags = list(cell.tags) + ([FW_TAG.format(fw_name)] if fw_name else [])
     if tags:
         out.metadata["tags"] = tags
+    if "mystnb" in cell.metadata:  # myst-nb's render options (e.g. an image's alt text)
+        out.metadata["mystnb"] = copy.deepcopy(cell.metadata["mystnb"])
     out.metadata["tabbook"] = {"cell": cell.index, "line": cell.line,
                                **({"framework": fw_name} if fw_name else {})}
     return out
