@@ -4,37 +4,23 @@
 // with code. Its data attributes name, per framework, the Colab URL
 // (data-colab-<name>), the notebook's download URL (data-download-<name>), the
 // download's file name (data-file-<name>) and the framework's label
-// (data-label-<name>); data-frameworks lists the frameworks the page has code for.
+// (data-label-<name>); data-frameworks lists the frameworks the page has code for,
+// data-default the one shown when the reader has chosen none (the framework table's
+// first). No framework name is written in this file.
 //
-// The framework is the one sphinx-design 0.8 (design-tabs.js) shows: `?framework=` in
-// the URL, else the one stored in localStorage (`sphinx-design-tab-id-framework`),
-// else the first one (PyTorch). A `change` of a tab's radio input in sync group
-// `framework` switches the links. Everything is local: no requests.
+// The framework is the one static/tabbook-early.js put on <html>
+// (data-tabbook-framework: `?framework=`, else the choice sphinx-design stored) while
+// the page loads, then the one of each `change` of a tab's radio input in sync group
+// `framework`. An inline script right after the block calls tabbookColab.show(block),
+// so the links are right as soon as the block is parsed, long before
+// DOMContentLoaded (which waits for MathJax). Everything is local: no requests.
 (function () {
   "use strict";
 
   var GROUP = "framework";
-  var DEFAULT = "pytorch";
 
-  function storagePrefix() {
-    var tag = document.querySelector("script[data-sd-tabs-storage-prefix]");
-    var prefix = tag ? tag.getAttribute("data-sd-tabs-storage-prefix") : null;
-    return prefix === null ? "sphinx-design-tab-id-" : prefix;
-  }
-
-  function storedFramework() {
-    var prefix = storagePrefix();
-    if (!prefix) return null;
-    try {
-      return window.localStorage.getItem(prefix + GROUP);
-    } catch (err) {
-      return null; // storage blocked: no persistence
-    }
-  }
-
-  function initialFramework() {
-    var fromUrl = new URLSearchParams(window.location.search).get(GROUP);
-    return fromUrl || storedFramework() || DEFAULT;
+  function chosenFramework() {
+    return document.documentElement.getAttribute("data-tabbook-framework");
   }
 
   function setLink(link, href, label) {
@@ -47,9 +33,10 @@
   function update(box, name) {
     var names = (box.getAttribute("data-frameworks") || "").split(/\s+/).filter(Boolean);
     if (!names.length) return;
-    if (names.indexOf(name) < 0) {
-      // this page has no code for that framework: offer the default one
-      name = names.indexOf(DEFAULT) >= 0 ? DEFAULT : names[0];
+    if (!name || names.indexOf(name) < 0) {
+      // no choice, or no code for that framework on this page: offer the default one
+      var fallback = box.getAttribute("data-default");
+      name = names.indexOf(fallback) >= 0 ? fallback : names[0];
     }
     var label = box.getAttribute("data-label-" + name) || name;
     setLink(box.querySelector(".tabbook-colab-open"),
@@ -67,6 +54,14 @@
     for (var i = 0; i < boxes.length; i++) update(boxes[i], name);
   }
 
+  window.tabbookColab = {
+    show: function (box) {
+      if (box && box.classList && box.classList.contains("tabbook-colab")) {
+        update(box, chosenFramework());
+      }
+    },
+  };
+
   // sphinx-design: each tab is <input type="radio"> followed by its <label>
   document.addEventListener("change", function (event) {
     var input = event.target;
@@ -79,7 +74,7 @@
   });
 
   function ready() {
-    updateAll(initialFramework());
+    updateAll(chosenFramework());
   }
 
   if (document.readyState === "loading") {

@@ -6,11 +6,42 @@
 // * The color-mode button's icons are decoration: the button's own label names it.
 // * Scrolling code blocks and outputs stay keyboard-focusable as tabs and solutions open.
 //
+// * Phone navigation: the article header's menu and contents buttons work (see
+//   wireSidebarToggles).
+// * The reader's framework: after sphinx-design has set the tabs, the one chosen early
+//   (static/tabbook-early.js) or the one holding the URL's #anchor is shown by every
+//   tab-set and the Colab button.
+// * Solution toggles are named for their exercise; the printed page says its URL and
+//   framework; search result snippets show the text around the match.
+//
 // The framework tabs need no script for the keyboard: sphinx-design 0.8 renders each
 // tab as a native radio input with its <label>, so Tab reaches the selected tab,
 // the arrow keys switch tabs, and design-tabs.js syncs every tab-set on `change`.
+//
+// Names and strings come from the data attributes of the early script (written by
+// tabbook/reader.py from the framework table and the translated UI strings).
 (function () {
   "use strict";
+
+  var early = document.querySelector("script[data-tabbook-early]");
+
+  function data(name, fallback) {
+    var raw = early ? early.getAttribute("data-" + name) : null;
+    if (raw === null) return fallback;
+    try {
+      return JSON.parse(raw);
+    } catch (err) {
+      return raw;
+    }
+  }
+
+  var GROUP = data("group", "framework");
+  var LABELS = data("labels", {});
+  var TEXT = data("i18n", {});
+
+  function say(key, value) {
+    return String(TEXT[key] || "{}").replace("{}", value);
+  }
 
   function hiddenText(text) {
     var span = document.createElement("span");
@@ -69,6 +100,179 @@
     });
   }
 
+  // pydata-sphinx-theme 0.17 wires only the first `.primary-toggle` and the first
+  // `.secondary-toggle` of a page (document.querySelector): the ones in its own header,
+  // which sphinx-book-theme hides. The visible pair, in the article header, did nothing
+  // (pydata-sphinx-theme issue 2451, sphinx-book-theme issue 988), so a phone reader
+  // could not reach the table of contents. A click on any other toggle is handed to the
+  // wired one: it opens the drawer on narrow screens, and sphinx-book-theme's handler on
+  // it collapses or restores the sidebar on wide ones.
+  // Drop this when the pinned pydata-sphinx-theme wires every toggle (the browser test
+  // test_reader.py::test_phone_menu_opens_and_closes_the_drawer keeps checking).
+  function wireSidebarToggles() {
+    ["primary-toggle", "secondary-toggle"].forEach(function (cls) {
+      var toggles = document.querySelectorAll("." + cls);
+      var wired = toggles[0];
+      for (var i = 1; i < toggles.length; i++) {
+        toggles[i].addEventListener("click", function (event) {
+          event.preventDefault();
+          event.stopPropagation();
+          wired.click();
+        });
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ framework
+
+  function frameworkLabel(input) {
+    var label = input && input.nextElementSibling;
+    return label && label.getAttribute("data-sync-group") === GROUP ? label : null;
+  }
+
+  function inputsOf(name) {
+    var found = [];
+    document.querySelectorAll(".sd-tab-set > label.sd-tab-label").forEach(function (label) {
+      if (label.getAttribute("data-sync-group") !== GROUP) return;
+      if (label.getAttribute("data-sync-id") !== name) return;
+      var input = label.previousElementSibling;
+      if (input instanceof HTMLInputElement) found.push(input);
+    });
+    return found;
+  }
+
+  // Show `name` in every tab-set. The `change` event lets sphinx-design store the
+  // choice and colab.js point the Colab button at it.
+  function selectFramework(name) {
+    var inputs = inputsOf(name);
+    if (!inputs.length) return false;
+    inputs.forEach(function (input) { input.checked = true; });
+    inputs[0].dispatchEvent(new Event("change", { bubbles: true }));
+    return true;
+  }
+
+  // The framework whose tab holds the URL's #anchor (a link into a JAX-only paragraph).
+  function frameworkOfHash() {
+    var id = window.location.hash.slice(1);
+    if (!id) return null;
+    try {
+      id = decodeURIComponent(id);
+    } catch (err) {
+      // keep it as it is
+    }
+    var target = document.getElementById(id);
+    var content = target ? target.closest(".sd-tab-content") : null;
+    for (; content; content = content.parentElement && content.parentElement.closest(".sd-tab-content")) {
+      var label = content.previousElementSibling;
+      if (label && label.getAttribute("data-sync-group") === GROUP) {
+        return label.getAttribute("data-sync-id");
+      }
+    }
+    return null;
+  }
+
+  function followHash() {
+    var name = frameworkOfHash();
+    if (name && selectFramework(name)) {
+      // the tab-sets above the target may have changed height
+      var target = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+      if (target) target.scrollIntoView();
+    }
+  }
+
+  function currentFramework() {
+    var root = document.documentElement;
+    return root.getAttribute("data-tabbook-framework");
+  }
+
+  function printHeader() {
+    var article = document.querySelector(".bd-article") || document.querySelector("[role=main]");
+    if (!article) return;
+    var header = document.querySelector(".tabbook-print-header");
+    if (!header) {
+      header = document.createElement("div");
+      header.className = "tabbook-print-header";
+      header.setAttribute("aria-hidden", "true");
+      article.insertBefore(header, article.firstChild);
+    }
+    var url = window.location.href.split("#")[0];
+    var name = currentFramework();
+    var shown = inputsOf(name || "").length ? name : null;
+    if (!shown) {
+      // no choice made: the tab-sets show their first framework
+      var first = document.querySelector(".sd-tab-set > input:checked + label[data-sync-group]");
+      shown = first ? first.getAttribute("data-sync-id") : null;
+    }
+    header.textContent = url + (shown ? "  \u00b7  " + say("printFramework", LABELS[shown] || shown) : "");
+  }
+
+  function applyFramework() {
+    var root = document.documentElement;
+    var fromHash = frameworkOfHash();
+    var chosen = fromHash || currentFramework();
+    if (chosen) selectFramework(chosen);
+    root.classList.remove("tabbook-fw-early");
+    if (fromHash) followHash();
+    window.addEventListener("hashchange", followHash);
+    document.addEventListener("change", function (event) {
+      var label = frameworkLabel(event.target);
+      if (!label || !event.target.checked) return;
+      root.setAttribute("data-tabbook-framework", label.getAttribute("data-sync-id"));
+      printHeader();
+    });
+    printHeader();
+  }
+
+  // ------------------------------------------------------------------ solutions
+
+  function nameSolutionToggles() {
+    document.querySelectorAll(".solution button.toggle-button").forEach(function (button) {
+      var title = button.closest(".admonition-title");
+      var link = title ? title.querySelector("a") : null;
+      var exercise = link ? link.textContent.replace(/\s+/g, " ").trim() : "";
+      if (exercise) button.setAttribute("aria-label", say("showSolution", exercise));
+    });
+  }
+
+  // ------------------------------------------------------------------ search
+
+  // Sphinx 7.4's search snippets look for the *stemmed* words ("accuraci") in the page
+  // text; when none is found the snippet is the page's first 240 characters, which were
+  // the header's buttons ("....md"). Look for the words as typed too, and leave the
+  // page's buttons and print-only parts out of the text.
+  var CHROME = ".bd-header-article, .onlyprint, .d-print-none, .tabbook-colab, "
+    + ".tabbook-print-header, .sd-tab-set > label, button, script, style, .headerlink";
+
+  function improveSearchSnippets() {
+    if (typeof Search === "undefined" || !Search.makeSearchSummary || Search.tabbookSnippets) return;
+    var toText = Search.htmlToText;
+    var summary = Search.makeSearchSummary;
+    Search.tabbookSnippets = true;
+    Search.htmlToText = function (htmlString, anchor) {
+      var doc = new DOMParser().parseFromString(htmlString, "text/html");
+      doc.querySelectorAll(CHROME).forEach(function (el) { el.remove(); });
+      return toText.call(this, doc.documentElement.outerHTML, anchor);
+    };
+    Search.makeSearchSummary = function (htmlText, keywords, anchor) {
+      var words = new Set(keywords);
+      var query = new URLSearchParams(window.location.search).get("q") || "";
+      query.toLowerCase().split(/\s+/).forEach(function (word) {
+        word = word.replace(/^[-+"]+|["]+$/g, "");
+        if (word) words.add(word);
+      });
+      return summary.call(this, htmlText, words, anchor);
+    };
+  }
+
+  // sphinx_highlight.js marks the searched words on the page a result opens, but only
+  // where searchtools.js is absent (Sphinx 7.4); pydata-sphinx-theme loads it on every
+  // page for its search dialog, so nothing was marked. Mark them here instead.
+  function highlightSearchedWords() {
+    if (typeof SphinxHighlight === "undefined" || typeof Search === "undefined") return;
+    if (document.getElementById("search-results")) return; // the search page itself
+    SphinxHighlight.highlightSearchWords();
+  }
+
   function fix() {
     nameSummaries(document);
     labelInName(document);
@@ -103,9 +307,29 @@
     }).observe(document.body, { childList: true, subtree: true });
   }
 
+  // After DOMContentLoaded's other listeners (design-tabs.js sets the tabs,
+  // togglebutton.js adds the solution buttons; their scripts registered first).
+  var done = false;
+  function afterOthers() {
+    if (done) return;
+    done = true;
+    applyFramework();
+    nameSolutionToggles();
+    highlightSearchedWords();
+  }
+
+  improveSearchSnippets();
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {
     start();
+  }
+  wireSidebarToggles();
+  if (document.readyState === "complete") {
+    afterOthers();
+  } else {
+    // (a deferred script runs before DOMContentLoaded)
+    document.addEventListener("DOMContentLoaded", afterOthers);
+    window.addEventListener("load", afterOthers);
   }
 })();

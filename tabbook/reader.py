@@ -11,17 +11,47 @@
 * Sphinx 7.4 writes an inline script added with ``app.add_js_file(None, body=...)`` twice
   (sphinx-thebe's ``const THEBE_JS_URL = ...``: an uncaught SyntaxError on every page);
   identical scripts are written once.
+* The reader's framework is applied before the first paint: ``static/tabbook-early.js``
+  is inlined at the top of ``<head>`` with the framework table's names, and CSS keyed
+  on the class it puts on ``<html>`` shows that framework's tabs (see the JS file).
+* The header's download menu loses its source entry (".md") when the sources are not
+  copied (``html_copy_source = False``): it pointed at a ``_sources/`` that is not built.
+  sphinx-book-theme has no option for that entry alone (``use_download_button`` drops
+  the whole menu, "print to PDF" included).
+* The home page's ``<title>`` is the book title once, not "title - title".
+* sphinx-exercise: ids unique on a page (every exercise and solution body is a section
+  with the same id), no leading space inside the "Solution to Exercise 4.3.1" link.
+* Each framework tab-set is a group labelled as the framework choice.
+* FontAwesome: the theme's 1.5 MB script (543 KB gzip) is replaced by CSS drawing the
+  icons the pages use (:mod:`tabbook.icons`).
+
+User-visible strings go through Sphinx's gettext (catalog ``tabbook``); the ones the
+JavaScript shows reach it as data attributes of the early script.
 
 Hooked into Sphinx by ``app.setup_extension("tabbook.reader")``.
 """
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from pathlib import Path
+
+from docutils import nodes
+from sphinx.locale import get_translation
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from .frameworks import FRAMEWORKS
+
+_ = get_translation("tabbook")
 
 JS_FILE = "tabbook-reader.js"
 CSS_FILE = "tabbook-reader.css"
+EARLY_JS_FILE = "tabbook-early.js"
+ICONS_CSS_FILE = "tabbook-icons.css"
 FAVICON = "favicon.svg"
+SYNC_GROUP = "framework"
 
 
 def _static_dirs(app) -> list[Path]:
@@ -48,6 +78,8 @@ def _builder_inited(app) -> None:
         app.add_js_file(JS_FILE, loading_method="defer")
     if CSS_FILE in have:
         app.add_css_file(CSS_FILE, priority=900)  # after the theme's and sphinx-design's
+    # written at build-finished (tabbook.icons), in place of the theme's fontawesome.js
+    app.add_css_file(ICONS_CSS_FILE, priority=900)
 
 
 def _script_key(js) -> tuple:
@@ -68,6 +100,163 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
     scripts[:] = unique
 
 
+def early_css(names: list[str]) -> str:
+    """CSS showing the framework named by ``<html class="tabbook-fw-early tabbook-fw-X">``.
+
+    It outranks sphinx-design's ``input:checked`` rules while the class is there.
+    """
+    tab = "html.tabbook-fw-early .tabbook-tab-set > input + label"
+    rules = [f"{tab} {{ color: var(--sd-color-tabs-label-inactive); "
+             "border-color: var(--sd-color-tabs-underline-inactive); }",
+             f"{tab} + .sd-tab-content {{ display: none; }}"]
+    for name in names:
+        sel = (f'html.tabbook-fw-early.tabbook-fw-{name} .tabbook-tab-set > input '
+               f'+ label[data-sync-id="{name}"]')
+        rules.append(f"{sel} {{ color: var(--sd-color-tabs-label-active); "
+                     "border-color: var(--sd-color-tabs-underline-active); }")
+        rules.append(f"{sel} + .sd-tab-content {{ display: block; }}")
+    return "\n".join(rules)
+
+
+def _ui_strings() -> dict[str, str]:
+    """Strings the reader's JavaScript shows, translated (``{}`` is filled in by the JS)."""
+    return {
+        "framework": str(_("Framework")),
+        "printFramework": str(_("Framework: {}")),
+        "showSolution": str(_("Show solution to {}")),
+        "searchContext": str(_("Search results")),
+    }
+
+
+def early_head(app, storage_prefix: str) -> str:
+    """The inline ``<script>`` and ``<style>`` that go first into every page's ``<head>``."""
+    js = ""
+    for folder in _static_dirs(app):
+        if (folder / EARLY_JS_FILE).is_file():
+            js = (folder / EARLY_JS_FILE).read_text(encoding="utf-8")
+            break
+    if not js:
+        return ""
+    names = [fw.name for fw in FRAMEWORKS]
+    attrs = {"data-tabbook-early": "", "data-frameworks": json.dumps(names),
+             "data-labels": json.dumps({fw.name: fw.label for fw in FRAMEWORKS}),
+             "data-group": SYNC_GROUP, "data-storage-prefix": storage_prefix,
+             "data-i18n": json.dumps(_ui_strings(), ensure_ascii=False)}
+    attr_text = " ".join(f'{k}="{html.escape(v)}"' for k, v in attrs.items())
+    # the file's comments explain it; every page need not carry them
+    js = "\n".join(line for line in js.splitlines() if not line.lstrip().startswith("//"))
+    js = js.replace("</", "<\\/")  # (never ends the inline script early)
+    return (f"<script {attr_text}>\n{js}</script>\n"
+            f"<style>\n{early_css(names)}\n</style>\n")
+
+
+def _storage_prefix(app) -> str:
+    """sphinx-design's localStorage key prefix (its ``sd_tabs_storage_prefix`` setting)."""
+    value = getattr(app.config, "sd_tabs_storage_prefix", None)
+    return "sphinx-design-tab-id-" if value is None else str(value)
+
+
+def _page_head(app, pagename, templatename, context, doctree) -> None:
+    if app.builder.format != "html":
+        return
+    head = early_head(app, _storage_prefix(app))
+    if head:
+        context["metatags"] = head + context.get("metatags", "")
+
+
+def _drop_dead_downloads(app, pagename, templatename, context, doctree) -> None:
+    """No ".md" download when ``_sources/`` is not written (``html_copy_source = False``)."""
+    if app.config.html_copy_source:
+        return
+    for group in context.get("header_buttons", []):
+        if isinstance(group, dict) and isinstance(group.get("buttons"), list):
+            group["buttons"] = [b for b in group["buttons"]
+                                if b.get("label") != "download-source-button"]
+
+
+def _title_once(app, pagename, templatename, context, doctree) -> None:
+    """The home page's ``<title>`` says the book's title once (not "T - T")."""
+    title = re.sub(r"<[^>]+>", "", context.get("title") or "")
+    docstitle = context.get("docstitle") or ""
+    if pagename != app.config.root_doc or html.unescape(title).strip() != docstitle.strip():
+        return
+    logo = dict(context.get("theme_logo") or {})
+    logo.setdefault("text", docstitle)  # the sidebar still shows the title (docstitle's job)
+    context["theme_logo"] = logo
+    context["docstitle"] = ""
+
+
+_TAB_SET_RE = re.compile(r'<div class="sd-tab-set tabbook-tab-set( [^"]*)?"')
+
+
+def _label_tab_sets(app, pagename, templatename, context, doctree) -> None:
+    """Each framework tab-set is a group named as the choice it offers."""
+    body = context.get("body")
+    if not body or "tabbook-tab-set" not in body:
+        return
+    label = html.escape(str(_("Framework")))
+    context["body"] = _TAB_SET_RE.sub(
+        lambda m: f'{m.group(0)} role="group" aria-label="{label}"', body)
+
+
+class TidyExercises(SphinxPostTransform):
+    """sphinx-exercise's HTML, made valid and tidy.
+
+    * Every exercise's and solution's body is a section with the id
+      ``exercise-content`` / ``solution-content``: ids repeated on a page. Each gets
+      its admonition's id instead (``<id>-content``).
+    * A solution's title is "Solution to" + a link whose text starts with a space, which
+      the link underlines: the space moves out of the link.
+    """
+
+    default_priority = 30  # after sphinx-exercise's title and link resolution (20-22)
+
+    def run(self, **kwargs) -> None:
+        try:
+            from sphinx_exercise.nodes import (exercise_enumerable_node, exercise_node,
+                                               solution_node)
+        except ImportError:
+            return
+        kinds = (exercise_node, exercise_enumerable_node, solution_node)
+        for admonition in self.document.findall(lambda n: isinstance(n, kinds)):
+            own = (admonition.get("ids") or [admonition.get("label", "")])[0]
+            for section in admonition.findall(nodes.section):
+                if any(i in ("exercise-content", "solution-content") for i in section["ids"]):
+                    section["ids"] = [f"{own}-content"] if own else []
+            if isinstance(admonition, solution_node):
+                for title in admonition.findall(nodes.title):
+                    self._space_out_of_links(title)
+
+    @staticmethod
+    def _space_out_of_links(title: nodes.Element) -> None:
+        for ref in list(title.findall(nodes.reference)):
+            first = ref.next_node(nodes.Text)
+            if first is None or not first.astext().startswith(" "):
+                continue
+            first.parent.replace(first, nodes.Text(first.astext().lstrip(" ")))
+            parent = ref.parent
+            index = parent.index(ref)
+            before = parent[index - 1] if index else None
+            if isinstance(before, nodes.Text):
+                parent.replace(before, nodes.Text(before.astext().rstrip(" ") + " "))
+            else:
+                parent.insert(index, nodes.Text(" "))
+
+
+def _build_finished(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    from .icons import replace_fontawesome
+
+    replace_fontawesome(Path(app.outdir), log=_log_info)
+
+
+def _log_info(message: str) -> None:
+    from sphinx.util import logging
+
+    logging.getLogger(__name__).info(message)
+
+
 def setup(app) -> dict:
     from . import __version__
 
@@ -75,4 +264,11 @@ def setup(app) -> dict:
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
+    app.connect("html-page-context", _page_head, priority=900)
+    # after sphinx-book-theme fills the header buttons (priority 501)
+    app.connect("html-page-context", _drop_dead_downloads, priority=900)
+    app.connect("html-page-context", _title_once, priority=900)
+    app.connect("html-page-context", _label_tab_sets, priority=900)
+    app.add_post_transform(TidyExercises)
+    app.connect("build-finished", _build_finished)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

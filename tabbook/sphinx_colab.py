@@ -131,7 +131,7 @@ def buttons_html(names: list[str], docname: str, pattern: str, pathto, lang_dir:
     first = DEFAULT if DEFAULT in names else names[0]
     attrs = {"class": "tabbook-colab", "role": "group",
              "aria-label": "Run this page as a notebook",
-             "data-frameworks": " ".join(names), "data-selected": first}
+             "data-frameworks": " ".join(names), "data-selected": first, "data-default": first}
     base = docname.rsplit("/", 1)[-1]
     for name in names:
         attrs[f"data-label-{name}"] = BY_NAME[name].label
@@ -157,6 +157,10 @@ def buttons_html(names: list[str], docname: str, pattern: str, pathto, lang_dir:
         f'download="{a(attrs[f"data-file-{first}"])}">Download .ipynb '
         f'<span class="tabbook-colab-fw">({label})</span></a>')
     parts.append("</div>")
+    # colab.js (loaded in <head>) points the links at the reader's framework right away,
+    # not at DOMContentLoaded, which waits for every deferred script (MathJax)
+    parts.append("<script>window.tabbookColab && "
+                 "tabbookColab.show(document.currentScript.previousElementSibling)</script>")
     return "\n".join(parts) + "\n"
 
 

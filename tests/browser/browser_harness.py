@@ -14,6 +14,7 @@ reports, and ``test_broken_builds.py`` shows each check can fail.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import http.server
@@ -164,6 +165,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         super().end_headers()
 
     def do_GET(self):
+        for pattern, gate in list(self.server.holds):
+            if pattern.search(self.path):
+                gate.wait(timeout=60)  # held back until the test lets it go
         path = Path(self.translate_path(self.path))
         if path.is_dir() and urlsplit(self.path).path.endswith("/"):
             path = path / "index.html"  # (without the slash: the parent class redirects)
@@ -189,6 +193,7 @@ class _Server(http.server.ThreadingHTTPServer):
         self.gzip = use_gzip
         self.hits: list[Hit] = []
         self.lock = threading.Lock()
+        self.holds: list[tuple[re.Pattern, threading.Event]] = []
         self._cache: dict[tuple[str, float], bytes] = {}
 
     def handle_error(self, request, client_address):
@@ -231,6 +236,20 @@ class BookServer:
     def hits(self) -> list[Hit]:
         with self._server.lock:
             return list(self._server.hits)
+
+    @contextlib.contextmanager
+    def hold(self, *patterns: str):
+        """Answer requests whose path matches one of ``patterns`` (regexes) only after the
+        ``with`` block: a slow connection that has not yet delivered those files."""
+        gate = threading.Event()
+        held = [(re.compile(p), gate) for p in patterns]
+        self._server.holds.extend(held)
+        try:
+            yield
+        finally:
+            gate.set()
+            for item in held:
+                self._server.holds.remove(item)
 
     def errors(self) -> list[str]:
         """Requests the server answered with 4xx/5xx (e.g. a missing /favicon.ico)."""
