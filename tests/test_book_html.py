@@ -130,3 +130,90 @@ def test_no_build_machine_path_anywhere(built_html):
             text = path.read_text(encoding="utf-8", errors="replace")
             for needle in needles:
                 assert needle not in text, f"{needle!r} in {path}"
+
+
+# --------------------------------------------------------------------------- issue 12
+
+BOOK_TITLE = "Dive into Deep Learning: The Base Classification Model"
+
+
+def all_pages(html_dir):
+    return sorted(p for p in html_dir.rglob("*.html") if not p.relative_to(html_dir).parts[0].startswith("_"))
+
+
+def test_home_and_chapter_pages_list_their_sections(built_html):
+    home = soup(built_html, "index.html").select_one(".toctree-wrapper")
+    assert home is not None, "the home page has no contents list"
+    listed = [a.get_text(" ", strip=True) for a in home.select("a")]
+    for want in ["3.", "3.2.", "4.", "4.3."]:
+        assert any(t.startswith(want + " ") for t in listed), (want, listed)
+    for chapter, section in [("chapter_linear-regression/index.html", "3.2."),
+                             ("chapter_linear-classification/index.html", "4.3.")]:
+        toc = soup(built_html, chapter).select_one("article .toctree-wrapper")
+        assert toc is not None, f"{chapter} lists none of its sections"
+        assert any(a.get_text(strip=True).startswith(section) for a in toc.select("a")), chapter
+
+
+def test_section_43_links_to_what_it_builds_on(built_html):
+    article = soup(built_html, PAGE_43).select_one("article")
+    hrefs = [a["href"] for a in article.select("a[href]")]
+    assert any(h.startswith("../chapter_linear-regression/oo-design.html") for h in hrefs), hrefs
+    d2l = [a for a in article.select("a[href]") if "Section 8.5" in a.get_text()]
+    assert d2l and d2l[0]["href"] == "https://d2l.ai/chapter_convolutional-modern/batch-norm.html"
+    content = d2l[0].find_parent(class_="sd-tab-content")
+    assert content is not None and content.find_previous_sibling("label")["data-sync-id"] == "jax"
+
+
+def test_plots_have_alt_text_that_says_what_they_show(built_html):
+    images = [img for page in all_pages(built_html)
+              for img in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select(
+                  "article img")]
+    assert images, "no images in the book"
+    for img in images:
+        alt = img.get("alt", "")
+        assert len(alt.split()) >= 5, f"{img['src']}: alt text {alt!r}"
+        assert "_images" not in alt and not re.search(r"\.(svg|png|jpe?g)$", alt), alt
+
+
+def test_ids_are_unique_on_every_page(built_html):
+    for page in all_pages(built_html):
+        doc = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        ids = [el["id"] for el in doc.find_all(id=True)]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        assert not dupes, f"{page.relative_to(built_html)}: repeated ids {dupes}"
+
+
+def test_tab_sets_are_labelled_as_the_framework_choice(built_html):
+    sets = soup(built_html, PAGE_43).select("div.sd-tab-set")
+    framework = [s for s in sets if s.select_one('label[data-sync-group="framework"]')]
+    assert len(framework) >= 4
+    for s in framework:
+        assert s.get("role") == "group" and s.get("aria-label") == "Framework", s.attrs
+
+
+def test_solution_links_have_no_leading_space(built_html):
+    links = soup(built_html, PAGE_43).select(".solution .admonition-title a")
+    assert len(links) >= 3
+    for a in links:
+        assert a.get_text() == a.get_text().strip(), repr(a.get_text())
+        assert re.fullmatch(r"Exercise 4\.3\.\d", a.get_text())
+        before = a.previous_sibling
+        assert isinstance(before, str) and before.endswith(" "), repr(before)
+
+
+def test_book_title_once_in_the_sidebar_and_the_title(built_html):
+    for page in all_pages(built_html):
+        doc = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        title = doc.title.get_text()
+        assert title.count(BOOK_TITLE) == 1, f"{page.name}: <title>{title}</title>"
+        sidebar = doc.select_one("#pst-primary-sidebar")
+        if sidebar is not None:
+            text = sidebar.get_text(" ", strip=True)
+            assert text.count(BOOK_TITLE) == 1, f"{page.name}: the sidebar says {text[:200]!r}"
+
+
+def test_no_source_download_without_sources(built_html):
+    for page in all_pages(built_html):
+        doc = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        assert not doc.select(".btn-download-source-button"), page.name
+        assert not [a for a in doc.select("a[href]") if "_sources" in a["href"]], page.name
