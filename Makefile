@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: html test lib envs colab publish bench clean venv
+.PHONY: html test lib envs colab publish pdf bench clean venv
 
 html: envs lib
 	$(PY) -m tabbook html
@@ -33,6 +33,10 @@ colab: html
 # notebooks tree for the branch the links name, publish.json; checked against each other
 publish: html
 	$(PY) -m tabbook publish
+
+# one PDF of the whole book per framework (and language edition), in _build/pdf/
+pdf: html
+	$(PY) -m tabbook.pdf
 
 # The kernel-free tests (tests/unit, seconds) first, then the build, then the rest.
 test: venv

@@ -193,9 +193,13 @@
       header = document.createElement("div");
       header.className = "tabbook-print-header";
       header.setAttribute("aria-hidden", "true");
-      article.insertBefore(header, article.firstChild);
+      // above sphinx-book-theme's print-only title and contents, when there are some
+      var before = document.getElementById("jb-print-docs-body") || article.firstChild;
+      before.parentNode.insertBefore(header, before);
     }
-    var url = window.location.href.split("#")[0];
+    var canonical = document.querySelector("link[rel=canonical]");
+    var here = window.location;
+    var url = canonical ? canonical.href.split("#")[0] : here.origin + here.pathname;
     var name = currentFramework();
     var shown = inputsOf(name || "").length ? name : null;
     if (!shown) {
