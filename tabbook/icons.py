@@ -109,6 +109,11 @@ def icons_css(icons: dict[tuple[str, str], Icon]) -> str:
         "  -webkit-mask: var(--tabbook-icon) center / contain no-repeat;",
         "  mask: var(--tabbook-icon) center / contain no-repeat;",
         "}",
+        # the icons are masks and draw no glyph (FontAwesome's web font stays for the
+        # theme's own CSS icons, e.g. the admonitions')
+        ".fa, .fas, .far, .fab, .fa-solid, .fa-regular, .fa-brands {",
+        "  font-family: inherit !important;",
+        "}",
         "@media (forced-colors: active) {",
         "  :where(.fa, .fas, .far, .fab, .fa-solid, .fa-regular, .fa-brands)::before {",
         "    background-color: CanvasText; forced-color-adjust: none; }",

@@ -47,8 +47,9 @@ STORAGE_KEY = "sphinx-design-tab-id-framework"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 LOCAL_HOSTS = {"127.0.0.1"}
-WEIGHT_TARGET = 1_500_000
-"""Bytes an empty-cache load of the 4.3 page should stay under (transferred, gzip)."""
+WEIGHT_TARGET = 800_000
+"""Bytes an empty-cache load of the 4.3 page should stay under (transferred, gzip):
+800 KB (issue 12; it was about 980 KB with FontAwesome's 543 KB script)."""
 
 
 # --------------------------------------------------------------------------- setup
