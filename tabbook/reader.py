@@ -124,7 +124,6 @@ def _ui_strings() -> dict[str, str]:
         "framework": str(_("Framework")),
         "printFramework": str(_("Framework: {}")),
         "showSolution": str(_("Show solution to {}")),
-        "searchContext": str(_("Search results")),
     }
 
 
