@@ -13,11 +13,14 @@ Layers (each imports only the ones above it in this list):
    ``myst_markdown`` turning MyST into plain Markdown), ``publish`` (the site, the
    notebooks tree and the library's wheel, assembled and checked against each other)
 4. front ends: ``cli`` (what ``make`` calls) and ``sphinx_ext`` (Jupyter Book), which
-   hands the stages' results to its handlers as one ``sphinx_state.BuildState``
+   hands the stages' results to its handlers as one ``sphinx_state.BuildState``;
+   ``pdf`` (``make pdf``: the built book printed per framework by headless Chromium)
 
 Only the front end imports Sphinx: ``sphinx_ext`` and the ``setup`` functions of its
-helpers ``reader`` (offline assets, accessibility), ``offline`` (MathJax served from
-the book) and ``sphinx_colab`` (the Colab button); ``sphinx_state`` does not.
+helpers ``reader`` (offline assets, accessibility, the framework before the first
+paint), ``offline`` (MathJax served from the book) and ``sphinx_colab`` (the Colab
+button); ``sphinx_state`` does not, nor ``icons`` (the theme's icons as CSS, called by
+``reader`` on the built pages).
 """
 
 __version__ = "0.1.0"
