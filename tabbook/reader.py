@@ -151,8 +151,9 @@ def early_head(app, storage_prefix: str) -> str:
 
 def _storage_prefix(app) -> str:
     """sphinx-design's localStorage key prefix (its ``sd_tabs_storage_prefix`` setting)."""
-    value = getattr(app.config, "sd_tabs_storage_prefix", None)
-    return "sphinx-design-tab-id-" if value is None else str(value)
+    from sphinx_design.config import get_sd_config
+
+    return get_sd_config(app.env).tabs_storage_prefix
 
 
 def _page_head(app, pagename, templatename, context, doctree) -> None:

@@ -277,9 +277,7 @@ def test_every_icon_is_drawn_and_one_search_box(browse, server, viewport):
         .filter(el => !el.closest('dialog') && el.checkVisibility()
                       && el.getBoundingClientRect().width > 0).length""")
     assert searches == 1, f"{searches} search boxes at {viewport['width']} px"
-    fa = [r for r in log.requests if r.split("?")[0].endswith("/fontawesome.js")]
-    big = [h for h in server.hits if "fontawesome.js" in h.path]
-    assert fa and big, "fontawesome.js was not requested (the theme's template loads it)"
+    # the icons come without FontAwesome's 1.5 MB script (543 KB gzip)
     size = (bh.html_dir() / "_static/scripts/fontawesome.js").stat().st_size
     assert size < 2000, f"fontawesome.js is {size:,} bytes"
     browse.assert_clean(log)
