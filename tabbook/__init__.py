@@ -8,13 +8,16 @@ Layers (each imports only the ones above it in this list):
    ``toc`` and ``book`` (every page of the book: :func:`tabbook.book.read_book`),
    ``envs`` (per-framework virtual environments and kernels)
 3. one package or module per stage: ``extract`` (the ``#@save`` library),
-   ``execute`` (per-framework runs with a content-hash cache), ``merge`` (executed
+   ``execute`` (per-framework runs with a content-hash cache; ``outputs`` caps and
+   masks what they record, ``signals`` stops them whole), ``merge`` (executed
    runs -> one tabbed notebook), ``colab`` (standalone notebooks, with
    ``myst_markdown`` turning MyST into plain Markdown), ``publish`` (the site, the
-   notebooks tree and the library's wheel, assembled and checked against each other)
-4. front ends: ``cli`` (what ``make`` calls) and ``sphinx_ext`` (Jupyter Book), which
-   hands the stages' results to its handlers as one ``sphinx_state.BuildState``;
-   ``pdf`` (``make pdf``: the built book printed per framework by headless Chromium)
+   notebooks tree and the library's wheel, assembled and checked against each other),
+   ``freshness`` (may a build be skipped)
+4. front ends: ``cli`` (what ``make`` calls; ``lock``: one at a time) and ``sphinx_ext``
+   (Jupyter Book), which hands the stages' results to its handlers as one
+   ``sphinx_state.BuildState``; ``pdf`` (``make pdf``: the built book printed per
+   framework by headless Chromium)
 
 Only the front end imports Sphinx: ``sphinx_ext`` and the ``setup`` functions of its
 helpers ``reader`` (offline assets, accessibility, the framework before the first

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -13,6 +12,9 @@ from .config import load_config
 from .digest import tool_digest
 from .envs import ROOT
 from .errors import BookError
+from .files import remove_stray_temps
+from .lock import book_lock
+from .signals import Interrupted, run_child
 
 
 
@@ -26,7 +28,7 @@ def cmd_envs(args) -> int:
 
 def cmd_lib(args) -> int:
     """Regenerate ``d2l/*.py`` from the ``#@save`` code, or with ``--check`` compare only."""
-    from .extract import check_library, shown_path, write_library
+    from .extract import LIB_DIR, check_library, shown_path, write_library
 
     root = Path(args.root)
     if args.check:
@@ -37,7 +39,11 @@ def cmd_lib(args) -> int:
             return 1
         print("the d2l library is up to date")
         return 0
-    paths = write_library(root, args.out)
+    out_dir = Path(args.out) if args.out is not None else root / LIB_DIR
+    with book_lock(root, "make lib"):
+        # an interrupted earlier `make lib` may have left its temporary files
+        remove_stray_temps(out_dir)
+        paths = write_library(root, args.out)
     print("wrote " + ", ".join(shown_path(p, root) for p in paths))
     return 0
 
@@ -78,25 +84,43 @@ def input_stamp(root: Path) -> str:
 def build_html(root: Path, extra: list[str] = ()) -> int:
     """Run Jupyter Book with warnings as errors; print where the book is.
 
-    When nothing the build reads has changed since the last successful build, the
-    build is skipped (Jupyter Book alone needs seconds just to start).
+    When nothing the build reads has changed since the last successful build, and
+    every page and cache entry it made is still there, the build is skipped (Jupyter
+    Book alone needs seconds just to start). One build at a time per checkout.
     """
+    with book_lock(root, "make html"):
+        return _build_html(root, extra)
+
+
+def _build_html(root: Path, extra: list[str]) -> int:
+    from .freshness import forget_failed_build, missing_outputs
+
     index = root / "_build" / "html" / "index.html"
     stamp_file = root / "_build" / ".tabbook" / "html.stamp"
     stamp = input_stamp(root)
     if not extra and index.exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
-        print("[tabbook] nothing changed since the last build: executed 0 notebooks")
-        print(f"[tabbook] the book is at {index}")
-        return 0
+        missing = missing_outputs(root)
+        if not missing:
+            print("[tabbook] nothing changed since the last build: executed 0 notebooks")
+            print(f"[tabbook] the book is at {index}")
+            return 0
+        print(f"[tabbook] rebuilding: the last build's {missing[0]} is missing"
+              + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
     stamp_file.unlink(missing_ok=True)
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--warningiserror",
            "--keep-going", *extra]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    res = subprocess.run(cmd, env=env)
-    if res.returncode != 0:
-        print(f"[tabbook] the book build failed (exit {res.returncode})", file=sys.stderr)
-        return res.returncode
+    try:
+        returncode = run_child(cmd, env)
+    except Interrupted:
+        forget_failed_build(root)
+        raise
+    if returncode != 0:
+        # a failure stays a failure: the next build reads every page again
+        forget_failed_build(root)
+        print(f"[tabbook] the book build failed (exit {returncode})", file=sys.stderr)
+        return returncode
     prune_images(root / "_build" / "html")
     stamp_file.parent.mkdir(parents=True, exist_ok=True)
     stamp_file.write_text(stamp)
@@ -111,7 +135,8 @@ def cmd_html(args) -> int:
 def cmd_colab(args) -> int:
     from .colab import write_colab
 
-    paths = write_colab(Path(args.root))
+    with book_lock(Path(args.root), "make colab"):
+        paths = write_colab(Path(args.root))
     print(f"[tabbook] wrote {len(paths)} Colab notebooks")
     return 0
 
@@ -174,4 +199,16 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except BookError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Interrupted as exc:
+        print(f"[tabbook] {exc}: the build was stopped, its kernels shut down",
+              file=sys.stderr)
+        return exc.exit_status
+    except OSError as exc:  # an unwritable _build, a full disk, ...
+        if exc.filename is None:
+            raise
+        print(f"error: {exc.filename}: {exc.strerror}; tabbook writes the build under "
+              "_build/ and the library under d2l/: check that this path is a writable "
+              "folder (or move away what is in the way) and that the disk has room",
+              file=sys.stderr)
         return 1

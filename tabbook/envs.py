@@ -56,8 +56,22 @@ def find_python(version: str) -> Path:
                     f"install Python {version} or put python{version} on PATH")
 
 
+def read_requirements(fw: Framework, root: Path = ROOT) -> bytes:
+    """The bytes of ``fw``'s requirements file; BookError naming it if it is missing."""
+    path = Path(root) / fw.requirements
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise BookError(f"the {fw.label} requirements file is missing; every framework of "
+                        f"tabbook/frameworks.py needs one: restore {fw.requirements} "
+                        f"(e.g. `git checkout {fw.requirements}`)", path=fw.requirements) from None
+    except OSError as exc:
+        raise BookError(f"cannot read the {fw.label} requirements file: {exc.strerror}",
+                        path=fw.requirements) from None
+
+
 def env_dir(fw: Framework, root: Path = ROOT) -> Path:
-    req = (Path(root) / fw.requirements).read_bytes()
+    req = read_requirements(fw, root)
     digest = hashlib.sha256(req + fw.python.encode()).hexdigest()[:12]
     return env_root() / f"{fw.name}-py{fw.python}-{digest}"
 

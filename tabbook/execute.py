@@ -15,7 +15,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,10 +24,12 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from .config import BookConfig
-from .envs import env_root
+from .envs import env_root, read_requirements
 from .errors import BookError
 from .files import write_atomic
 from .frameworks import FRAMEWORKS, Framework
+from .outputs import guard_outputs, mask_text, secret_values
+from .signals import kernel_folder, run_cancellable
 from .source import Cell, Page
 
 CACHE_VERSION = "2"  # bump when what an executed notebook holds changes
@@ -87,7 +88,7 @@ def cache_key(page: Page, fw: Framework, root: Path) -> str:
     payload = {
         "version": CACHE_VERSION,
         "kernel": fw.kernel,
-        "requirements": (Path(root) / fw.requirements).read_text(encoding="utf-8"),
+        "requirements": read_requirements(fw, root).decode("utf-8", "replace"),
         "python": fw.python,
         "setup": SETUP_CODE + fw.seed,
         "cells": [[c.source, sorted(c.tags)] for c in code_cells(page, fw)],
@@ -178,7 +179,28 @@ def _error_of(nb: nbformat.NotebookNode) -> tuple[int, str] | None:
     return None
 
 
-def _fail(run: Run, nbcell, what: str, traceback: str = "") -> BookError:
+def _last_frames(traceback: str, root: Path, lines: int = 12) -> str:
+    """The end of a cell's traceback: what explains an exception that has no message."""
+    text = sanitize(ANSI_RE.sub("", traceback), root).rstrip().splitlines()
+    return "\n".join("    " + ln for ln in text[-lines:])
+
+
+def _where(run: Run, meta: dict) -> str:
+    info = meta.get("tabbook", {})
+    line = f":{info['line']}" if info.get("line") else ""
+    cell = f", cell {info['cell']}" if info.get("cell") else ""
+    return f"{run.page.relpath}{line}{cell}, framework {run.framework.name}"
+
+
+def _warn_guarded(run: Run, nb: nbformat.NotebookNode, log) -> None:
+    """Warn about outputs that were capped or masked (on every build, cached or not)."""
+    for cell in nb.cells:
+        note = cell.metadata.get("tabbook", {}).get("guarded")
+        if note:
+            log(f"[tabbook] warning: {_where(run, cell.metadata)}: {note}")
+
+
+def _fail(run: Run, nbcell, what: str, traceback: str = "", detail: str = "") -> BookError:
     info = nbcell.metadata.get("tabbook", {}) if nbcell is not None else {}
     cell_index, line = info.get("cell"), info.get("line")
     # IPython names the failing line of the cell: "Cell In[3], line 2"
@@ -186,11 +208,11 @@ def _fail(run: Run, nbcell, what: str, traceback: str = "") -> BookError:
     if m and line:
         line += int(m[-1]) - 1
     where = _context(run.page, cell_index) if cell_index else ""
-    return BookError(what + (f" (in {where})" if where else ""), path=run.page.relpath,
+    return BookError(what + (f" (in {where})" if where else "") + detail, path=run.page.relpath,
                      cell=cell_index, line=line, framework=run.framework.name)
 
 
-async def _execute(run: Run, root: Path, cfg: BookConfig) -> None:
+async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = None) -> None:
     nb = framework_notebook(run.page, run.framework)
     setup = nbformat.v4.new_code_cell(SETUP_CODE + run.framework.seed)
     setup.metadata["tabbook"] = {"setup": True}
@@ -214,7 +236,9 @@ async def _execute(run: Run, root: Path, cfg: BookConfig) -> None:
     # unencrypted TCP on every start
     client.km = client.create_kernel_manager()
     client.km.transport = "ipc"
-    sockets = tempfile.mkdtemp(prefix="tabbook-kernel-")
+    if live is not None:
+        live.add(client)  # so an interruption can stop its kernel at once
+    sockets = kernel_folder()
     client.km.ip = os.path.join(sockets, "k")
     # The kernel's own stderr (TensorFlow's and absl's start-up lines, echoes of what the
     # cells print) goes to a log file, not into the build's output; what a cell prints is
@@ -222,6 +246,8 @@ async def _execute(run: Run, root: Path, cfg: BookConfig) -> None:
     stderr_log = kernel_log(root, cfg, run)
     stderr_log.parent.mkdir(parents=True, exist_ok=True)
     kernel_stderr = open(stderr_log, "wb")
+    # the connection file holds the kernel's key: keep it in the folder removed below
+    client.km.connection_file = os.path.join(sockets, "kernel.json")
     try:
         await client.async_execute(env=env, stderr=kernel_stderr)
     except CellTimeoutError:
@@ -231,8 +257,13 @@ async def _execute(run: Run, root: Path, cfg: BookConfig) -> None:
         raise _fail(run, current["cell"], f"the kernel died: {exc}; its stderr is in "
                     f"{stderr_log}{_tail(stderr_log)}") from None
     except CellExecutionError as exc:
-        raise _fail(run, current["cell"], f"{exc.ename}: {sanitize(exc.evalue, root)}",
-                    exc.traceback) from None
+        what, detail = f"{exc.ename}: {sanitize(exc.evalue, root)}", ""
+        if not (exc.evalue or "").strip():  # `assert x`: the traceback is all there is
+            what += "(no message)"
+            detail = "; the end of its traceback:\n" + _last_frames(exc.traceback, root)
+        secrets = secret_values()  # build logs are published too (CI)
+        what, detail = mask_text(what, secrets)[0], mask_text(detail, secrets)[0]
+        raise _fail(run, current["cell"], what, exc.traceback, detail) from None
     except Exception as exc:  # a kernel that cannot start, a missing kernelspec, ...
         cell = current["cell"]
         if cell is not None and cell.metadata.get("tabbook", {}).get("setup"):
@@ -241,8 +272,11 @@ async def _execute(run: Run, root: Path, cfg: BookConfig) -> None:
     finally:
         kernel_stderr.close()
         shutil.rmtree(sockets, ignore_errors=True)
+        if live is not None:
+            live.discard(client)
     nb.cells.pop(0)
     _sanitize_outputs(nb, root)
+    guard_outputs(nb)
     err = _error_of(nb)
     if err:  # e.g. a cell that errored while allow_errors was set by a notebook
         raise _fail(run, nb.cells[err[0]], err[1])
@@ -274,12 +308,30 @@ def plan(pages: list[Page], root: Path, frameworks=FRAMEWORKS) -> list[Run]:
             for page in pages for fw in frameworks if code_cells(page, fw)]
 
 
-def load_cached(run: Run, root: Path, cfg: BookConfig) -> bool:
-    """Fill ``run.notebook`` from the execution cache; whether it was there."""
+def load_cached(run: Run, root: Path, cfg: BookConfig, log=print) -> bool:
+    """Fill ``run.notebook`` from the execution cache; whether it was there.
+
+    A cache entry cut short (a full disk, a crash) or one that holds other cells (a
+    file copied in by hand) is a miss: it is logged, deleted and executed again.
+    """
     path = cache_path(root, cfg, run.key)
-    if not path.exists():
+    if not path.is_file():
         return False
-    run.notebook = nbformat.read(path, as_version=4)
+    try:
+        nb = nbformat.read(path, as_version=4)
+        want = [c.source for c in framework_notebook(run.page, run.framework).cells]
+        have = [c.get("source") for c in nb.cells]
+        problem = None if have == want else "its cells are not the page's cells"
+    except Exception as exc:  # JSON, validation, encoding: whatever a damaged file gives
+        problem = f"it cannot be read ({type(exc).__name__}: {str(exc)[:200]})"
+    if problem is not None:
+        log(f"[tabbook] warning: the cache entry {path} of {run.page.relpath} "
+            f"[{run.framework.name}] is corrupt: {problem}; deleted it, executing again")
+        path.unlink(missing_ok=True)
+        return False
+    # entries recorded before outputs were guarded (or before a secret was set)
+    guard_outputs(nb)
+    run.notebook = nb
     run.cached = True
     return True
 
@@ -307,8 +359,9 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
     runs = plan(pages, root, frameworks)
     todo = []
     for run in runs:
-        if load_cached(run, root, cfg):
+        if load_cached(run, root, cfg, log):
             log(f"[tabbook] cached    {run.page.relpath} [{run.framework.name}] 0.0 s")
+            _warn_guarded(run, run.notebook, log)
         else:
             todo.append(run)
 
@@ -316,19 +369,28 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
         async with sem:
             start = time.perf_counter()
             try:
-                await _execute(run, root, cfg)
+                await _execute(run, root, cfg, live)
             finally:
                 run.seconds = time.perf_counter() - start
             write_atomic(cache_path(root, cfg, run.key), nbformat.writes(run.notebook))
             log(f"[tabbook] executed  {run.page.relpath} [{run.framework.name}] "
                 f"{run.seconds:.1f} s")
+            _warn_guarded(run, run.notebook, log)
+
+    live: set[NotebookClient] = set()
+
+    def stop_at_once():
+        # an interrupted run's kernel is killed, not asked to finish its cell first
+        for client in live:
+            client.shutdown_kernel = "immediate"
 
     async def main():
         sem = asyncio.Semaphore(cfg.jobs)
         return await asyncio.gather(*(one(r, sem) for r in todo), return_exceptions=True)
 
     if todo:
-        errors = [e for e in asyncio.run(main()) if isinstance(e, BaseException)]
+        # SIGINT/SIGTERM cancel every run (kernels shut down) and raise signals.Interrupted
+        errors = [e for e in run_cancellable(main, stop_at_once) if isinstance(e, BaseException)]
         if errors:
             for e in errors[1:]:
                 log(f"[tabbook] also failed: {e}")

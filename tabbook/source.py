@@ -26,6 +26,7 @@ from .errors import BookError
 from .frameworks import NAMES, parse_tab_spec
 
 TAB_RE = re.compile(r"^%%tab\b(.*)$")
+SECTION_NUMBER_RE = re.compile(r"^[0-9]+(\.[0-9]+)*$")
 LABEL_RE = re.compile(r"^\(([A-Za-z0-9_.:-]+)\)=\s*$", re.M)
 FENCE_END_RE = re.compile(r"^\s*(`{3,}|~{3,})\s*$")
 
@@ -122,7 +123,7 @@ def read_page(path: Path, root: Path) -> Page:
     """Parse one MyST notebook; raise BookError naming file, cell and line on bad input."""
     path = Path(path).resolve()
     relpath = path.relative_to(Path(root).resolve()).as_posix()
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, relpath)
     try:
         nb = read_myst_markdown_notebook(text, add_source_map=True, path=path)
     except Exception as exc:  # myst-nb raises assorted types on malformed input
@@ -158,4 +159,35 @@ def read_page(path: Path, root: Path) -> Page:
             else:
                 cells.append(Cell(i, "markdown", src, NAMES, line, False, meta))
     docname = relpath.rsplit(".", 1)[0]
+    check_section_number(nb.metadata, text_lines, relpath)
     return Page(path, relpath, docname, cells, dict(nb.metadata), text)
+
+
+def read_text(path: Path, relpath: str) -> str:
+    """A source file as UTF-8; BookError naming the file, line and byte if it is not."""
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise BookError(f"the file is not valid UTF-8: byte 0x{data[exc.start]:02x} at column "
+                        f"{column} ({exc.reason}); save the file as UTF-8",
+                        path=relpath, line=line) from None
+
+
+def check_section_number(metadata: dict, text_lines: list[str], relpath: str) -> None:
+    """``section_number`` must be a quoted dotted number: YAML reads 4.10 as the float 4.1."""
+    if "section_number" not in metadata:
+        return
+    value = metadata["section_number"]
+    line = next((i for i, ln in enumerate(text_lines, start=1)
+                 if ln.startswith("section_number:")), None)
+    if isinstance(value, str) and SECTION_NUMBER_RE.match(value.strip()):
+        return
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise BookError(f"`section_number` must be a quoted string such as \"4.10\"; found the "
+                        f"number {value!r} (YAML reads an unquoted 4.10 as 4.1): write "
+                        f"`section_number: \"...\"`", path=relpath, line=line)
+    raise BookError(f"`section_number` must be a dotted number in quotes such as \"4.3\"; "
+                    f"found {value!r}", path=relpath, line=line)

@@ -93,6 +93,11 @@ def _builder_inited(app: Sphinx) -> None:
             merged[page.docname] = merge(page, executed)
     except BookError as exc:
         raise ExtensionError(f"[tabbook] {exc}") from None
+    except OSError as exc:  # an unwritable cache folder, a full disk
+        if exc.filename is None:
+            raise
+        raise ExtensionError(f"[tabbook] {exc.filename}: {exc.strerror}; check that this path "
+                             "is a writable folder and that the disk has room") from None
     app.env.tabbook = BuildState(config=cfg, pages={p.docname: p for p in pages}, runs=runs,
                                  merged=merged, ready=True,
                                  colab_stamp=state_of(app.env).colab_stamp)

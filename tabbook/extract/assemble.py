@@ -1,9 +1,10 @@
 """The library assembler: one framework's saved blocks, in order, folded into classes.
 
 :class:`Library` takes the parsed cells of one framework in book order. A saved
-``def``/``class`` replaces an earlier one of the same name (in place, or at its own
+``def``/``class`` marked ``#@save redefine`` replaces an earlier one of the same name (in place, or at its own
 position when what it needs at import time is defined only after the old one);
 ``@d2l.add_to_class(X)  #@save`` folds a function into the body of class ``X``.
+A replacement must say so (``#@save redefine``): :func:`check_redefinition`.
 :meth:`Library.render` gives the module's text (before formatting); the checks of what
 the assembled code uses live in :mod:`tabbook.extract.checks`.
 """
@@ -25,6 +26,24 @@ from .names import Ref, Scope, bound_names, collect_refs
 ADD_TO_CLASS = "add_to_class"
 PREAMBLE_NAMES = frozenset({"d2l", "sys", "__all__", "__name__", "__doc__", "__file__"})
 """Names every generated module binds besides the saved code."""
+
+
+def check_redefinition(earlier: Block, later: Block, framework: str) -> None:
+    """Refuse a second saved ``def``/``class`` of one name unless it says it replaces the first.
+
+    A later ``class Classifier  #@save`` silently dropping the methods folded into the
+    earlier one is a mistake far more often than a choice.
+    """
+    if later.redefine:
+        return
+    first = earlier.src
+    raise later.src.error(
+        f"`{later.name}` is saved twice in the {framework} library: first in "
+        f"{first.page.relpath} line {first.file_line(earlier.node.lineno)} (cell "
+        f"{first.cell.index}), again here; the second would replace the first and everything "
+        f"folded into it. Rename one, fold changes in with `@d2l.add_to_class({later.name})`, "
+        "or, if the replacement is intended, mark it `#@save redefine`",
+        later.node.lineno, framework)
 
 
 @dataclass
@@ -172,6 +191,7 @@ class Library:
         if old is None:
             self.items.append(new)
             return
+        check_redefinition(self.items[old].block, block, self.fw.name)
         # In place, unless what the new definition needs at import time comes later.
         before = set().union(*[bound_names([it.block.node]) for it in self.items[:old]])
         later = set().union(*[bound_names([it.block.node]) for it in self.items[old:]])

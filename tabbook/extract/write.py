@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import BookError
-from ..files import write_atomic
+from ..files import write_atomic_set
 from ..frameworks import FRAMEWORKS
 from ..book import read_book
 from . import checks
@@ -78,12 +78,9 @@ def write_library(root: Path, out_dir: Path | None = None) -> list[Path]:
     out_dir = Path(out_dir) if out_dir is not None else root / LIB_DIR
     modules = extract_library(root)
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, text in modules.items():
-        path = out_dir / name
-        write_atomic(path, text)
-        paths.append(path)
-    return paths
+    # one set: all modules from this run, or (interrupted) all from the previous one
+    write_atomic_set({out_dir / name: text for name, text in modules.items()})
+    return [out_dir / name for name in modules]
 
 
 def shown_path(path: Path, root: Path) -> str:
