@@ -159,7 +159,7 @@ def read_page(path: Path, root: Path) -> Page:
             else:
                 cells.append(Cell(i, "markdown", src, NAMES, line, False, meta))
     docname = relpath.rsplit(".", 1)[0]
-    check_section_number(nb.metadata, text_lines, relpath)
+    check_section_number(nb.metadata, lines, relpath)
     return Page(path, relpath, docname, cells, dict(nb.metadata), text)
 
 

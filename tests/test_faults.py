@@ -281,11 +281,12 @@ def test_cache_entry_holding_other_cells_is_a_miss(tmp_path):
     # a valid notebook, but of another run (PyTorch's cells), placed as JAX's entry
     shutil.copy(cache_path(root, cfg, runs["pytorch"].key), jax_entry)
     logged = []
-    assert load_cached(jax_entry, runs["jax"], logged.append) is None
+    assert not load_cached(runs["jax"], root, cfg, logged.append)
+    assert runs["jax"].notebook is None
     assert not jax_entry.exists()
     assert "cells are not the page's cells" in logged[0] and OO_DESIGN in logged[0]
     # the right entry still loads
-    assert load_cached(cache_path(root, cfg, runs["pytorch"].key), runs["pytorch"]) is not None
+    assert load_cached(runs["pytorch"], root, cfg) and runs["pytorch"].notebook is not None
 
 
 # -- 5. errors that name the file instead of tracebacks ------------------------------------
