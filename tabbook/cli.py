@@ -144,8 +144,9 @@ def cmd_colab(args) -> int:
 def cmd_publish(args) -> int:
     from .publish import assemble, read_manifest
 
-    out = assemble(Path(args.root))
-    info = read_manifest(out)
+    with book_lock(Path(args.root), "make publish"):
+        out = assemble(Path(args.root))
+        info = read_manifest(out)
     print(f"[tabbook] assembled {out}: the site ({info['site']}/, to {info['site_url']}), the "
           f"notebooks ({info['notebooks']}/, to branch {info['notebooks_branch']} of "
           f"{info['repository']}) and {info['library']['name']} {info['library']['version']} "
