@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: html test lib envs colab publish pdf bench clean venv
+.PHONY: html test lib envs colab publish pdf bench clean venv translations
 
 html: envs lib
 	$(PY) -m tabbook html
@@ -25,6 +25,11 @@ envs: venv
 
 lib: venv
 	$(PY) -m tabbook lib
+
+# For translators: extract the English messages, update locales/<language>/*.po
+# (new messages appear untranslated, changed ones fuzzy); see docs/authoring.md.
+translations: envs lib
+	$(PY) -m tabbook i18n
 
 colab: html
 	$(PY) -m tabbook colab

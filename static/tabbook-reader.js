@@ -55,7 +55,8 @@
       if (summary.textContent.trim() || summary.getAttribute("aria-label")) return;
       var link = summary.parentElement.parentElement.querySelector(":scope > a");
       var title = link ? link.textContent.trim() : "";
-      summary.appendChild(hiddenText(title ? "Show sections of " + title : "Show sections"));
+      summary.appendChild(hiddenText(title ? say("showSectionsOf", title)
+        : String(TEXT.showSections || "Show sections")));
     });
   }
 

@@ -6,7 +6,8 @@ Layers (each imports only the ones above it in this list):
    (atomic writes) and ``digest`` (the hash of the tool itself) beside it
 2. ``config`` (the settings, validated at load), ``source`` (one MyST notebook),
    ``toc`` and ``book`` (every page of the book: :func:`tabbook.book.read_book`),
-   ``envs`` (per-framework virtual environments and kernels)
+   ``envs`` (per-framework virtual environments and kernels), ``i18n`` (translated
+   editions: the language table, the catalogs, translating MyST message by message)
 3. one package or module per stage: ``extract`` (the ``#@save`` library),
    ``execute`` (per-framework runs with a content-hash cache; ``outputs`` caps and
    masks what they record, ``signals`` stops them whole), ``merge`` (executed
@@ -22,7 +23,8 @@ Layers (each imports only the ones above it in this list):
 Only the front end imports Sphinx: ``sphinx_ext`` and the ``setup`` functions of its
 helpers ``reader`` (offline assets, accessibility, the framework before the first
 paint), ``offline`` (MathJax served from the book) and ``sphinx_colab`` (the Colab
-button); ``sphinx_state`` does not, nor ``icons`` (the theme's icons as CSS, called by
+button) and ``sphinx_i18n`` (the translated editions' builds, language switch and
+untranslated-message report); ``sphinx_state`` does not, nor ``icons`` (the theme's icons as CSS, called by
 ``reader`` on the built pages).
 """
 

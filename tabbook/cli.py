@@ -74,6 +74,8 @@ def input_stamp(root: Path) -> str:
     for dirpath, dirnames, filenames in os.walk(base):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         for name in sorted(filenames):
+            if name.endswith(".mo"):  # compiled from the .po by the build itself
+                continue
             path = Path(dirpath) / name
             h.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
     h.update(tool_digest().encode())
@@ -82,11 +84,15 @@ def input_stamp(root: Path) -> str:
 
 
 def build_html(root: Path, extra: list[str] = ()) -> int:
-    """Run Jupyter Book with warnings as errors; print where the book is.
+    """Run Jupyter Book with warnings as errors, then each translated edition; print where
+    the book is.
 
     When nothing the build reads has changed since the last successful build, and
     every page and cache entry it made is still there, the build is skipped (Jupyter
     Book alone needs seconds just to start). One build at a time per checkout.
+
+    The English build executes the pages (or takes them from the cache); each translated
+    edition (``_build/html/zh/``) then reuses those runs and executes nothing.
     """
     with book_lock(root, "make html"):
         return _build_html(root, extra)
@@ -94,6 +100,7 @@ def build_html(root: Path, extra: list[str] = ()) -> int:
 
 def _build_html(root: Path, extra: list[str]) -> int:
     from .freshness import forget_failed_build, missing_outputs
+    from .i18n import translations
 
     index = root / "_build" / "html" / "index.html"
     stamp_file = root / "_build" / ".tabbook" / "html.stamp"
@@ -121,6 +128,21 @@ def _build_html(root: Path, extra: list[str]) -> int:
         forget_failed_build(root)
         print(f"[tabbook] the book build failed (exit {returncode})", file=sys.stderr)
         return returncode
+    for edition in translations(root):
+        print(f"[tabbook] building the {edition.name} edition ({edition.language}) into "
+              f"_build/html/{edition.folder}/", flush=True)
+        try:
+            returncode = run_child([sys.executable, "-m", "tabbook.sphinx_i18n", "--root",
+                                    str(root), "build", edition.language, *extra], env)
+        except Interrupted:
+            forget_failed_build(root)
+            raise
+        if returncode != 0:
+            forget_failed_build(root)
+            print(f"[tabbook] the {edition.language} build failed (exit {returncode})",
+                  file=sys.stderr)
+            return returncode
+        prune_images(root / "_build" / "html" / edition.folder)
     prune_images(root / "_build" / "html")
     stamp_file.parent.mkdir(parents=True, exist_ok=True)
     stamp_file.write_text(stamp)
@@ -170,6 +192,14 @@ def cmd_publish_info(args) -> int:
     return 0
 
 
+def cmd_i18n(args) -> int:
+    """Extract the English messages and update the translations' catalogs (sphinx-intl)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return subprocess.run([sys.executable, "-m", "tabbook.sphinx_i18n", "--root", str(args.root),
+                           "update", *args.language], env=env).returncode
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tabbook", description=__doc__)
     parser.add_argument("--root", default=str(ROOT),
@@ -187,6 +217,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("html", help="build the book")
     p.add_argument("--all", action="store_true", help="re-render every page")
     p.set_defaults(func=cmd_html)
+    p = sub.add_parser("i18n", help="extract the English messages and update the catalogs "
+                       "of the translations (new messages untranslated, changed ones fuzzy)")
+    p.add_argument("language", nargs="*", help="only these (default: every translation)")
+    p.set_defaults(func=cmd_i18n)
     p = sub.add_parser("colab", help="write the Colab notebooks")
     p.set_defaults(func=cmd_colab)
     p = sub.add_parser("publish", help="assemble _build/publish: site, notebooks, library")

@@ -46,6 +46,7 @@ from .errors import BookError
 from .execute import cached_runs, code_cells
 from .files import write_atomic
 from .frameworks import FRAMEWORKS, Framework
+from .i18n import Translator, translations
 from .myst_markdown import colab_markdown
 from .source import Page
 
@@ -137,29 +138,47 @@ def install_code(fw: Framework, package_spec: str, library: str = "") -> str:
     return code.rstrip("\n")
 
 
-def intro_markdown(page: Page, fw: Framework, title: str, url: str, library: str = "") -> str:
-    name = (f"{page.section_number}. " if page.section_number else "") + page.title
+def _identity(message: str) -> str:
+    return message
+
+
+def intro_markdown(page: Page, fw: Framework, title: str, url: str, library: str = "",
+                   translate=None) -> str:
+    """The first cell: what the notebook is, where its page is, how to run it.
+
+    ``translate`` (a :class:`tabbook.i18n.Translator`) gives a translated edition's text.
+    """
+    _ = translate.ui if translate is not None else _identity
+    page_title = translate.message(page.docname, page.title) if translate else page.title
+    name = (f"{page.section_number}. " if page.section_number else "") + page_title
     where = f"[{name}]({url})" if url else f"“{name}” (`{page.docname}.html`)"
-    book = f" of *{title}*" if title else ""
-    extra = (" and " + ", ".join(f"`{r}`" for r in fw.colab_requirements)
-             if fw.colab_requirements else "")
-    built = f"\n>\n> Built with the book's `d2l` library **{library}**." if library else ""
-    return (f"> **{fw.label} notebook** of the page {where}{book}: the page's text and its "
-            f"{fw.label} code, with the outputs the code printed when the book was built."
-            f"{built}\n>\n"
-            f"> Run the next cell first: it installs that `d2l` library{extra}. Then run "
-            f"the cells in order. If Colab asks you to restart the session after the install, "
-            f"restart it and go on with the cell after the install cell.")
+    if translate is not None and title:
+        title = translate.book_title(title)
+    book = _(" of *{title}*").format(title=title) if title else ""
+    extra = (_(" and {packages}").format(
+        packages=", ".join(f"`{r}`" for r in fw.colab_requirements))
+        if fw.colab_requirements else "")
+    built = ("\n>\n" + _("> Built with the book's `d2l` library **{library}**.").format(
+        library=library)) if library else ""
+    return (_("> **{label} notebook** of the page {where}{book}: the page's text and its "
+              "{label} code, with the outputs the code printed when the book was built.")
+            .format(label=fw.label, where=where, book=book) + built + "\n>\n"
+            + _("> Run the next cell first: it installs that `d2l` library{extra}. Then run "
+                "the cells in order. If Colab asks you to restart the session after the "
+                "install, restart it and go on with the cell after the install cell.")
+            .format(extra=extra))
 
 
 def colab_notebook(page: Page, fw: Framework, executed: nbformat.NotebookNode | None, *,
                    package_spec: str, title: str = "", baseurl: str = "",
-                   library: str = "") -> nbformat.NotebookNode:
+                   library: str = "", translate=None) -> nbformat.NotebookNode:
     """The standalone notebook of ``page`` for ``fw``.
 
     ``executed`` is the framework's executed run (:attr:`tabbook.execute.Run.notebook`);
     its outputs are kept. ``None`` gives a notebook without outputs. ``baseurl`` is where
     the page's language edition is served; ``library`` names the d2l library installed.
+    ``translate`` (a :class:`tabbook.i18n.Translator`) makes a translated edition's
+    notebook: its markdown translated message by message, the same code and outputs.
     """
     ran = {}
     if executed is not None:
@@ -171,17 +190,22 @@ def colab_notebook(page: Page, fw: Framework, executed: nbformat.NotebookNode | 
         "colab": {"provenance": [], "toc_visible": True},
         "tabbook": {"page": page.docname, "framework": fw.name},
     }
+    if translate is not None:
+        nb.metadata["tabbook"]["language"] = translate.edition.language
     intro = nbformat.v4.new_markdown_cell(
-        intro_markdown(page, fw, title, page_url(baseurl, page), library))
+        intro_markdown(page, fw, title, page_url(baseurl, page), library, translate))
     intro.id = "colab-intro"
     install = nbformat.v4.new_code_cell(install_code(fw, package_spec, library))
     install.id = "colab-install"
     nb.cells += [intro, install]
     codes = {c.index for c in code_cells(page, fw)}
     state = {"section": page.section_number or ""}
+    if translate is not None:
+        state["gettext"] = translate.ui
     for cell in page.cells_for(fw.name):
         if cell.kind == "markdown":
-            text = colab_markdown(cell.source, state)
+            source = translate.markdown(page.docname, cell.source) if translate else cell.source
+            text = colab_markdown(source, state)
             if text.strip():
                 md = nbformat.v4.new_markdown_cell(text)
                 md.id = f"md-{cell.index}"
@@ -230,13 +254,15 @@ def library_label(cfg: BookConfig) -> str:
 
 
 def page_notebooks(pages, runs: dict, root: Path, cfg: BookConfig,
-                   lang_dir: str = "") -> dict[str, bytes]:
+                   lang_dir: str = "", translate=None) -> dict[str, bytes]:
     """``{"<framework>/<page>.ipynb": bytes}`` for every page with code and its frameworks.
 
     ``runs`` maps (docname, framework name) to a :class:`tabbook.execute.Run` (or to an
     executed notebook, or ``None`` for a notebook without outputs). ``lang_dir`` is the
     language's folder (:func:`language_dir`): the pages it links back to are there. The
     book's title and site come from ``cfg``; ``root`` is no longer read (kept for callers).
+    ``translate`` (a :class:`tabbook.i18n.Translator`) gives a translated edition's
+    notebooks.
     """
     baseurl = cfg.site_url + lang_dir if cfg.site_url else ""
     out: dict[str, bytes] = {}
@@ -248,7 +274,8 @@ def page_notebooks(pages, runs: dict, root: Path, cfg: BookConfig,
             run = runs[key]
             executed = getattr(run, "notebook", run)
             nb = colab_notebook(page, fw, executed, package_spec=cfg.package_spec,
-                                title=cfg.title, baseurl=baseurl, library=library_label(cfg))
+                                title=cfg.title, baseurl=baseurl, library=library_label(cfg),
+                                translate=translate)
             out[notebook_relpath(fw.name, page)] = notebook_bytes(nb)
     return out
 
@@ -286,8 +313,13 @@ def write_colab(root: Path, out_dir: Path | None = None) -> list[Path]:
         raise BookError("these pages have not been executed since they last changed: "
                         + ", ".join(missing) + "; run `make html` first (it executes them), "
                         "then `make colab`")
-    notebooks = page_notebooks(pages, runs, root, cfg)
-    return write_notebooks(notebooks, [Path(out_dir) if out_dir else root / cfg.colab_dir])
+    out = Path(out_dir) if out_dir else root / cfg.colab_dir
+    written = write_notebooks(page_notebooks(pages, runs, root, cfg), [out])
+    for edition in translations(root):  # <colab_dir>/zh/<framework>/<page>.ipynb
+        lang_dir = language_dir(edition.language)
+        notebooks = page_notebooks(pages, runs, root, cfg, lang_dir, Translator(root, edition))
+        written += write_notebooks(notebooks, [out / lang_dir])
+    return written
 
 
 def stamp(cfg: BookConfig) -> str:

@@ -17,8 +17,10 @@ STATIC_DIR = TOOL_DIR.parent / "static"
 
 
 def tool_files() -> list[Path]:
-    """The tool's Python files (every subpackage) and the static files it serves."""
+    """The tool's Python files (every subpackage), its catalogs (``locales/*.po``) and the
+    static files it serves."""
     code = [p for p in TOOL_DIR.rglob("*.py") if "__pycache__" not in p.parts]
+    code += list((TOOL_DIR / "locales").rglob("*.po"))
     static = [p for p in STATIC_DIR.rglob("*") if p.is_file()] if STATIC_DIR.is_dir() else []
     return sorted(code + static)
 

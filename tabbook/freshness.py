@@ -17,6 +17,7 @@ from .book import read_book
 from .config import load_config
 from .errors import BookError
 from .execute import cache_path, plan
+from .i18n import TRANSLATIONS, translations
 
 DOCTREES = "_build/.doctrees"
 """Where Jupyter Book keeps Sphinx's pickled environment and doctrees."""
@@ -32,10 +33,12 @@ def missing_outputs(root: Path) -> list[str]:
     except BookError as exc:  # the build itself reports it
         return [f"(sources that do not read: {exc})"]
     missing = []
+    folders = [""] + [e.folder for e in translations(root)]  # and each translated edition's
     for page in pages:
-        html = root / "_build" / "html" / f"{page.docname}.html"
-        if not html.is_file():
-            missing.append(html.relative_to(root).as_posix())
+        for folder in folders:
+            html = root / "_build" / "html" / folder / f"{page.docname}.html"
+            if not html.is_file():
+                missing.append(html.relative_to(root).as_posix())
     for run in runs:
         entry = cache_path(root, cfg, run.key)
         if not entry.is_file():
@@ -44,5 +47,8 @@ def missing_outputs(root: Path) -> list[str]:
 
 
 def forget_failed_build(root: Path) -> None:
-    """Delete Sphinx's environment of a failed build, so the next build reads every page."""
+    """Delete Sphinx's environment of a failed build, so the next build reads every page
+    (the translated editions' too: tabbook.sphinx_i18n keeps them beside it)."""
     shutil.rmtree(Path(root) / DOCTREES, ignore_errors=True)
+    for edition in TRANSLATIONS:
+        shutil.rmtree(Path(root) / f"{DOCTREES}-{edition.language}", ignore_errors=True)

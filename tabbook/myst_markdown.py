@@ -70,14 +70,18 @@ def _directive(name: str, arg: str, options: dict, body: str, indent: str,
     if name in GATED:
         # numbered as the book numbers them: Exercise 4.3.1, Solution to Exercise 4.3.1
         numbers = state.setdefault("exercises", {})
+        # a translated edition's words (state["gettext"]: tabbook.i18n.ui_gettext)
+        _ = state.get("gettext") or (lambda message: message)
         if GATED[name] == "Exercise":
             section, count = state.get("section"), len(numbers) + 1
             number = f"{section}.{count}" if section else str(count)
             numbers[options.get("label") or f"#{len(numbers)}"] = number
-            head = f"**Exercise {number}**" + (f" ({title})" if title else "")
+            head = "**" + _("Exercise {number}").format(number=number) + "**" \
+                + (f" ({title})" if title else "")
         else:
             number = numbers.get(title)
-            head = f"**Solution to Exercise {number}**" if number else "**Solution**"
+            head = ("**" + _("Solution to Exercise {number}").format(number=number) + "**"
+                    if number else "**" + _("Solution") + "**")
         return [indent + head, ""] + inner if inner else [indent + head]
     if name in ADMONITIONS:
         head = name.capitalize() + (f": {title}" if title else "")

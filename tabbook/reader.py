@@ -124,6 +124,8 @@ def _ui_strings() -> dict[str, str]:
         "framework": str(_("Framework")),
         "printFramework": str(_("Framework: {}")),
         "showSolution": str(_("Show solution to {}")),
+        "showSectionsOf": str(_("Show sections of {}")),
+        "showSections": str(_("Show sections")),
     }
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.locale import get_translation
 from sphinx.util import logging
 
 from . import __version__
@@ -33,10 +34,12 @@ from .colab import (HTML_DIR, NOT_PUBLISHED, colab_url, language_dir, library_la
 from .config import load_config
 from .errors import BookError
 from .frameworks import BY_NAME, FRAMEWORKS
+from .i18n import SOURCE, Translator, edition_of
 from .sphinx_state import state_of
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 LOGGER = logging.getLogger(__name__)
+_ = get_translation("tabbook")  # the tool's strings (tabbook/locales/, tabbook.sphinx_i18n)
 DEFAULT = FRAMEWORKS[0].name
 
 
@@ -84,7 +87,8 @@ def footer_html(cfg) -> str:
     name = html.escape(library_label(cfg))
     if cfg.wheel_url:
         name = f'<a href="{html.escape(cfg.wheel_url)}">{name}</a>'
-    return f'<p class="tabbook-library">Code built and tested with the d2l library {name}.</p>'
+    text = html.escape(str(_("Code built and tested with the d2l library {name}.")))
+    return f'<p class="tabbook-library">{text.replace("{name}", name)}</p>'
 
 
 def _builder_inited(app: Sphinx) -> None:
@@ -92,16 +96,19 @@ def _builder_inited(app: Sphinx) -> None:
     if not state.ready:
         return
     pages, runs, cfg = state.pages, state.runs, state.config
+    if app.builder.format != "html":
+        return  # (the gettext builder: the messages only)
     root = Path(app.srcdir)
     lang_dir = language_dir(app.config.language)
-    folders = [root / cfg.colab_dir / lang_dir]
-    if app.builder.format == "html":
-        folders.append(Path(app.outdir) / HTML_DIR)
+    folders = [root / cfg.colab_dir / lang_dir, Path(app.outdir) / HTML_DIR]
+    # a translated edition's notebooks: its markdown translated by message (tabbook.i18n)
+    edition = edition_of(app.config.language)
+    translate = None if edition is SOURCE else Translator(root, edition)
     try:
         if not cfg.package_spec:
             LOGGER.info(f"[tabbook] {NOT_PUBLISHED} (no `repository.url` in _config.yml): the "
                         "Colab notebooks say so in their install cell")
-        notebooks = page_notebooks(list(pages.values()), runs, root, cfg, lang_dir)
+        notebooks = page_notebooks(list(pages.values()), runs, root, cfg, lang_dir, translate)
         write_notebooks(notebooks, folders)
     except BookError as exc:
         raise ExtensionError(f"[tabbook] {exc}") from None
@@ -130,13 +137,14 @@ def buttons_html(names: list[str], docname: str, pattern: str, pathto, lang_dir:
     """
     first = DEFAULT if DEFAULT in names else names[0]
     attrs = {"class": "tabbook-colab", "role": "group",
-             "aria-label": "Run this page as a notebook",
+             "aria-label": str(_("Run this page as a notebook")),
              "data-frameworks": " ".join(names), "data-selected": first, "data-default": first}
     base = docname.rsplit("/", 1)[-1]
     for name in names:
         attrs[f"data-label-{name}"] = BY_NAME[name].label
         attrs[f"data-download-{name}"] = pathto(f"{HTML_DIR}/{notebook_relpath(name, docname)}", 1)
-        attrs[f"data-file-{name}"] = f"{base}-{name}.ipynb"
+        # a translated edition's download is named apart from the English one
+        attrs[f"data-file-{name}"] = f"{base}-{name}{'-' + lang_dir.strip('/') if lang_dir else ''}.ipynb"
         if pattern:
             attrs[f"data-colab-{name}"] = colab_url(pattern, name, docname, lang_dir)
     a = html.escape
@@ -145,16 +153,18 @@ def buttons_html(names: list[str], docname: str, pattern: str, pathto, lang_dir:
     if pattern:
         parts.append(
             f'<a class="tabbook-colab-open" href="{a(attrs[f"data-colab-{first}"])}" '
-            f'target="_blank" rel="noopener">Open in Colab '
+            f'target="_blank" rel="noopener">{a(str(_("Open in Colab")))} '
             f'<span class="tabbook-colab-fw">({label})</span>'
-            f'<span class="tabbook-visually-hidden"> (opens in a new tab)</span></a>')
+            f'<span class="tabbook-visually-hidden"> {a(str(_("(opens in a new tab)")))}</span></a>')
     else:
         parts.append(
-            f'<span class="tabbook-colab-unpublished">Open in Colab: not yet. '
-            f'{NOT_PUBLISHED}; download the notebook instead.</span>')
+            # (in English: "... not yet. " + NOT_PUBLISHED + "; download ...")
+            f'<span class="tabbook-colab-unpublished">'
+            f'{a(str(_("Open in Colab: not yet. This book is not published yet; download the notebook instead.")))}'
+            f'</span>')
     parts.append(
         f'<a class="tabbook-colab-download" href="{a(attrs[f"data-download-{first}"])}" '
-        f'download="{a(attrs[f"data-file-{first}"])}">Download .ipynb '
+        f'download="{a(attrs[f"data-file-{first}"])}">{a(str(_("Download .ipynb")))} '
         f'<span class="tabbook-colab-fw">({label})</span></a>')
     parts.append("</div>")
     # colab.js (loaded in <head>) points the links at the reader's framework right away,

@@ -20,6 +20,7 @@ import nbformat
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.locale import get_translation
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
@@ -31,10 +32,12 @@ from .envs import ensure_kernels
 from .errors import BookError
 from .execute import cache_path, execute_all, plan
 from .frameworks import FRAMEWORKS
+from .i18n import TRANSLATIONS
 from .merge import PROSE_CLASS, framework_of_classes, merge
 from .sphinx_state import BuildState, state_of
 
 LOGGER = logging.getLogger(__name__)
+_ = get_translation("tabbook")  # the tool's strings (tabbook/locales/, tabbook.sphinx_i18n)
 SYNC_GROUP = "framework"
 
 
@@ -124,7 +127,8 @@ def _tab_set(run: list[tuple[str, nodes.Node]]):
         if not members:
             # keep every tab-set complete, so the reader's framework is always shown
             note = nodes.paragraph(classes=["tabbook-no-code"])
-            note += nodes.emphasis(text=f"This step has no {fw.label} code.")
+            note += nodes.emphasis(text=str(_("This step has no {label} code.")).format(
+                label=fw.label))
             members = [note]
         item = create_component("tab-item", classes=["sd-tab-item"], selected=False)
         label = nodes.rubric(fw.label, fw.label, classes=["sd-tab-label"])
@@ -199,6 +203,7 @@ def _renumber_sections(app: Sphinx, env) -> list[str]:
 
 
 SPECIAL_PAGES = {"genindex", "search", "py-modindex"}
+EDITION_FOLDERS = {e.folder for e in TRANSLATIONS}
 
 
 def _prune_stale_pages(app: Sphinx, exception) -> None:
@@ -212,7 +217,8 @@ def _prune_stale_pages(app: Sphinx, exception) -> None:
     outdir = Path(app.outdir)
     for page in outdir.rglob("*.html"):
         rel = page.relative_to(outdir)
-        if rel.parts[0].startswith("_"):
+        if rel.parts[0].startswith("_") or rel.parts[0] in EDITION_FOLDERS:
+            # (the translated editions are built into folders of their own)
             continue
         docname = rel.with_suffix("").as_posix()
         if docname not in app.env.all_docs and docname not in SPECIAL_PAGES:
@@ -232,5 +238,7 @@ def setup(app: Sphinx) -> dict:
     app.add_transform(FrameworkTabs)
     # one Colab notebook per page and framework, and the "Open in Colab" button
     app.setup_extension("tabbook.sphinx_colab")
+    # translated editions: the tool's strings, the language switch, untranslated messages
+    app.setup_extension("tabbook.sphinx_i18n")
     app.connect("build-finished", _prune_stale_pages)
     return {"version": __version__, "parallel_read_safe": False, "parallel_write_safe": True}

@@ -105,6 +105,37 @@ def ensure_chromium(path: str = CHROMIUM) -> str:
     return path
 
 
+def cjk_fonts() -> list[str]:
+    """Font families fontconfig offers for Chinese (``fc-list :lang=zh``)."""
+    if not shutil.which("fc-list"):
+        return []
+    res = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True)
+    return sorted({f.split(",")[0].strip() for f in res.stdout.splitlines() if f.strip()})
+
+
+def ensure_cjk_fonts(package: str = "fonts-noto-cjk") -> list[str]:
+    """Chinese fonts for Chromium (the Chinese edition): Debian's ``fonts-noto-cjk``,
+    installed with apt-get (as root) if fontconfig has no font for Chinese."""
+    found = cjk_fonts()
+    if found:
+        return found
+    if not shutil.which("apt-get"):
+        raise SetupError("no font for Chinese and apt-get is not available: install "
+                         f"{package} (Noto CJK)")
+    if hasattr(os, "geteuid") and os.geteuid() != 0:
+        raise SetupError(f"no font for Chinese: run `apt-get update && apt-get install -y "
+                         f"{package}` as root (the tests install it themselves when run as root)")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    _run(["apt-get", "update"], 900, env)
+    _run(["apt-get", "install", "-y", package], 1800, env)
+    if shutil.which("fc-cache"):
+        _run(["fc-cache", "-f"], 300)
+    found = cjk_fonts()
+    if not found:
+        raise SetupError(f"apt-get installed {package} but fontconfig has no font for Chinese")
+    return found
+
+
 def ensure_axe(version: str = AXE_VERSION) -> Path:
     """``axe.min.js`` of the npm package axe-core, installed into :func:`cache_dir` if missing."""
     prefix = cache_dir() / f"axe-core-{version}"

@@ -1,0 +1,84 @@
+// The language switch (tabbook/sphinx_i18n.py puts a `.tabbook-lang` nav on every page):
+// its links lead to the same page in the other edition. The reader's framework goes
+// along as `?framework=`, which sphinx-design 0.8 (design-tabs.js) reads and stores.
+// Both editions are served from the same origin and so share sphinx-design's
+// localStorage already; the parameter also carries the choice where storage is blocked
+// or the editions are on different origins. Everything is local: no requests.
+(function () {
+  "use strict";
+
+  var GROUP = "framework";
+
+  function currentFramework() {
+    // the framework the page shows: the checked tab of a synced tab-set
+    var inputs = document.querySelectorAll(".sd-tab-set > input:checked");
+    for (var i = 0; i < inputs.length; i++) {
+      var label = inputs[i].nextElementSibling;
+      if (label && label.getAttribute("data-sync-group") === GROUP) {
+        return label.getAttribute("data-sync-id");
+      }
+    }
+    var fromUrl = new URLSearchParams(window.location.search).get(GROUP);
+    if (fromUrl) return fromUrl;
+    try {
+      return window.localStorage.getItem("sphinx-design-tab-id-" + GROUP);
+    } catch (err) {
+      return null;
+    }
+  }
+
+  function withFramework(href, name) {
+    var hash = "";
+    var at = href.indexOf("#");
+    if (at >= 0) {
+      hash = href.slice(at);
+      href = href.slice(0, at);
+    }
+    var query = "";
+    at = href.indexOf("?");
+    if (at >= 0) {
+      query = href.slice(at + 1);
+      href = href.slice(0, at);
+    }
+    var params = new URLSearchParams(query);
+    params.set(GROUP, name);
+    return href + "?" + params.toString() + hash;
+  }
+
+  function follow(event) {
+    var link = event.target.closest ? event.target.closest("a.tabbook-lang-link") : null;
+    if (!link) return;
+    var name = currentFramework();
+    if (name) link.setAttribute("href", withFramework(link.getAttribute("href"), name));
+  }
+
+  // The theme's template strings that no catalog translates (sidebar buttons, landmark
+  // names): a translated edition's catalog has them (msgid "js:<the English>"), handed
+  // over as window.TABBOOK_STRINGS by tabbook/sphinx_i18n.py.
+  var STRINGS = window.TABBOOK_STRINGS || {};
+  var ATTRIBUTES = ["title", "aria-label", "data-bs-title", "placeholder"];
+
+  function translateAttributes() {
+    ATTRIBUTES.forEach(function (attr) {
+      document.querySelectorAll("[" + attr + "]").forEach(function (el) {
+        var value = el.getAttribute(attr);
+        if (STRINGS[value]) el.setAttribute(attr, STRINGS[value]);
+      });
+    });
+  }
+
+  if (Object.keys(STRINGS).length) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", translateAttributes);
+    } else {
+      translateAttributes();
+    }
+  }
+
+  // before the browser follows the link (mouse, keyboard, middle click)
+  document.addEventListener("click", follow, true);
+  document.addEventListener("auxclick", follow, true);
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter") follow(event);
+  }, true);
+})();

@@ -1,0 +1,152 @@
+"""The Chinese edition (``_build/html/zh``) in headless Chromium: CJK text renders with a
+real Chinese font, the language switch keeps the reader's framework, search finds Chinese
+words, the axe audit passes, and screenshots for review.
+
+Fonts: Debian's ``fonts-noto-cjk``, installed by :func:`browser_harness.ensure_cjk_fonts`
+when fontconfig has no font for Chinese (as Chromium is by ``ensure_chromium``).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import browser_harness as bh
+from browser_harness import PAGE_32, PAGE_43, open_page, settle, tab_report
+
+pytestmark = pytest.mark.browser
+
+ZH = "zh/"
+ZH_43 = ZH + PAGE_43
+
+
+@pytest.fixture(scope="session")
+def cjk_fonts():
+    try:
+        return bh.ensure_cjk_fonts()
+    except bh.SetupError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def zh_built(book_html):
+    if not (book_html / ZH_43).is_file():
+        pytest.fail("the Chinese edition is not built: run `make html`", pytrace=False)
+    return book_html / "zh"
+
+
+def platform_fonts(page, selector: str) -> list[dict]:
+    """The fonts Chromium really drew an element's text with (DevTools protocol)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    assert node, f"no element matches {selector}"
+    return cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+
+
+def test_chinese_text_renders_with_a_cjk_font(browse, server, zh_built, cjk_fonts):
+    context, log = browse()
+    page = open_page(context, server.url(ZH_43))
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    for selector in ("main section h1", "main section p"):
+        text = page.locator(selector).first.inner_text()
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in text), f"{selector}: {text[:80]}"
+        fonts = platform_fonts(page, selector)
+        cjk = [f for f in fonts if "CJK" in f["familyName"] and f["glyphCount"] > 0]
+        assert cjk, f"{selector} was not drawn with a Chinese font: {fonts} (have {cjk_fonts})"
+    # distinct characters are distinct glyphs (no tofu boxes)
+    distinct = page.evaluate("""() => {
+        const font = getComputedStyle(document.querySelector('main section p')).font;
+        const draw = ch => { const c = document.createElement('canvas'); c.width = c.height = 40;
+            const g = c.getContext('2d'); g.font = font.replace(/\\d+(\\.\\d+)?px/, '32px');
+            g.fillText(ch, 2, 34); return c.toDataURL(); };
+        return new Set(['准', '确', '率', '分', '类']).size === new Set(['准', '确', '率', '分', '类'].map(draw)).size;
+    }""")
+    assert distinct, "Chinese characters are drawn as identical boxes"
+    browse.assert_clean(log)
+
+
+def test_language_switch_keeps_the_framework_both_ways(browse, server, zh_built):
+    context, log = browse()
+    page = open_page(context, server.url(PAGE_43))
+    bh.click_tab(page, "JAX")
+    assert tab_report(page, "JAX").ok
+    page.locator("a.tabbook-lang-link[hreflang='zh-CN']").click()
+    page.wait_for_url("**/" + ZH_43 + "*")
+    settle(page)
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    report = tab_report(page, "JAX")
+    assert report.ok, f"the Chinese page does not show JAX: {report}"
+    assert page.locator(".tabbook-colab-download .tabbook-colab-fw").first.inner_text() == "(JAX)"
+
+    bh.click_tab(page, "TensorFlow")
+    page.locator("a.tabbook-lang-link[hreflang='en']").click()
+    page.wait_for_url("**/" + PAGE_43 + "*")
+    settle(page)
+    assert "/zh/" not in page.url
+    assert page.evaluate("document.documentElement.lang") == "en"
+    report = tab_report(page, "TensorFlow")
+    assert report.ok, f"back on the English page, TensorFlow is not shown: {report}"
+
+    # a reader arriving fresh (no stored choice) on the other edition through the switch
+    fresh, fresh_log = browse()
+    page = open_page(fresh, server.url(PAGE_32 + "?framework=mxnet"))
+    assert tab_report(page, "MXNet").ok
+    page.locator("a.tabbook-lang-link[hreflang='zh-CN']").click()
+    page.wait_for_url("**/" + ZH + PAGE_32 + "*")
+    settle(page)
+    assert tab_report(page, "MXNet").ok, tab_report(page, "MXNet")
+    browse.assert_clean(log)
+    browse.assert_clean(fresh_log)
+
+
+@pytest.mark.parametrize("word", ["准确率", "分类"])
+def test_chinese_search_finds_the_43_page(browse, server, zh_built, word):
+    context, log = browse()
+    page = open_page(context, server.url(ZH + "search.html?q=" + word))
+    page.wait_for_selector("#search-results ul.search li", timeout=20_000)
+    links = page.locator("#search-results ul.search li a").evaluate_all(
+        "els => els.map(a => a.getAttribute('href'))")
+    assert any(PAGE_43 in (href or "") for href in links), f"{word}: {links}"
+    browse.assert_clean(log)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_violations_on_the_zh_43_page(browse, server, axe_js, zh_built,
+                                                               scheme):
+    context, log = browse(color_scheme=scheme)
+    page = open_page(context, server.url(ZH_43))
+    found = [dict(v, state="as loaded") for v in bh.axe_violations(page, axe_js)]
+    for button in page.locator(".solution button.toggle-button").all():
+        button.click()
+    bh.show_all_tab_panels(page)
+    found += [dict(v, state="all tabs and solutions shown") for v in bh.axe_violations(page, axe_js)]
+    assert not found, "axe-core found serious/critical violations:\n" + "\n".join(
+        f"{v['state']}: {v['impact']} {v['id']}: {v['help']} ({v['helpUrl']})\n    "
+        + "\n    ".join(v["nodes"][:8]) for v in found)
+    browse.assert_clean(log)
+
+
+def test_zh_screenshots_for_review(browse, server, book_html, zh_built, cjk_fonts):
+    """Screenshots of the Chinese 4.3 page beside the English ones (_build/screenshots/)."""
+    out = bh.screenshot_dir(book_html)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for device, viewport, extra in (("desktop", bh.DESKTOP, {}),
+                                    ("phone", bh.PHONE, {"is_mobile": True, "has_touch": True})):
+        context, log = browse(viewport=viewport, **extra)
+        page = open_page(context, server.url(ZH_43))
+        for framework in ("pytorch", "jax"):
+            label = bh.LABELS[framework]
+            if tab_report(page, label).wrong:
+                bh.click_tab(page, label)
+                settle(page)
+            assert tab_report(page, label).ok
+            path = out / f"classification-zh-{device}-{framework}.png"
+            page.screenshot(path=str(path), full_page=True)
+            written.append(path)
+        browse.assert_clean(log)
+    for path in written:
+        assert path.stat().st_size > 10_000, f"{path} looks empty"
+    print("screenshots:", *written, sep="\n  ")

@@ -1,0 +1,308 @@
+"""The Chinese edition: its catalogs, the tool's strings, translating by message, and the
+built pages, Colab notebooks and search index of ``_build/html/zh`` (``make html``)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import polib
+import pytest
+
+from bookutil import HTML, REPO
+from tabbook.frameworks import FRAMEWORKS
+from tabbook.i18n import (TRANSLATIONS, UI_LOCALES, catalog_problems, edition_of, link_to,
+                          stale_problems, translate_myst, translations)
+from tabbook.toc import book_sources
+
+ZH = edition_of("zh_CN")
+PAGE_43 = "chapter_linear-classification/classification"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def toc_docnames(root: Path = REPO) -> list[str]:
+    return [Path(p).with_suffix("").as_posix() for p in book_sources(root)]
+
+
+def extract_pot(root: Path, pot_dir: Path) -> subprocess.CompletedProcess:
+    """The English messages of the book at ``root`` (Sphinx's gettext builder), as
+    `make translations` extracts them."""
+    res = subprocess.run([sys.executable, "-m", "tabbook.sphinx_i18n", "--root", str(root),
+                          "extract", str(pot_dir)], capture_output=True, text=True, timeout=900,
+                         env={**__import__("os").environ, "PYTHONPATH": str(REPO)})
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    return res
+
+
+# --------------------------------------------------------------------------- catalogs
+
+
+def test_every_toc_page_has_a_catalog_and_the_book_is_translated():
+    """The committed catalogs translate every message of every page of the toc: no
+    untranslated or fuzzy message (what `msgfmt --statistics` would count)."""
+    assert translations(REPO) == list(TRANSLATIONS)
+    problems = catalog_problems(REPO, ZH.language, toc_docnames())
+    assert not problems, f"{len(problems)} messages to translate or review:\n" + "\n".join(
+        map(str, problems))
+
+
+def test_catalogs_are_in_step_with_the_english(tmp_path):
+    """The catalogs hold exactly the messages the current English pages have: extracting
+    them again (as `make translations` does) finds nothing new and nothing gone."""
+    extract_pot(REPO, tmp_path / "pot")
+    problems = stale_problems(REPO, ZH.language, tmp_path / "pot", toc_docnames())
+    assert not problems, ("the English changed since the catalogs were updated; run `make "
+                          "translations` and translate:\n" + "\n".join(map(str, problems)))
+
+
+def _ui_msgids() -> set[str]:
+    """The strings the tool passes through gettext: ``_("...")`` in tabbook/*.py and
+    ``t("...")`` in static/*.js (msgid ``js:...``)."""
+    found = set()
+    for path in (REPO / "tabbook").glob("*.py"):
+        for m in re.finditer(r'\b_\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\)', path.read_text("utf-8")):
+            found.add("".join(eval(part) for part in re.findall(r'"(?:[^"\\]|\\.)*"', m.group(1))))
+    for path in (REPO / "static").glob("*.js"):
+        found |= {"js:" + s for s in re.findall(r'\bt\("((?:[^"\\]|\\.)*)"\)', path.read_text("utf-8"))}
+    return found
+
+
+def _theme_attribute_values(html: Path) -> set[str]:
+    """Attribute values of the English 4.3 page that reader scripts may translate."""
+    text = (html / f"{PAGE_43}.html").read_text("utf-8")
+    return set(re.findall(r'(?:title|aria-label|data-bs-title|placeholder)="([^"]*)"', text))
+
+
+def test_the_tools_strings_are_all_in_its_catalog_and_translated(built_html):
+    want = _ui_msgids()
+    assert {"Open in Colab", "Download .ipynb", "This step has no {label} code.",
+            "Language", "Show sections of {}", "Framework"} <= want, want
+    theme = {"js:" + v for v in _theme_attribute_values(built_html)}
+    for edition in TRANSLATIONS:
+        po = polib.pofile(str(UI_LOCALES / edition.language / "LC_MESSAGES" / "tabbook.po"))
+        have = {e.msgid: e for e in po if not e.obsolete}
+        assert not want - set(have), f"{edition.language}: not in tabbook.po: {want - set(have)}"
+        # a "js:" string no script names is one of the theme's (reader JS translates it)
+        unused = set(have) - want - theme
+        assert not unused, f"{edition.language}: unused in tabbook.po: {unused}"
+        bad = [e.msgid for e in have.values() if not e.msgstr or "fuzzy" in e.flags]
+        assert not bad, f"{edition.language}: untranslated or fuzzy in tabbook.po: {bad}"
+        for entry in have.values():  # the same {placeholders} in the translation
+            assert set(re.findall(r"\{\w*\}|%s", entry.msgid)) == set(
+                re.findall(r"\{\w*\}|%s", entry.msgstr)), entry.msgid
+
+
+def test_the_tools_supplement_of_sphinx_strings_holds_only_theirs():
+    """tabbook's sphinx.po adds what Sphinx's and the themes' zh_CN catalogs lack: each of
+    its messages is one of theirs (in their templates) and translated."""
+    import pydata_sphinx_theme
+    import sphinx
+
+    shipped = set()
+    for pot in (Path(sphinx.__file__).parent / "locale" / "sphinx.pot",
+                Path(pydata_sphinx_theme.__file__).parent / "locale" / "sphinx.pot"):
+        shipped |= {e.msgid for e in polib.pofile(str(pot))}
+    for edition in TRANSLATIONS:
+        path = UI_LOCALES / edition.language / "LC_MESSAGES" / "sphinx.po"
+        entries = [e for e in polib.pofile(str(path)) if not e.obsolete]
+        assert entries and all(e.msgstr and "fuzzy" not in e.flags for e in entries)
+        assert not {e.msgid for e in entries} - shipped
+
+
+def test_no_compiled_catalog_is_committed():
+    tracked = subprocess.run(["git", "ls-files", "*.mo"], cwd=REPO, capture_output=True,
+                             text=True).stdout.split()
+    assert tracked == []
+
+
+# --------------------------------------------------------------------------- by message
+
+
+def test_translate_myst_replaces_messages_where_sphinx_finds_them():
+    source = "\n".join([
+        "(sec_x)=",
+        "# The Title",
+        "",
+        "A paragraph on",
+        "two lines with `code`.",
+        "",
+        "- an item",
+        "- another item",
+        "  on two lines",
+        "",
+        "```{code-cell} ipython3",
+        "A paragraph on",
+        "```",
+        "",
+        "```{exercise-start}",
+        ":label: ex-1",
+        "```",
+        "",
+        "$$x = 1$$",
+        "",
+        "```{note}",
+        "Inside a directive.",
+        "```",
+    ])
+    catalog = {"The Title": "标题", "A paragraph on two lines with `code`.": "一段带`code`的话。",
+               "an item": "一项", "another item on two lines": "另一项",
+               "Inside a directive.": "指令里面。"}
+    out = translate_myst(source, catalog).split("\n")
+    assert out[:2] == ["(sec_x)=", "# 标题"]
+    assert out[3] == "一段带`code`的话。"
+    assert "- 一项" in out and "- 另一项" in out
+    assert out[out.index("```{code-cell} ipython3") + 1] == "A paragraph on"  # code stays
+    assert ":label: ex-1" in out and "$$x = 1$$" in out
+    assert "指令里面。" in out
+    assert translate_myst(source, {}) == source
+
+
+def test_links_between_editions():
+    assert link_to(edition_of("en"), ZH, PAGE_43) == f"../zh/{PAGE_43}.html"
+    assert link_to(ZH, edition_of("en"), PAGE_43) == f"../../{PAGE_43}.html"
+    assert link_to(ZH, edition_of("en"), "index") == "../index.html"
+
+
+# --------------------------------------------------------------------------- the built edition
+
+
+class _Page(HTMLParser):
+    """What the tests read of a built page: tab sync ids, code, prose, links, lang."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.lang = None
+        self.sync_ids, self.code, self.prose, self.links = [], [], [], []
+        self._stack, self._pre, self._p = [], None, None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        if tag == "label" and a.get("data-sync-group") == "framework":
+            self.sync_ids.append(a.get("data-sync-id"))
+        if tag == "a" and "tabbook-lang-link" in (a.get("class") or ""):
+            self.links.append(a)
+        if tag == "pre":
+            self._pre = []
+        if tag == "p" and self._pre is None:
+            self._p = []
+
+    def handle_endtag(self, tag):
+        if tag == "pre" and self._pre is not None:
+            self.code.append("".join(self._pre))
+            self._pre = None
+        if tag == "p" and self._p is not None:
+            text = " ".join("".join(self._p).split())
+            if text:
+                self.prose.append(text)
+            self._p = None
+
+    def handle_data(self, data):
+        if self._pre is not None:
+            self._pre.append(data)
+        if self._p is not None:
+            self._p.append(data)
+
+
+@pytest.fixture(scope="module")
+def pages(built_html):
+    zh_html = built_html / ZH.folder
+    if not (zh_html / "index.html").exists():
+        pytest.fail("the Chinese edition is not built: run `make html`")
+    return {lang: _Page((base / f"{PAGE_43}.html").read_text("utf-8"))
+            for lang, base in (("en", built_html), ("zh", zh_html))}
+
+
+def test_zh_page_is_chinese_with_the_same_tabs_and_code(pages):
+    en, zh = pages["en"], pages["zh"]
+    assert en.lang == "en" and zh.lang == "zh-CN"
+    assert zh.sync_ids == en.sync_ids and len(zh.sync_ids) >= 4 * 10
+    assert {fw.name for fw in FRAMEWORKS} == set(zh.sync_ids)
+    assert zh.code == en.code and len(zh.code) > 20
+    english = [p for p in en.prose if len(p) > 60 and not p.startswith(("Open in", "Download"))]
+    shown = set(zh.prose)
+    assert english and not [p for p in english if p in shown], "English prose on the zh page"
+    chinese = [p for p in zh.prose if CJK.search(p)]
+    assert len(chinese) >= len(english) * 0.9, (len(chinese), len(english))
+
+
+def test_zh_page_links_both_ways(pages, built_html):
+    (to_zh,), (to_en,) = pages["en"].links, pages["zh"].links
+    here_en = built_html / f"{PAGE_43}.html"
+    here_zh = built_html / ZH.folder / f"{PAGE_43}.html"
+    assert (here_en.parent / to_zh["href"]).resolve() == here_zh.resolve()
+    assert (here_zh.parent / to_en["href"]).resolve() == here_en.resolve()
+    assert to_zh["hreflang"] == "zh-CN" and to_en["hreflang"] == "en"
+    for docname in toc_docnames():  # every page has the switch, both ways
+        for base in (built_html, built_html / ZH.folder):
+            assert "tabbook-lang-link" in (base / f"{docname}.html").read_text("utf-8"), docname
+
+
+def test_zh_interface_strings_come_from_the_catalogs(built_html):
+    text = (built_html / ZH.folder / f"{PAGE_43}.html").read_text("utf-8")
+    # sphinx-exercise's, the theme's and Sphinx's own zh_CN catalogs
+    for word in ("练习 4.3.1", "解答", "搜索", "目录", 'class="caption-text">目录<'):
+        assert word in text, word
+    # the tool's own strings (tabbook/locales/zh_CN/LC_MESSAGES/tabbook.po)
+    for word in ("在 Colab 中打开", "下载 .ipynb", 'aria-label="以笔记本形式运行本页"',
+                 'aria-label="语言"', 'placeholder="搜索本书……"', 'title="链接到此标题"',
+                 'aria-label="颜色模式"'):
+        assert word in text, word
+    for english in ("Open in Colab", "Download .ipynb", "This step has no", ">Exercise",
+                    ">Solution", "Link to this heading", "Search this book", "Color mode"):
+        assert english not in text, english
+    assert "window.TABBOOK_STRINGS" in text and "切换主侧边栏" in text  # (theme strings)
+    assert "显示各节" in text and "显示“{}”的各节" in text  # (the reader script's)
+
+
+def test_zh_search_finds_chinese_words_on_the_43_page(built_html):
+    """Sphinx's Chinese search (jieba) indexes 准确率 and 分类 for the 4.3 page."""
+    js = (built_html / ZH.folder / "searchindex.js").read_text("utf-8")
+    index = json.loads(js[js.index("(") + 1: js.rindex(")")])
+    page = index["docnames"].index(PAGE_43)
+
+    def docs(value):
+        return set(value if isinstance(value, list) else [value])
+
+    for word in ("准确率", "分类"):
+        found = docs(index["terms"].get(word, [])) | docs(index["titleterms"].get(word, []))
+        assert page in found, f"{word} not indexed for {PAGE_43}"
+    assert "jieba" in sys.modules or __import__("jieba")
+
+
+def test_four_chinese_colab_notebooks_of_43(built_html):
+    en_dir, zh_dir = REPO / "_build" / "colab", REPO / "_build" / "colab" / ZH.folder
+    zh_page = (built_html / ZH.folder / f"{PAGE_43}.html").read_text("utf-8")
+    for fw in FRAMEWORKS:
+        rel = f"{fw.name}/{PAGE_43}.ipynb"
+        en, zh = nbformat.read(en_dir / rel, 4), nbformat.read(zh_dir / rel, 4)
+        served = built_html / ZH.folder / "_colab" / rel
+        assert served.read_bytes() == (zh_dir / rel).read_bytes()
+        assert f'data-download-{fw.name}="../_colab/{rel}"' in zh_page
+        assert f"blob/main/{ZH.folder}/{rel}" in zh_page
+        assert zh.metadata["tabbook"]["language"] == "zh_CN"
+        assert [c.cell_type for c in zh.cells] == [c.cell_type for c in en.cells]
+        en_code = [(c.source, c.outputs) for c in en.cells if c.cell_type == "code"]
+        zh_code = [(c.source, c.outputs) for c in zh.cells if c.cell_type == "code"]
+        assert zh_code == en_code  # the same code (install cell included) and outputs
+        prose = [c.source for c in zh.cells if c.cell_type == "markdown"]
+        assert all(CJK.search(p) for p in prose), [p[:80] for p in prose if not CJK.search(p)]
+        assert "练习 4.3.1" in "\n".join(prose) and "Exercise" not in "\n".join(prose)
+
+
+def test_translating_notebooks_needs_no_sphinx():
+    """The core translates Colab notebooks without Sphinx (only the edge imports it)."""
+    code = ("import sys, tabbook.i18n, tabbook.colab; "
+            "tabbook.i18n.translate_myst('# A', {'A': 'B'}); "
+            "print(sorted(m for m in sys.modules if m == 'sphinx' or m.startswith('sphinx.')))")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=REPO, env={**__import__("os").environ, "PYTHONPATH": str(REPO)})
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "[]", res.stdout

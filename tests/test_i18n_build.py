@@ -1,0 +1,70 @@
+"""Building both editions of a copy of the book: one execution, and an edited English
+paragraph whose translation is now stale is named by the build, by the catalog test's
+check and, after `make translations`, by its fuzzy catalog entry."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from bookutil import REPO, build, copy_book, runs_of
+from tabbook.i18n import catalog_problems, edition_of, stale_problems
+from test_i18n import PAGE_43, extract_pot, toc_docnames
+
+ZH = edition_of("zh_CN")
+OLD = "Classification\nis no different."
+NEW = "Classification\nis no different at all."
+
+
+@pytest.mark.book_build
+def test_a_changed_paragraph_is_named_and_nothing_executes_twice(tmp_path):
+    (tmp_path / "book").mkdir()
+    book = copy_book(tmp_path / "book")
+    shutil.copytree(REPO / "locales", book / "locales")
+    source = book / f"{PAGE_43}.md"
+    text = source.read_text(encoding="utf-8")
+    assert OLD in text
+    source.write_text(text.replace(OLD, NEW, 1), encoding="utf-8")
+
+    res = build(book)
+    out = res.stdout + res.stderr
+    assert res.returncode == 0, out[-5000:]
+    assert (book / "_build" / "html" / ZH.folder / f"{PAGE_43}.html").is_file()
+
+    # one execution: the English build takes every run from the cache (the code did not
+    # change) and the Chinese build executes nothing either
+    runs = runs_of(out)
+    assert runs and not [r for r in runs if r[0] == "executed"], runs
+    english, chinese = out.split(f"building the {ZH.name} edition", 1)
+    assert sorted(runs_of(english)) == sorted(runs_of(chinese)) and len(runs_of(chinese)) == 8
+
+    # the build names the page and the message the Chinese page now shows in English
+    assert (f"[tabbook] warning: zh_CN: {PAGE_43}: not in the catalog message: "
+            "'When we implemented linear regression") in chinese, chinese[-3000:]
+    assert "1 messages shown in English" in chinese
+    zh_page = (book / "_build" / "html" / ZH.folder / f"{PAGE_43}.html").read_text("utf-8")
+    assert "is no different at all." in zh_page
+
+    # the check of test_i18n.test_catalogs_are_in_step_with_the_english fails, naming it
+    extract_pot(book, tmp_path / "pot")
+    problems = stale_problems(book, ZH.language, tmp_path / "pot", toc_docnames(book))
+    named = [(p.docname, p.kind) for p in problems]
+    assert named == [(PAGE_43, "not in the catalog"), (PAGE_43, "obsolete")], problems
+    assert "no different at all." in problems[0].msgid and "no different." in problems[1].msgid
+    assert str(problems[0]).startswith(f"{PAGE_43}: not in the catalog message: 'When we")
+
+    # `make translations` (python -m tabbook i18n): the entry becomes fuzzy, with the
+    # old translation kept for the translator to revise
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    res = subprocess.run([sys.executable, "-m", "tabbook", "--root", str(book), "i18n"],
+                         capture_output=True, text=True, env=env, timeout=900)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    problems = catalog_problems(book, ZH.language, toc_docnames(book))
+    assert [(p.docname, p.kind) for p in problems] == [(PAGE_43, "fuzzy")], problems
+    assert "no different at all." in problems[0].msgid
+    assert f"{PAGE_43}: fuzzy message: 'When we" in res.stdout
+    assert not stale_problems(book, ZH.language, book / "_build" / "gettext", toc_docnames(book))
