@@ -226,14 +226,10 @@ def _store_path(app) -> Path:
 
 
 def _load_store(app) -> dict:
-    store = getattr(app, "_tabbook_i18n", None)
-    if store is None:
-        try:
-            store = json.loads(_store_path(app).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            store = {}
-        app._tabbook_i18n = store
-    return store
+    try:
+        return json.loads(_store_path(app).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def _save_store(app, store: dict) -> None:
