@@ -288,9 +288,15 @@ class Translator:
         self.root = Path(root)
         self.edition = edition
         self.ui = ui_gettext(edition.language)
+        self._done: dict[tuple[str, str], str] = {}
 
     def markdown(self, docname: str, text: str) -> str:
-        return translate_myst(text, page_catalog(self.root, self.edition.language, docname))
+        """A page's MyST text (a markdown cell) translated message by message."""
+        key = (docname, text)
+        if key not in self._done:  # (each framework's notebook has the shared cells)
+            self._done[key] = translate_myst(
+                text, page_catalog(self.root, self.edition.language, docname))
+        return self._done[key]
 
     def message(self, docname: str, text: str) -> str:
         """One message of a page (a title), or itself."""

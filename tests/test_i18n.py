@@ -286,6 +286,7 @@ def test_four_chinese_colab_notebooks_of_43(built_html):
         served = built_html / ZH.folder / "_colab" / rel
         assert served.read_bytes() == (zh_dir / rel).read_bytes()
         assert f'data-download-{fw.name}="../_colab/{rel}"' in zh_page
+        assert f'data-file-{fw.name}="classification-{fw.name}-zh.ipynb"' in zh_page
         assert f"blob/main/{ZH.folder}/{rel}" in zh_page
         assert zh.metadata["tabbook"]["language"] == "zh_CN"
         assert [c.cell_type for c in zh.cells] == [c.cell_type for c in en.cells]
