@@ -280,6 +280,7 @@ def test_zh_search_finds_chinese_words_on_the_43_page(built_html):
 def test_four_chinese_colab_notebooks_of_43(built_html):
     en_dir, zh_dir = REPO / "_build" / "colab", REPO / "_build" / "colab" / ZH.folder
     zh_page = (built_html / ZH.folder / f"{PAGE_43}.html").read_text("utf-8")
+    en_page = (built_html / f"{PAGE_43}.html").read_text("utf-8")
     for fw in FRAMEWORKS:
         rel = f"{fw.name}/{PAGE_43}.ipynb"
         en, zh = nbformat.read(en_dir / rel, 4), nbformat.read(zh_dir / rel, 4)
@@ -287,7 +288,10 @@ def test_four_chinese_colab_notebooks_of_43(built_html):
         assert served.read_bytes() == (zh_dir / rel).read_bytes()
         assert f'data-download-{fw.name}="../_colab/{rel}"' in zh_page
         assert f'data-file-{fw.name}="classification-{fw.name}-zh.ipynb"' in zh_page
-        assert f"blob/main/{ZH.folder}/{rel}" in zh_page
+        en_colab = re.search(rf'data-colab-{fw.name}="([^"]*)"', en_page).group(1)
+        zh_colab = re.search(rf'data-colab-{fw.name}="([^"]*)"', zh_page).group(1)
+        assert en_colab.endswith("/" + rel)  # the notebooks tree: zh/ below the English
+        assert zh_colab == en_colab[: -len(rel)] + f"{ZH.folder}/{rel}"
         assert zh.metadata["tabbook"]["language"] == "zh_CN"
         assert [c.cell_type for c in zh.cells] == [c.cell_type for c in en.cells]
         en_code = [(c.source, c.outputs) for c in en.cells if c.cell_type == "code"]

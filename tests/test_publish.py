@@ -177,15 +177,17 @@ def test_check_follows_a_translation_into_its_folders(assembled, tmp_path):
     out, cfg = assembled
     copy = tmp_path / "publish"
     shutil.copytree(out, copy)
-    pages = [p for p in (copy / "site").rglob("*.html") if colab_blocks(p)]
-    shutil.copytree(copy / "site" / "_colab", copy / "site" / "zh" / "_colab")
-    for page in pages:
-        rel = page.relative_to(copy / "site")
-        zh = copy / "site" / "zh" / rel
-        zh.parent.mkdir(parents=True, exist_ok=True)
-        zh.write_text(page.read_text().replace("/blob/colab/", "/blob/colab/zh/"))
-    for fw in FRAMEWORKS:
-        shutil.copytree(copy / "notebooks" / fw.name, copy / "notebooks" / "zh" / fw.name)
+    pages = [p for p in (copy / "site").rglob("*.html") if colab_blocks(p)
+             and p.relative_to(copy / "site").parts[0] != "zh"]
+    if not (copy / "site" / "zh").is_dir():  # a book without its Chinese edition: make one
+        shutil.copytree(copy / "site" / "_colab", copy / "site" / "zh" / "_colab")
+        for page in pages:
+            rel = page.relative_to(copy / "site")
+            zh = copy / "site" / "zh" / rel
+            zh.parent.mkdir(parents=True, exist_ok=True)
+            zh.write_text(page.read_text().replace("/blob/colab/", "/blob/colab/zh/"))
+        for fw in FRAMEWORKS:
+            shutil.copytree(copy / "notebooks" / fw.name, copy / "notebooks" / "zh" / fw.name)
     assert publish.check(copy, cfg, REPO) == []
     # a Chinese page that opens the English notebooks is caught
     zh = copy / "site" / "zh" / pages[0].relative_to(copy / "site")
