@@ -196,8 +196,9 @@ def cmd_i18n(args) -> int:
     """Extract the English messages and update the translations' catalogs (sphinx-intl)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    return subprocess.run([sys.executable, "-m", "tabbook.sphinx_i18n", "--root", str(args.root),
-                           "update", *args.language], env=env).returncode
+    with book_lock(Path(args.root), "make translations"):
+        return run_child([sys.executable, "-m", "tabbook.sphinx_i18n", "--root",
+                          str(args.root), "update", *args.language], env)
 
 
 def main(argv: list[str] | None = None) -> int:

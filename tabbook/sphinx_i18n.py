@@ -208,9 +208,12 @@ def _note_untranslated(app, doctree, docname) -> None:
     translations_ = {m.replace("\n", " ").strip() for m in catalog.values()}
     problems = []
     for node, msg in extract_messages(doctree):
-        # (a translation put in by the tool itself, as a toc caption, is no message)
+        # (a translation put in by the tool itself, as a toc caption, is no message; the
+        # alt text of a cell output's image is none either: the gettext builder gets the
+        # output's text/plain, and the catalogs cannot hold it)
         if node.get("translated") or not msg.strip() or msg in catalog \
-                or msg.replace("\n", " ").strip() in translations_:
+                or msg.replace("\n", " ").strip() in translations_ \
+                or node.tagname == "image":
             continue
         kind = ("fuzzy" if msg in fuzzy else "untranslated" if msg in untranslated
                 else "not in the catalog")
