@@ -147,8 +147,29 @@ def _config_inited(app, config) -> None:
         config.html_title = title
 
 
+GETTEXT_IMAGES = ("image/svg+xml", "image/png", "image/jpeg", "image/gif")
+"""The image types of a cell's outputs that the gettext builder takes (before text/plain)."""
+
+
+def _extract_output_images(app) -> None:
+    """Have the gettext builder take a cell output's image instead of its text/plain.
+
+    myst-nb keeps a cell output's image, with the alt text the author wrote in the cell's
+    metadata (``mystnb: image: alt:``), next to its text/plain until a post-transform
+    picks one of them for the builder; for gettext it picks text/plain (which is no
+    message), so the alt text would not reach the catalogs. With the image picked, the
+    gettext builder extracts its alt text as a message of the page, and a translated
+    edition's Locale transform (which sees every output before the pick) translates it.
+    """
+    overrides = list(app.config.nb_mime_priority_overrides or [])
+    overrides += [("gettext", mime, i) for i, mime in enumerate(GETTEXT_IMAGES, start=1)]
+    app.config.nb_mime_priority_overrides = overrides
+
+
 def _builder_inited(app) -> None:
     edition = edition_of(app.config.language)
+    if app.builder.name == "gettext":
+        _extract_output_images(app)
     if app.builder.format != "html":
         return
     root = Path(app.srcdir)
@@ -209,11 +230,9 @@ def _note_untranslated(app, doctree, docname) -> None:
     problems = []
     for node, msg in extract_messages(doctree):
         # (a translation put in by the tool itself, as a toc caption, is no message; the
-        # alt text of a cell output's image is none either: the gettext builder gets the
-        # output's text/plain, and the catalogs cannot hold it)
+        # alt text of an image, a cell output's included, is one: see _extract_output_images)
         if node.get("translated") or not msg.strip() or msg in catalog \
-                or msg.replace("\n", " ").strip() in translations_ \
-                or node.tagname == "image":
+                or msg.replace("\n", " ").strip() in translations_:
             continue
         kind = ("fuzzy" if msg in fuzzy else "untranslated" if msg in untranslated
                 else "not in the catalog")
