@@ -262,6 +262,45 @@ def test_zh_interface_strings_come_from_the_catalogs(built_html):
     assert "显示各节" in text and "显示“{}”的各节" in text  # (the reader script's)
 
 
+PAGE_32 = "chapter_linear-regression/oo-design"
+
+
+def _img_alts(html: Path) -> list[str]:
+    class Imgs(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.alts = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "img" and dict(attrs).get("alt"):
+                self.alts.append(dict(attrs)["alt"])
+
+    parser = Imgs()
+    parser.feed(html.read_text("utf-8"))
+    return parser.alts
+
+
+def test_alt_text_of_a_plot_is_translated(built_html):
+    """The alt text an author wrote in a code cell's metadata (``mystnb: image: alt:``) is
+    a message of the page's catalog: the English page's plot has it, the Chinese page's
+    plot its translation (one plot per framework tab)."""
+    from tabbook.i18n import page_catalog
+    from tabbook.source import read_page
+
+    page = read_page(REPO / f"{PAGE_32}.md", REPO)
+    written = [c.metadata["mystnb"]["image"]["alt"] for c in page.cells
+               if c.metadata.get("mystnb", {}).get("image", {}).get("alt")]
+    assert len(written) == 1, written
+    english = " ".join(written[0].split())
+    chinese = page_catalog(REPO, ZH.language, PAGE_32).get(english)
+    assert chinese and CJK.search(chinese), "the alt text is not translated in the catalog"
+    en_alts = _img_alts(built_html / f"{PAGE_32}.html")
+    zh_alts = _img_alts(built_html / ZH.folder / f"{PAGE_32}.html")
+    assert en_alts.count(english) == len(FRAMEWORKS), en_alts
+    assert zh_alts.count(chinese) == len(FRAMEWORKS), zh_alts
+    assert english not in zh_alts and chinese not in en_alts
+
+
 def test_zh_search_finds_chinese_words_on_the_43_page(built_html):
     """Sphinx's Chinese search (jieba) indexes 准确率 and 分类 for the 4.3 page."""
     js = (built_html / ZH.folder / "searchindex.js").read_text("utf-8")
