@@ -665,3 +665,31 @@ def measure(html: Path | None = None, path: str = PAGE_43) -> PageWeight:
             return page_weight(browser, server, path)
         finally:
             browser.close()
+
+
+def screenshots(browse, url: str, out: Path, prefix: str,
+                frameworks: tuple[str, ...] = ("pytorch", "jax")) -> list[Path]:
+    """Full-page screenshots of ``url`` at desktop and phone width, one per framework.
+
+    Written to ``out/<prefix>-<device>-<framework>.png`` for a person to review; each
+    is taken with that framework's tabs shown, and the page must stay clean.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for device, viewport, extra in (("desktop", DESKTOP, {}),
+                                    ("phone", PHONE, {"is_mobile": True, "has_touch": True})):
+        context, log = browse(viewport=viewport, **extra)
+        page = open_page(context, url)
+        for framework in frameworks:
+            label = LABELS[framework]
+            if tab_report(page, label).wrong:
+                click_tab(page, label)
+                settle(page)
+            assert tab_report(page, label).ok
+            path = out / f"{prefix}-{device}-{framework}.png"
+            page.screenshot(path=str(path), full_page=True)
+            written.append(path)
+        browse.assert_clean(log)
+    for path in written:
+        assert path.stat().st_size > 10_000, f"{path} looks empty"
+    return written

@@ -171,25 +171,8 @@ def test_phone_width_has_no_horizontal_scroll(browse, server, path, framework):
 
 def test_screenshots_for_review(browse, server, book_html):
     """Screenshots of the 4.3 page under _build/screenshots/ (desktop and phone, two frameworks)."""
-    out = bh.screenshot_dir(book_html)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for device, viewport, extra in (("desktop", bh.DESKTOP, {}),
-                                    ("phone", bh.PHONE, {"is_mobile": True, "has_touch": True})):
-        context, log = browse(viewport=viewport, **extra)
-        page = open_page(context, server.url(PAGE_43))
-        for framework in ("pytorch", "jax"):
-            label = bh.LABELS[framework]
-            if tab_report(page, label).wrong:
-                bh.click_tab(page, label)
-                settle(page)
-            assert tab_report(page, label).ok
-            path = out / f"classification-{device}-{framework}.png"
-            page.screenshot(path=str(path), full_page=True)
-            written.append(path)
-        browse.assert_clean(log)
-    for path in written:
-        assert path.stat().st_size > 10_000, f"{path} looks empty"
+    written = bh.screenshots(browse, server.url(PAGE_43), bh.screenshot_dir(book_html),
+                             "classification")
     print("screenshots:", *written, sep="\n  ")
 
 

@@ -134,23 +134,6 @@ def test_no_serious_accessibility_violations_on_the_zh_43_page(browse, server, a
 
 def test_zh_screenshots_for_review(browse, server, book_html, zh_built, cjk_fonts):
     """Screenshots of the Chinese 4.3 page beside the English ones (_build/screenshots/)."""
-    out = bh.screenshot_dir(book_html)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for device, viewport, extra in (("desktop", bh.DESKTOP, {}),
-                                    ("phone", bh.PHONE, {"is_mobile": True, "has_touch": True})):
-        context, log = browse(viewport=viewport, **extra)
-        page = open_page(context, server.url(ZH_43))
-        for framework in ("pytorch", "jax"):
-            label = bh.LABELS[framework]
-            if tab_report(page, label).wrong:
-                bh.click_tab(page, label)
-                settle(page)
-            assert tab_report(page, label).ok
-            path = out / f"classification-zh-{device}-{framework}.png"
-            page.screenshot(path=str(path), full_page=True)
-            written.append(path)
-        browse.assert_clean(log)
-    for path in written:
-        assert path.stat().st_size > 10_000, f"{path} looks empty"
+    written = bh.screenshots(browse, server.url(ZH_43), bh.screenshot_dir(book_html),
+                             "classification-zh")
     print("screenshots:", *written, sep="\n  ")
