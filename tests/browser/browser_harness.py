@@ -693,3 +693,16 @@ def screenshots(browse, url: str, out: Path, prefix: str,
     for path in written:
         assert path.stat().st_size > 10_000, f"{path} looks empty"
     return written
+
+
+def assert_no_serious_violations(page, axe_js: Path) -> None:
+    """axe-core on the page as loaded, then with every framework's tab panel shown at once
+    and every solution open (one audit covers all four frameworks' code and outputs)."""
+    found = [dict(v, state="as loaded") for v in axe_violations(page, axe_js)]
+    for button in page.locator(".solution button.toggle-button").all():
+        button.click()
+    show_all_tab_panels(page)
+    found += [dict(v, state="all tabs and solutions shown") for v in axe_violations(page, axe_js)]
+    assert not found, "axe-core found serious/critical violations:\n" + "\n".join(
+        f"{v['state']}: {v['impact']} {v['id']}: {v['help']} ({v['helpUrl']})\n    "
+        + "\n    ".join(v["nodes"][:8]) for v in found)

@@ -121,14 +121,7 @@ def test_no_serious_accessibility_violations_on_the_zh_43_page(browse, server, a
                                                                scheme):
     context, log = browse(color_scheme=scheme)
     page = open_page(context, server.url(ZH_43))
-    found = [dict(v, state="as loaded") for v in bh.axe_violations(page, axe_js)]
-    for button in page.locator(".solution button.toggle-button").all():
-        button.click()
-    bh.show_all_tab_panels(page)
-    found += [dict(v, state="all tabs and solutions shown") for v in bh.axe_violations(page, axe_js)]
-    assert not found, "axe-core found serious/critical violations:\n" + "\n".join(
-        f"{v['state']}: {v['impact']} {v['id']}: {v['help']} ({v['helpUrl']})\n    "
-        + "\n    ".join(v["nodes"][:8]) for v in found)
+    bh.assert_no_serious_violations(page, axe_js)
     browse.assert_clean(log)
 
 
