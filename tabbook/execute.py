@@ -350,9 +350,11 @@ def cached_runs(pages: list[Page], root: Path, cfg: BookConfig, frameworks=FRAME
 
 
 def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
-                frameworks=FRAMEWORKS) -> dict[tuple[str, str], Run]:
+                frameworks=FRAMEWORKS, before_execute=None) -> dict[tuple[str, str], Run]:
     """Execute (or load from the cache) every page in every framework, concurrently.
 
+    ``before_execute()`` is called once, only when some run must execute (after the
+    cache was read, so an unreadable entry counts): e.g. to register the kernels.
     Returns runs keyed by (docname, framework name). Raises the first BookError
     after all runs have finished, so one failure does not leave kernels behind.
     """
@@ -388,6 +390,8 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
         sem = asyncio.Semaphore(cfg.jobs)
         return await asyncio.gather(*(one(r, sem) for r in todo), return_exceptions=True)
 
+    if todo and before_execute is not None:
+        before_execute()
     if todo:
         # SIGINT/SIGTERM cancel every run (kernels shut down) and raise signals.Interrupted
         errors = [e for e in run_cancellable(main, stop_at_once) if isinstance(e, BaseException)]

@@ -30,7 +30,7 @@ from .config import load_config
 from .digest import tool_digest
 from .envs import ensure_kernels
 from .errors import BookError
-from .execute import cache_path, execute_all, plan
+from .execute import execute_all
 from .frameworks import FRAMEWORKS
 from .i18n import TRANSLATIONS
 from .merge import PROSE_CLASS, framework_of_classes, merge
@@ -86,9 +86,9 @@ def _builder_inited(app: Sphinx) -> None:
     try:
         cfg = load_config(root)
         pages = read_book(root)
-        if not all(cache_path(root, cfg, run.key).exists() for run in plan(pages, root)):
-            ensure_kernels(root)  # only a run that must execute needs the kernels
-        runs = execute_all(pages, root, cfg, log=LOGGER.info)
+        # only a run that must execute needs the kernels
+        runs = execute_all(pages, root, cfg, log=LOGGER.info,
+                           before_execute=lambda: ensure_kernels(root))
         merged = {}
         for page in pages:
             executed = {fw.name: runs[(page.docname, fw.name)].notebook
