@@ -114,6 +114,10 @@ def _build_html(root: Path, extra: list[str]) -> int:
         print(f"[tabbook] rebuilding: the last build's {missing[0]} is missing"
               + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
     stamp_file.unlink(missing_ok=True)
+    # catalogs are checked like code, before Sphinx reads any of them (tabbook.catalogs)
+    from .catalogs import require_valid_catalogs
+
+    require_valid_catalogs(root)
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--warningiserror",
            "--keep-going", *extra]
     env = dict(os.environ)

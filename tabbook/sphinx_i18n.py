@@ -69,6 +69,12 @@ def build_edition(root: Path, language: str, force_all: bool = False) -> int:
         print(f"error: no translated edition for language {language!r}", file=sys.stderr)
         return 2
     root = Path(root).resolve()
+    from .catalogs import check_catalogs
+
+    problems = check_catalogs(root)  # (make html checked them; a direct call is checked too)
+    if problems:
+        print("error: the translations' catalogs:\n  " + "\n  ".join(problems), file=sys.stderr)
+        return 1
     doctrees = root / BUILD / f".doctrees-{edition.language}"
     # before Sphinx starts: it reads the "sphinx" domain's catalogs first thing
     tool_locale = compile_tool_catalogs(edition.language, doctrees / TOOL_LOCALE)

@@ -1,0 +1,122 @@
+"""Catalogs checked like code (tabbook.catalogs): small synthetic catalogs, each with one fault,
+are refused naming the catalog, the line and the message; the committed catalogs pass.
+
+Issue 16, items 7 (a translation adds markup) and 8 (malformed catalogs, changed math,
+code, roles and targets), and that ``make html`` checks them before Sphinx starts.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tabbook.catalogs import catalog_problems, check_catalogs
+from tabbook.cli import main
+from tinybook import REPO, TINYBOOK
+
+HEADER = '''\
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=utf-8\\n"
+"Language: zh_CN\\n"
+
+'''
+
+
+def write_po(tmp_path: Path, body: str, name: str = "page.po") -> Path:
+    path = tmp_path / name
+    path.write_text(HEADER + body, encoding="utf-8")
+    return path
+
+
+def one_problem(path: Path, *needles: str) -> str:
+    problems = catalog_problems(path, "locales/zh_CN/LC_MESSAGES/page.po")
+    assert len(problems) == 1, problems
+    for needle in ("locales/zh_CN/LC_MESSAGES/page.po:", *needles):
+        assert needle in problems[0], problems[0]
+    return problems[0]
+
+
+def test_committed_catalogs_pass():
+    assert check_catalogs(REPO) == []
+
+
+@pytest.mark.parametrize("injected", [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<!-- hidden -->",
+])
+def test_markup_added_by_a_translation_is_refused(tmp_path, injected):
+    """Item 7: raw HTML in a msgstr that its msgid lacks is an injection."""
+    path = write_po(tmp_path, f'msgid "Tiny Book"\nmsgstr "小书{injected}"\n')
+    problem = one_problem(path, ":6:", "adds markup", "'Tiny Book'")
+    assert injected[:4] in problem
+
+
+def test_markup_of_the_english_message_may_stay(tmp_path):
+    path = write_po(tmp_path, 'msgid "Press <kbd>Enter</kbd> and see <https://d2l.ai>"\n'
+                              'msgstr "按<kbd>Enter</kbd>，见<https://d2l.ai>"\n')
+    assert catalog_problems(path) == []
+
+
+def test_translated_book_title_with_markup_fails_make_html_before_sphinx(tmp_path, capsys):
+    """Item 7: the root page's title (the header of every page) carries no injection."""
+    book = tmp_path / "book"
+    shutil.copytree(TINYBOOK, book)
+    po = book / "locales" / "zh_CN" / "LC_MESSAGES" / "index.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(HEADER + 'msgid "Tiny Book"\nmsgstr "<script>alert(1)</script>小书"\n',
+                  encoding="utf-8")
+    assert main(["--root", str(book), "html"]) == 1
+    err = capsys.readouterr().err
+    assert "locales/zh_CN/LC_MESSAGES/index.po:6" in err and "'Tiny Book'" in err, err
+    assert "<script>" in err and "Traceback" not in err
+    assert not (book / "_build" / "html").exists()  # Sphinx never started
+
+
+def test_msgstr_missing_its_closing_quote_is_refused(tmp_path):
+    """Item 8: msgfmt -c reads the catalog; a cut string is not silently one character short."""
+    path = write_po(tmp_path, 'msgid "Classification"\nmsgstr "分类\n\n'
+                              'msgid "Loss"\nmsgstr "损失"\n')
+    problems = catalog_problems(path, "locales/zh_CN/LC_MESSAGES/page.po")
+    assert problems and all("msgfmt -c" in p for p in problems)
+    assert "locales/zh_CN/LC_MESSAGES/page.po:8: end-of-line within string" in problems[0], \
+        problems
+
+
+def test_duplicate_msgid_is_refused(tmp_path):
+    """Item 8: one translation in the HTML, another in the notebook: refused."""
+    path = write_po(tmp_path, 'msgid "Loss"\nmsgstr "损失"\n\nmsgid "Loss"\nmsgstr "代价"\n')
+    problems = catalog_problems(path, "locales/zh_CN/LC_MESSAGES/page.po")
+    assert problems and "duplicate" in problems[0] and "page.po:9" in problems[0], problems
+
+
+@pytest.mark.parametrize("msgid, msgstr, needles", [
+    ("the loss $\\\\ell$ of $n$ examples", "$n$个样本的损失$\\\\ell",
+     ["unbalanced `$`"]),
+    ("with $n = 1$ example", "用$n = 99$个样本", ["math", "'n = 1'", "'n = 99'"]),
+    ("the method `training_step`", "方法`train_step`", ["inline code", "'training_step'"]),
+    ("see {numref}`Section %s <sec_a>`", "见{numref}`第%s节 <sec_b>`",
+     ["roles and their targets", "sec_b"]),
+    ("see {ref}`sec_a`", "见{ref}`sec_b`", ["roles and their targets", "sec_a"]),
+    ("see [the docs](https://d2l.ai)", "见[文档](javascript:alert(1))", ["link targets"]),
+])
+def test_translation_keeps_math_code_roles_and_targets(tmp_path, msgid, msgstr, needles):
+    """Item 8: a msgstr that changes a formula, a code name or a target is refused."""
+    path = write_po(tmp_path, f'#, no-python-format\nmsgid "{msgid}"\nmsgstr "{msgstr}"\n')
+    one_problem(path, ":6:", *needles)
+
+
+def test_translation_may_reorder_and_translate_role_titles(tmp_path):
+    path = write_po(tmp_path, '#, no-python-format\n'
+                              'msgid "`f` of $x$, {numref}`Section %s <sec_a>`, `g`"\n'
+                              'msgstr "{numref}`第%s节 <sec_a>`中`g`与$x$的`f`"\n')
+    assert catalog_problems(path) == []
+
+
+def test_fuzzy_and_untranslated_messages_are_not_checked(tmp_path):
+    path = write_po(tmp_path, '#, fuzzy\nmsgid "with $n = 1$"\nmsgstr "用$n = 2$"\n\n'
+                              'msgid "`f`"\nmsgstr ""\n')
+    assert catalog_problems(path) == []
