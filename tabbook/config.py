@@ -40,7 +40,6 @@ COLAB_URL_OPTIONAL = ("lang_dir",)
 """The field it may use: ``{lang_dir}`` is ``""`` or a language's folder (``zh/``)."""
 GITHUB_RE = re.compile(r"^https://github\.com/(?P<owner>[A-Za-z0-9-]+)/"
                        r"(?P<repo>[A-Za-z0-9._-]+?)(?:\.git)?/?$")
-BRANCH_RE = re.compile(r"^(?!/)(?!.*\.\.)(?!.*//)(?!-)[A-Za-z0-9._/-]+(?<![/.])$")
 PINNED_GIT_RE = re.compile(r"^git\+\S+@[0-9a-f]{7,40}$")
 DIST_NAME_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
 
@@ -112,9 +111,40 @@ def repository_url(value: Any) -> str:
     return value
 
 
+def git_branch_ok(name: str) -> bool:
+    """Whether git takes ``name`` as a branch name: ``git check-ref-format --branch``'s rules
+    (git-check-ref-format(1)), implemented here so loading the settings runs no process."""
+    if not name or name == "@" or name == "HEAD" or name.startswith("-"):
+        return False
+    if name.startswith("/") or name.endswith(("/", ".")) or "//" in name or ".." in name \
+            or "@{" in name:
+        return False
+    if any(c in name for c in " ~^:?*[\\") or any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return False
+    return not any(part.startswith(".") or part.endswith(".lock") for part in name.split("/"))
+
+
 def branch_name(value: Any) -> str:
-    if not isinstance(value, str) or not BRANCH_RE.match(value):
-        raise _Invalid("a git branch name")
+    if not isinstance(value, str) or not git_branch_ok(value):
+        raise _Invalid("a git branch name (git check-ref-format --branch)")
+    return value
+
+
+SOURCE_FOLDERS = ("d2l", "locales", "tabbook", "static", "tests", "docs", "envs", "benchmarks",
+                  ".git")
+"""Folders of the book's sources (and ``chapter_*``): no generated file is written into them."""
+
+
+def output_folder(value: Any) -> str:
+    """A folder for generated files: not the book's root, nor a folder of its sources."""
+    expected = ("a folder for generated files, relative to the book (such as _build/colab), "
+                "not the book itself nor a folder of its sources")
+    if not isinstance(value, str) or not value.strip():
+        raise _Invalid(expected)
+    norm = os.path.normpath(value.strip())
+    top = norm.split(os.sep)[0]
+    if norm == "." or top in SOURCE_FOLDERS or top.startswith("chapter_"):
+        raise _Invalid(expected)
     return value
 
 
@@ -198,7 +228,7 @@ class BookConfig:
                 "optionally {lang_dir} (default: derived from `repository.url` and "
                 "`tabbook.notebooks_branch`)"})
     colab_dir: str = field(default="_build/colab", metadata={
-        "key": "tabbook.colab_dir", "validate": nonempty_text,
+        "key": "tabbook.colab_dir", "validate": output_folder,
         "help": "where `make colab` writes one folder of notebooks per framework"})
     # --- Jupyter Book's own settings
     title: str = field(default="", metadata={
@@ -225,6 +255,9 @@ class BookConfig:
     issues_button: bool | None = field(default=None, metadata={
         "key": "html.use_issues_button", "validate": flag,
         "help": "the theme's issues button (default: on when `repository.url` is set)"})
+    extra_footer: str = field(default="", metadata={
+        "key": "html.extra_footer", "validate": text,
+        "help": "HTML added to every page's footer (Jupyter Book's setting)"})
     # --- the d2l library (pyproject.toml)
     library_name: str = field(default="", metadata={
         "key": "project.name", "file": PROJECT_FILE, "validate": dist_name_text,
@@ -358,6 +391,29 @@ def _check_together(cfg: BookConfig) -> None:
                         "notebooks install its library by version", path=PROJECT_FILE)
 
 
+def _check_against_book(cfg: BookConfig, root: Path) -> None:
+    """The rules that need the book's folder: its translations, its sources."""
+    from .i18n import translations
+
+    editions = translations(root)
+    if cfg.colab_url and editions and "{lang_dir}" not in cfg.colab_url:
+        raise BookError(f"`tabbook.colab_url` must place the language with {{lang_dir}} (the "
+                        f"book has a translated edition, {editions[0].language}, whose Colab "
+                        f"links would open the English notebooks); found {_found(cfg.colab_url)}",
+                        path=CONFIG_FILE)
+    base = Path(root).resolve()
+    out = (base / cfg.colab_dir).resolve()
+    among_sources = out == base or out in base.parents
+    if not among_sources and base in out.parents:  # a folder of the book that holds pages?
+        top = base / out.relative_to(base).parts[0]
+        among_sources = top.name != "_build" and top.is_dir() and any(top.rglob("*.md"))
+    if among_sources:
+        raise BookError("`tabbook.colab_dir` must be a folder for generated files, such as "
+                        "_build/colab, not the book nor a folder of its pages (notebooks would "
+                        f"be written among the sources); found {_found(cfg.colab_dir)}",
+                        path=CONFIG_FILE)
+
+
 def _read(path: Path, parse: Callable[[str], Any], errors: tuple) -> dict:
     try:
         data = parse(path.read_text(encoding="utf-8")) or {}
@@ -400,4 +456,5 @@ def load_config(root: Path) -> BookConfig:
             break
     cfg = validate(values)
     _check_together(cfg)
+    _check_against_book(cfg, Path(root))
     return cfg

@@ -28,7 +28,8 @@ INVALID_CONFIG_VALUES = {
     "timeout": [0, -5, "600", 1.5, True, None],
     "jobs": [0, -1, "4", 2.0, False],
     "cache_dir": ["", "   ", 3, ["_build"]],
-    "notebooks_branch": ["a..b", "-x", "x/", "with space", "", 3],
+    "notebooks_branch": ["a..b", "-x", "x/", "with space", "", 3,
+                         "colab.lock", "a/.hidden", "x@{1}", "a:b", "HEAD", "@"],
     "d2l_package": [
         3, ["d2l"], {"git": "x"},
         "git+https://github.com/o/r",                     # a branch: installs what is there
@@ -45,7 +46,8 @@ INVALID_CONFIG_VALUES = {
         "http://colab.example/{framework}/{path}",        # Colab is https
         42,
     ],
-    "colab_dir": ["", 0],
+    "colab_dir": ["", 0, ".", "./", "chapter_x/colab", "d2l/notebooks", "locales"],
+    "extra_footer": [3, ["<p>a</p>"], {"p": "a"}, True],
     "title": [["a", "list"], {"a": 1}],
     "baseurl": ["example.org/book", "file:///tmp/book", "https://", 7],
     "repository_url": ["git@github.com:o/r.git", "http://github.com/o/r", "https://", 3],
@@ -61,7 +63,7 @@ VALID = {
     "timeout": 30, "jobs": 1, "cache_dir": "/tmp/cache", "notebooks_branch": "notebooks",
     "d2l_package": "d2l==1.0",
     "colab_url": "https://colab.example/github/o/r/blob/main/{lang_dir}{framework}/{path}",
-    "colab_dir": "out/colab", "title": "A Book", "baseurl": "https://example.org/book/",
+    "colab_dir": "out/colab", "extra_footer": "<p>Built with care.</p>", "title": "A Book", "baseurl": "https://example.org/book/",
     "repository_url": "https://github.com/o/r", "repository_branch": "trunk",
     "repository_button": False, "edit_page_button": True, "issues_button": False,
     "library_name": "d2l-demo", "library_version": "1.2.3",
@@ -181,6 +183,54 @@ def test_bad_colab_url_fails_the_build_at_once(tmp_path):
         assert "[tabbook] executed" not in res.stdout + res.stderr
     assert not (tmp_path / "_build").exists()  # nothing ran, nothing was written
     assert time.perf_counter() - start < 30  # three interpreter starts, no build
+
+
+@pytest.mark.parametrize("name", ["colab", "feature/x", "colab.lock", "a..b", "x/.y", "-x",
+                                  "a b", "x@{1}", "HEAD", "a.", "a//b", "ok-1.2", "a^b",
+                                  "we~1", "q?", "x[1]", "a\\b", "/a", "a/", "v1.lock/x"])
+def test_notebooks_branch_follows_gits_own_rules(tmp_path, name):
+    """Issue 16 item 16: the branch names git refuses are refused at load (`colab.lock`)."""
+    git = subprocess.run(["git", "check-ref-format", "--branch", name], capture_output=True)
+    book = _write(tmp_path, {"tabbook": {"notebooks_branch": name}})
+    if git.returncode == 0:
+        assert load_config(book).notebooks_branch == name
+    else:
+        with pytest.raises(BookError, match="`tabbook.notebooks_branch` must be a git branch"):
+            load_config(book)
+
+
+def test_colab_dir_inside_a_folder_of_pages_is_refused(tmp_path):
+    """Issue 16 item 16: `colab_dir` may not write notebooks among the book's sources."""
+    (tmp_path / "intro").mkdir()
+    (tmp_path / "intro" / "page.md").write_text("# A page\n", encoding="utf-8")
+    for value in ("intro/colab", "out/../intro"):
+        with pytest.raises(BookError, match="`tabbook.colab_dir` must be a folder for generated"):
+            load_config(_write(tmp_path, {"tabbook": {"colab_dir": value}}))
+    assert load_config(_write(tmp_path, {"tabbook": {"colab_dir": "notebooks"}})).colab_dir
+
+
+def test_colab_url_without_lang_dir_is_refused_with_a_translation(tmp_path):
+    """Issue 16 item 13: with a translated edition the pattern must place the language."""
+    pattern = "https://colab.example/github/o/r/blob/colab/{framework}/{path}"
+    data = {"tabbook": {"colab_url": pattern}}
+    assert load_config(_write(tmp_path, data)).colab_url == pattern  # English only: fine
+    (tmp_path / "locales" / "zh_CN" / "LC_MESSAGES").mkdir(parents=True)
+    with pytest.raises(BookError) as info:
+        load_config(_write(tmp_path, data))
+    assert "`tabbook.colab_url` must place the language with {lang_dir}" in str(info.value)
+    assert "zh_CN" in str(info.value) and pattern in str(info.value)
+    data["tabbook"]["colab_url"] = pattern.replace("{framework}", "{lang_dir}{framework}")
+    assert load_config(_write(tmp_path, data)).colab_url == data["tabbook"]["colab_url"]
+
+
+def test_extra_footer_of_the_wrong_type_is_refused_by_the_build(tmp_path):
+    """Issue 16 item 16: `html.extra_footer: [..]` is a clear error, not a traceback."""
+    _write(tmp_path, {"html": {"extra_footer": ["<p>a</p>"]}})
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: index\n", encoding="utf-8")
+    res = subprocess.run([sys.executable, "-m", "tabbook", "--root", str(tmp_path), "html"],
+                         capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr
+    assert "`html.extra_footer` must be a string; found list ['<p>a</p>']" in res.stderr
 
 
 # ---------------------------------------------------------------------------- where the book lives
