@@ -52,11 +52,23 @@ def _resolve(root: Path, name: str, line: int | None) -> str:
     candidates += [name + s for s in SUFFIXES]
     for cand in candidates:
         if (root / cand).is_file():
-            return Path(cand).as_posix()
+            return _inside(root, Path(cand).as_posix(), f"toc entry `{name}`", line)
     raise BookError(
         f"toc entry `{name}` names no file (looked for {', '.join(candidates)}); "
         f"create the file or fix/remove the entry",
         path=TOC_FILE, line=line)
+
+
+def _inside(root: Path, rel: str, what: str, line: int | None) -> str:
+    """``rel`` if the file it names (links followed) is inside the book, else a BookError."""
+    base = Path(root).resolve()
+    real = (Path(root) / rel).resolve()
+    if base not in real.parents:
+        how = "is a link to" if ".." not in Path(rel).parts else "names"
+        raise BookError(f"{what} points outside the book: `{rel}` {how} {real}; the book builds "
+                        f"only files inside its folder: move or copy the page into it (not a "
+                        f"symbolic link) and list that", path=TOC_FILE, line=line)
+    return rel
 
 
 def _entries(root: Path, seq: yaml.Node | None, key: str, out: list[tuple[str, int | None]]):
@@ -77,7 +89,8 @@ def _entries(root: Path, seq: yaml.Node | None, key: str, out: list[tuple[str, i
             if not matches:
                 raise BookError(f"toc glob `{glob_node.value}` matches no file",
                                 path=TOC_FILE, line=_line(glob_node))
-            out.extend((m, _line(glob_node)) for m in matches)
+            out.extend((_inside(root, m, f"toc glob `{glob_node.value}`", _line(glob_node)),
+                        _line(glob_node)) for m in matches)
         elif _get(item, "url") is None and _get(item, "chapters") is None:
             raise BookError("toc entry has no `file:` (or `glob:`/`url:`); add `file: <path>`",
                             path=TOC_FILE, line=_line(item))

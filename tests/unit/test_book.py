@@ -77,3 +77,34 @@ def test_every_stage_refuses_it(book):
                                  "written as MyST Markdown notebooks (.md), not .ipynb files")
     assert not (book / "d2l").exists()
     json.loads((book / "chapter_one" / "notebook.ipynb").read_text())  # left as it was
+
+
+@pytest.mark.parametrize("how", ["entry", "symlink", "glob"])
+def test_page_outside_the_book_is_refused_naming_the_entry(tmp_path, how, capsys):
+    """Issue 16 item 14: a toc entry, or a symlinked page, that points outside the book is a
+    BookError naming the entry (was: a raw ValueError "... is not in the subpath")."""
+    from tabbook.cli import main
+
+    book, outside = tmp_path / "book", tmp_path / "outside"
+    (book / "chapter_one").mkdir(parents=True)
+    outside.mkdir()
+    (book / "index.md").write_text("# Book\n", encoding="utf-8")
+    (outside / "page.md").write_text(PAGE, encoding="utf-8")
+    if how == "entry":
+        entry = "- file: ../outside/page"
+    elif how == "symlink":
+        (book / "chapter_one" / "page.md").symlink_to(outside / "page.md")
+        entry = "- file: chapter_one/page"
+    else:
+        (book / "linked").symlink_to(outside, target_is_directory=True)
+        entry = "- glob: linked/*"
+    (book / "_toc.yml").write_text(f"format: jb-book\nroot: index\nchapters:\n{entry}\n",
+                                   encoding="utf-8")
+    with pytest.raises(BookError) as info:
+        read_book(book)
+    message = str(info.value)
+    assert message.startswith("_toc.yml:4: ") and "points outside the book" in message, message
+    assert entry.split(": ")[1] in message
+    assert main(["--root", str(book), "lib"]) == 1
+    err = capsys.readouterr().err
+    assert "points outside the book" in err and "Traceback" not in err
