@@ -167,10 +167,24 @@ def cmd_colab(args) -> int:
     return 0
 
 
+def require_built(root: Path, command: str) -> None:
+    """Refuse to go on unless the last ``make html`` succeeded and the sources are still
+    what it built (its stamp, written only by a successful build, matches them): a failed
+    build leaves its half-rendered pages in _build/html, which must not go out."""
+    stamp_file = Path(root) / "_build" / ".tabbook" / "html.stamp"
+    if not stamp_file.is_file():
+        raise BookError(f"the last `make html` failed or did not run (no {stamp_file.name} "
+                        f"under _build/.tabbook): fix it and run `make html` before `{command}`")
+    if stamp_file.read_text() != input_stamp(Path(root)):
+        raise BookError(f"the sources changed since the last `make html`: run `make html` "
+                        f"before `{command}`, so that what goes out is what they say")
+
+
 def cmd_publish(args) -> int:
     from .publish import assemble, read_manifest
 
     with book_lock(Path(args.root), "make publish"):
+        require_built(Path(args.root), "make publish")
         out = assemble(Path(args.root))
         info = read_manifest(out)
     print(f"[tabbook] assembled {out}: the site ({info['site']}/, to {info['site_url']}), the "
