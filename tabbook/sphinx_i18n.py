@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -93,8 +94,6 @@ def extract(root: Path, pot_dir: Path) -> int:
 
 def update(root: Path, languages: list[str] | None = None) -> int:
     """Extract the English messages, then update every translation's catalogs."""
-    from sphinx_intl import basic
-
     root = Path(root).resolve()
     pot_dir = root / BUILD / "gettext"
     status = extract(root, pot_dir)
@@ -104,7 +103,7 @@ def update(root: Path, languages: list[str] | None = None) -> int:
     if not languages:
         print("[tabbook] the book has no translations (locales/<language>/LC_MESSAGES)")
         return 0
-    result = basic.update(str(root / LOCALES), str(pot_dir), tuple(languages), jobs=1)
+    result = update_catalogs(root / LOCALES, pot_dir, languages)
     print(f"[tabbook] catalogs of {', '.join(languages)}: {result}")
     from .i18n import catalog_problems
     from .toc import book_sources
@@ -116,6 +115,40 @@ def update(root: Path, languages: list[str] | None = None) -> int:
         for problem in problems:
             print(f"[tabbook]   {problem}")
     return 0
+
+
+def update_catalogs(locale_dir: Path, pot_dir: Path, languages: list[str]) -> dict:
+    """``sphinx-intl update`` of the catalogs of ``languages`` from ``pot_dir``, atomically.
+
+    sphinx-intl rewrites each catalog in place: a full disk or an interruption would
+    leave a translator's catalog cut short. Here it updates copies in a temporary
+    folder, and the updated catalogs then replace the committed ones as one set
+    (:func:`tabbook.files.write_atomic_set`): all of them, or none.
+    """
+    import tempfile
+
+    from sphinx_intl import basic
+
+    from .errors import BookError
+    from .files import write_atomic_set
+
+    locale_dir = Path(locale_dir)
+    try:
+        with tempfile.TemporaryDirectory(prefix="tabbook-catalogs-") as tmp:
+            work = Path(tmp)
+            for language in languages:
+                if (locale_dir / language).is_dir():
+                    shutil.copytree(locale_dir / language, work / language)
+            result = basic.update(str(work), str(pot_dir), tuple(languages), jobs=1)
+            updated = {locale_dir / po.relative_to(work): po.read_bytes()
+                       for po in sorted(work.rglob("*.po"))}
+            write_atomic_set(updated)
+    except OSError as exc:
+        raise BookError(f"the catalogs could not be updated ({exc.strerror or exc}"
+                        f"{': ' + str(exc.filename) if exc.filename else ''}); every catalog "
+                        f"was left as it was: free disk space (or fix the folder) and run "
+                        f"`make translations` again", path=str(locale_dir)) from None
+    return result
 
 
 # ---------------------------------------------------------------------------
@@ -372,7 +405,13 @@ def main(argv: list[str] | None = None) -> int:
         return build_edition(Path(args.root), args.language, args.all)
     if args.command == "extract":
         return extract(Path(args.root), Path(args.pot_dir))
-    return update(Path(args.root), args.language or None)
+    from .errors import BookError
+
+    try:
+        return update(Path(args.root), args.language or None)
+    except BookError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
