@@ -83,6 +83,27 @@ def input_stamp(root: Path) -> str:
     return h.hexdigest()
 
 
+def drop_gone_editions(root: Path) -> list[Path]:
+    """Delete the pages and notebooks of translated editions whose catalogs are gone (a
+    deleted ``locales/zh_CN``): nothing downstream (publish, pdf) may find an old edition."""
+    import shutil
+
+    from .i18n import TRANSLATIONS, translations
+
+    present = set(translations(root))
+    colab = Path(root) / load_config(Path(root)).colab_dir
+    dropped = []
+    for edition in TRANSLATIONS:
+        if edition in present:
+            continue
+        for folder in (Path(root) / "_build" / "html" / edition.folder, colab / edition.folder):
+            if folder.is_dir():
+                shutil.rmtree(folder)
+                dropped.append(folder)
+                print(f"[tabbook] removed {folder}: the book has no {edition.language} catalogs")
+    return dropped
+
+
 def build_html(root: Path, extra: list[str] = ()) -> int:
     """Run Jupyter Book with warnings as errors, then each translated edition; print where
     the book is.
@@ -148,6 +169,7 @@ def _build_html(root: Path, extra: list[str]) -> int:
             return returncode
         prune_images(root / "_build" / "html" / edition.folder)
     prune_images(root / "_build" / "html")
+    drop_gone_editions(root)
     stamp_file.parent.mkdir(parents=True, exist_ok=True)
     stamp_file.write_text(stamp)
     print(f"[tabbook] the book is at {root / '_build' / 'html' / 'index.html'}")

@@ -122,10 +122,39 @@ _READY_JS = """async () => {
 }"""
 
 
-def _print_page(context, url: str, base: str, framework: Framework) -> tuple[bytes, str]:
+PAGE_TIMEOUT = 60
+"""Seconds a page may take to load and go network-idle before `make pdf` gives up on it."""
+
+
+def _print_page(context, url: str, base: str, framework: Framework,
+                timeout: float = PAGE_TIMEOUT) -> tuple[bytes, str]:
+    """Print one page; a BookError naming it when it does not load or print."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    from urllib.parse import urlsplit
+
+    shown = urlsplit(url).path.lstrip("/")  # the page in the built book: zh/chapter/x.html
+    try:
+        return _print(context, url, base, framework, timeout)
+    except PlaywrightTimeout:
+        raise BookError(f"{shown} did not finish loading within {timeout:g} s (the page "
+                        "never went network-idle: a request that never ends, or a script "
+                        "that keeps fetching): open it in a browser and look at its network "
+                        "requests, or give it longer with `python -m tabbook.pdf --timeout "
+                        "SECONDS`; no PDF was written") from None
+    except PlaywrightError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise BookError(f"Chromium failed printing {shown}: {first}; check that the page "
+                        "opens in a browser, then run `make pdf` again; no PDF was "
+                        "written") from None
+
+
+def _print(context, url: str, base: str, framework: Framework,
+           timeout: float) -> tuple[bytes, str]:
     page = context.new_page()
     try:
-        page.goto(url, wait_until="networkidle", timeout=60_000)
+        page.goto(url, wait_until="networkidle", timeout=timeout * 1000)
         info = page.evaluate(_READY_JS)
         # the printed header names the page by its path in the book, not by 127.0.0.1
         page.evaluate("""base => { const h = document.querySelector('.tabbook-print-header');
@@ -150,7 +179,7 @@ def _escape(text: str) -> str:
 
 
 def print_book(browser, base: str, edition: Edition, pages: list[str],
-               framework: Framework) -> bytes:
+               framework: Framework, timeout: float = PAGE_TIMEOUT) -> bytes:
     """One PDF of ``pages`` of ``edition``, showing ``framework``'s code."""
     from pypdf import PdfReader, PdfWriter
 
@@ -159,7 +188,7 @@ def print_book(browser, base: str, edition: Edition, pages: list[str],
     try:
         for path in pages:
             url = f"{base}{edition.prefix}{path}?framework={framework.name}"
-            data, title = _print_page(context, url, base + edition.prefix, framework)
+            data, title = _print_page(context, url, base + edition.prefix, framework, timeout)
             start = len(writer.pages)
             writer.append(PdfReader(io.BytesIO(data)))
             writer.add_outline_item(title=title, page_number=start)
@@ -174,14 +203,24 @@ def print_book(browser, base: str, edition: Edition, pages: list[str],
 
 def write_pdfs(html: Path, out: Path, root: Path, browser=None,
                frameworks: list[Framework] | None = None,
-               languages: list[str] | None = None, log=print) -> list[Path]:
-    """Write one PDF per edition and framework into ``out``; return their paths."""
+               languages: list[str] | None = None, log=print,
+               timeout: float = PAGE_TIMEOUT) -> list[Path]:
+    """Write one PDF per edition and framework into ``out``; return their paths.
+
+    Each PDF is written whole or not at all (a failure leaves no partial file); when
+    every edition and framework is printed, PDFs of ``out`` this run did not write (an
+    edition or framework the book no longer has) are deleted.
+    """
     html, out = Path(html), Path(out)
     if not (html / "index.html").is_file():
         raise BookError("the book is not built: run `make html` first", path=str(html))
     pages = page_paths(root)
+    from .i18n import translations
+
+    present = {e.folder for e in translations(root)}  # not an edition whose catalogs are gone
     chosen = [e for e in editions(html, book_language(root))
-              if languages is None or e.language in languages]
+              if (not e.prefix or e.language in present)
+              and (languages is None or e.language in languages)]
     frameworks = list(frameworks or FRAMEWORKS)
     written = []
     with _Server(html) as server, _browser(browser) as chromium:
@@ -191,11 +230,22 @@ def write_pdfs(html: Path, out: Path, root: Path, browser=None,
                 raise BookError(f"the {edition.language} edition lacks {missing[0]}: rebuild it",
                                 path=str(edition.html))
             for fw in frameworks:
-                data = print_book(chromium, server.base, edition, pages, fw)
+                data = print_book(chromium, server.base, edition, pages, fw, timeout)
                 target = out / pdf_name(edition.language, fw)
-                write_atomic(target, data)
+                try:
+                    write_atomic(target, data)
+                except OSError as exc:
+                    raise BookError(f"could not write the PDF ({exc.strerror or exc}); no "
+                                    "partial PDF was left: free disk space (or make the folder "
+                                    "writable) and run `make pdf` again",
+                                    path=str(target)) from None
                 written.append(target)
                 log(f"[tabbook] wrote {target} ({len(data):,} bytes)")
+    if languages is None and len(frameworks) == len(FRAMEWORKS):
+        for old in sorted(out.glob(f"{BOOK_NAME}-*.pdf")):
+            if old not in written:
+                old.unlink()
+                log(f"[tabbook] removed {old}: not a PDF of the book as it is now")
     return written
 
 
@@ -215,9 +265,21 @@ class _browser:
         if not Path(CHROMIUM).exists():
             raise BookError(f"`make pdf` prints with Chromium, and {CHROMIUM} is missing: "
                             "install it (`apt-get install chromium`) or set TABBOOK_CHROMIUM")
+        from playwright.sync_api import Error as PlaywrightError
+
         self.pw = sync_playwright().start()
-        self.launched = self.pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                                headless=True)
+        try:
+            self.launched = self.pw.chromium.launch(executable_path=CHROMIUM,
+                                                    args=CHROMIUM_ARGS, headless=True)
+        except PlaywrightError as exc:
+            self.pw.stop()
+            self.pw = None
+            lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+            raise BookError(f"Chromium ({CHROMIUM}) failed to start: "
+                            f"{lines[0] if lines else type(exc).__name__}; check that "
+                            f"`{CHROMIUM} --headless --no-sandbox --version` runs (a missing "
+                            "library or font, too little memory), or set TABBOOK_CHROMIUM to a "
+                            "Chromium that does; no PDF was written") from None
         return self.launched
 
     def __exit__(self, *exc):
@@ -236,12 +298,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="only this framework (repeatable; default: all)")
     parser.add_argument("--language", action="append",
                         help="only this edition's language (repeatable; default: all)")
+    parser.add_argument("--timeout", type=float, default=PAGE_TIMEOUT,
+                        help=f"seconds a page may take to load (default: {PAGE_TIMEOUT})")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     try:
         write_pdfs(args.html or root / "_build" / "html", args.out or root / "_build" / "pdf",
                    root, frameworks=[BY_NAME[n] for n in args.framework or []] or None,
-                   languages=args.language)
+                   languages=args.language, timeout=args.timeout)
     except BookError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

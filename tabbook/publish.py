@@ -113,6 +113,55 @@ def branch_readme(cfg: BookConfig, commit: str) -> str:
             f"{cfg.library_name} {cfg.library_version} from {cfg.wheel_url or 'its own cell'}.\n")
 
 
+INTERMEDIATES = "jupyter_execute"
+"""myst-nb's executed notebooks and output files beside the HTML: published only where a
+page links them."""
+LINK_RE = re.compile(r"""(?:href|src)\s*=\s*["']([^"'#?]+)""")
+
+
+def _gone_editions(root: Path) -> set[str]:
+    """Folders of the translated editions the book no longer has (its catalogs deleted)."""
+    from .i18n import TRANSLATIONS, translations
+
+    present = {e.folder for e in translations(root)}
+    return {e.folder for e in TRANSLATIONS if e.folder not in present}
+
+
+def _not_this_build(top: Path, root: Path):
+    """A copytree ``ignore``: what the build at ``top`` did not make for the book as it is
+    now: hidden files (the build's own bookkeeping, which names paths of this machine),
+    the folders of editions whose catalogs are gone, myst-nb's intermediates."""
+    gone = _gone_editions(root)
+    top = Path(top).resolve()
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        here = Path(folder).resolve()
+        skip = {n for n in names if n.startswith(".")}
+        if here == top:
+            skip |= {n for n in names if n in gone}
+        return skip | {n for n in names if n == INTERMEDIATES}
+    return ignore
+
+
+def copy_site(root: Path, html_dir: Path, site: Path) -> None:
+    """Copy the built site without what this build did not make (:func:`_not_this_build`);
+    of myst-nb's intermediates, only the files a page links."""
+    html_dir = Path(html_dir)
+    shutil.copytree(html_dir, site, ignore=_not_this_build(html_dir, root))
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8", errors="replace")
+        if INTERMEDIATES not in text:
+            continue
+        for link in LINK_RE.findall(text):
+            if INTERMEDIATES not in link or "://" in link:
+                continue
+            rel = posixpath.normpath(posixpath.join(page.parent.relative_to(site).as_posix(), link))
+            src = html_dir / rel
+            if not rel.startswith("../") and src.is_file() and not (site / rel).exists():
+                (site / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(src, site / rel)
+
+
 def assemble(root: Path, out: Path | None = None) -> Path:
     """Assemble ``_build/publish`` (or ``out``) from the built book; check it; return it."""
     root = Path(root)
@@ -132,10 +181,10 @@ def assemble(root: Path, out: Path | None = None) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        shutil.copytree(html_dir, tmp / SITE, ignore=shutil.ignore_patterns(".buildinfo"))
+        copy_site(root, html_dir, tmp / SITE)
         (tmp / SITE / ".nojekyll").write_text("")  # serve _static/, _dist/ as they are
         build_library(root, tmp / SITE / DIST, cfg)
-        shutil.copytree(colab_dir, tmp / NOTEBOOKS, ignore=shutil.ignore_patterns(MANIFEST))
+        shutil.copytree(colab_dir, tmp / NOTEBOOKS, ignore=_not_this_build(colab_dir, root))
         commit = _git_commit(root)
         (tmp / NOTEBOOKS / "README.md").write_text(branch_readme(cfg, commit), encoding="utf-8")
         manifest = {

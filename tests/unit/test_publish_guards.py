@@ -58,3 +58,77 @@ def test_publish_of_sources_changed_since_the_build_is_refused(built_book, capsy
     err = capsys.readouterr().err
     assert err.startswith("error: the sources changed since the last `make html`"), err
     assert not (built_book / "_build" / "publish").exists()
+
+
+def _built_site(book: Path) -> Path:
+    """A built site as `make html` leaves it: pages, myst-nb's intermediates, the build's
+    hidden bookkeeping (naming paths of this machine), a Chinese edition."""
+    html = book / "_build" / "html"
+    for folder in ("", "zh/"):
+        (html / folder / "chapter_demo").mkdir(parents=True, exist_ok=True)
+        (html / folder / "index.html").write_text("<html>index</html>", encoding="utf-8")
+        (html / folder / "chapter_demo" / "page.html").write_text(
+            '<html><a href="../jupyter_execute/chapter_demo/data.csv">the data</a></html>',
+            encoding="utf-8")
+    inter = html / "jupyter_execute" / "chapter_demo"
+    inter.mkdir(parents=True)
+    (inter / "page.ipynb").write_text('{"draft": "outputs of the page"}', encoding="utf-8")
+    (inter / "removed.ipynb").write_text('{"draft": "a page no longer in the toc"}',
+                                         encoding="utf-8")
+    (inter / "data.csv").write_text("a,b\n", encoding="utf-8")
+    (html / ".vendor" / "mathjax").mkdir(parents=True)
+    (html / ".vendor" / "mathjax" / ".staged").write_text(str(book), encoding="utf-8")
+    (html / ".buildinfo").write_text("config: x\n", encoding="utf-8")
+    return html
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def test_site_holds_what_this_build_made_and_links(built_book, tmp_path):
+    """Item 11: myst-nb's intermediates (a removed page's draft notebook) are not published,
+    except a file a page links; nothing names a path of the build machine."""
+    from tabbook.publish import copy_site
+
+    html = _built_site(built_book)
+    (built_book / "locales" / "zh_CN" / "LC_MESSAGES").mkdir(parents=True)
+    site = tmp_path / "site"
+    copy_site(built_book, html, site)
+    assert _files(site) == ["chapter_demo/page.html", "index.html",
+                            "jupyter_execute/chapter_demo/data.csv",
+                            "zh/chapter_demo/page.html", "zh/index.html"]
+    for path in site.rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            assert str(built_book) not in text and "/tmp/" not in text, path
+
+
+def test_edition_whose_catalogs_are_gone_is_not_published(built_book, tmp_path):
+    """Item 10: with locales/ deleted, the old Chinese site and notebooks stay out."""
+    from tabbook.publish import _not_this_build, copy_site
+
+    html = _built_site(built_book)  # (no locales/: the book has no translation now)
+    site = tmp_path / "site"
+    copy_site(built_book, html, site)
+    assert not (site / "zh").exists() and (site / "index.html").is_file()
+    colab = built_book / "_build" / "colab"
+    for lang in ("", "zh/"):
+        (colab / lang / "jax" / "chapter_demo").mkdir(parents=True)
+        (colab / lang / "jax" / "chapter_demo" / "page.ipynb").write_text("{}")
+    (colab / ".tabbook-colab").write_text("jax/chapter_demo/page.ipynb\n")
+    shutil.copytree(colab, tmp_path / "notebooks", ignore=_not_this_build(colab, built_book))
+    assert _files(tmp_path / "notebooks") == ["jax/chapter_demo/page.ipynb"]
+
+
+def test_build_drops_the_outputs_of_an_edition_whose_catalogs_are_gone(built_book):
+    """Item 10: `make html` removes _build/html/zh and the zh notebooks, so neither
+    `make publish` nor `make pdf` finds the old edition."""
+    from tabbook.cli import drop_gone_editions
+
+    html = _built_site(built_book)
+    (built_book / "_build" / "colab" / "zh" / "jax").mkdir(parents=True)
+    dropped = drop_gone_editions(built_book)
+    assert sorted(p.relative_to(built_book).as_posix() for p in dropped) == \
+        ["_build/colab/zh", "_build/html/zh"]
+    assert (html / "index.html").is_file() and not (html / "zh").exists()
