@@ -29,6 +29,7 @@ from .errors import BookError
 from .files import write_atomic
 from .frameworks import FRAMEWORKS, Framework
 from .outputs import guard_outputs, mask_text, secret_values
+from .procs import descendants, kill_tree
 from .signals import kernel_folder, run_cancellable
 from .source import Cell, Page
 
@@ -218,9 +219,18 @@ async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = Non
     setup.metadata["tabbook"] = {"setup": True}
     nb.cells.insert(0, setup)
     current: dict = {"cell": None}
+    tree: dict = {"session": None, "known": {}}  # the kernel's processes (tabbook.procs)
 
     def on_cell_execute(cell, cell_index):
         current["cell"] = cell
+        if tree["session"] is None:
+            tree["session"] = _kernel_session(client)
+
+    def on_cell_executed(cell, cell_index, execute_reply):
+        # while the kernel lives: what it started (a process in a session of its own is
+        # found only as its descendant, and only before the kernel exits)
+        if tree["session"]:
+            tree["known"].update(descendants(tree["session"]))
 
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(root).resolve()),
@@ -230,7 +240,8 @@ async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = Non
     client = NotebookClient(
         nb, kernel_name=run.framework.kernel, timeout=cfg.timeout,
         resources={"metadata": {"path": str(run.page.path.parent)}},
-        on_cell_execute=on_cell_execute, record_timing=False,
+        on_cell_execute=on_cell_execute, on_cell_executed=on_cell_executed,
+        record_timing=False,
         startup_timeout=max(120, cfg.timeout // 5))
     # IPC sockets instead of TCP: local only, and the kernel does not warn about
     # unencrypted TCP on every start
@@ -270,6 +281,8 @@ async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = Non
             cell = None
         raise _fail(run, cell, f"{type(exc).__name__}: {exc}") from None
     finally:
+        if tree["session"]:  # a daemon a cell started does not outlive the build
+            kill_tree(tree["session"], tree["known"])
         kernel_stderr.close()
         shutil.rmtree(sockets, ignore_errors=True)
         if live is not None:
@@ -281,6 +294,20 @@ async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = Non
     if err:  # e.g. a cell that errored while allow_errors was set by a notebook
         raise _fail(run, nb.cells[err[0]], err[1])
     run.notebook = nb
+
+
+def _kernel_session(client: NotebookClient) -> int | None:
+    """The kernel's pid when it leads a session of its own (jupyter_client starts it so),
+    else ``None``: killing its session then would kill the build's own."""
+    provisioner = getattr(client.km, "provisioner", None)
+    process = getattr(provisioner, "process", None)
+    pid = getattr(process, "pid", None)
+    try:
+        if pid and os.getsid(pid) == pid and pid != os.getsid(0):
+            return pid
+    except OSError:
+        pass
+    return None
 
 
 def kernel_log(root: Path, cfg: BookConfig, run: Run) -> Path:
@@ -336,6 +363,20 @@ def load_cached(run: Run, root: Path, cfg: BookConfig, log=print) -> bool:
     return True
 
 
+def library_digest(root: Path) -> dict[str, str]:
+    """sha256 of each file of the book's ``d2l/`` package (relative path -> digest)."""
+    base = Path(root) / "d2l"
+    return {p.relative_to(Path(root)).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(base.rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts} if base.is_dir() else {}
+
+
+def library_changes(root: Path, before: dict[str, str]) -> list[str]:
+    """The files of ``d2l/`` added, changed or removed since :func:`library_digest` was ``before``."""
+    after = library_digest(root)
+    return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+
+
 def cached_runs(pages: list[Page], root: Path, cfg: BookConfig, frameworks=FRAMEWORKS
                 ) -> dict[tuple[str, str], nbformat.NotebookNode | None]:
     """(docname, framework name) -> the cached run of the current sources, executing nothing.
@@ -367,13 +408,29 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
         else:
             todo.append(run)
 
+    library = library_digest(root)
+    running: set[str] = set()
+
     async def one(run: Run, sem: asyncio.Semaphore):
         async with sem:
             start = time.perf_counter()
+            where = f"{run.page.relpath} [{run.framework.name}]"
+            running.add(where)
             try:
                 await _execute(run, root, cfg, live)
             finally:
                 run.seconds = time.perf_counter() - start
+                also = sorted(running - {where})
+                running.discard(where)
+            changed = library_changes(root, library)
+            if changed:  # no cache entry: the run saw a library that is not the book's
+                raise BookError(
+                    f"{', '.join(changed)} changed while this page ran"
+                    + (f" (alongside {', '.join(also)})" if also else "")
+                    + ": a cell wrote into the d2l library, which every later page and the "
+                    "translated editions import; write elsewhere (a temporary folder), then "
+                    "restore the library (`git checkout d2l/` or `make lib`)",
+                    path=run.page.relpath, framework=run.framework.name)
             write_atomic(cache_path(root, cfg, run.key), nbformat.writes(run.notebook))
             log(f"[tabbook] executed  {run.page.relpath} [{run.framework.name}] "
                 f"{run.seconds:.1f} s")

@@ -403,3 +403,71 @@ def test_a_set_of_files_is_written_whole_or_not_at_all(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.py", "b.py", "blocker"]
     assert write_atomic_set({a: "new a\n", b: "new b\n"}) == [a, b]
     assert (a.read_text(), b.read_text()) == ("new a\n", "new b\n")
+
+
+# -- issue 16 item 16: what a cell leaves behind: daemons, a changed library --------------
+
+def _execute_jax_page(tmp_path: Path, code: str):
+    """Execute a one-cell JAX page of a small book, in this process, as the build does."""
+    from tabbook.envs import ensure_kernels
+    from tabbook.execute import execute_all
+    from tabbook.frameworks import BY_NAME
+
+    root = small_book(tmp_path, "# A Page\n\n" + jax_cell(code))
+    page = read_page(root / PAGE, root)
+    cfg = load_config(root)
+    run = plan([page], root, [BY_NAME["jax"]])[0]
+    entry = cache_path(root, cfg, run.key)
+    call = lambda: execute_all([page], root, cfg, log=lambda *a: None,  # noqa: E731
+                               frameworks=[BY_NAME["jax"]],
+                               before_execute=lambda: ensure_kernels(root))
+    return root, entry, call
+
+
+def _alive_with(token: str) -> list[int]:
+    """PIDs of living (not zombie) processes whose command line holds ``token``."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if token in cmdline and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def test_daemons_a_cell_starts_do_not_outlive_the_build(tmp_path):
+    """A process started by a cell (in the kernel's group, in the background of a shell, in a
+    session of its own) is killed with the kernel's whole tree when the run ends."""
+    token = f"{600 + os.getpid() % 1000}.4711"  # a sleep no other process runs
+    code = (f"import os, subprocess\n"
+            f"a = subprocess.Popen(['sleep', '{token}'])\n"
+            f"b = subprocess.Popen(['sleep', '{token}'], start_new_session=True)\n"
+            f"os.system('sleep {token} &')\n"
+            f"print('started')")
+    root, entry, call = _execute_jax_page(tmp_path, code)
+    try:
+        runs = call()
+        assert "started" in str(runs[("chapter_x/page", "jax")].notebook.cells[0].outputs)
+        deadline = time.monotonic() + 5
+        while _alive_with(f"sleep {token}") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _alive_with(f"sleep {token}") == []
+    finally:
+        for pid in _alive_with(f"sleep {token}"):  # (what a failing run leaves)
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_a_cell_writing_into_the_library_fails_naming_the_page(tmp_path):
+    """A cell that changes d2l/ (which later pages and the Chinese edition import) fails the
+    build naming the page, the framework and the file; its run is not cached."""
+    code = "open('../d2l/jax.py', 'a').write('\\n# written by a cell\\n')\nprint('done')"
+    root, entry, call = _execute_jax_page(tmp_path, code)
+    with pytest.raises(BookError) as info:
+        call()
+    message = str(info.value)
+    assert message.startswith(f"{PAGE}, framework jax: d2l/jax.py changed while this page ran")
+    assert "git checkout d2l/" in message
+    assert not entry.exists()
