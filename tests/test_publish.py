@@ -196,6 +196,58 @@ def test_check_follows_a_translation_into_its_folders(assembled, tmp_path):
     assert any("but the page's download is zh/_colab/" in p for p in problems), problems
 
 
+def _assembly_texts(out: Path):
+    """(name, bytes) of every file of the assembly, the wheel's and sdist's members too."""
+    import tarfile
+
+    for path in sorted(out.rglob("*")):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(out).as_posix()
+        if path.suffix == ".whl":
+            with zipfile.ZipFile(path) as zf:
+                for name in zf.namelist():
+                    yield f"{rel}!{name}", zf.read(name)
+        elif path.name.endswith(".tar.gz"):
+            with tarfile.open(path) as tf:
+                for member in tf.getmembers():
+                    if member.isfile():
+                        yield f"{rel}!{member.name}", tf.extractfile(member).read()
+        else:
+            yield rel, path.read_bytes()
+
+
+def test_assembly_holds_what_the_build_made_and_no_machine_path(assembled):
+    """Issue 16 item 11: no myst-nb intermediates nor hidden build files are published,
+    and no file names the checkout's path or /tmp/."""
+    out, _ = assembled
+    site = out / "site"
+    assert not [p for p in site.rglob("jupyter_execute")], "myst-nb's intermediates published"
+    hidden = [p.relative_to(out).as_posix() for p in out.rglob(".*") if p.name != ".nojekyll"]
+    assert hidden == []
+    needles = [str(REPO).encode(), str(REPO.resolve()).encode(), b"/tmp/"]
+    found = [(name, n.decode()) for name, data in _assembly_texts(out) for n in needles
+             if n in data]
+    assert found == []
+
+
+def test_publish_without_catalogs_leaves_the_old_edition_out(tmp_path, monkeypatch):
+    """Issue 16 item 10: `locales/` deleted, the assembly holds no Chinese site nor notebooks
+    left from the build that had them."""
+    if not (REPO / "_build" / "html" / "index.html").exists():
+        pytest.fail("the book is not built: run `make html` (make test does it first)")
+    (tmp_path / "book").mkdir()
+    book = copy_book(tmp_path / "book")
+    shutil.rmtree(book / "locales", ignore_errors=True)
+    cfg = load_config(book)
+    shutil.copytree(REPO / "_build" / "html", book / "_build" / "html")
+    shutil.copytree(REPO / cfg.colab_dir, book / cfg.colab_dir)
+    monkeypatch.delenv("TABBOOK_D2L_PACKAGE", raising=False)
+    out = publish.assemble(book)
+    assert (out / "site" / "index.html").is_file()
+    assert not (out / "site" / "zh").exists() and not (out / "notebooks" / "zh").exists()
+
+
 def test_publish_refuses_an_unpublished_book(tmp_path):
     _write_book(tmp_path, {"title": "x"})
     with pytest.raises(BookError, match="repository.url"):
