@@ -278,7 +278,8 @@ def check(publish: Path, cfg: BookConfig, root: Path | None = None) -> list[str]
                     problems.append(f"{rel}: the {name} Colab link {url!r} does not follow "
                                     f"{cfg.colab_pattern!r}")
                     continue
-                nb_rel = m.group("lang_dir") + m.group("framework") + "/" + m.group("path")
+                lang_dir = m.groupdict().get("lang_dir") or ""  # (a pattern may lack it)
+                nb_rel = lang_dir + m.group("framework") + "/" + m.group("path")
                 linked.add(nb_rel)
                 if m.group("framework") != name:
                     problems.append(f"{rel}: the {name} Colab link opens {nb_rel}")
@@ -289,7 +290,7 @@ def check(publish: Path, cfg: BookConfig, root: Path | None = None) -> list[str]
                 download = posixpath.normpath(posixpath.join(posixpath.dirname(rel),
                                                              block.get(f"data-download-{name}", "")))
                 edition, _, below = download.partition(f"{HTML_DIR}/")
-                if edition != m.group("lang_dir") or below != f"{name}/{m.group('path')}":
+                if edition != lang_dir or below != f"{name}/{m.group('path')}":
                     problems.append(f"{rel}: the {name} Colab link opens {nb_rel} but the page's "
                                     f"download is {download}")
                 elif not (site / download).is_file() or \

@@ -132,3 +132,28 @@ def test_build_drops_the_outputs_of_an_edition_whose_catalogs_are_gone(built_boo
     assert sorted(p.relative_to(built_book).as_posix() for p in dropped) == \
         ["_build/colab/zh", "_build/html/zh"]
     assert (html / "index.html").is_file() and not (html / "zh").exists()
+
+
+def test_check_reads_links_of_a_pattern_without_lang_dir(tmp_path):
+    """Item 13: an English-only book may use a pattern without {lang_dir}; the assembly's
+    check reads its links (it raised IndexError: no such group)."""
+    from tabbook.config import BookConfig
+    from tabbook.publish import check
+
+    cfg = BookConfig(colab_url="https://colab.example/o/r/{framework}/{path}",
+                     library_name="d2l-demo", library_version="0.1.0",
+                     d2l_package="d2l-demo==0.1.0")
+    nb = ('{"cells": [{"cell_type": "markdown", "id": "intro", "metadata": {}, "source": '
+          '"d2l-demo 0.1.0"}, {"cell_type": "code", "id": "colab-install", "metadata": {}, '
+          '"execution_count": null, "outputs": [], "source": "%pip install -q d2l-demo==0.1.0"}],'
+          ' "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n')
+    site, tree = tmp_path / "site", tmp_path / "notebooks"
+    for folder in (site / "_colab" / "jax", tree / "jax"):
+        folder.mkdir(parents=True)
+        (folder / "page.ipynb").write_text(nb, encoding="utf-8")
+    (site / "page.html").write_text(
+        '<div class="tabbook-colab" data-frameworks="jax" '
+        'data-colab-jax="https://colab.example/o/r/jax/page.ipynb" '
+        'data-download-jax="_colab/jax/page.ipynb"></div>', encoding="utf-8")
+    problems = check(tmp_path, cfg)
+    assert problems == ["the wheel site/_dist/d2l_demo-0.1.0-py3-none-any.whl is missing"]
