@@ -118,12 +118,42 @@ def message_problems(msgid: str, msgstr: str) -> list[str]:
     return problems
 
 
+PO_LINE_RE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?'
+                        r'"(?:[^"\\]|\\.)*"\s*$')
+"""A line of a catalog's entry: a keyword and a whole string, or a continued string."""
+
+
+def syntax_problems(path: Path, shown: str) -> list[str]:
+    """Lines that are no complete PO string (a msgstr missing its closing quote: gettext
+    readers in Python drop its last character), and contradictory format flags. The
+    part of ``msgfmt -c`` that holds where GNU gettext is not installed."""
+    problems = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        return [f"{shown}: cannot read the catalog as UTF-8 ({exc})"]
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            if text.startswith("#,"):
+                flags = {f.strip() for f in text[2:].split(",")}
+                both = sorted(f for f in flags if f"no-{f}" in flags)
+                if both:
+                    problems.append(f"{shown}:{number}: the message is flagged both {both[0]} "
+                                    f"and no-{both[0]}: keep one")
+            continue
+        if not PO_LINE_RE.match(text):
+            problems.append(f"{shown}:{number}: not a complete catalog line (a string missing "
+                            f"its closing quote?): {text[:60]!r}")
+    return problems
+
+
 def msgfmt_problems(path: Path, shown: str) -> list[str]:
-    """``msgfmt -c``'s fatal errors of a catalog (its warnings about headers are not)."""
+    """``msgfmt -c``'s fatal errors of a catalog (its warnings about headers are not);
+    without GNU gettext, :func:`syntax_problems` only."""
     msgfmt = shutil.which("msgfmt")
     if msgfmt is None:
-        raise BookError("checking the catalogs needs GNU gettext's `msgfmt`: install the "
-                        "`gettext` package (apt-get install gettext)")
+        return syntax_problems(path, shown)
     res = subprocess.run([msgfmt, "-c", "-o", "/dev/null", str(path)], capture_output=True,
                          text=True, timeout=120)
     if res.returncode == 0:
@@ -138,7 +168,7 @@ def catalog_problems(path: Path, shown: str | None = None) -> list[str]:
     """Every problem of one catalog, each naming ``shown`` (its path), the line and the message."""
     path = Path(path)
     shown = shown or str(path)
-    problems = msgfmt_problems(path, shown)
+    problems = msgfmt_problems(path, shown) or syntax_problems(path, shown)
     if problems:  # a catalog msgfmt cannot read is not read here either
         return problems
     try:

@@ -120,3 +120,17 @@ def test_fuzzy_and_untranslated_messages_are_not_checked(tmp_path):
     path = write_po(tmp_path, '#, fuzzy\nmsgid "with $n = 1$"\nmsgstr "用$n = 2$"\n\n'
                               'msgid "`f`"\nmsgstr ""\n')
     assert catalog_problems(path) == []
+
+
+@pytest.mark.parametrize("body, needle", [
+    ('msgid "Classification"\nmsgstr "分类\n', "page.po:7: not a complete catalog line"),
+    ('#, python-format, no-python-format\nmsgid "100%"\nmsgstr "100%"\n',
+     "page.po:6: the message is flagged both python-format and no-python-format"),
+])
+def test_without_gettext_the_syntax_is_still_checked(tmp_path, monkeypatch, body, needle):
+    """Where GNU gettext is not installed (no msgfmt on PATH), a cut string and contradictory
+    flags are refused all the same."""
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    path = write_po(tmp_path, body)
+    problems = catalog_problems(path, "locales/zh_CN/LC_MESSAGES/page.po")
+    assert problems and needle in problems[0], problems
