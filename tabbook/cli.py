@@ -83,6 +83,18 @@ def input_stamp(root: Path) -> str:
     return h.hexdigest()
 
 
+def editions_changed(root: Path) -> bool:
+    """Whether the last build made other translated editions than the book has now (a
+    ``locales/<language>`` added or deleted since)."""
+    from .i18n import TRANSLATIONS, translations
+
+    html = Path(root) / "_build" / "html"
+    if not (html / "index.html").is_file():
+        return False
+    built = {e for e in TRANSLATIONS if (html / e.folder / "index.html").is_file()}
+    return built != set(translations(root))
+
+
 def drop_gone_editions(root: Path) -> list[Path]:
     """Delete the pages and notebooks of translated editions whose catalogs are gone (a
     deleted ``locales/zh_CN``): nothing downstream (publish, pdf) may find an old edition."""
@@ -139,6 +151,10 @@ def _build_html(root: Path, extra: list[str]) -> int:
     from .catalogs import require_valid_catalogs
 
     require_valid_catalogs(root)
+    if editions_changed(root) and "--all" not in extra:
+        # every page's language switch names the editions: re-render them all (from the cache)
+        print("[tabbook] the book's translated editions changed: re-rendering every page")
+        extra = [*extra, "--all"]
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--warningiserror",
            "--keep-going", *extra]
     env = dict(os.environ)

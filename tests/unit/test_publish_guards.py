@@ -124,14 +124,16 @@ def test_edition_whose_catalogs_are_gone_is_not_published(built_book, tmp_path):
 def test_build_drops_the_outputs_of_an_edition_whose_catalogs_are_gone(built_book):
     """Item 10: `make html` removes _build/html/zh and the zh notebooks, so neither
     `make publish` nor `make pdf` finds the old edition."""
-    from tabbook.cli import drop_gone_editions
+    from tabbook.cli import drop_gone_editions, editions_changed
 
     html = _built_site(built_book)
+    assert editions_changed(built_book)  # (so every English page's language switch is redone)
     (built_book / "_build" / "colab" / "zh" / "jax").mkdir(parents=True)
     dropped = drop_gone_editions(built_book)
     assert sorted(p.relative_to(built_book).as_posix() for p in dropped) == \
         ["_build/colab/zh", "_build/html/zh"]
     assert (html / "index.html").is_file() and not (html / "zh").exists()
+    assert not editions_changed(built_book)
 
 
 def test_check_reads_links_of_a_pattern_without_lang_dir(tmp_path):
