@@ -4,6 +4,20 @@ that stop everything, outputs that cannot hang the build, errors that name the f
 Each test works on a small copy of the book (:func:`small_book`): the landing page,
 section 3.2 (its runs come from the copied execution cache) and, where the test needs
 one, a page of its own, so that only that page executes.
+
+Issue 16, items 7-16: the faults that need no kernel are tested where they are fast:
+
+* 7, 8 (catalogs checked like code): ``tests/unit/test_catalogs.py``
+* 9 (catalogs written whole or not at all): ``tests/unit/test_catalog_writes.py``
+* 10, 11 (publish what this build made): ``tests/unit/test_publish_guards.py`` and
+  ``tests/test_publish.py::test_assembly_holds_what_the_build_made_and_no_machine_path``,
+  ``::test_publish_without_catalogs_leaves_the_old_edition_out``
+* 12 (publish after a failed build), 13 (a Colab pattern without ``{lang_dir}``):
+  ``tests/unit/test_publish_guards.py``, ``tests/unit/test_config.py``
+* 14 (a page outside the book): ``tests/unit/test_book.py``
+* 15 (``make pdf`` faults): ``tests/browser/test_pdf_faults.py``
+* 16 (settings): ``tests/unit/test_config.py``; (daemons, writes into ``d2l/``): here,
+  at the end.
 """
 
 from __future__ import annotations
