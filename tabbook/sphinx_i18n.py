@@ -100,7 +100,10 @@ def update(root: Path, languages: list[str] | None = None) -> int:
         return 0
     result = basic.update(str(root / LOCALES), str(pot_dir), tuple(languages), jobs=1)
     print(f"[tabbook] catalogs of {', '.join(languages)}: {result}")
-    from .i18n import catalog_problems
+    from .i18n import catalog_problems, tidy_catalogs
+
+    for language in languages:  # (Babel's format flags out, the header filled in)
+        tidy_catalogs(root, language)
     from .toc import book_sources
 
     docnames = [Path(p).with_suffix("").as_posix() for p in book_sources(root)]
