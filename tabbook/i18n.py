@@ -175,7 +175,8 @@ FORMAT_FLAGS = frozenset({"python-format", "no-python-format", "python-brace-for
 PROJECT = "d2l-classification-book"
 """The catalogs' ``Project-Id-Version``."""
 HEADER_COMMENT = """\
-# {language} ({name}) translation of the page "{docname}" of the book
+# {language} ({name}) translation of "{docname}",
+# a page (_book: the settings of _config.yml that readers see) of the book
 # "Dive into Deep Learning: The Base Classification Model"
 # (after D2L by Zhang, Lipton, Li and Smola), CC BY-SA 4.0.
 # `make translations` updates it; translators edit the msgstr lines.
