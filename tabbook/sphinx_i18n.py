@@ -142,7 +142,7 @@ def update(root: Path, languages: list[str] | None = None) -> int:
         tidy_catalogs(root, language)
     from .toc import book_sources
 
-    docnames = [Path(p).with_suffix("").as_posix() for p in book_sources(root)]
+    docnames = [Path(p).with_suffix("").as_posix() for p in book_sources(root)] + [BOOK_CATALOG]
     for language in languages:
         problems = catalog_problems(root, language, docnames)
         print(f"[tabbook] {language}: {len(problems)} messages to translate or review")
@@ -190,8 +190,10 @@ def _config_inited(app, config) -> None:
         config.author = author
     # "Exercise 4.3.1": sphinx-exercise's numbering ("练习 %s", its word + " %s") as the
     # edition writes it, unless the book set its own
-    from sphinx_exercise import translate as exercise_word
-
+    try:
+        from sphinx_exercise import translate as exercise_word
+    except ImportError:
+        return
     formats = dict(config.numfig_format or {})
     if formats.get("exercise") == f"{exercise_word('Exercise')} %s":
         formats["exercise"] = str(_("Exercise %s"))

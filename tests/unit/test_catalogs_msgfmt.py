@@ -121,3 +121,24 @@ def test_the_update_step_writes_catalogs_msgfmt_accepts(tmp_path):
     for placeholder in ("FULL NAME", "EMAIL@ADDRESS", "YEAR-MO-DA", "SOME DESCRIPTIVE"):
         assert placeholder not in text, placeholder
     assert tidy_catalog(po, edition, "page") is False  # a second run changes nothing
+
+
+def test_the_books_settings_are_extracted_and_translated(tmp_path):
+    """`make translations` extracts the settings a reader sees (the footer's author) into
+    ``_book.pot``, beside the pages' templates; ``_book.po`` translates the current one."""
+    import yaml
+    from babel.messages import pofile
+
+    from tabbook.i18n import page_catalog
+    from tabbook.sphinx_i18n import BOOK_CATALOG, write_book_template
+
+    (tmp_path / "_config.yml").write_text("title: T\nauthor: Someone (after D2L)\n", "utf-8")
+    pot = write_book_template(tmp_path, tmp_path / "pot")
+    with pot.open("rb") as f:
+        assert [m.id for m in pofile.read_po(f) if m.id] == ["Someone (after D2L)"]
+    write_book_template(REPO, tmp_path / "repo-pot")
+    with (tmp_path / "repo-pot" / f"{BOOK_CATALOG}.pot").open("rb") as f:
+        (author,) = [m.id for m in pofile.read_po(f) if m.id]
+    assert author == yaml.safe_load((REPO / "_config.yml").read_text("utf-8"))["author"]
+    for edition in TRANSLATIONS:
+        assert page_catalog(REPO, edition.language, BOOK_CATALOG).get(author), edition.language
