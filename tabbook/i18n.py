@@ -43,11 +43,15 @@ class Edition:
     """BCP 47 tag for ``<html lang>`` and ``hreflang``."""
     search_language: str
     """Sphinx's ``html_search_language`` (``zh`` segments words with jieba)."""
+    team: str = ""
+    """Who translates it: the catalogs' ``Language-Team`` (and ``Last-Translator`` until a
+    translator puts their own name there)."""
 
 
 SOURCE = Edition("en", "", "English", "en", "en")
 TRANSLATIONS = (
-    Edition("zh_CN", "zh", "中文", "zh-CN", "zh"),
+    Edition("zh_CN", "zh", "中文", "zh-CN", "zh",
+            team="d2l-classification-book Chinese translators (中文翻译组)"),
 )
 EDITIONS = (SOURCE, *TRANSLATIONS)
 BY_LANGUAGE = {e.language: e for e in EDITIONS}
@@ -163,6 +167,73 @@ def stale_problems(root: Path, language: str, pot_dir: Path, docnames) -> list[P
         problems += [Problem(docname, "not in the catalog", m) for m in want if m not in have]
         problems += [Problem(docname, "obsolete", m) for m in sorted(have - set(want))]
     return problems
+
+
+FORMAT_FLAGS = frozenset({"python-format", "no-python-format", "python-brace-format",
+                          "no-python-brace-format"})
+"""Flags that make ``msgfmt -c`` check a message as a format string."""
+PROJECT = "d2l-classification-book"
+"""The catalogs' ``Project-Id-Version``."""
+HEADER_COMMENT = """\
+# {language} ({name}) translation of "{docname}",
+# a page (_book: the settings of _config.yml that readers see) of the book
+# "Dive into Deep Learning: The Base Classification Model"
+# (after D2L by Zhang, Lipton, Li and Smola), CC BY-SA 4.0.
+# `make translations` updates it; translators edit the msgstr lines.
+#"""
+
+
+def tidy_catalog(path: Path, edition: Edition, docname: str) -> bool:
+    """Make a page's catalog one that ``msgfmt -c`` accepts, keeping every translation;
+    return whether the file changed (it is rewritten atomically, only when it changes).
+
+    * No format flags. Babel (which sphinx-intl updates the catalogs with) flags every
+      message that *looks* like a Python format string: "100% right" holds ``% r``, and
+      ``{numref}`` is a brace field. A page's message is MyST, never a format string;
+      with the flag, ``msgfmt -c`` checks the translation as one (and a catalog with a
+      translator's ``no-python-format`` beside Babel's ``python-format`` is rejected).
+      Babel adds the flags again at every update, so every update ends here.
+    * A header without gettext's placeholders: ``Project-Id-Version``,
+      ``Language-Team`` and ``Last-Translator`` (a translator's own name there is kept),
+      ``PO-Revision-Date`` (kept once set: a translator's editor updates it), and a
+      header comment that says what the file is.
+    """
+    import io
+    from datetime import datetime, timezone
+
+    from babel.messages import pofile
+
+    path = Path(path)
+    with path.open("rb") as f:
+        catalog = pofile.read_po(f, charset="utf-8")
+    for message in catalog:
+        if message.id:
+            message.flags -= FORMAT_FLAGS
+    catalog.project, catalog.version = PROJECT, edition.language
+    team = edition.team or f"{PROJECT} {edition.language} translators"
+    catalog.language_team = team
+    if not catalog.last_translator or "FULL NAME" in catalog.last_translator:
+        catalog.last_translator = team
+    if not hasattr(catalog.revision_date, "strftime"):  # gettext's YEAR-MO-DA placeholder
+        catalog.revision_date = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    catalog.msgid_bugs_address = ""
+    catalog.header_comment = HEADER_COMMENT.format(language=edition.language, name=edition.name,
+                                                    docname=docname)
+    out = io.BytesIO()
+    pofile.write_po(out, catalog, width=76)
+    return write_atomic(path, out.getvalue())
+
+
+def tidy_catalogs(root: Path, language: str) -> list[Path]:
+    """:func:`tidy_catalog` on every page catalog of ``language``; the changed ones."""
+    edition = edition_of(language)
+    folder = Path(root) / LOCALES / language / "LC_MESSAGES"
+    changed = []
+    for po in sorted(folder.rglob("*.po")):
+        docname = po.relative_to(folder).with_suffix("").as_posix()
+        if tidy_catalog(po, edition, docname):
+            changed.append(po)
+    return changed
 
 
 def compile_tool_catalogs(language: str, dest: Path) -> Path | None:

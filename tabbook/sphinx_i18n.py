@@ -29,6 +29,9 @@ from .i18n import (LOCALES, SOURCE, UI_DOMAIN, Edition, Problem, compile_tool_ca
                    edition_of, link_to, page_catalog, translations, ui_strings)
 
 BUILD = "_build"
+BOOK_CATALOG = "_book"
+"""The catalog of the book's settings that readers see (``author``), beside the pages'
+catalogs: ``locales/<language>/LC_MESSAGES/_book.po`` (`make translations` extracts it)."""
 JB_SEARCH_TEXT = "Search this book..."
 """Jupyter Book's default ``search_bar_text``."""
 
@@ -87,9 +90,42 @@ def extract(root: Path, pot_dir: Path) -> int:
     """The English messages of every page into ``pot_dir/<docname>.pot``."""
     root = Path(root).resolve()
     pot_dir = Path(pot_dir).resolve()
-    return run_sphinx(root, "gettext", pot_dir, pot_dir.parent / f".doctrees-{pot_dir.name}",
-                      {"gettext_compact": False, "gettext_uuid": False,
-                       "gettext_location": True}, force_all=True)
+    status = run_sphinx(root, "gettext", pot_dir, pot_dir.parent / f".doctrees-{pot_dir.name}",
+                        {"gettext_compact": False, "gettext_uuid": False,
+                         "gettext_location": True}, force_all=True)
+    if not status:
+        write_book_template(root, pot_dir)
+    return status
+
+
+BOOK_SETTINGS = ("author",)
+"""The settings of ``_config.yml`` that a reader sees as text (the footer's author)."""
+
+
+def write_book_template(root: Path, pot_dir: Path) -> Path:
+    """The messages of the book's settings (:data:`BOOK_SETTINGS`) into
+    ``pot_dir/_book.pot``: ``make translations`` keeps ``_book.po`` in step with them."""
+    import io
+
+    import yaml
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    from .files import write_atomic
+    from .i18n import PROJECT
+
+    config = yaml.safe_load((Path(root) / "_config.yml").read_text(encoding="utf-8")) or {}
+    template = Catalog(project=PROJECT, charset="utf-8")
+    for key in BOOK_SETTINGS:
+        value = config.get(key)
+        if isinstance(value, str) and value.strip():
+            template.add(value.strip(), locations=[("_config.yml", 0)],
+                         auto_comments=[f"_config.yml: {key}"])
+    out = io.BytesIO()
+    write_po(out, template, width=76)
+    path = Path(pot_dir) / f"{BOOK_CATALOG}.pot"
+    write_atomic(path, out.getvalue())
+    return path
 
 
 def update(root: Path, languages: list[str] | None = None) -> int:
@@ -105,10 +141,13 @@ def update(root: Path, languages: list[str] | None = None) -> int:
         return 0
     result = update_catalogs(root / LOCALES, pot_dir, languages)
     print(f"[tabbook] catalogs of {', '.join(languages)}: {result}")
-    from .i18n import catalog_problems
+    from .i18n import catalog_problems, tidy_catalogs
+
+    for language in languages:  # (Babel's format flags out, the header filled in)
+        tidy_catalogs(root, language)
     from .toc import book_sources
 
-    docnames = [Path(p).with_suffix("").as_posix() for p in book_sources(root)]
+    docnames = [Path(p).with_suffix("").as_posix() for p in book_sources(root)] + [BOOK_CATALOG]
     for language in languages:
         problems = catalog_problems(root, language, docnames)
         print(f"[tabbook] {language}: {len(problems)} messages to translate or review")
@@ -184,6 +223,66 @@ def _config_inited(app, config) -> None:
     title = page_catalog(root, edition.language, config.root_doc).get(config.html_title or "")
     if title:
         config.html_title = title
+    # the settings a reader sees (the footer's author): the book's catalog of its settings
+    author = page_catalog(root, edition.language, BOOK_CATALOG).get(config.author or "")
+    if author:
+        config.author = author
+    # "Exercise 4.3.1": sphinx-exercise's numbering ("练习 %s", its word + " %s") as the
+    # edition writes it, unless the book set its own
+    try:
+        from sphinx_exercise import translate as exercise_word
+    except ImportError:
+        return
+    formats = dict(config.numfig_format or {})
+    if formats.get("exercise") == f"{exercise_word('Exercise')} %s":
+        formats["exercise"] = str(_("Exercise %s"))
+        config.numfig_format = formats
+
+
+def _translate_extension_settings(app, config) -> None:
+    """sphinx-togglebutton's hints, computed when it loaded (in English: it ships them
+    under ``zh-cn``, which a ``zh_CN`` build does not find): from the tool's supplement of
+    its catalog (``togglebutton.po``), unless the book set its own. Before its
+    ``config-inited`` handler (priority 500) writes them into the pages."""
+    if edition_of(config.language) is SOURCE:
+        return
+    from sphinx.locale import get_translation
+
+    hint = get_translation("togglebutton")
+    for name, english in (("togglebutton_hint", "Click to show"),
+                          ("togglebutton_hint_hide", "Click to hide")):
+        if getattr(config, name, None) == english:
+            setattr(config, name, str(hint(english)))
+
+
+SUPPLEMENTED = ("booktheme", "togglebutton")
+"""Extensions' message domains the tool's catalogs supplement (``tabbook/locales/<language>/
+LC_MESSAGES/<domain>.po``): strings their catalogs lack, or word as another region does."""
+
+
+def _supplement_catalogs(language: str, locale_dir: Path) -> None:
+    """Look up the tool's catalog of each :data:`SUPPLEMENTED` domain before the
+    extension's own (which answers what ours does not hold).
+
+    Sphinx would add a second catalog of a domain *after* the first one registered (the
+    extension's, registered when it loaded), so ours is put first in Sphinx's table of
+    translators (``sphinx.locale.translators``, keyed ``("general", domain)``). A
+    translated edition is built in its own process (``python -m tabbook.sphinx_i18n``).
+    """
+    import gettext
+
+    from sphinx import locale
+
+    for domain in SUPPLEMENTED:
+        mo = Path(locale_dir) / language / "LC_MESSAGES" / f"{domain}.mo"
+        if not mo.is_file():
+            continue
+        with mo.open("rb") as f:
+            ours = gettext.GNUTranslations(f)
+        theirs = locale.translators.get(("general", domain))
+        if theirs is not None and type(theirs) is not gettext.NullTranslations:
+            ours.add_fallback(theirs)
+        locale.translators["general", domain] = ours
 
 
 GETTEXT_IMAGES = ("image/svg+xml", "image/png", "image/jpeg", "image/gif")
@@ -367,6 +466,85 @@ def _html_page_context(app, pagename, templatename, context, doctree) -> None:
     context["metatags"] = context.get("metatags", "") + alternates
 
 
+def _repository_buttons(app, pagename, templatename, context, doctree) -> None:
+    """A translated page's repository buttons (sphinx-book-theme's, after it made them):
+
+    * "Suggest edit" opens the page's catalog (``locales/<language>/LC_MESSAGES/
+      <page>.po``), where a translator edits, not the English source;
+    * "Open issue" opens an issue whose title and body are in the edition's language.
+    """
+    edition = edition_of(app.config.language)
+    if edition is SOURCE:
+        return
+    from urllib.parse import quote
+
+    from sphinx.locale import get_translation
+
+    _ = get_translation(UI_DOMAIN)
+    suffix = context.get("page_source_suffix") or ""
+    catalog = f"{LOCALES}/{edition.language}/LC_MESSAGES/{pagename}.po"
+    buttons = []
+    for item in context.get("header_buttons") or []:
+        if isinstance(item, dict):
+            buttons += [item] + [b for b in item.get("buttons") or [] if isinstance(b, dict)]
+    for button in buttons:
+        url = button.get("url") or ""
+        if button.get("label") == "source-edit-button" and suffix \
+                and url.endswith(pagename + suffix):
+            button["url"] = url[: -len(pagename + suffix)] + catalog
+        elif button.get("label") == "source-issues-button" and "?" in url:
+            page = f"/{edition.folder}/{pagename}.html" if edition.folder else f"/{pagename}.html"
+            title = quote(str(_("Issue on page {}")).format(page))
+            body = quote(str(_("Your issue content here.")))
+            base = url.split("?", 1)[0]
+            button["url"] = (f"{base}?title={title}&body={body}" if "github" in base
+                             else f"{base}?issue[title]={title}&issue[description]={body}")
+
+
+def retitle_solutions(document, config) -> None:
+    """A solution's title as the edition words it: "Solution to Exercise 4.3.1" is
+    "练习4.3.1的解答" in Chinese (the tool's string ``Solution to {}``), as the Colab
+    notebooks and the reader's buttons say it. sphinx-exercise makes the title its word
+    for "Solution to" followed by a link to the exercise; the link stays a link.
+    (A post-transform, after sphinx-exercise's titles and ``TidyExercises``.)"""
+    if edition_of(config.language) is SOURCE:
+        return
+    try:
+        from sphinx_exercise import translate as exercise_word
+        from sphinx_exercise.nodes import solution_node
+    except ImportError:
+        return
+    import re
+
+    from docutils import nodes
+    from sphinx.locale import get_translation
+
+    _ = get_translation(UI_DOMAIN)
+    word = str(exercise_word("Solution to")).strip()
+    exercise = str(exercise_word("Exercise")).strip()
+    number_format = (config.numfig_format or {}).get("exercise", "")
+    before, _sep, after = str(_("Solution to {}")).partition("{}")
+    for solution in document.findall(solution_node):
+        for title in solution.findall(nodes.title):
+            refs = [c for c in title.children if isinstance(c, nodes.reference)]
+            texts = [c for c in title.children if isinstance(c, nodes.Text)]
+            if len(refs) != 1 or not texts or "".join(texts).strip() != word:
+                continue
+            for text in texts:
+                title.remove(text)
+            # the link's text, "练习 4.3.1" (sphinx-exercise's word + " " + number), as
+            # the exercise's own title numbers it (numfig_format)
+            first = refs[0].next_node(nodes.Text)
+            m = re.fullmatch(rf"\s*{re.escape(exercise)}\s+(\S+)(.*)", first or "", re.S)
+            if m and "%s" in number_format:
+                first.parent.replace(first, nodes.Text(number_format % m.group(1) + m.group(2)))
+            index = title.index(refs[0])
+            if after:
+                title.insert(index + 1, nodes.Text(after))
+            if before:
+                title.insert(index, nodes.Text(before))
+
+
 def setup(app) -> dict:
     from sphinx.util import logging
 
@@ -375,10 +553,22 @@ def setup(app) -> dict:
         locale_dir = compile_tool_catalogs(app.config.language, _ui_locale_dir(app))
         if locale_dir is not None:
             app.add_message_catalog(UI_DOMAIN, str(locale_dir))
+            _supplement_catalogs(app.config.language, locale_dir)
         else:
             logging.getLogger(__name__).info(
                 f"[tabbook] no catalog of the tool's strings for {app.config.language}")
     app.connect("config-inited", _config_inited, priority=800)
+    app.connect("config-inited", _translate_extension_settings, priority=400)
+    app.connect("html-page-context", _repository_buttons, priority=950)
+    from sphinx.transforms.post_transforms import SphinxPostTransform
+
+    class SolutionTitles(SphinxPostTransform):
+        default_priority = 31  # after sphinx-exercise's (20-22) and TidyExercises (30)
+
+        def run(self, **kwargs) -> None:
+            retitle_solutions(self.document, self.config)
+
+    app.add_post_transform(SolutionTitles)
     app.connect("builder-inited", _builder_inited)
     app.connect("html-page-context", _html_page_context)
     app.connect("build-finished", _report)

@@ -114,6 +114,28 @@ def test_the_tools_supplement_of_sphinx_strings_holds_only_theirs():
         assert not {e.msgid for e in entries} - shipped
 
 
+def test_the_tools_supplements_of_extension_catalogs_hold_only_their_strings():
+    """booktheme.po and togglebutton.po supplement sphinx-book-theme's and
+    sphinx-togglebutton's catalogs: each message is a string of theirs (in their code),
+    translated, and in the domain the tool puts first (tabbook.sphinx_i18n.SUPPLEMENTED)."""
+    import sphinx_book_theme
+    import sphinx_togglebutton
+
+    from tabbook.sphinx_i18n import SUPPLEMENTED
+
+    sources = {"booktheme": Path(sphinx_book_theme.__file__).parent,
+               "togglebutton": Path(sphinx_togglebutton.__file__).parent}
+    assert set(SUPPLEMENTED) == set(sources)
+    for edition in TRANSLATIONS:
+        for domain, package in sources.items():
+            code = "".join(p.read_text("utf-8") for p in package.rglob("*.py"))
+            path = UI_LOCALES / edition.language / "LC_MESSAGES" / f"{domain}.po"
+            entries = [e for e in polib.pofile(str(path)) if not e.obsolete]
+            assert entries and all(e.msgstr and "fuzzy" not in e.flags for e in entries)
+            theirs = [e.msgid for e in entries if f'"{e.msgid}"' in code or f"'{e.msgid}'" in code]
+            assert theirs == [e.msgid for e in entries], (domain, theirs)
+
+
 def test_no_compiled_catalog_is_committed():
     tracked = subprocess.run(["git", "ls-files", "*.mo"], cwd=REPO, capture_output=True,
                              text=True).stdout.split()
@@ -248,10 +270,10 @@ def test_zh_page_links_both_ways(pages, built_html):
 def test_zh_interface_strings_come_from_the_catalogs(built_html):
     text = (built_html / ZH.folder / f"{PAGE_43}.html").read_text("utf-8")
     # sphinx-exercise's, the theme's and Sphinx's own zh_CN catalogs
-    for word in ("练习 4.3.1", "解答", "搜索", "目录", 'class="caption-text">目录<'):
+    for word in ("练习4.3.1", "练习4.3.1</a>的解答", "搜索", "目录", 'class="caption-text">目录<'):
         assert word in text, word
     # the tool's own strings (tabbook/locales/zh_CN/LC_MESSAGES/tabbook.po)
-    for word in ("在 Colab 中打开", "下载 .ipynb", 'aria-label="以笔记本形式运行本页"',
+    for word in ("在Colab中打开", "下载.ipynb", 'aria-label="以笔记本形式运行本页"',
                  'aria-label="语言"', 'placeholder="搜索本书……"', 'title="链接到此标题"',
                  'aria-label="颜色模式"'):
         assert word in text, word
@@ -338,7 +360,7 @@ def test_four_chinese_colab_notebooks_of_43(built_html):
         assert zh_code == en_code  # the same code (install cell included) and outputs
         prose = [c.source for c in zh.cells if c.cell_type == "markdown"]
         assert all(CJK.search(p) for p in prose), [p[:80] for p in prose if not CJK.search(p)]
-        assert "练习 4.3.1" in "\n".join(prose) and "Exercise" not in "\n".join(prose)
+        assert "练习4.3.1的解答" in "\n".join(prose) and "Exercise" not in "\n".join(prose)
 
 
 def test_translating_notebooks_needs_no_sphinx():

@@ -73,3 +73,14 @@ def test_a_changed_paragraph_is_named_and_nothing_executes_twice(tmp_path):
     assert "pick exactly one category." in problems[0].msgid
     assert f"{PAGE_43}: fuzzy message: 'Given the" in res.stdout
     assert not stale_problems(book, ZH.language, book / "_build" / "gettext", toc_docnames(book))
+
+    # ... and the updated catalog still passes `msgfmt -c` (Babel's format flags taken
+    # out again, "100% right" included) with its header kept, not gettext's placeholders
+    po = book / "locales" / ZH.language / "LC_MESSAGES" / f"{PAGE_43}.po"
+    check = subprocess.run([shutil.which("msgfmt") or "msgfmt", "-c", "-o", os.devnull, str(po)],
+                           capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0, check.stderr
+    text = po.read_text("utf-8")
+    assert "python-format" not in text and "python-brace-format" not in text
+    assert f"Language-Team: {ZH.team}" in text and "FULL NAME" not in text
+    assert "YEAR-MO-DA" not in text

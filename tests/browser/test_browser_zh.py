@@ -130,3 +130,26 @@ def test_zh_screenshots_for_review(browse, server, book_html, zh_built, cjk_font
     written = bh.screenshots(browse, server.url(ZH_43), bh.screenshot_dir(book_html),
                              "classification-zh")
     print("screenshots:", *written, sep="\n  ")
+
+
+def test_solution_toggles_and_header_buttons_speak_chinese(browse, server, zh_built):
+    """What the scripts show once they ran: sphinx-togglebutton's hint on each solution
+    (点击显示, then 点击隐藏 once opened; it ships them as zh-cn, which a zh_CN build did
+    not find), the header's repository buttons, and the solution titles."""
+    import re
+
+    context, log = browse()
+    page = open_page(context, server.url(ZH_43))
+    hints = page.locator(".solution button.toggle-button").evaluate_all(
+        "els => els.map(b => b.dataset.toggleHint)")
+    assert hints and set(hints) == {"点击显示"}, hints
+    page.locator(".solution button.toggle-button").first.click()
+    page.wait_for_function(
+        "document.querySelector('.solution button.toggle-button').dataset.toggleHint"
+        " === '点击隐藏'")
+    titles = page.locator(".solution .admonition-title").all_inner_texts()
+    assert titles and all(re.fullmatch(r"练习4\.3\.\d的解答", t.strip()) for t in titles), titles
+    buttons = page.locator(".article-header-buttons .btn__text-container").all_inner_texts()
+    assert {"仓库", "修改译文", "创建议题"} <= {b.strip() for b in buttons}, buttons
+    assert not [b for b in buttons if re.search(r"[A-Za-z]{3,}", b) and b.strip() != ".pdf"]
+    browse.assert_clean(log)
