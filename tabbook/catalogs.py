@@ -27,7 +27,7 @@ from collections import Counter
 from pathlib import Path
 
 from .errors import BookError
-from .i18n import LOCALES, UI_LOCALES, _flat, _read_po
+from .i18n import LOCALES, UI_LOCALES, _flat, _read_po, edition_of
 
 ROLE_RE = re.compile(r"\{([\w:.+-]+)\}(`+)(.*?)\2", re.S)
 """A MyST role: ``{name}`content```, the content possibly ``title <target>``."""
@@ -84,8 +84,19 @@ def _differs(what: str, want: Counter, have: Counter) -> str:
     return f"the translation changes the message's {what}: it {' and '.join(parts)}"
 
 
-def message_problems(msgid: str, msgstr: str) -> list[str]:
-    """What a translation ``msgstr`` changes of ``msgid`` that it may not (empty: fine)."""
+def _unlocalized(target: str, sites: tuple[tuple[str, str], ...]) -> str:
+    """A link target of a translation as the English message would write it (the same
+    page of a site's edition in the translation's language counts as the same target)."""
+    for english, translated in sites:
+        if target.startswith(translated):
+            return english + target[len(translated):]
+    return target
+
+
+def message_problems(msgid: str, msgstr: str,
+                     sites: tuple[tuple[str, str], ...] = ()) -> list[str]:
+    """What a translation ``msgstr`` changes of ``msgid`` that it may not (empty: fine);
+    ``sites``: the edition's :attr:`~tabbook.i18n.Edition.sites`."""
     problems = []
     roles_id, rest_id = _roles(msgid)
     roles_str, rest_str = _roles(msgstr)
@@ -106,7 +117,8 @@ def message_problems(msgid: str, msgstr: str) -> list[str]:
         if math_id != math_str:
             problems.append(_differs("math", math_id, math_str))
     links_id = Counter(LINK_RE.findall(rest_id) + AUTOLINK_RE.findall(rest_id))
-    links_str = Counter(LINK_RE.findall(rest_str) + AUTOLINK_RE.findall(rest_str))
+    links_str = Counter(_unlocalized(t, sites)
+                        for t in LINK_RE.findall(rest_str) + AUTOLINK_RE.findall(rest_str))
     if links_id != links_str:
         problems.append(_differs("link targets", links_id, links_str))
     tags_id = Counter(_space(t) for t in TAG_RE.findall(rest_id))
@@ -164,6 +176,13 @@ def msgfmt_problems(path: Path, shown: str) -> list[str]:
     return [f"{ln} (msgfmt -c)" for ln in lines]
 
 
+def _edition_of_catalog(path: Path):
+    """The edition a catalog translates into: ``.../<language>/LC_MESSAGES/...``."""
+    parts = Path(path).parts
+    at = parts.index("LC_MESSAGES") if "LC_MESSAGES" in parts else 0
+    return edition_of(parts[at - 1] if at else None)
+
+
 def catalog_problems(path: Path, shown: str | None = None) -> list[str]:
     """Every problem of one catalog, each naming ``shown`` (its path), the line and the message."""
     path = Path(path)
@@ -175,6 +194,7 @@ def catalog_problems(path: Path, shown: str | None = None) -> list[str]:
         entries = list(_read_po(path))
     except BookError as exc:
         return [f"{shown}: {exc.message}"]
+    sites = _edition_of_catalog(shown).sites
     seen: dict[tuple, int] = {}
     for entry in entries:
         if entry.obsolete or not entry.msgid:
@@ -187,7 +207,7 @@ def catalog_problems(path: Path, shown: str | None = None) -> list[str]:
         seen[key] = entry.linenum
         if not entry.msgstr or "fuzzy" in entry.flags:
             continue
-        for problem in message_problems(entry.msgid, entry.msgstr):
+        for problem in message_problems(entry.msgid, entry.msgstr, sites):
             problems.append(f"{shown}:{entry.linenum}: {problem}; message {_short(entry.msgid)}")
     return problems
 

@@ -46,12 +46,17 @@ class Edition:
     team: str = ""
     """Who translates it: the catalogs' ``Language-Team`` (and ``Last-Translator`` until a
     translator puts their own name there)."""
+    sites: tuple[tuple[str, str], ...] = ()
+    """(English site, its edition in this language): a translation may link the same page
+    of the site's own edition (``https://d2l.ai/x.html`` -> ``https://zh.d2l.ai/x.html``);
+    any other change of a link target is refused by :mod:`tabbook.catalogs`."""
 
 
 SOURCE = Edition("en", "", "English", "en", "en")
 TRANSLATIONS = (
     Edition("zh_CN", "zh", "中文", "zh-CN", "zh",
-            team="d2l-classification-book Chinese translators (中文翻译组)"),
+            team="d2l-classification-book Chinese translators (中文翻译组)",
+            sites=(("https://d2l.ai/", "https://zh.d2l.ai/"),)),
 )
 EDITIONS = (SOURCE, *TRANSLATIONS)
 BY_LANGUAGE = {e.language: e for e in EDITIONS}

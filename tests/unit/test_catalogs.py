@@ -134,3 +134,14 @@ def test_without_gettext_the_syntax_is_still_checked(tmp_path, monkeypatch, body
     path = write_po(tmp_path, body)
     problems = catalog_problems(path, "locales/zh_CN/LC_MESSAGES/page.po")
     assert problems and needle in problems[0], problems
+
+
+def test_translation_may_link_the_same_page_of_the_sites_own_edition(tmp_path):
+    """The translations table names each site's edition in the language (d2l.ai ->
+    zh.d2l.ai): the same page there is the same target; another host is not."""
+    body = ('msgid "see [D2L](https://d2l.ai/chapter_x/bn.html)"\n'
+            'msgstr "见[《动手学深度学习》](https://zh.d2l.ai/chapter_x/bn.html)"\n')
+    path = write_po(tmp_path, body)
+    assert catalog_problems(path, "locales/zh_CN/LC_MESSAGES/page.po") == []
+    path = write_po(tmp_path, body.replace("zh.d2l.ai", "d2l.example.com"))
+    one_problem(path, ":6:", "link targets", "d2l.example.com")
