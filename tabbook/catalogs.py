@@ -13,6 +13,10 @@ on the committed catalogs):
 * a msgstr keeps its msgid's math (``$...$``, balanced), inline code, roles and their
   targets, and link targets: their order may change with the language, their content not.
 
+Both strings are read as the book reads MyST, as myst-parser's markdown-it tokens (the
+parser of :func:`tabbook.i18n.md_parser`): a ``$`` in inline code is no math, ``<`` in
+a formula no tag, and a ``$`` that opens no formula stays a literal ``$`` in a text token.
+
 Fuzzy and untranslated messages are not checked (Sphinx and the Colab notebooks do not
 use them). Each problem names the catalog, the line of the message and the message.
 This module does not import Sphinx.
@@ -24,49 +28,109 @@ import re
 import shutil
 import subprocess
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BookError
-from .i18n import LOCALES, UI_LOCALES, _flat, _read_po, edition_of
+from .i18n import LOCALES, UI_LOCALES, _flat, _read_po, edition_of, md_parser
 
-ROLE_RE = re.compile(r"\{([\w:.+-]+)\}(`+)(.*?)\2", re.S)
-"""A MyST role: ``{name}`content```, the content possibly ``title <target>``."""
-CODE_RE = re.compile(r"(`+)(.+?)\1", re.S)
-MATH_RE = re.compile(r"\$\$(.+?)\$\$|(?<!\\)\$((?:[^$\\]|\\.)+?)\$", re.S)
-DOLLAR_RE = re.compile(r"(?<!\\)\$")
-LINK_RE = re.compile(r"\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^)]*)?\)")
-AUTOLINK_RE = re.compile(r"<((?:https?|mailto|ftp):[^>\s]*)>")
-TAG_RE = re.compile(r"<(?:!--|[/!?]?[A-Za-z][\w:-]*(?=[\s/>]))[^<>]*>?")
-"""Raw HTML: a tag (``<img ...>``, ``</b>``), a comment, a declaration; not an autolink."""
-TARGET_RE = re.compile(r"<([^<>]*)>\s*$", re.S)
 TEXT_ROLES = {"abbr", "sub", "sup", "guilabel", "menuselection"}
 """Roles whose whole content is prose (translated); other roles' targets must stay."""
 
 
 def _space(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return " ".join(text.split())
 
 
-def _roles(text: str) -> tuple[Counter, str]:
-    """(role, target) pairs of ``text``, and the text without its roles."""
-    found = Counter()
-    for m in ROLE_RE.finditer(text):
-        name, content = m.group(1), m.group(3)
-        if name.split(":")[-1] in TEXT_ROLES:
-            continue
-        target = TARGET_RE.search(content)
-        found[(name, _space(target.group(1) if target else content))] += 1
-    return found, ROLE_RE.sub(" ", text)
+def _tokens(text: str) -> list:
+    """The markdown-it tokens of ``text`` as the book's MyST parser reads it
+    (:func:`tabbook.i18n.md_parser`), escapes and entities left as ``text_special``
+    tokens (the core's last rule, ``text_join``, would make ``\\$`` a literal ``$``)."""
+    from markdown_it.rules_core import StateCore, text_join
+
+    md = md_parser()
+    state = StateCore(text, md, {})
+    for rule in md.core.ruler.getRules(""):
+        if rule is not text_join:
+            rule(state)
+    return state.tokens
 
 
-def _code(text: str) -> tuple[Counter, str]:
-    return (Counter(_space(m.group(2)) for m in CODE_RE.finditer(text)),
-            CODE_RE.sub(" ", text))
+def _role_target(content: str) -> str:
+    """A role's target: ``title <target>`` or the whole content."""
+    body = content.rstrip()
+    start = body.rfind("<")
+    if body.endswith(">") and start >= 0 and ">" not in body[start + 1:-1]:
+        return body[start + 1:-1]
+    return content
 
 
-def _math(text: str) -> tuple[Counter, str]:
-    return (Counter(_space(m.group(1) or m.group(2)) for m in MATH_RE.finditer(text)),
-            MATH_RE.sub(" ", text))
+def _tags(text: str) -> list[str]:
+    """The HTML in ``text`` (an HTML block's, or a text token's): each tag, comment or
+    declaration as markdown-it reads one in a paragraph, and tag-like text that it does
+    not (``<img src=x onerror=...`` without its ``>``) but a laxer renderer (a
+    notebook's) might."""
+    from markdown_it.common.html_re import HTML_TAG_RE  # anchored at the text's start
+
+    found, at = [], text.find("<")
+    while at >= 0:
+        tag = HTML_TAG_RE.match(text[at:])
+        nxt = text[at + 1:at + 2]
+        if tag:
+            found.append(tag.group(0))
+            at += tag.end() - 1
+        elif nxt in ("/", "!", "?") or (nxt.isascii() and nxt.isalpha()):
+            close = text.find(">", at)
+            found.append(text[at:close + 1 if close >= 0 else len(text)][:60])
+        at = text.find("<", at + 1)
+    return found
+
+
+@dataclass
+class _Markup:
+    """What a message holds besides prose, read from its tokens."""
+
+    roles: Counter = field(default_factory=Counter)
+    code: Counter = field(default_factory=Counter)
+    math: Counter = field(default_factory=Counter)
+    links: list[str] = field(default_factory=list)
+    tags: Counter = field(default_factory=Counter)
+    dollars: int = 0
+    """Literal ``$`` left in the text: a formula not closed (an escaped ``\\$`` is not one)."""
+
+    def read(self, tokens) -> "_Markup":
+        for tok in tokens:
+            kind = tok.type
+            if kind == "inline" or kind == "image":
+                if kind == "image":
+                    self.links.append(tok.attrGet("src") or "")
+                self.read(tok.children or ())
+            elif kind == "text":
+                self.dollars += tok.content.count("$")
+                self.tags.update(_space(t) for t in _tags(tok.content))
+            elif kind == "code_inline":
+                self.code[_space(tok.content)] += 1
+            elif kind.startswith("math") or kind == "amsmath":
+                self.math[_space(tok.content)] += 1
+            elif kind == "myst_role":
+                name = tok.meta.get("name", "")
+                if name.split(":")[-1] not in TEXT_ROLES:
+                    self.roles[(name, _space(_role_target(tok.content)))] += 1
+            elif kind == "link_open":
+                self.links.append(tok.attrGet("href") or "")
+            elif kind == "html_inline":
+                self.tags[_space(tok.content)] += 1
+            elif kind == "html_block":
+                self.tags.update(_space(t) for t in _tags(tok.content) or [tok.content])
+            elif kind in ("fence", "colon_fence", "code_block"):
+                self.code[_space(tok.content)] += 1
+                if tok.info.strip():  # a directive (```{raw} html) is markup too
+                    self.tags[_space(tok.markup + tok.info)] += 1
+        return self
+
+
+def _markup(text: str) -> _Markup:
+    return _Markup().read(_tokens(text))
 
 
 def _short(msgid: str) -> str:
@@ -96,33 +160,24 @@ def _unlocalized(target: str, sites: tuple[tuple[str, str], ...]) -> str:
 def message_problems(msgid: str, msgstr: str,
                      sites: tuple[tuple[str, str], ...] = ()) -> list[str]:
     """What a translation ``msgstr`` changes of ``msgid`` that it may not (empty: fine);
-    ``sites``: the edition's :attr:`~tabbook.i18n.Edition.sites`."""
+    ``sites``: the edition's :attr:`~tabbook.i18n.Edition.sites`. Both are read as the
+    book reads MyST (markdown-it tokens), so a ``$`` in code or a role is no math."""
     problems = []
-    roles_id, rest_id = _roles(msgid)
-    roles_str, rest_str = _roles(msgstr)
-    if roles_id != roles_str:
-        problems.append(_differs("roles and their targets", roles_id, roles_str))
-    code_id, rest_id = _code(rest_id)
-    code_str, rest_str = _code(rest_str)
-    if code_id != code_str:
-        problems.append(_differs("inline code", code_id, code_str))
-    odd_id = len(DOLLAR_RE.findall(rest_id)) % 2
-    odd_str = len(DOLLAR_RE.findall(rest_str)) % 2
-    if odd_str and not odd_id:
+    want, have = _markup(msgid), _markup(msgstr)
+    if want.roles != have.roles:
+        problems.append(_differs("roles and their targets", want.roles, have.roles))
+    if want.code != have.code:
+        problems.append(_differs("inline code", want.code, have.code))
+    if have.dollars > want.dollars:
         problems.append("the translation has an unbalanced `$` (math would swallow the prose "
                         "after it): close the formula or escape a dollar sign as `\\$`")
-    else:
-        math_id, rest_id = _math(rest_id)
-        math_str, rest_str = _math(rest_str)
-        if math_id != math_str:
-            problems.append(_differs("math", math_id, math_str))
-    links_id = Counter(LINK_RE.findall(rest_id) + AUTOLINK_RE.findall(rest_id))
-    links_str = Counter(_unlocalized(t, sites)
-                        for t in LINK_RE.findall(rest_str) + AUTOLINK_RE.findall(rest_str))
+    elif want.math != have.math:
+        problems.append(_differs("math", want.math, have.math))
+    links_id = Counter(want.links)
+    links_str = Counter(_unlocalized(t, sites) for t in have.links)
     if links_id != links_str:
         problems.append(_differs("link targets", links_id, links_str))
-    tags_id = Counter(_space(t) for t in TAG_RE.findall(rest_id))
-    added = Counter(_space(t) for t in TAG_RE.findall(rest_str)) - tags_id
+    added = have.tags - want.tags
     if added:
         problems.append("the translation adds markup its English message lacks ("
                         + ", ".join(repr(t) for t in sorted(added))

@@ -286,7 +286,9 @@ def ui_strings(language: str, prefix: str = "") -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _md_parser():
+def md_parser():
+    """The one markdown-it parser of the book's MyST (myst-parser's, with the book's
+    ``myst_enable_extensions``): translated notebooks and the catalog checks read with it."""
     from markdown_it.renderer import RendererHTML
     from myst_parser.config.main import MdParserConfig
     from myst_parser.parsers.mdit import create_md_parser
@@ -325,7 +327,7 @@ def translate_myst(text: str, catalog: dict[str, str]) -> str:
         return text
     lines = text.split("\n")
     edits = []  # (start, end, content, translation), applied bottom-up
-    tokens = _md_parser().parse(text)
+    tokens = md_parser().parse(text)
     for i, tok in enumerate(tokens):
         if tok.type in ("paragraph_open", "heading_open") and tok.map:
             inline = tokens[i + 1]

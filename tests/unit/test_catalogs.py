@@ -145,3 +145,33 @@ def test_translation_may_link_the_same_page_of_the_sites_own_edition(tmp_path):
     assert catalog_problems(path, "locales/zh_CN/LC_MESSAGES/page.po") == []
     path = write_po(tmp_path, body.replace("zh.d2l.ai", "d2l.example.com"))
     one_problem(path, ":6:", "link targets", "d2l.example.com")
+
+
+@pytest.mark.parametrize("msgid, msgstr", [
+    ("costs 5 dollars", "花费\\\\$5"),  # an escaped dollar is no formula
+    ("the code `$x$` and $y$", "代码`$x$`与$y$"),  # a dollar in code is no math
+    ("if $a<b$ then `<b>`", "若$a<b$则`<b>`"),  # nor is a `<` in math or code a tag
+    ("see {sub}`2` and {ref}`the section <sec_a>`", "见{sub}`二`与{ref}`该节 <sec_a>`"),
+])
+def test_messages_are_read_as_myst_tokens(tmp_path, msgid, msgstr):
+    """The check reads both strings as the book's MyST parser does (markdown-it tokens):
+    what looks like math, a tag or a target inside code, math or an escape is none."""
+    path = write_po(tmp_path, f'#, no-python-format\nmsgid "{msgid}"\nmsgstr "{msgstr}"\n')
+    assert catalog_problems(path) == []
+
+
+@pytest.mark.parametrize("msgstr, needles", [
+    ("花费$5", ["unbalanced `$`"]),
+    ("<div onclick=alert(1)>小书</div>", ["adds markup", "<div onclick=alert(1)>"]),
+    ("小书 <img src=x onerror=alert(1)", ["adds markup", "<img src=x onerror=alert(1)"]),
+    ("小书\\n\\n```{raw} html\\n<b>x</b>\\n```", ["adds markup", "{raw} html"]),
+    ("小书{doc}`other`", ["roles and their targets", "'other'"]),
+    ("小书![图](https://example.com/x.png)", ["link targets", "example.com"]),
+])
+def test_markup_that_only_the_translation_has_is_refused(tmp_path, msgstr, needles):
+    """An HTML block, a tag markdown-it leaves as text (another renderer may not), a
+    directive, a role or an image that the English message lacks: each is refused."""
+    path = write_po(tmp_path, f'msgid "costs 5 dollars"\nmsgstr "{msgstr}"\n')
+    problems = catalog_problems(path, "locales/zh_CN/LC_MESSAGES/page.po")
+    assert problems and all(":6:" in p for p in problems), problems
+    assert any(all(n in p for n in needles) for p in problems), problems
