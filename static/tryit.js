@@ -114,6 +114,7 @@
     ui.appendChild(this.output);
     input.parentNode.insertBefore(ui, input.nextSibling);
     cell.classList.add("tabbook-tryit-ready");  // (CSS: the static input only prints)
+    cell.tabbookTryit = this;  // (for the browser tests: .text() is the code in the cell)
     this.hintId = hint.id;
 
     var saved = stored(this.key);
@@ -175,7 +176,7 @@
     this.runId = ++runCount;
     this.output.textContent = "";
     this.output.hidden = true;
-    this.pending = "";
+    delete this.status.dataset.result;
     this.busy(true);
     this.say(worker ? T.running : T.starting);
     if (!worker) worker = startWorker();

@@ -119,7 +119,6 @@ def _settings(app: Sphinx) -> dict:
                       "Colab instead."),
         "restored": _("Your saved answer is shown; Reset brings the starter code back."),
         "resetDone": _("The starter code is back."),
-        "saved": _("Your answer is kept in this browser."),
     }
     return {"language": edition.language, "timeLimit": TIME_LIMIT_S,
             "pyodide": locked_version("pyodide"), "library": library_paths(lib),
