@@ -390,4 +390,7 @@ def write_colab(root: Path, out_dir: Path | None = None) -> list[Path]:
 
 def stamp(cfg: BookConfig) -> str:
     """Hash of the settings the Colab buttons of a page depend on."""
-    return hashlib.sha256(f"2\0{cfg.colab_pattern}\0{cfg.library_version}".encode()).hexdigest()
+    from .launch import stamp_text
+
+    return hashlib.sha256(f"2\0{cfg.colab_pattern}\0{cfg.library_version}\0"
+                          f"{stamp_text(cfg)}".encode()).hexdigest()
