@@ -6,7 +6,8 @@ exercise cell; for each of the three exercises a correct answer typed into the e
 passes the book's own checker and a wrong one fails naming a case (in Chinese on the
 Chinese page); ``while True: pass`` is ended by Stop and by the time limit, and the
 next Run works; the answer survives a reload and Reset brings the starter back.
-Screenshots of a passing and a failing exercise go to ``_build/screenshots/``.
+Without JavaScript or WebAssembly the static cell stays. Screenshots of a passing and a
+failing exercise go to ``_build/screenshots/``.
 """
 
 from __future__ import annotations
@@ -268,4 +269,24 @@ def test_the_runner_works_at_phone_width(browse, server):
     result, status, output = run(page, 2)
     assert result == "pass", (status, output)
     assert page.evaluate("document.documentElement.scrollWidth") <= bh.PHONE["width"]
+    browse.assert_clean(log)
+
+
+def test_without_javascript_the_static_cell_and_colab_remain(browse, server, edition):
+    context, log = browse(java_script_enabled=False)
+    page = open_page(context, server.url(EDITIONS[edition]["prefix"] + PAGE_43))
+    c = cell(page, 0)
+    assert c.locator(".cell_input").is_visible()
+    assert "exercises.check_exact_loss(exact_loss)" in c.locator(".cell_input").inner_text()
+    assert page.locator(".tabbook-tryit-ui").count() == 0
+    assert page.locator(".tabbook-colab a").first.is_visible()
+    assert not [u for u in log.requests if any(k in u for k in LAZY)]
+
+
+def test_without_webassembly_the_static_cell_remains(browse, server):
+    context, log = browse()
+    context.add_init_script("delete window.WebAssembly")
+    page = open_page(context, server.url(PAGE_43))
+    assert cell(page, 0).locator(".cell_input").is_visible()
+    assert page.locator(".tabbook-tryit-ui").count() == 0
     browse.assert_clean(log)
