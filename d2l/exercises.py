@@ -16,6 +16,11 @@ A checker prints ``PASS ...`` or ``FAIL ...``; a failure names one case the func
 got wrong (its inputs, the expected value, the value returned) and gives a hint. It
 returns ``True`` or ``False``.
 
+The messages are in English, or in another language through the gettext catalogs in
+``d2l/locales/<language>/LC_MESSAGES/d2l.mo`` (compiled by ``make lib`` from the
+``.po`` beside it): ``exercises.set_language("zh_CN")``, or the environment variable
+``D2L_LANGUAGE=zh_CN`` set before the first check (the Chinese notebooks set it).
+
 The functions receive Python numbers and, for vectors and matrices, NumPy arrays
 (nested Python lists where NumPy is not installed). They may compute with NumPy or
 with a framework (PyTorch, MXNet, JAX, TensorFlow) and return a Python number, a
@@ -42,7 +47,9 @@ exercise                                function checked (checker)
 
 from __future__ import annotations
 
+import gettext as _gettext
 import math
+import os
 import random
 import types
 
@@ -52,11 +59,40 @@ except ImportError:  # pragma: no cover - depends on the environment
     _np = None
 
 __all__ = ["check_exact_loss", "check_expected_quick_estimate", "check_quick_estimate_bias",
-           "check_bayes_decision", "quick_estimate", "solutions"]
+           "check_bayes_decision", "quick_estimate", "solutions", "set_language"]
 
 _SEED = 20240403  # the random cases are the same on every run
 _RTOL = 1e-6
 _ATOL = 1e-8
+
+
+# ---------------------------------------------------------------------------
+# The language of the messages (gettext catalogs in d2l/locales/)
+
+_LOCALES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "locales")
+_DOMAIN = "d2l"
+_ALIASES = {"zh": "zh_CN", "zh-cn": "zh_CN", "zh_cn": "zh_CN", "en": "en"}
+_translation = None
+
+
+def set_language(language: str | None = None) -> str:
+    """Print the checkers' messages in ``language`` (``"en"``, ``"zh_CN"``; ``"zh"`` too).
+
+    ``None`` reads the environment variable ``D2L_LANGUAGE`` (English if unset). A
+    language without a catalog gives English. Returns the language chosen.
+    """
+    global _translation
+    language = language or os.environ.get("D2L_LANGUAGE") or "en"
+    language = _ALIASES.get(language.lower(), language)
+    _translation = _gettext.translation(_DOMAIN, _LOCALES, languages=[language], fallback=True)
+    return language
+
+
+def _(message: str) -> str:
+    """``message`` in the language of :func:`set_language`."""
+    if _translation is None:
+        set_language()
+    return _translation.gettext(message)
 
 
 # ---------------------------------------------------------------------------
@@ -75,17 +111,18 @@ def _shape(value):
 def _as_float(value) -> float:
     """A returned number (Python, NumPy, or a one-element framework tensor) as a float."""
     if value is None or value is Ellipsis:
-        raise _BadResult(f"it returned {value!r}; replace the `...` by your answer "
-                         "and `return` it")
+        raise _BadResult(_("it returned {value}; replace the `...` by your answer "
+                           "and `return` it").format(value=repr(value)))
     if isinstance(value, (bool, int, float)):
         return float(value)
     if isinstance(value, (str, bytes)):
-        raise _BadResult(f"it returned the string {value!r}; return a number")
+        raise _BadResult(_("it returned the string {value}; return a number").format(
+            value=repr(value)))
     if isinstance(value, (list, tuple)):
-        raise _BadResult(f"it returned a {type(value).__name__} of length {len(value)}; "
-                         "return a single number")
-    too_big = _BadResult(f"it returned an array of shape {_shape(value)}; return a single "
-                         "number")
+        raise _BadResult(_("it returned a {kind} of length {length}; return a single "
+                           "number").format(kind=type(value).__name__, length=len(value)))
+    too_big = _BadResult(_("it returned an array of shape {shape}; return a single "
+                           "number").format(shape=_shape(value)))
     item = getattr(value, "item", None)  # NumPy, PyTorch, JAX, MXNet
     if callable(item):
         try:
@@ -100,20 +137,23 @@ def _as_float(value) -> float:
     except (TypeError, ValueError):
         if _shape(value):
             raise too_big from None
-        raise _BadResult(f"it returned {value!r}, which is not a number") from None
+        raise _BadResult(_("it returned {value}, which is not a number").format(
+            value=repr(value))) from None
 
 
 def _as_index(value, m: int) -> int:
     try:
         x = _as_float(value)
     except _BadResult as exc:
-        raise _BadResult(str(exc).replace("a single number", "the index of one choice "
-                                          "(an integer), not a vector")) from None
+        raise _BadResult(str(exc).replace(_("a single number"), _(
+            "the index of one choice (an integer), not a vector"))) from None
     if not math.isfinite(x) or x != round(x):
-        raise _BadResult(f"it returned {x:g}, which is not a class index (an integer)")
+        raise _BadResult(_("it returned {value}, which is not a class index (an "
+                           "integer)").format(value=f"{x:g}"))
     i = int(round(x))
     if not 0 <= i < m:
-        raise _BadResult(f"it returned {i}, but the choices are 0, ..., {m - 1}")
+        raise _BadResult(_("it returned {index}, but the choices are 0, ..., {last}").format(
+            index=i, last=m - 1))
     return i
 
 
@@ -176,19 +216,29 @@ def _call(fn, args):
     try:
         return fn(*args), None
     except NotImplementedError:
-        return None, "it raised NotImplementedError; replace it by your answer"
+        return None, _("it raised NotImplementedError; replace it by your answer")
     except Exception as exc:  # the reader's code may raise anything
-        return None, f"it raised {type(exc).__name__}: {exc}"
+        return None, _("it raised {error}: {message}").format(error=type(exc).__name__,
+                                                                message=exc)
+
+
+def _but(err: str | None, got: str) -> str:
+    """The end of a failure's "expected ..." line: what came back instead."""
+    if err:
+        return _("but {error}").format(error=err)
+    return _("got {value}").format(value=got)
 
 
 def _report(name: str, fn, ncases: int, failure: str | None = None, hint: str = "") -> bool:
     fname = getattr(fn, "__name__", repr(fn))
     if failure is None:
-        print(f"PASS {name}: {fname} is right on all {ncases} test cases.")
+        print(_("PASS {name}: {function} is right on all {count} test cases.").format(
+            name=name, function=fname, count=ncases))
         return True
-    print(f"FAIL {name}: {fname} is wrong on this case:\n{failure}")
+    print(_("FAIL {name}: {function} is wrong on this case:").format(name=name, function=fname))
+    print(failure)
     if hint:
-        print(f"Hint: {hint}")
+        print(_("Hint: {hint}").format(hint=hint))
     return False
 
 
@@ -244,22 +294,27 @@ def check_exact_loss(exact_loss) -> bool:
             continue
         sizes = _batch_sizes(n, b)
         if len(sizes) <= 8:
-            batches = f"minibatch sizes {sizes}, minibatch mean losses {_fmt(means)}"
+            batches = _("minibatch sizes {sizes}, minibatch mean losses {means}").format(
+                sizes=sizes, means=_fmt(means))
         else:
-            batches = f"{len(sizes)} minibatches of sizes {sizes[0]}, ..., {sizes[-1]}"
-        failure = (f"  n = {n} examples, batch_size = {b}: {batches}\n"
+            batches = _("{count} minibatches of sizes {first}, ..., {last}").format(
+                count=len(sizes), first=sizes[0], last=sizes[-1])
+        failure = ("  " + _("n = {n} examples, batch_size = {b}: {batches}").format(
+                       n=n, b=b, batches=batches) + "\n"
                    f"  exact_loss(quick={quick:.6g}, last={last:.6g}, n={n}, batch_size={b})\n"
-                   f"  expected {want:.6g} (the mean loss over all {n} examples), ")
-        failure += f"but {err}" if err else f"got {got:.6g}"
+                   "  " + _("expected {want} (the mean loss over all {n} examples), ").format(
+                       want=f"{want:.6g}", n=n))
+        failure += _but(err, f"{got:.6g}" if err is None else "")
         if n % b == 0:
-            hint = ("When n is a multiple of batch_size all minibatches have the same size, "
-                    "so the plain mean of the minibatch losses is already exact.")
+            hint = _("When n is a multiple of batch_size all minibatches have the same size, "
+                     "so the plain mean of the minibatch losses is already exact.")
         else:
             k, r = len(sizes), sizes[-1]
-            hint = (f"The first {k - 1} minibatches hold {b} examples each and the last one "
-                    f"only {r}. The total loss over all examples is {b} * (sum of the full "
-                    f"minibatches' mean losses) + {r} * last; that sum is {k} * quick - last, "
-                    f"since quick is the mean of all {k} minibatch means. Divide by n.")
+            hint = _("The first {full} minibatches hold {b} examples each and the last one "
+                     "only {r}. The total loss over all examples is {b} * (sum of the full "
+                     "minibatches' mean losses) + {r} * last; that sum is {k} * quick - last, "
+                     "since quick is the mean of all {k} minibatch means. Divide by n.").format(
+                         full=k - 1, b=b, r=r, k=k)
         return _report(name, exact_loss, len(cases), failure, hint)
     return _report(name, exact_loss, len(cases))
 
@@ -317,15 +372,15 @@ def check_expected_quick_estimate(expected_quick_estimate) -> bool:
         if err is None and _close(got, want):
             continue
         failure = (f"  expected_quick_estimate(losses={_fmt(losses)}, batch_size={b})\n"
-                   f"  expected {want:.6g}, ")
-        failure += f"but {err}" if err else f"got {got:.6g}"
-        hint = ("Average L_v^q over all orders of the examples. In a random order each "
-                "minibatch is a random subset of the examples: what is the expected mean "
-                "loss of a random subset?")
+                   "  " + _("expected {want}, ").format(want=f"{want:.6g}"))
+        failure += _but(err, f"{got:.6g}" if err is None else "")
+        hint = _("Average L_v^q over all orders of the examples. In a random order each "
+                 "minibatch is a random subset of the examples: what is the expected mean "
+                 "loss of a random subset?")
         if err is None and n % b and _close(got, quick_estimate(losses, b)):
-            hint = (f"{got:.6g} is the quick estimate for the order given (minibatch sizes "
-                    f"{_batch_sizes(n, b)}); the exercise asks for its average over random "
-                    "shufflings. " + hint)
+            hint = _("{got} is the quick estimate for the order given (minibatch sizes "
+                     "{sizes}); the exercise asks for its average over random "
+                     "shufflings. ").format(got=f"{got:.6g}", sizes=_batch_sizes(n, b)) + hint
         return _report(name, expected_quick_estimate, len(cases), failure, hint)
     return _report(name, expected_quick_estimate, len(cases))
 
@@ -341,7 +396,7 @@ def check_quick_estimate_bias(quick_estimate_bias) -> bool:
     name = "check_quick_estimate_bias"
     cases = list(_small_loss_cases())
     rng = random.Random(_SEED + 3)
-    for _ in range(20):
+    for _case in range(20):
         n, b = rng.randint(2, 300), rng.randint(2, 50)
         cases.append((n, b, _gamma_losses(rng, n)))
     for n, b, losses in cases:
@@ -355,22 +410,24 @@ def check_quick_estimate_bias(quick_estimate_bias) -> bool:
                 err = str(exc)
         if err is None and abs(got - want) <= 1e-7 + _RTOL * abs(want):
             continue
-        shown = f"losses={_fmt(losses)}" if n <= 12 else f"losses=<{n} values>"
+        shown = (f"losses={_fmt(losses)}" if n <= 12
+                 else "losses=<" + _("{n} values").format(n=n) + ">")
         failure = (f"  quick_estimate_bias({shown}, batch_size={b})\n"
-                   f"  L_v^q = {quick:.6g} and L_v = {exact:.6g}, so expected "
-                   f"L_v^q - L_v = {want:.6g}, ")
-        failure += f"but {err}" if err else f"got {got:.6g}"
+                   "  " + _("L_v^q = {quick} and L_v = {exact}, so expected "
+                            "L_v^q - L_v = {want}, ").format(
+                       quick=f"{quick:.6g}", exact=f"{exact:.6g}", want=f"{want:.6g}"))
+        failure += _but(err, f"{got:.6g}" if err is None else "")
         if err is None and want != 0 and _close(-got, want):
-            hint = "The sign is flipped: return L_v^q - L_v, not L_v - L_v^q."
+            hint = _("The sign is flipped: return L_v^q - L_v, not L_v - L_v^q.")
         elif err is None and got == 0:
-            hint = ("For a fixed order nothing is random: L_v^q is one number, and it "
-                    "differs from L_v unless all minibatches have the same size (or the "
-                    "last minibatch's mean loss happens to equal L_v).")
+            hint = _("For a fixed order nothing is random: L_v^q is one number, and it "
+                     "differs from L_v unless all minibatches have the same size (or the "
+                     "last minibatch's mean loss happens to equal L_v).")
         else:
-            hint = ("Compute L_v^q for the order given (the mean of the minibatch means, the "
-                    "last minibatch possibly smaller) and subtract the mean over all "
-                    "examples. In closed form the difference is (b - r) / (b * B) * "
-                    "(l_v^b - L_v), with B minibatches and r examples in the last one.")
+            hint = _("Compute L_v^q for the order given (the mean of the minibatch means, the "
+                     "last minibatch possibly smaller) and subtract the mean over all "
+                     "examples. In closed form the difference is (b - r) / (b * B) * "
+                     "(l_v^b - L_v), with B minibatches and r examples in the last one.")
         return _report(name, quick_estimate_bias, len(cases), failure, hint)
     return _report(name, quick_estimate_bias, len(cases))
 
@@ -453,24 +510,27 @@ def check_bayes_decision(bayes_decision) -> bool:
         best = _argmin(risk)
         failure = (f"  bayes_decision(loss_matrix={_fmt_matrix(loss, ' ' * 28)},\n"
                    f"                 p={_fmt(p)})\n"
-                   f"  expected losses of the choices y' = 0, 1, ...: {_fmt(risk)}\n"
-                   f"  expected {best} (expected loss {risk[best]:.4g}), ")
-        failure += f"but {err}" if err else f"got {got} (expected loss {risk[got]:.4g})"
-        hint = ("The expected loss of predicting y' is the sum over y of l(y, y') p(y | x): "
-                "weight column y' of loss_matrix by p, and pick the column with the "
-                "smallest total.")
+                   "  " + _("expected losses of the choices y' = 0, 1, ...: {risks}").format(
+                       risks=_fmt(risk)) + "\n"
+                   "  " + _("expected {best} (expected loss {risk}), ").format(
+                       best=best, risk=f"{risk[best]:.4g}"))
+        failure += _but(err, "" if err else _("{got} (expected loss {risk})").format(
+            got=got, risk=f"{risk[got]:.4g}"))
+        hint = _("The expected loss of predicting y' is the sum over y of l(y, y') p(y | x): "
+                 "weight column y' of loss_matrix by p, and pick the column with the "
+                 "smallest total.")
         if err is None:
             transposed = (_argmin(_risks([list(c) for c in zip(*loss)], p))
                           if len(loss) == len(loss[0]) else None)
             if got == _argmax(p):
-                hint = ("You picked the most probable class, which is right for the 0-1 "
-                        "loss only; with other losses the costs of the mistakes matter. "
-                        + hint)
+                hint = _("You picked the most probable class, which is right for the 0-1 "
+                         "loss only; with other losses the costs of the mistakes matter. "
+                         ) + hint
             elif got == transposed:
-                hint = ("You weighted the rows, not the columns: loss_matrix[y, y'] is "
-                        "indexed by the true class first. " + hint)
+                hint = _("You weighted the rows, not the columns: loss_matrix[y, y'] is "
+                         "indexed by the true class first. ") + hint
             elif got == _argmax(risk):
-                hint = "You picked the choice with the *largest* expected loss. " + hint
+                hint = _("You picked the choice with the *largest* expected loss. ") + hint
         return _report(name, bayes_decision, len(cases), failure, hint)
     return _report(name, bayes_decision, len(cases))
 

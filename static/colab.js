@@ -41,6 +41,12 @@
     var label = box.getAttribute("data-label-" + name) || name;
     setLink(box.querySelector(".tabbook-colab-open"),
       box.getAttribute("data-colab-" + name), label);
+    // the other launch services (tabbook/launch.py): data-<service>-<name>
+    var launches = box.querySelectorAll("[data-launch]");
+    for (var i = 0; i < launches.length; i++) {
+      setLink(launches[i], box.getAttribute("data-" + launches[i].getAttribute("data-launch") +
+        "-" + name), label);
+    }
     var download = box.querySelector(".tabbook-colab-download");
     setLink(download, box.getAttribute("data-download-" + name), label);
     if (download && box.getAttribute("data-file-" + name)) {

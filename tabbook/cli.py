@@ -44,6 +44,9 @@ def cmd_lib(args) -> int:
         # an interrupted earlier `make lib` may have left its temporary files
         remove_stray_temps(out_dir)
         paths = write_library(root, args.out)
+        # the exercise checkers' messages in other languages (d2l/locales/*.po -> .mo)
+        from .tryit import compile_catalogs
+        paths += compile_catalogs(out_dir)
     print("wrote " + ", ".join(shown_path(p, root) for p in paths))
     return 0
 

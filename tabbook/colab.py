@@ -195,21 +195,43 @@ def colab_notebook(page: Page, fw: Framework, executed: nbformat.NotebookNode | 
     intro = nbformat.v4.new_markdown_cell(
         intro_markdown(page, fw, title, page_url(baseurl, page), library, translate))
     intro.id = "colab-intro"
-    install = nbformat.v4.new_code_cell(install_code(fw, package_spec, library))
+    code = install_code(fw, package_spec, library)
+    _ = translate.ui if translate is not None else _identity
+    if translate is not None:  # the exercises' checkers print in the edition's language
+        code += ("\n\n# " + _("The exercises' self-checks print their messages "
+                                "in this notebook's language:")
+                 + f"\nimport os\nos.environ[\"D2L_LANGUAGE\"] = "
+                   f"{translate.edition.language!r}")
+    install = nbformat.v4.new_code_cell(code)
     install.id = "colab-install"
     nb.cells += [intro, install]
     codes = {c.index for c in code_cells(page, fw)}
     state = {"section": page.section_number or ""}
     if translate is not None:
         state["gettext"] = translate.ui
+    # solutions (solution-start ... solution-end) are gathered after the last exercise,
+    # under a "Solutions" heading; a note stands where each one was (SOLUTIONS_ID)
+    solutions: list = []
+    in_solution = False
     for cell in page.cells_for(fw.name):
         if cell.kind == "markdown":
             source = translate.markdown(page.docname, cell.source) if translate else cell.source
-            text = colab_markdown(source, state)
-            if text.strip():
-                md = nbformat.v4.new_markdown_cell(text)
-                md.id = f"md-{cell.index}"
-                nb.cells.append(md)
+            for k, (kind, piece) in enumerate(solution_pieces(source)):
+                text = colab_markdown(piece, state)
+                if kind == "start":
+                    in_solution = True
+                    note = nbformat.v4.new_markdown_cell(
+                        "> " + _("The solution is at the end of this notebook, under "
+                                 "“Solutions”: try the exercise first."))
+                    note.id = f"solution-note-{len(solutions) + 1}"
+                    nb.cells.append(note)
+                    solutions.append([])
+                if text.strip():
+                    md = nbformat.v4.new_markdown_cell(text)
+                    md.id = f"md-{cell.index}" + (f"-{k}" if k else "")
+                    (solutions[-1] if in_solution else nb.cells).append(md)
+                if kind == "end":
+                    in_solution = False
         elif cell.index in codes:
             code = nbformat.v4.new_code_cell(cell.source.strip("\n"))
             code.id = f"code-{cell.index}"
@@ -219,8 +241,52 @@ def colab_notebook(page: Page, fw: Framework, executed: nbformat.NotebookNode | 
             if done is not None:
                 code.outputs = copy.deepcopy(done.get("outputs", []))
                 code.execution_count = done.get("execution_count")
-            nb.cells.append(code)
+            (solutions[-1] if in_solution else nb.cells).append(code)
+    if solutions:
+        head = nbformat.v4.new_markdown_cell(
+            "## " + _("Solutions") + "\n\n"
+            + _("The solutions of the exercises above, with code that checks them. In this "
+                "notebook they are gathered here rather than under each exercise, so that "
+                "you see one only when you come looking for it."))
+        head.id = SOLUTIONS_ID
+        nb.cells.append(head)
+        for cells in solutions:
+            nb.cells += cells
     return nb
+
+
+SOLUTIONS_ID = "solutions"
+"""Id of the notebook cell that heads the solutions gathered after the last exercise."""
+SOLUTION_DIRECTIVES = {"solution-start": "start", "solution-end": "end"}
+
+
+def solution_pieces(text: str) -> list[tuple[str, str]]:
+    """A markdown cell's MyST cut where a solution starts or ends.
+
+    ``[(kind, text), ...]`` in order: ``kind`` is ``"start"`` for a ``{solution-start}``
+    directive, ``"end"`` for ``{solution-end}``, ``"text"`` for what lies between.
+    """
+    from .i18n import DIRECTIVE_INFO_RE, md_parser
+
+    lines = text.split("\n")
+    cuts = []
+    for tok in md_parser().parse(text):
+        if tok.type in ("fence", "colon_fence") and tok.map:
+            m = DIRECTIVE_INFO_RE.match(tok.info.strip())
+            kind = SOLUTION_DIRECTIVES.get(m.group(1).split(":")[-1]) if m else None
+            if kind:
+                cuts.append((tok.map[0], tok.map[1], kind))
+    if not cuts:
+        return [("text", text)]
+    pieces, at = [], 0
+    for start, end, kind in cuts:
+        if start > at:
+            pieces.append(("text", "\n".join(lines[at:start])))
+        pieces.append((kind, "\n".join(lines[start:end])))
+        at = end
+    if at < len(lines):
+        pieces.append(("text", "\n".join(lines[at:])))
+    return pieces
 
 
 def notebook_bytes(nb: nbformat.NotebookNode) -> bytes:
@@ -324,4 +390,7 @@ def write_colab(root: Path, out_dir: Path | None = None) -> list[Path]:
 
 def stamp(cfg: BookConfig) -> str:
     """Hash of the settings the Colab buttons of a page depend on."""
-    return hashlib.sha256(f"2\0{cfg.colab_pattern}\0{cfg.library_version}".encode()).hexdigest()
+    from .launch import stamp_text
+
+    return hashlib.sha256(f"2\0{cfg.colab_pattern}\0{cfg.library_version}\0"
+                          f"{stamp_text(cfg)}".encode()).hexdigest()

@@ -227,6 +227,10 @@ class BookConfig:
         "help": "optional override of the Colab URL pattern, with {framework}, {path} and "
                 "optionally {lang_dir} (default: derived from `repository.url` and "
                 "`tabbook.notebooks_branch`)"})
+    studiolab: bool | None = field(default=None, metadata={
+        "key": "tabbook.studiolab", "validate": flag,
+        "help": "the \"Open in SageMaker Studio Lab\" link beside Colab's (default: on when "
+                "`repository.url` is a GitHub repository; Studio Lab opens the same notebooks)"})
     colab_dir: str = field(default="_build/colab", metadata={
         "key": "tabbook.colab_dir", "validate": output_folder,
         "help": "where `make colab` writes one folder of notebooks per framework"})
@@ -239,6 +243,10 @@ class BookConfig:
         "help": "URL the book is published at (Jupyter Book's `html.baseurl`, or "
                 "`sphinx.config.html_baseurl`; default: the repository's GitHub Pages "
                 "address); Colab notebooks link back to their page"})
+    jupyterhub_url: str = field(default="", metadata={
+        "key": "launch_buttons.jupyterhub_url", "validate": http_url,
+        "help": "a JupyterHub to open the notebooks on, through nbgitpuller (Jupyter Book's "
+                "setting); the link is shown when it and `repository.url` are set"})
     repository_url: str = field(default="", metadata={
         "key": "repository.url", "validate": repository_url,
         "help": "the book's repository (Jupyter Book's setting): every outward URL comes "

@@ -325,8 +325,9 @@ def _library_problems(wheel: Path, root: Path) -> list[str]:
     problems = []
     with zipfile.ZipFile(wheel) as zf:
         inside = {n: zf.read(n) for n in zf.namelist() if n.startswith("d2l/")}
+    # the modules, and the exercise checkers' compiled catalogs (`make lib`)
     here = {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in (root / "d2l").rglob("*.py")}
+            for p in [*(root / "d2l").rglob("*.py"), *(root / "d2l").glob("locales/*/*/*.mo")]}
     for name in sorted(set(inside) | set(here)):
         if inside.get(name) != here.get(name):
             problems.append(f"{wheel.name}: {name} differs from the checkout's")

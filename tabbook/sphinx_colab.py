@@ -35,6 +35,7 @@ from .config import load_config
 from .errors import BookError
 from .frameworks import BY_NAME, FRAMEWORKS
 from .i18n import SOURCE, Translator, edition_of
+from .launch import launch_urls
 from .sphinx_state import state_of
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -64,6 +65,10 @@ def _config_inited(app: Sphinx, config) -> None:
     if config.html_theme != BOOK_THEME:  # another theme has none of these options
         return
     options = dict(config.html_theme_options or {})
+    if isinstance(options.get("launch_buttons"), dict):
+        # the JupyterHub link is tabbook's, per framework (tabbook.launch): not the theme's
+        options["launch_buttons"] = {k: v for k, v in options["launch_buttons"].items()
+                                     if k != "jupyterhub_url"}
     if cfg.published:
         options["repository_url"] = cfg.repository_url
         options["repository_branch"] = cfg.repository_branch
@@ -130,11 +135,15 @@ def _env_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
             if names and d in env.found_docs and d not in added | changed]
 
 
-def buttons_html(names: list[str], docname: str, pattern: str, pathto, lang_dir: str = "") -> str:
+def buttons_html(names: list[str], docname: str, pattern: str, pathto, lang_dir: str = "",
+                 launch: dict | None = None) -> str:
     """The links block of a page; ``pathto(file, 1)`` makes a page-relative URL.
 
     Without a ``pattern`` (the book is not published) "Open in Colab" is a note saying so.
+    ``launch`` maps each framework to ``{service: url}`` (:func:`tabbook.launch.launch_urls`):
+    a link per service that applies, after Colab's.
     """
+    launch = launch or {}
     first = DEFAULT if DEFAULT in names else names[0]
     attrs = {"class": "tabbook-colab", "role": "group",
              "aria-label": str(_("Run this page as a notebook")),
@@ -147,6 +156,8 @@ def buttons_html(names: list[str], docname: str, pattern: str, pathto, lang_dir:
         attrs[f"data-file-{name}"] = f"{base}-{name}{'-' + lang_dir.strip('/') if lang_dir else ''}.ipynb"
         if pattern:
             attrs[f"data-colab-{name}"] = colab_url(pattern, name, docname, lang_dir)
+        for service, url in launch.get(name, {}).items():
+            attrs[f"data-{service}-{name}"] = url
     a = html.escape
     label = a(BY_NAME[first].label)
     parts = [f'<div {" ".join(f"{k}={chr(34)}{a(v)}{chr(34)}" for k, v in attrs.items())}>']
@@ -162,6 +173,16 @@ def buttons_html(names: list[str], docname: str, pattern: str, pathto, lang_dir:
             f'<span class="tabbook-colab-unpublished">'
             f'{a(str(_("Open in Colab: not yet. This book is not published yet; download the notebook instead.")))}'
             f'</span>')
+    services = {"studiolab": _("Open in SageMaker Studio Lab"),
+                "jupyterhub": _("Open in JupyterHub")}
+    for service, text in services.items():
+        url = launch.get(first, {}).get(service)
+        if url:  # (colab.js points it at the reader's framework, as the Colab link)
+            parts.append(
+                f'<a class="tabbook-launch tabbook-launch-{service}" data-launch="{service}" '
+                f'href="{a(url)}" target="_blank" rel="noopener">{a(str(text))} '
+                f'<span class="tabbook-colab-fw">({label})</span>'
+                f'<span class="tabbook-visually-hidden"> {a(str(_("(opens in a new tab)")))}</span></a>')
     parts.append(
         f'<a class="tabbook-colab-download" href="{a(attrs[f"data-download-{first}"])}" '
         f'download="{a(attrs[f"data-file-{first}"])}">{a(str(_("Download .ipynb")))} '
@@ -180,8 +201,10 @@ def _html_page_context(app: Sphinx, pagename: str, templatename: str, context: d
     names = state.colab.get(pagename)
     if not names or "body" not in context or "pathto" not in context:
         return
+    lang_dir = language_dir(app.config.language)
+    launch = {name: launch_urls(state.config, name, pagename, lang_dir) for name in names}
     block = buttons_html(names, pagename, state.config.colab_pattern, context["pathto"],
-                         language_dir(app.config.language))
+                         lang_dir, launch)
     body = context["body"]
     end = body.find("</h1>")
     if end < 0:

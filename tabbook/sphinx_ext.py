@@ -238,6 +238,8 @@ def setup(app: Sphinx) -> dict:
     app.add_transform(FrameworkTabs)
     # one Colab notebook per page and framework, and the "Open in Colab" button
     app.setup_extension("tabbook.sphinx_colab")
+    # the exercise cells that run (and check) the reader's answer in the page
+    app.setup_extension("tabbook.sphinx_tryit")
     # translated editions: the tool's strings, the language switch, untranslated messages
     app.setup_extension("tabbook.sphinx_i18n")
     app.connect("build-finished", _prune_stale_pages)

@@ -326,6 +326,10 @@ def test_notebooks_hold_one_framework_with_outputs(book):
             for req in fw.colab_requirements:
                 assert colab._quote(req) in install.source, where
             code = [c for c in rest if c.cell_type == "code"]
+            # in page order, but the solutions' cells gathered after the last exercise
+            # (tests/test_notebook_solutions.py): put them back where the page has them
+            order = {f"code-{c.index}": k for k, c in enumerate(code_cells(page, fw))}
+            code.sort(key=lambda c: order.get(c.id, -1))
             assert [c.source for c in code] == [c.source.strip("\n") for c in code_cells(page, fw)]
             assert not any(re.search(r"^%%tab", c.source, re.M) for c in nb.cells), where
             executed = runs.get((page.docname, name))

@@ -1,0 +1,111 @@
+"""The exercise cells that run in the page, as the build makes them (no browser).
+
+The built 4.3 pages (English and Chinese) mark exactly the three "try your answer"
+cells; the Chinese page's starter code has Chinese docstrings and comments but the same
+code; the runner's settings carry the edition's language and strings; and
+``_static/tryit/`` serves Pyodide, the bundled editor and the very ``d2l/exercises.py``
+(and compiled catalogs) of the book. Also the helpers that find and translate the cells.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from tabbook.sphinx_tryit import code_messages, is_runnable, split_checks, translate_code
+from tabbook.tryit import PYODIDE_FILES
+
+REPO = Path(__file__).resolve().parents[1]
+PAGE = "chapter_linear-classification/classification.html"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def runnable_cells(html: Path) -> list[str]:
+    text = html.read_text(encoding="utf-8")
+    cells = re.findall(r'<div class="cell tag_skip-execution tabbook-tryit[^"]*" '
+                       r'id="tryit-[^"]+">.*?<pre>(.*?)</pre>', text, re.S)
+    return [unescape(re.sub(r"<[^>]+>", "", c)) for c in cells]
+
+
+def settings(html: Path) -> dict:
+    text = html.read_text(encoding="utf-8")
+    m = re.search(r'<script type="application/json" id="tabbook-tryit-settings">(.*?)</script>',
+                  text, re.S)
+    assert m, f"{html}: no runner settings"
+    return json.loads(m.group(1).replace("<\\/", "</"))
+
+
+def without_docstrings(code: str) -> str:
+    tree = ast.parse(code)
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) and isinstance(
+                getattr(body[0], "value", None), ast.Constant):
+            body[0].value.value = ""
+    return ast.dump(tree)
+
+
+def test_the_43_pages_mark_the_three_exercise_cells(built_html):
+    en = runnable_cells(built_html / PAGE)
+    zh = runnable_cells(built_html / "zh" / PAGE)
+    assert len(en) == len(zh) == 3
+    for e, z in zip(en, zh):
+        assert "exercises.check_" in e and split_checks(e)[1] == split_checks(z)[1]
+        # the same code; the docstrings and comments in Chinese
+        assert without_docstrings(e) == without_docstrings(z)
+        for message in code_messages(split_checks(z)[0]):
+            assert CJK.search(message), message
+    other = built_html / "chapter_linear-regression" / "oo-design.html"
+    assert runnable_cells(other) == [] and "tabbook-tryit-settings" not in other.read_text("utf-8")
+
+
+def test_the_runner_speaks_the_edition_s_language(built_html):
+    en, zh = settings(built_html / PAGE), settings(built_html / "zh" / PAGE)
+    assert en["language"] == "en" and zh["language"] == "zh_CN"
+    assert en["strings"]["run"] == "Run" and zh["strings"]["run"] == "运行"
+    assert set(en["strings"]) == set(zh["strings"])
+    assert all(CJK.search(v) for v in zh["strings"].values()), zh["strings"]
+    assert en["timeLimit"] == 10 and en["library"][:2] == ["__init__.py", "exercises.py"]
+
+
+def test_the_site_serves_pyodide_the_editor_and_the_book_s_own_checkers(built_html):
+    static = built_html / "_static" / "tryit"
+    for name in PYODIDE_FILES:
+        assert (static / "pyodide" / name).is_file(), name
+    assert (static / "editor.js").stat().st_size > 50_000
+    for rel in settings(built_html / PAGE)["library"]:
+        served = static / "d2l" / rel
+        assert served.is_file(), rel
+        if rel.endswith(".py"):
+            assert served.read_bytes() == (REPO / "d2l" / rel).read_bytes(), rel
+    assert (built_html / "_static" / "tryit.js").is_file()
+    assert (built_html / "_static" / "tryit-worker.js").is_file()
+
+
+@pytest.mark.parametrize("source,tags,want", [
+    ("exercises.check_x(f)\n", ["skip-execution"], True),
+    ("def f(): ...\n\nexercises.check_exact_loss(f)", ["skip-execution"], True),
+    ("def f(): ...\n\nexercises.check_exact_loss(f)", [], False),          # executed cell
+    ("assert exercises.check_exact_loss(f)", ["skip-execution"], False),   # a solution
+    ("print(1)", ["skip-execution"], False),
+])
+def test_what_makes_a_cell_runnable(source, tags, want):
+    assert is_runnable(source, tags) is want
+
+
+def test_translated_code_keeps_the_code():
+    code = ('def f(x, y):\n    """Add x\n    and y."""\n    return x + y  # the sum\n\n'
+            'exercises.check_f(f)\n')
+    assert code_messages(code) == ["Add x and y.", "the sum"]
+    new = translate_code(code, {"Add x and y.": "把 x 与 y 相加。" * 6, "the sum": "和"}.get)
+    assert without_docstrings(new) == without_docstrings(code)
+    assert "# 和" in new and "把 x 与 y 相加" in new
+    assert all(len(line) < 60 for line in new.splitlines())
+    assert translate_code(code, {}.get) == code
+    starter, checks = split_checks(code)
+    assert checks == ["exercises.check_f(f)"] and "check_f" not in starter
