@@ -30,6 +30,7 @@ PROPER_NAMES = sorted({
     "logits", "epoch", "dropout", "d2l-classification-book", "d2l", "CC BY-SA", "MIT-0",
     "Aston Zhang", "Zachary C. Lipton", "Mu Li", "Alexander J. Smola", "Zhang", "Lipton",
     "Li", "Smola", "Sphinx", "English", "Ctrl", ".ipynb", ".pdf", ".md", "PDF",
+    "SageMaker Studio Lab", "JupyterHub",
 }, key=len, reverse=True)
 _NAMES_RE = re.compile("|".join(rf"(?<![A-Za-z]){re.escape(n)}(?![A-Za-z])"
                                 for n in PROPER_NAMES))
