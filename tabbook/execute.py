@@ -10,6 +10,7 @@ All notebooks of a build run concurrently (one kernel each) in one event loop.
 from __future__ import annotations
 
 import asyncio
+import copy
 import hashlib
 import json
 import os
@@ -33,6 +34,7 @@ from .signals import kernel_folder, run_cancellable
 from .source import Cell, Page
 
 CACHE_VERSION = "2"  # bump when what an executed notebook holds changes
+ENTRY_STAMP = "tabbook_entry"  # notebook metadata of a cache entry: key, framework, digest
 
 # Hidden first cell of every run: SVG plots, reproducible SVG bytes, seeded RNGs.
 SETUP_CODE = """\
@@ -302,6 +304,39 @@ def cache_path(root: Path, cfg: BookConfig, key: str) -> Path:
     return Path(root) / cfg.cache_dir / "exec" / f"{key}.ipynb"
 
 
+def _cells_digest(nb: nbformat.NotebookNode) -> str:
+    """sha256 of an entry's cells (sources and outputs): its integrity check."""
+    return hashlib.sha256(json.dumps(nb.cells, sort_keys=True).encode()).hexdigest()
+
+
+def store(run: Run, root: Path, cfg: BookConfig) -> Path:
+    """Write ``run``'s notebook into the cache as ``exec/<key>.ipynb``, stamped with its key,
+    framework and the digest of its cells (checked by :func:`load_cached`)."""
+    nb = copy.deepcopy(run.notebook)
+    nb.metadata[ENTRY_STAMP] = {"key": run.key, "framework": run.framework.name,
+                                "cells_sha256": _cells_digest(nb)}
+    path = cache_path(root, cfg, run.key)
+    write_atomic(path, nbformat.writes(nb))
+    return path
+
+
+def _integrity_problem(nb: nbformat.NotebookNode, run: Run) -> str | None:
+    """Why a cache entry read from the file of ``run.key`` is not ``run``'s run (None: it is)."""
+    stamp = nb.metadata.pop(ENTRY_STAMP, None)
+    if stamp is not None:  # (entries written before the stamp existed have only the cells check)
+        if not isinstance(stamp, dict):
+            return "its stamp is not a mapping"
+        if stamp.get("key") != run.key:
+            return "its stamp names another key (a file renamed or copied under a wrong name)"
+        if stamp.get("framework") != run.framework.name:
+            return f"its stamp names another framework ({stamp.get('framework')!r})"
+        if stamp.get("cells_sha256") != _cells_digest(nb):
+            return "its cells do not match their digest (the file was altered or damaged)"
+    want = [c.source for c in framework_notebook(run.page, run.framework).cells]
+    have = [c.get("source") for c in nb.cells]
+    return None if have == want else "its cells are not the page's cells"
+
+
 def plan(pages: list[Page], root: Path, frameworks=FRAMEWORKS) -> list[Run]:
     """One run per page and framework that has code on that page."""
     return [Run(page, fw, cache_key(page, fw, root))
@@ -319,9 +354,7 @@ def load_cached(run: Run, root: Path, cfg: BookConfig, log=print) -> bool:
         return False
     try:
         nb = nbformat.read(path, as_version=4)
-        want = [c.source for c in framework_notebook(run.page, run.framework).cells]
-        have = [c.get("source") for c in nb.cells]
-        problem = None if have == want else "its cells are not the page's cells"
+        problem = _integrity_problem(nb, run)
     except Exception as exc:  # JSON, validation, encoding: whatever a damaged file gives
         problem = f"it cannot be read ({type(exc).__name__}: {str(exc)[:200]})"
     if problem is not None:
@@ -353,8 +386,9 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
                 frameworks=FRAMEWORKS, before_execute=None) -> dict[tuple[str, str], Run]:
     """Execute (or load from the cache) every page in every framework, concurrently.
 
-    ``before_execute()`` is called once, only when some run must execute (after the
-    cache was read, so an unreadable entry counts): e.g. to register the kernels.
+    ``before_execute(frameworks)`` is called once, only when some run must execute (after
+    the cache was read, so an unreadable entry counts), with the frameworks (table order)
+    that have runs to execute: e.g. to create and register only their environments.
     Returns runs keyed by (docname, framework name). Raises the first BookError
     after all runs have finished, so one failure does not leave kernels behind.
     """
@@ -374,7 +408,7 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
                 await _execute(run, root, cfg, live)
             finally:
                 run.seconds = time.perf_counter() - start
-            write_atomic(cache_path(root, cfg, run.key), nbformat.writes(run.notebook))
+            store(run, root, cfg)
             log(f"[tabbook] executed  {run.page.relpath} [{run.framework.name}] "
                 f"{run.seconds:.1f} s")
             _warn_guarded(run, run.notebook, log)
@@ -390,8 +424,17 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
         sem = asyncio.Semaphore(cfg.jobs)
         return await asyncio.gather(*(one(r, sem) for r in todo), return_exceptions=True)
 
-    if todo and before_execute is not None:
-        before_execute()
+    if todo:
+        needed = [fw for fw in FRAMEWORKS if any(r.framework is fw for r in todo)]
+        log(f"[tabbook] the cache lacks {len(todo)} of {len(runs)} runs; executing them in "
+            + ", ".join(f"{fw.name} ({sum(r.framework is fw for r in todo)})" for fw in needed)
+            + (": only these frameworks' environments and kernels are needed"
+               if len(needed) < len(FRAMEWORKS) else ""))
+        if before_execute is not None:
+            before_execute(needed)
+    else:
+        log(f"[tabbook] all {len(runs)} runs are in the cache: executing nothing, "
+            "no framework environment needed")
     if todo:
         # SIGINT/SIGTERM cancel every run (kernels shut down) and raise signals.Interrupted
         errors = [e for e in run_cancellable(main, stop_at_once) if isinstance(e, BaseException)]
