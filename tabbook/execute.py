@@ -34,6 +34,7 @@ from .signals import kernel_folder, run_cancellable
 from .source import Cell, Page
 
 CACHE_VERSION = "2"  # bump when what an executed notebook holds changes
+NO_EXECUTE = "TABBOOK_NO_EXECUTE"  # set (non-empty): a run the cache lacks is an error
 ENTRY_STAMP = "tabbook_entry"  # notebook metadata of a cache entry: key, framework, digest
 
 # Hidden first cell of every run: SVG plots, reproducible SVG bytes, seeded RNGs.
@@ -424,6 +425,12 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
         sem = asyncio.Semaphore(cfg.jobs)
         return await asyncio.gather(*(one(r, sem) for r in todo), return_exceptions=True)
 
+    if todo and os.environ.get(NO_EXECUTE):
+        lacking = ", ".join(f"{r.page.relpath} [{r.framework.name}]" for r in todo[:8])
+        raise BookError(f"the execution cache lacks {len(todo)} runs ({lacking}"
+                        f"{', ...' if len(todo) > 8 else ''}) and {NO_EXECUTE} is set, so "
+                        "this build executes nothing: run `make execute FRAMEWORK=<name>` for "
+                        "them (or copy in the cache shards of the jobs that did)")
     if todo:
         needed = [fw for fw in FRAMEWORKS if any(r.framework is fw for r in todo)]
         log(f"[tabbook] the cache lacks {len(todo)} of {len(runs)} runs; executing them in "

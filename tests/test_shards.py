@@ -117,7 +117,16 @@ def test_merged_shards_render_with_no_framework(machines, tmp_path):
             shutil.copy2(entry, cache / entry.name)
     envs = tmp_path / "no-envs"
     envs.mkdir()
-    env = dict(os.environ, TABBOOK_ENV_DIR=str(envs), PIP_NO_INDEX="1", PIP_FIND_LINKS=str(envs))
+    env = dict(os.environ, TABBOOK_ENV_DIR=str(envs), PIP_NO_INDEX="1", PIP_FIND_LINKS=str(envs),
+               TABBOOK_NO_EXECUTE="1")  # (a run C lacked would be an error, not a run)
+    # B alone lacks A's shard: with TABBOOK_NO_EXECUTE it fails, naming what is missing
+    res = subprocess.run([sys.executable, "-m", "tabbook", "--root", str(b), "html"],
+                         capture_output=True, text=True, timeout=900,
+                         env=dict(env, PYTHONPATH=str(REPO)))
+    assert res.returncode != 0
+    assert "lacks 2 runs (chapter_demo/page.md [pytorch], chapter_demo/page.md [mxnet])" in (
+        res.stdout + res.stderr)
+    assert list(envs.iterdir()) == []
     log = tabbook(c, "html", env=env)
     runs = runs_of(log)
     # each edition reads every run from the cache
