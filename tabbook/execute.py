@@ -324,6 +324,9 @@ def store(run: Run, root: Path, cfg: BookConfig) -> Path:
 def _integrity_problem(nb: nbformat.NotebookNode, run: Run) -> str | None:
     """Why a cache entry read from the file of ``run.key`` is not ``run``'s run (None: it is)."""
     stamp = nb.metadata.pop(ENTRY_STAMP, None)
+    want = [c.source for c in framework_notebook(run.page, run.framework).cells]
+    if [c.get("source") for c in nb.cells] != want:
+        return "its cells are not the page's cells"
     if stamp is not None:  # (entries written before the stamp existed have only the cells check)
         if not isinstance(stamp, dict):
             return "its stamp is not a mapping"
@@ -333,9 +336,7 @@ def _integrity_problem(nb: nbformat.NotebookNode, run: Run) -> str | None:
             return f"its stamp names another framework ({stamp.get('framework')!r})"
         if stamp.get("cells_sha256") != _cells_digest(nb):
             return "its cells do not match their digest (the file was altered or damaged)"
-    want = [c.source for c in framework_notebook(run.page, run.framework).cells]
-    have = [c.get("source") for c in nb.cells]
-    return None if have == want else "its cells are not the page's cells"
+    return None
 
 
 def plan(pages: list[Page], root: Path, frameworks=FRAMEWORKS) -> list[Run]:
