@@ -59,6 +59,8 @@ class Run:
     notebook: nbformat.NotebookNode | None = None
     cached: bool = False
     seconds: float = 0.0
+    device: str = "cpu"
+    """The device the run computed on (a ``"gpu"`` framework's probe says it)."""
 
 
 def code_cells(page: Page, fw: Framework) -> list[Cell]:
@@ -98,6 +100,8 @@ def cache_key(page: Page, fw: Framework, root: Path) -> str:
         # the page's folder is the working directory, so it is part of what runs
         "folder": Path(page.relpath).parent.as_posix(),
     }
+    if fw.device != "cpu":  # (absent for the CPU: the CPU build's keys never change)
+        payload["device"] = fw.device
     h.update(json.dumps(payload, sort_keys=True).encode())
     for lib in library_files(root, fw):
         h.update(lib.name.encode() + b"\0" + lib.read_bytes() + b"\0")
@@ -220,6 +224,10 @@ async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = Non
     setup = nbformat.v4.new_code_cell(SETUP_CODE + run.framework.seed)
     setup.metadata["tabbook"] = {"setup": True}
     nb.cells.insert(0, setup)
+    probe = run.framework.device != "cpu"
+    if probe:  # which device the framework computed on, said by the run's last output
+        nb.cells.append(nbformat.v4.new_code_cell(f"print({run.framework.device_probe})"))
+        nb.cells[-1].metadata["tabbook"] = {"setup": True}
     current: dict = {"cell": None}
 
     def on_cell_execute(cell, cell_index):
@@ -230,6 +238,9 @@ async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = Non
                                                         env.get("PYTHONPATH")]))
     env["PYTHONHASHSEED"] = "0"
     env.pop("MPLBACKEND", None)
+    if run.framework.device == "cpu":
+        # a CPU framework ignores a GPU the machine has: the same bytes on every machine
+        env["CUDA_VISIBLE_DEVICES"] = ""
     client = NotebookClient(
         nb, kernel_name=run.framework.kernel, timeout=cfg.timeout,
         resources={"metadata": {"path": str(run.page.path.parent)}},
@@ -278,6 +289,13 @@ async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = Non
         if live is not None:
             live.discard(client)
     nb.cells.pop(0)
+    if probe:
+        said = "".join(o.get("text", "") for o in nb.cells.pop().get("outputs", [])).strip()
+        run.device = said or "unknown"
+        if nb.cells:
+            nb.cells[-1].outputs.append(nbformat.v4.new_output(
+                "stream", name="stdout",
+                text=f"[{run.framework.label} ran on: {run.device}]\n"))
     _sanitize_outputs(nb, root)
     guard_outputs(nb)
     err = _error_of(nb)
@@ -315,7 +333,7 @@ def store(run: Run, root: Path, cfg: BookConfig) -> Path:
     framework and the digest of its cells (checked by :func:`load_cached`)."""
     nb = copy.deepcopy(run.notebook)
     nb.metadata[ENTRY_STAMP] = {"key": run.key, "framework": run.framework.name,
-                                "cells_sha256": _cells_digest(nb)}
+                                "device": run.device, "cells_sha256": _cells_digest(nb)}
     path = cache_path(root, cfg, run.key)
     write_atomic(path, nbformat.writes(nb))
     return path
@@ -336,6 +354,7 @@ def _integrity_problem(nb: nbformat.NotebookNode, run: Run) -> str | None:
             return f"its stamp names another framework ({stamp.get('framework')!r})"
         if stamp.get("cells_sha256") != _cells_digest(nb):
             return "its cells do not match their digest (the file was altered or damaged)"
+        run.device = str(stamp.get("device", "cpu"))
     return None
 
 
@@ -412,7 +431,8 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
                 run.seconds = time.perf_counter() - start
             store(run, root, cfg)
             log(f"[tabbook] executed  {run.page.relpath} [{run.framework.name}] "
-                f"{run.seconds:.1f} s")
+                f"{run.seconds:.1f} s" + (f" on {run.device}" if run.framework.device != "cpu"
+                                          else ""))
             _warn_guarded(run, run.notebook, log)
 
     live: set[NotebookClient] = set()
@@ -433,9 +453,10 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
                         "this build executes nothing: run `make execute FRAMEWORK=<name>` for "
                         "them (or copy in the cache shards of the jobs that did)")
     if todo:
-        needed = [fw for fw in FRAMEWORKS if any(r.framework is fw for r in todo)]
+        needed = [fw for fw in frameworks if any(r.framework.name == fw.name for r in todo)]
         log(f"[tabbook] the cache lacks {len(todo)} of {len(runs)} runs; executing them in "
-            + ", ".join(f"{fw.name} ({sum(r.framework is fw for r in todo)})" for fw in needed)
+            + ", ".join(f"{fw.name} ({sum(r.framework.name == fw.name for r in todo)})"
+                        for fw in needed)
             + (": only these frameworks' environments and kernels are needed"
                if len(needed) < len(FRAMEWORKS) else ""))
         if before_execute is not None:

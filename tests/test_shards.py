@@ -12,6 +12,7 @@ accident): it executes nothing, creates no environment, and its pages have the b
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -22,7 +23,11 @@ from pathlib import Path
 import pytest
 
 from bookutil import REPO, build, runs_of
-from tabbook.frameworks import NAMES
+from tabbook.book import read_book
+from tabbook.config import load_config
+from tabbook.envs import ensure_all
+from tabbook.execute import cache_key, execute_all, load_cached, plan
+from tabbook.frameworks import BY_NAME, NAMES
 
 pytestmark = pytest.mark.book_build
 TINYBOOK = REPO / "tests" / "fixtures" / "tinybook"
@@ -155,3 +160,31 @@ def test_damaged_entry_is_a_miss(machines):
     assert "is corrupt: its cells do not match their digest" in out
     assert len(executed(out)) == 1
     assert entry.read_text(encoding="utf-8") != text.replace(f"{m.group(1)} 2", f"{m.group(1)} 3", 1)
+
+
+def test_gpu_framework_is_its_own_entry_and_names_its_device(machines):
+    """A framework whose table entry says ``device="gpu"`` runs under another key (the CPU
+    entries stay valid) and its last output names the device; on this machine, which has no
+    GPU, that is the CPU, and the outputs are otherwise the CPU run's."""
+    a = machines[0]
+    cpu = BY_NAME["pytorch"]
+    gpu = dataclasses.replace(cpu, device="gpu")
+    pages, cfg = read_book(a), load_config(a)
+    page = next(p for p in pages if p.docname == PAGE)
+    assert cache_key(page, gpu, a) != cache_key(page, cpu, a)
+    logged: list[str] = []
+    runs = execute_all(pages, a, cfg, log=logged.append, frameworks=(gpu,),
+                       before_execute=lambda fws: ensure_all(a, [f.name for f in fws]))
+    run = runs[(PAGE, "pytorch")]
+    assert not run.cached and run.device == "cpu"
+    assert f"[tabbook] executed  {PAGE}.md [pytorch]" in "\n".join(logged)
+    assert " on cpu" in "\n".join(logged)
+    cpu_run = next(r for r in plan([page], a, (cpu,)))
+    assert load_cached(cpu_run, a, cfg)
+    last = run.notebook.cells[-1].outputs[-1]  # (joined to the cell's own stdout)
+    assert last["text"].endswith("\n[PyTorch ran on: cpu]\n")
+    last["text"] = last["text"][: -len("[PyTorch ran on: cpu]\n")]
+    assert run.notebook.cells == cpu_run.notebook.cells
+    # read back from the cache, the entry says its device too
+    again = next(r for r in plan([page], a, (gpu,)))
+    assert load_cached(again, a, cfg) and again.device == "cpu"
