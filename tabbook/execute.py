@@ -24,6 +24,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+from . import warm
 from .config import BookConfig
 from .envs import env_root, read_requirements
 from .errors import BookError
@@ -219,7 +220,21 @@ def _fail(run: Run, nbcell, what: str, traceback: str = "", detail: str = "") ->
                      cell=cell_index, line=line, framework=run.framework.name)
 
 
-async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = None) -> None:
+def kernel_env(root: Path, fw: Framework) -> dict:
+    """The environment a kernel of ``fw`` runs with (the same for every page)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(root).resolve()),
+                                                        env.get("PYTHONPATH")]))
+    env["PYTHONHASHSEED"] = "0"
+    env.pop("MPLBACKEND", None)
+    if fw.device == "cpu":
+        # a CPU framework ignores a GPU the machine has: the same bytes on every machine
+        env["CUDA_VISIBLE_DEVICES"] = ""
+    return env
+
+
+async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = None,
+                   kernel_name: str | None = None) -> None:
     nb = framework_notebook(run.page, run.framework)
     setup = nbformat.v4.new_code_cell(SETUP_CODE + run.framework.seed)
     setup.metadata["tabbook"] = {"setup": True}
@@ -233,16 +248,9 @@ async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = Non
     def on_cell_execute(cell, cell_index):
         current["cell"] = cell
 
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(root).resolve()),
-                                                        env.get("PYTHONPATH")]))
-    env["PYTHONHASHSEED"] = "0"
-    env.pop("MPLBACKEND", None)
-    if run.framework.device == "cpu":
-        # a CPU framework ignores a GPU the machine has: the same bytes on every machine
-        env["CUDA_VISIBLE_DEVICES"] = ""
+    env = kernel_env(root, run.framework)
     client = NotebookClient(
-        nb, kernel_name=run.framework.kernel, timeout=cfg.timeout,
+        nb, kernel_name=kernel_name or run.framework.kernel, timeout=cfg.timeout,
         resources={"metadata": {"path": str(run.page.path.parent)}},
         on_cell_execute=on_cell_execute, record_timing=False,
         startup_timeout=max(120, cfg.timeout // 5))
@@ -426,7 +434,7 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
         async with sem:
             start = time.perf_counter()
             try:
-                await _execute(run, root, cfg, live)
+                await _execute(run, root, cfg, live, warm_names.get(run.framework.name))
             finally:
                 run.seconds = time.perf_counter() - start
             store(run, root, cfg)
@@ -436,6 +444,8 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
             _warn_guarded(run, run.notebook, log)
 
     live: set[NotebookClient] = set()
+    warm_names: dict[str, str] = {}  # framework name -> its warm kernelspec
+    servers = None
 
     def stop_at_once():
         # an interrupted run's kernel is killed, not asked to finish its cell first
@@ -461,12 +471,24 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
                if len(needed) < len(FRAMEWORKS) else ""))
         if before_execute is not None:
             before_execute(needed)
+        if warm.enabled():  # one process per framework imports it once, forks each kernel
+            servers = warm.WarmServers()
+            for fw in needed:
+                log_file = Path(root) / cfg.cache_dir / "kernel-logs" / f"warm.{fw.name}.log"
+                log_file.parent.mkdir(parents=True, exist_ok=True)
+                with open(log_file, "wb") as stderr:
+                    warm_names[fw.name] = servers.start(fw, root, kernel_env(root, fw), stderr)
     else:
         log(f"[tabbook] all {len(runs)} runs are in the cache: executing nothing, "
             "no framework environment needed")
     if todo:
         # SIGINT/SIGTERM cancel every run (kernels shut down) and raise signals.Interrupted
-        errors = [e for e in run_cancellable(main, stop_at_once) if isinstance(e, BaseException)]
+        try:
+            results = run_cancellable(main, stop_at_once)
+        finally:
+            if servers is not None:
+                servers.close()
+        errors = [e for e in results if isinstance(e, BaseException)]
         if errors:
             for e in errors[1:]:
                 log(f"[tabbook] also failed: {e}")
