@@ -12,6 +12,11 @@ straight line per framework (least squares: cost = per-job + N x per-page) extra
 
     python benchmarks/cost_curve.py                 # N = 1, 4, 16
     python benchmarks/cost_curve.py --pages 1 4     # a smaller curve
+    python benchmarks/cost_curve.py --kernels warm  # warm kernels only (default: both ways)
+
+Both ways by default: a new kernel per page (the default build), and warm kernels
+(TABBOOK_WARM_KERNELS=1: one process per framework imports it once and forks each page's
+kernel); the last table gives the CPU seconds per page and framework each way.
 """
 
 from __future__ import annotations
@@ -67,7 +72,12 @@ def main() -> int:
     parser.add_argument("--pages", type=int, nargs="+", default=[1, 4, 16])
     parser.add_argument("--framework", action="append", default=[],
                         help="only these frameworks (default: all)")
+    parser.add_argument("--kernels", choices=("fresh", "warm", "both"), default="both",
+                        help="a new kernel per page (fresh), kernels forked from a process "
+                        "per framework that imported it once (warm: TABBOOK_WARM_KERNELS=1), "
+                        "or both (default)")
     args = parser.parse_args()
+    modes = ["fresh", "warm"] if args.kernels == "both" else [args.kernels]
     from tabbook.config import load_config
     from tabbook.frameworks import NAMES
 
@@ -78,15 +88,18 @@ def main() -> int:
         no_envs = Path(tmp) / "no-envs"
         no_envs.mkdir()
         for n in args.pages:
-            root = make_book(Path(tmp) / f"book-{n}", n)
-            for name in names:
-                wall, cpu, rss, out = measured(
-                    [sys.executable, "-m", "tabbook", "--root", str(root), "execute",
-                     "--framework", name], env)
-                executed = out.count("[tabbook] executed ")
-                assert executed == n, f"expected {n} executions, got {executed}:\n{out[-3000:]}"
-                rows.append((n, name, wall, cpu, rss))
-                print(f"  N={n:<3} {name:<11} {wall:7.1f} s wall {cpu:7.1f} s CPU", flush=True)
+            for mode in modes:
+                root = make_book(Path(tmp) / f"book-{n}-{mode}", n)
+                mode_env = dict(env, TABBOOK_WARM_KERNELS="1" if mode == "warm" else "")
+                for name in names:
+                    wall, cpu, rss, out = measured(
+                        [sys.executable, "-m", "tabbook", "--root", str(root), "execute",
+                         "--framework", name], mode_env)
+                    executed = out.count("[tabbook] executed ")
+                    assert executed == n, f"expected {n} executions, got {executed}:\n{out[-3000:]}"
+                    rows.append((n, f"{name}/{mode}", wall, cpu, rss))
+                    print(f"  N={n:<3} {name:<11} {mode:<6} {wall:7.1f} s wall {cpu:7.1f} s CPU",
+                          flush=True)
             if len(names) < len(NAMES):
                 continue  # (rendering needs every framework's runs)
             wall, cpu, rss, out = measured(
@@ -100,29 +113,38 @@ def main() -> int:
     print(f"\ncost curve (synthetic pages shaped like 4.3; {os.cpu_count()} CPUs, "
           f"tabbook.jobs = {jobs}; load average at the end "
           f"{os.getloadavg()[0]:.1f})")
-    print(f"{'N':>3}  {'execute':<11}{'wall s':>9}{'CPU s':>9}{'wall/page':>11}"
+    print(f"{'N':>3}  {'execute':<17}{'wall s':>9}{'CPU s':>9}{'wall/page':>11}"
           f"{'CPU/page':>10}{'peak MiB':>10}")
     for n, name, wall, cpu, rss in rows:
-        print(f"{n:>3}  {name:<11}{wall:9.1f}{cpu:9.1f}{wall / n:11.1f}{cpu / n:10.1f}"
+        print(f"{n:>3}  {name:<17}{wall:9.1f}{cpu:9.1f}{wall / n:11.1f}{cpu / n:10.1f}"
               f"{rss:10.0f}")
     for n, wall, cpu, rss in renders:
-        print(f"{n:>3}  {'render':<11}{wall:9.1f}{cpu:9.1f}{wall / n:11.1f}{cpu / n:10.1f}"
+        print(f"{n:>3}  {'render':<17}{wall:9.1f}{cpu:9.1f}{wall / n:11.1f}{cpu / n:10.1f}"
               f"{rss:10.0f}   (0 executions, both editions, no framework)")
 
     print(f"\nper framework, fitted on N = {', '.join(map(str, args.pages))}: "
           f"cost = per job + N x per page; a {SECTIONS}-section book's execute job")
-    print(f"{'framework':<12}{'CPU/job':>9}{'CPU/page':>10}{'wall/job':>10}{'wall/page':>11}"
+    print(f"{'framework':<18}{'CPU/job':>9}{'CPU/page':>10}{'wall/job':>10}{'wall/page':>11}"
           f"{f'{SECTIONS} pages: wall':>20}{'CPU':>9}")
-    for name in names:
+    per_page = {}
+    for name in [f"{n}/{m}" for n in names for m in modes]:
         cpu_a, cpu_b = fit([(n, c) for n, f, _, c, _ in rows if f == name])
         wall_a, wall_b = fit([(n, w) for n, f, w, _, _ in rows if f == name])
+        per_page[name] = cpu_b
         wall170, cpu170 = wall_a + SECTIONS * wall_b, cpu_a + SECTIONS * cpu_b
-        print(f"{name:<12}{cpu_a:9.1f}{cpu_b:10.1f}{wall_a:10.1f}{wall_b:11.1f}"
+        print(f"{name:<18}{cpu_a:9.1f}{cpu_b:10.1f}{wall_a:10.1f}{wall_b:11.1f}"
               f"{wall170 / 60:16.0f} min{cpu170 / 60:6.0f} min")
     ra, rb = fit([(n, w) for n, w, _, _ in renders] or [(1, 0.0)])
-    print(f"{'render':<12}{'':19}{ra:10.1f}{rb:11.1f}{(ra + SECTIONS * rb) / 60:16.1f} min")
+    print(f"{'render':<18}{'':19}{ra:10.1f}{rb:11.1f}{(ra + SECTIONS * rb) / 60:16.1f} min")
     print("(a 4.3-sized page trains longer than these pages; its CPU per page adds to the "
           "fixed cost measured here)")
+    if len(modes) == 2:
+        print("\nCPU s per page and framework (the fixed cost plus these pages' small training "
+              "run), fresh -> warm kernels; target <= 2")
+        for name in names:
+            fresh, warm = per_page[f"{name}/fresh"], per_page[f"{name}/warm"]
+            print(f"  {name:<11}{fresh:6.1f} -> {warm:4.1f}   "
+                  f"{'OK' if warm <= 2 else 'MISSED'}")
     return 0
 
 

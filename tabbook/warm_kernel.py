@@ -84,6 +84,10 @@ def serve(path: str, preload: str) -> None:
     # started by path: its folder (tabbook/) must not be importable by the pages
     if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
         sys.path.pop(0)
+    # what ipykernel sets before a page can import matplotlib: imported here first,
+    # matplotlib must read the same backend (else figures shown by display() differ)
+    if not os.environ.get("MPLBACKEND"):
+        os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     import ipykernel.ipkernel  # noqa: F401 - the kernel's own imports, done once
     import ipykernel.kernelapp  # noqa: F401
     import IPython  # noqa: F401
