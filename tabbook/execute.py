@@ -5,6 +5,12 @@ only (``%%tab`` lines removed). Its cache key is the hash of its code, its kerne
 environment, and the library files it imports, so a prose edit re-executes nothing
 and an edit to one framework's cell re-executes only that framework's notebook.
 All notebooks of a build run concurrently (one kernel each) in one event loop.
+
+The cache (docs/cache.md) is machine-free, so the runs of several machines merge by
+copying files; a build whose cache holds every run needs no framework at all, and one
+with a gap creates only the environments the gap needs. With ``TABBOOK_WARM_KERNELS=1``
+each page's kernel is forked from a process per framework that imported it once
+(:mod:`tabbook.warm`).
 """
 
 from __future__ import annotations
