@@ -101,7 +101,14 @@ def test_workflow_executes_per_framework_and_renders_from_the_shards(workflow):
     assert [c for c in commands[:-1]] == [f"make execute FRAMEWORK={name}"
                                           for name in ("pytorch", "jax")]
     make = (REPO / "Makefile").read_text()
-    assert re.search(r"^execute:", make, re.M) and "--framework" in make
+    assert re.search(r"^execute:", make, re.M)
+    for framework, args in (("pytorch", "--framework pytorch"), ("", ""),
+                            ("mxnet jax", "--framework mxnet --framework jax")):
+        dry = subprocess.run(["make", "-n", "execute", f"FRAMEWORK={framework}"], cwd=REPO,
+                             capture_output=True, text=True, timeout=60)
+        assert dry.returncode == 0, dry.stderr
+        assert dry.stdout.strip().splitlines()[-1].split("-m tabbook ")[1].strip() == (
+            f"execute {args}".strip()), dry.stdout
     assert not re.search(r"^html:.*\benvs\b", make, re.M), "make html must not need every environment"
 
     execute, render = workflow["jobs"]["execute"], workflow["jobs"]["render"]
