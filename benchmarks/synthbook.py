@@ -7,7 +7,10 @@ is downloaded) and plots the loss. The pages differ in a constant (their data's 
 each is its own cache entry and executes on its own. The book takes the repository's
 settings, library, environments and static files, so its runs are the real book's.
 
-    python benchmarks/synthbook.py DEST N     # write a book of N pages into DEST
+    python benchmarks/synthbook.py DEST N [imports]   # a book of N pages into DEST
+
+The ``imports`` shape has pages that only import the framework and the library: what a
+page costs before its own work (the fixed cost per page and framework).
 """
 
 from __future__ import annotations
@@ -129,11 +132,26 @@ plt.show()
 """
 
 
+# the "imports" shape: what every page pays before its own work, and nothing else
+IMPORTS = {
+    "pytorch": "%%tab pytorch\nfrom d2l import torch as d2l\nimport torch\n",
+    "mxnet": "%%tab mxnet\nfrom d2l import mxnet as d2l\nfrom mxnet import np, npx\n",
+    "jax": "%%tab jax\nfrom d2l import jax as d2l\nimport jax\nfrom flax import linen as nn\n",
+    "tensorflow": "%%tab tensorflow\nfrom d2l import tensorflow as d2l\nimport tensorflow as tf\n",
+}
+SHAPES = ("4.3", "imports")
+
+
 def cell(code: str) -> str:
     return "```{code-cell} ipython3\n" + code.rstrip("\n") + "\n```\n"
 
 
-def page(i: int) -> str:
+def page(i: int, shape: str = "4.3") -> str:
+    if shape == "imports":
+        return "\n".join([f"# Imports Only {i}\n", "The framework and the library, nothing "
+                          "else: the fixed cost of a page.\n",
+                          *(cell(code) for code in IMPORTS.values()),
+                          cell(f"print('page {i}')")])
     parts = [f"# Synthetic Section {i}\n",
              "A page shaped like the base classification model: data, a model, a short "
              "training run, a plot.\n",
@@ -143,8 +161,9 @@ def page(i: int) -> str:
     return "\n".join(parts)
 
 
-def make_book(dst: Path, n: int) -> Path:
-    """Write a book of ``n`` synthetic pages into ``dst`` (which must not exist)."""
+def make_book(dst: Path, n: int, shape: str = "4.3") -> Path:
+    """Write a book of ``n`` synthetic pages of ``shape`` (:data:`SHAPES`: like 4.3, or the
+    imports only) into ``dst`` (which must not exist)."""
     dst = Path(dst)
     dst.mkdir(parents=True)
     for name in FROM_REPO:
@@ -162,7 +181,7 @@ def make_book(dst: Path, n: int) -> Path:
     chapter = dst / "chapter_bench"
     chapter.mkdir()
     for i in range(1, n + 1):
-        (chapter / f"page_{i:03d}.md").write_text(page(i), encoding="utf-8")
+        (chapter / f"page_{i:03d}.md").write_text(page(i, shape), encoding="utf-8")
     (dst / "index.md").write_text("# A Synthetic Book\n\nPages shaped like §4.3, for the "
                                   "cost curve of `make bench`.\n", encoding="utf-8")
     toc = ["format: jb-book", "root: index", "chapters:"]
@@ -172,6 +191,6 @@ def make_book(dst: Path, n: int) -> Path:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4) or sys.argv[3:] not in ([], ["imports"], ["4.3"]):
         sys.exit(__doc__)
-    print(make_book(Path(sys.argv[1]), int(sys.argv[2])))
+    print(make_book(Path(sys.argv[1]), int(sys.argv[2]), *sys.argv[3:]))
