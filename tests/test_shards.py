@@ -188,3 +188,40 @@ def test_gpu_framework_is_its_own_entry_and_names_its_device(machines):
     # read back from the cache, the entry says its device too
     again = next(r for r in plan([page], a, (gpu,)))
     assert load_cached(again, a, cfg) and again.device == "cpu"
+
+
+def test_whole_book_on_three_machines(built_html, tmp_path):
+    """The book itself: A executes PyTorch and MXNet, B JAX and TensorFlow (warm kernels, to
+    save time: their outputs are the usual ones, see test_warm_kernels.py); C merges the two
+    shards and renders both editions with no framework environment; its pages have the
+    bodies of the repository's own single-machine build (`make html`)."""
+    from bookutil import copy_book
+
+    machines = {}
+    for name in "abc":
+        (tmp_path / name).mkdir()
+        machines[name] = copy_book(tmp_path / name, with_cache=False)
+        # (copy_book leaves the catalogs out: the Chinese edition needs them)
+        shutil.copytree(REPO / "locales", machines[name] / "locales")
+    warm = dict(os.environ, TABBOOK_WARM_KERNELS="1")
+    out_a = tabbook(machines["a"], "execute", "--framework", "pytorch", "--framework", "mxnet",
+                    env=warm)
+    out_b = tabbook(machines["b"], "execute", "--framework", "jax", "--framework", "tensorflow",
+                    env=warm)
+    assert {fw for fw, _ in executed(out_a)} == {"pytorch", "mxnet"}
+    assert {fw for fw, _ in executed(out_b)} == {"jax", "tensorflow"}
+    cache = machines["c"] / "_build" / ".tabbook" / "exec"
+    cache.mkdir(parents=True)
+    for shard in ("a", "b"):
+        for entry in (machines[shard] / "_build" / ".tabbook" / "exec").glob("*.ipynb"):
+            shutil.copy2(entry, cache / entry.name)
+    envs = tmp_path / "no-envs"
+    envs.mkdir()
+    log = tabbook(machines["c"], "html", env=dict(
+        os.environ, TABBOOK_ENV_DIR=str(envs), TABBOOK_NO_EXECUTE="1", PIP_NO_INDEX="1"))
+    assert executed(log) == [] and list(envs.iterdir()) == []
+    html = machines["c"] / "_build" / "html"
+    pages = [p.relative_to(built_html) for p in built_html.rglob("chapter_*/*.html")]
+    assert len(pages) >= 4  # 2 pages x 2 editions at least
+    for rel in pages:
+        assert body(html / rel) == body(built_html / rel), rel
