@@ -324,6 +324,11 @@ def kernel_log(root: Path, cfg: BookConfig, run: Run) -> Path:
     return logs / f"{run.page.docname}.{run.framework.name}.log"
 
 
+def warm_log(root: Path, cfg: BookConfig, fw: Framework) -> Path:
+    """Where ``fw``'s warm kernel server writes its stderr (TABBOOK_WARM_KERNELS=1)."""
+    return Path(root) / cfg.cache_dir / "kernel-logs" / f"warm.{fw.name}.log"
+
+
 def _tail(path: Path, lines: int = 15) -> str:
     """The last lines of a kernel's stderr, for an error message ('' when empty)."""
     try:
@@ -480,7 +485,7 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
         if warm.enabled():  # one process per framework imports it once, forks each kernel
             servers = warm.WarmServers()
             for fw in needed:
-                log_file = Path(root) / cfg.cache_dir / "kernel-logs" / f"warm.{fw.name}.log"
+                log_file = warm_log(root, cfg, fw)
                 log_file.parent.mkdir(parents=True, exist_ok=True)
                 with open(log_file, "wb") as stderr:
                     warm_names[fw.name] = servers.start(fw, root, kernel_env(root, fw), stderr)
