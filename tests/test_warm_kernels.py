@@ -7,7 +7,7 @@ what it lacks is executed here) and warm (one process per framework that importe
 framework once forks each page's kernel). The cache entries must be byte for byte the
 same. A two-page book then checks that what one page does to a module, to the
 environment, to the working directory or to its globals is not seen by the next page
-forked from the same server.
+forked from the same server; and a kernel that dies or hangs fails as a fresh one does.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -116,4 +117,41 @@ def test_pages_see_no_state_of_another(tmp_path):
         text = "".join(o.get("text", "") for o in nb.cells[0].outputs)
         folder = text.split()[3]  # each page runs in its own folder
         assert folder.startswith("part") and text == f"False None False {folder} False\n", text
+    assert not _warm_servers_left()
+
+
+FAULTY = {
+    "dies": "import os\nos._exit(3)",
+    "hangs": "import time\ntime.sleep(120)",
+}
+
+
+def test_warm_kernel_faults_fail_as_fresh_ones_do(tmp_path):
+    """A kernel that dies and one that hangs past tabbook.timeout fail the run by name, as a
+    fresh kernel does, and leave no server or kernel behind."""
+    root = tmp_path / "faulty"
+    root.mkdir()
+    for name in ("pyproject.toml", "envs", "d2l", "static"):
+        src = REPO / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, root / name)
+    config = (REPO / "_config.yml").read_text()
+    assert "  timeout: 600\n" in config
+    (root / "_config.yml").write_text(config.replace("  timeout: 600\n", "  timeout: 8\n"))
+    for name, code in FAULTY.items():
+        (root / name).mkdir()
+        (root / name / "page.md").write_text(
+            f"# {name}\n\n```{{code-cell}} ipython3\n%%tab pytorch\n{code}\n```\n")
+    (root / "index.md").write_text("# Faulty\n")
+    (root / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n"
+                                   + "".join(f"- file: {name}/page\n" for name in FAULTY))
+    env = dict(os.environ, PYTHONPATH=str(REPO), TABBOOK_WARM_KERNELS="1")
+    res = subprocess.run([sys.executable, "-m", "tabbook", "--root", str(root), "execute",
+                          "--framework", "pytorch"], capture_output=True, text=True,
+                         timeout=600, env=env)
+    out = res.stdout + res.stderr
+    assert res.returncode == 1, out[-3000:]
+    assert "dies/page.md:5, cell 2, framework pytorch: the kernel died" in out
+    assert "hangs/page.md:5, cell 2, framework pytorch: cell did not finish within 8 s" in out
+    assert not list((root / "_build" / ".tabbook" / "exec").glob("*.ipynb"))
+    time.sleep(1)  # (a kernel notices its managed process is gone within half a second)
     assert not _warm_servers_left()
