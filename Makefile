@@ -8,10 +8,18 @@ PY     := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: html test lib envs colab publish pdf bench clean venv translations
+.PHONY: html test lib envs execute colab publish pdf bench clean venv translations
 
-html: envs lib
+# Renders from the execution cache; only the runs the cache lacks need a framework, and
+# only their environments and kernels are created (a full cache needs none).
+html: venv lib
 	$(PY) -m tabbook html
+
+# Executes what the cache lacks, no rendering: `make execute FRAMEWORK=jax` (or
+# FRAMEWORK="pytorch mxnet"; none: all). Its _build/.tabbook/exec is a cache shard.
+FRAMEWORK ?=
+execute: venv lib
+	$(PY) -m tabbook execute $(addprefix --framework ,$(FRAMEWORK))
 
 venv: $(VENV)/.complete
 $(VENV)/.complete: requirements.txt
@@ -28,7 +36,7 @@ lib: venv
 
 # For translators: extract the English messages, update locales/<language>/*.po
 # (new messages appear untranslated, changed ones fuzzy); see docs/authoring.md.
-translations: envs lib
+translations: venv lib
 	$(PY) -m tabbook i18n
 
 colab: html
@@ -47,9 +55,10 @@ pdf: html
 test: venv
 	$(PY) -m pytest -ra tests/unit
 	$(MAKE) html
+	$(MAKE) envs  # the tests run the library in every framework's environment
 	$(PY) -m pytest -ra tests --ignore=tests/unit
 
-bench: html
+bench: html envs
 	$(PY) benchmarks/run.py
 
 clean:

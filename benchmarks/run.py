@@ -5,6 +5,9 @@
 * build times: cold, no-op, prose edit, one-framework code edit (targets in build_times.py)
 * the Chinese edition against the English-only build, cold (target <= 0.5 x, 0 executions)
 * the in-page exercise runner: first-use bytes, first Run, later Runs (tryit.py)
+* the cost curve: `execute` per framework and the render with 0 executions, for synthetic
+  books of 1, 4 and 16 pages shaped like 4.3, extrapolated to 170 sections, with fresh
+  and warm kernels; then pages that only import: the fixed cost per page and framework
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ def main() -> int:
     status = 0
     for script, args in (("import_time.py", []), ("page_weight.py", []),
                          ("build_times.py", sys.argv[1:]), ("i18n_build.py", sys.argv[1:]),
-                         ("tryit.py", [])):
+                         ("tryit.py", []), ("cost_curve.py", []),
+                         ("cost_curve.py", ["--shape", "imports", "--pages", "1", "4", "16"])):
         print(f"\n== {script}", flush=True)
         status |= subprocess.run([sys.executable, str(HERE / script), *args]).returncode
     return status

@@ -13,6 +13,7 @@ from .digest import tool_digest
 from .envs import ROOT
 from .errors import BookError
 from .files import remove_stray_temps
+from .frameworks import NAMES
 from .lock import book_lock
 from .signals import Interrupted, run_child
 
@@ -23,6 +24,15 @@ def cmd_envs(args) -> int:
 
     ensure_all(Path(args.root), args.framework or None)
     print("[tabbook] environments and kernels ready")
+    return 0
+
+
+def cmd_execute(args) -> int:
+    """Execute what the cache lacks for some frameworks, with no Sphinx run (tabbook.shards)."""
+    from .shards import execute_frameworks
+
+    with book_lock(Path(args.root), "make execute"):
+        execute_frameworks(Path(args.root), args.framework)
     return 0
 
 
@@ -268,6 +278,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("envs", help="create framework environments and register kernels")
     p.add_argument("framework", nargs="*")
     p.set_defaults(func=cmd_envs)
+    p = sub.add_parser("execute", help="execute the pages the cache lacks, no rendering; "
+                       "only the frameworks named (default: all) need an environment")
+    p.add_argument("--framework", action="append", choices=NAMES, default=[],
+                   help="a framework to execute (repeatable; default: every framework)")
+    p.set_defaults(func=cmd_execute)
     p = sub.add_parser("lib", help="regenerate d2l/*.py from the #@save blocks")
     p.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 if the committed library is out of date")

@@ -5,11 +5,18 @@ only (``%%tab`` lines removed). Its cache key is the hash of its code, its kerne
 environment, and the library files it imports, so a prose edit re-executes nothing
 and an edit to one framework's cell re-executes only that framework's notebook.
 All notebooks of a build run concurrently (one kernel each) in one event loop.
+
+The cache (docs/cache.md) is machine-free, so the runs of several machines merge by
+copying files; a build whose cache holds every run needs no framework at all, and one
+with a gap creates only the environments the gap needs. With ``TABBOOK_WARM_KERNELS=1``
+each page's kernel is forked from a process per framework that imported it once
+(:mod:`tabbook.warm`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import hashlib
 import json
 import os
@@ -23,6 +30,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+from . import warm
 from .config import BookConfig
 from .envs import env_root, read_requirements
 from .errors import BookError
@@ -34,6 +42,8 @@ from .signals import kernel_folder, run_cancellable
 from .source import Cell, Page
 
 CACHE_VERSION = "2"  # bump when what an executed notebook holds changes
+NO_EXECUTE = "TABBOOK_NO_EXECUTE"  # set (non-empty): a run the cache lacks is an error
+ENTRY_STAMP = "tabbook_entry"  # notebook metadata of a cache entry: key, framework, digest
 
 # Hidden first cell of every run: SVG plots, reproducible SVG bytes, seeded RNGs.
 SETUP_CODE = """\
@@ -57,6 +67,8 @@ class Run:
     notebook: nbformat.NotebookNode | None = None
     cached: bool = False
     seconds: float = 0.0
+    device: str = "cpu"
+    """The device the run computed on (a ``"gpu"`` framework's probe says it)."""
 
 
 def code_cells(page: Page, fw: Framework) -> list[Cell]:
@@ -96,6 +108,8 @@ def cache_key(page: Page, fw: Framework, root: Path) -> str:
         # the page's folder is the working directory, so it is part of what runs
         "folder": Path(page.relpath).parent.as_posix(),
     }
+    if fw.device != "cpu":  # (absent for the CPU: the CPU build's keys never change)
+        payload["device"] = fw.device
     h.update(json.dumps(payload, sort_keys=True).encode())
     for lib in library_files(root, fw):
         h.update(lib.name.encode() + b"\0" + lib.read_bytes() + b"\0")
@@ -213,11 +227,29 @@ def _fail(run: Run, nbcell, what: str, traceback: str = "", detail: str = "") ->
                      cell=cell_index, line=line, framework=run.framework.name)
 
 
-async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = None) -> None:
+def kernel_env(root: Path, fw: Framework) -> dict:
+    """The environment a kernel of ``fw`` runs with (the same for every page)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(root).resolve()),
+                                                        env.get("PYTHONPATH")]))
+    env["PYTHONHASHSEED"] = "0"
+    env.pop("MPLBACKEND", None)
+    if fw.device == "cpu":
+        # a CPU framework ignores a GPU the machine has: the same bytes on every machine
+        env["CUDA_VISIBLE_DEVICES"] = ""
+    return env
+
+
+async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = None,
+                   kernel_name: str | None = None) -> None:
     nb = framework_notebook(run.page, run.framework)
     setup = nbformat.v4.new_code_cell(SETUP_CODE + run.framework.seed)
     setup.metadata["tabbook"] = {"setup": True}
     nb.cells.insert(0, setup)
+    probe = run.framework.device != "cpu"
+    if probe:  # which device the framework computed on, said by the run's last output
+        nb.cells.append(nbformat.v4.new_code_cell(f"print({run.framework.device_probe})"))
+        nb.cells[-1].metadata["tabbook"] = {"setup": True}
     current: dict = {"cell": None}
     tree: dict = {"session": None, "known": {}}  # the kernel's processes (tabbook.procs)
 
@@ -232,13 +264,9 @@ async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = Non
         if tree["session"]:
             tree["known"].update(descendants(tree["session"]))
 
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(root).resolve()),
-                                                        env.get("PYTHONPATH")]))
-    env["PYTHONHASHSEED"] = "0"
-    env.pop("MPLBACKEND", None)
+    env = kernel_env(root, run.framework)
     client = NotebookClient(
-        nb, kernel_name=run.framework.kernel, timeout=cfg.timeout,
+        nb, kernel_name=kernel_name or run.framework.kernel, timeout=cfg.timeout,
         resources={"metadata": {"path": str(run.page.path.parent)}},
         on_cell_execute=on_cell_execute, on_cell_executed=on_cell_executed,
         record_timing=False,
@@ -288,6 +316,13 @@ async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = Non
         if live is not None:
             live.discard(client)
     nb.cells.pop(0)
+    if probe:
+        said = "".join(o.get("text", "") for o in nb.cells.pop().get("outputs", [])).strip()
+        run.device = said or "unknown"
+        if nb.cells:
+            nb.cells[-1].outputs.append(nbformat.v4.new_output(
+                "stream", name="stdout",
+                text=f"[{run.framework.label} ran on: {run.device}]\n"))
     _sanitize_outputs(nb, root)
     guard_outputs(nb)
     err = _error_of(nb)
@@ -316,6 +351,11 @@ def kernel_log(root: Path, cfg: BookConfig, run: Run) -> Path:
     return logs / f"{run.page.docname}.{run.framework.name}.log"
 
 
+def warm_log(root: Path, cfg: BookConfig, fw: Framework) -> Path:
+    """Where ``fw``'s warm kernel server writes its stderr (TABBOOK_WARM_KERNELS=1)."""
+    return Path(root) / cfg.cache_dir / "kernel-logs" / f"warm.{fw.name}.log"
+
+
 def _tail(path: Path, lines: int = 15) -> str:
     """The last lines of a kernel's stderr, for an error message ('' when empty)."""
     try:
@@ -327,6 +367,41 @@ def _tail(path: Path, lines: int = 15) -> str:
 
 def cache_path(root: Path, cfg: BookConfig, key: str) -> Path:
     return Path(root) / cfg.cache_dir / "exec" / f"{key}.ipynb"
+
+
+def _cells_digest(nb: nbformat.NotebookNode) -> str:
+    """sha256 of an entry's cells (sources and outputs): its integrity check."""
+    return hashlib.sha256(json.dumps(nb.cells, sort_keys=True).encode()).hexdigest()
+
+
+def store(run: Run, root: Path, cfg: BookConfig) -> Path:
+    """Write ``run``'s notebook into the cache as ``exec/<key>.ipynb``, stamped with its key,
+    framework and the digest of its cells (checked by :func:`load_cached`)."""
+    nb = copy.deepcopy(run.notebook)
+    nb.metadata[ENTRY_STAMP] = {"key": run.key, "framework": run.framework.name,
+                                "device": run.device, "cells_sha256": _cells_digest(nb)}
+    path = cache_path(root, cfg, run.key)
+    write_atomic(path, nbformat.writes(nb))
+    return path
+
+
+def _integrity_problem(nb: nbformat.NotebookNode, run: Run) -> str | None:
+    """Why a cache entry read from the file of ``run.key`` is not ``run``'s run (None: it is)."""
+    stamp = nb.metadata.pop(ENTRY_STAMP, None)
+    want = [c.source for c in framework_notebook(run.page, run.framework).cells]
+    if [c.get("source") for c in nb.cells] != want:
+        return "its cells are not the page's cells"
+    if stamp is not None:  # (entries written before the stamp existed have only the cells check)
+        if not isinstance(stamp, dict):
+            return "its stamp is not a mapping"
+        if stamp.get("key") != run.key:
+            return "its stamp names another key (a file renamed or copied under a wrong name)"
+        if stamp.get("framework") != run.framework.name:
+            return f"its stamp names another framework ({stamp.get('framework')!r})"
+        if stamp.get("cells_sha256") != _cells_digest(nb):
+            return "its cells do not match their digest (the file was altered or damaged)"
+        run.device = str(stamp.get("device", "cpu"))
+    return None
 
 
 def plan(pages: list[Page], root: Path, frameworks=FRAMEWORKS) -> list[Run]:
@@ -346,9 +421,7 @@ def load_cached(run: Run, root: Path, cfg: BookConfig, log=print) -> bool:
         return False
     try:
         nb = nbformat.read(path, as_version=4)
-        want = [c.source for c in framework_notebook(run.page, run.framework).cells]
-        have = [c.get("source") for c in nb.cells]
-        problem = None if have == want else "its cells are not the page's cells"
+        problem = _integrity_problem(nb, run)
     except Exception as exc:  # JSON, validation, encoding: whatever a damaged file gives
         problem = f"it cannot be read ({type(exc).__name__}: {str(exc)[:200]})"
     if problem is not None:
@@ -394,8 +467,9 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
                 frameworks=FRAMEWORKS, before_execute=None) -> dict[tuple[str, str], Run]:
     """Execute (or load from the cache) every page in every framework, concurrently.
 
-    ``before_execute()`` is called once, only when some run must execute (after the
-    cache was read, so an unreadable entry counts): e.g. to register the kernels.
+    ``before_execute(frameworks)`` is called once, only when some run must execute (after
+    the cache was read, so an unreadable entry counts), with the frameworks (table order)
+    that have runs to execute: e.g. to create and register only their environments.
     Returns runs keyed by (docname, framework name). Raises the first BookError
     after all runs have finished, so one failure does not leave kernels behind.
     """
@@ -417,7 +491,7 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
             where = f"{run.page.relpath} [{run.framework.name}]"
             running.add(where)
             try:
-                await _execute(run, root, cfg, live)
+                await _execute(run, root, cfg, live, warm_names.get(run.framework.name))
             finally:
                 run.seconds = time.perf_counter() - start
                 also = sorted(running - {where})
@@ -431,12 +505,15 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
                     "translated editions import; write elsewhere (a temporary folder), then "
                     "restore the library (`git checkout d2l/` or `make lib`)",
                     path=run.page.relpath, framework=run.framework.name)
-            write_atomic(cache_path(root, cfg, run.key), nbformat.writes(run.notebook))
+            store(run, root, cfg)
             log(f"[tabbook] executed  {run.page.relpath} [{run.framework.name}] "
-                f"{run.seconds:.1f} s")
+                f"{run.seconds:.1f} s" + (f" on {run.device}" if run.framework.device != "cpu"
+                                          else ""))
             _warn_guarded(run, run.notebook, log)
 
     live: set[NotebookClient] = set()
+    warm_names: dict[str, str] = {}  # framework name -> its warm kernelspec
+    servers = None
 
     def stop_at_once():
         # an interrupted run's kernel is killed, not asked to finish its cell first
@@ -447,11 +524,39 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
         sem = asyncio.Semaphore(cfg.jobs)
         return await asyncio.gather(*(one(r, sem) for r in todo), return_exceptions=True)
 
-    if todo and before_execute is not None:
-        before_execute()
+    if todo and os.environ.get(NO_EXECUTE):
+        lacking = ", ".join(f"{r.page.relpath} [{r.framework.name}]" for r in todo[:8])
+        raise BookError(f"the execution cache lacks {len(todo)} runs ({lacking}"
+                        f"{', ...' if len(todo) > 8 else ''}) and {NO_EXECUTE} is set, so "
+                        "this build executes nothing: run `make execute FRAMEWORK=<name>` for "
+                        "them (or copy in the cache shards of the jobs that did)")
+    if todo:
+        needed = [fw for fw in frameworks if any(r.framework.name == fw.name for r in todo)]
+        log(f"[tabbook] the cache lacks {len(todo)} of {len(runs)} runs; executing them in "
+            + ", ".join(f"{fw.name} ({sum(r.framework.name == fw.name for r in todo)})"
+                        for fw in needed)
+            + (": only these frameworks' environments and kernels are needed"
+               if len(needed) < len(FRAMEWORKS) else ""))
+        if before_execute is not None:
+            before_execute(needed)
+        if warm.enabled():  # one process per framework imports it once, forks each kernel
+            servers = warm.WarmServers()
+            for fw in needed:
+                log_file = warm_log(root, cfg, fw)
+                log_file.parent.mkdir(parents=True, exist_ok=True)
+                with open(log_file, "wb") as stderr:
+                    warm_names[fw.name] = servers.start(fw, root, kernel_env(root, fw), stderr)
+    else:
+        log(f"[tabbook] all {len(runs)} runs are in the cache: executing nothing, "
+            "no framework environment needed")
     if todo:
         # SIGINT/SIGTERM cancel every run (kernels shut down) and raise signals.Interrupted
-        errors = [e for e in run_cancellable(main, stop_at_once) if isinstance(e, BaseException)]
+        try:
+            results = run_cancellable(main, stop_at_once)
+        finally:
+            if servers is not None:
+                servers.close()
+        errors = [e for e in results if isinstance(e, BaseException)]
         if errors:
             for e in errors[1:]:
                 log(f"[tabbook] also failed: {e}")

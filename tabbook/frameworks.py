@@ -30,6 +30,14 @@ class Framework:
     library_preamble: str = ""
     """Code the generated library runs before its imports (compatibility shims)."""
     python: str = "3.11"
+    device: str = "cpu"
+    """Where this framework's pages run: ``"cpu"`` (the default: the kernel sees no GPU, so a
+    build on a GPU machine gives the CPU build's bytes) or ``"gpu"`` (the kernel sees the
+    machine's GPUs and the framework uses one when present; point ``requirements`` at a
+    CUDA build). A GPU run is its own cache entry, and its output names the device."""
+    device_probe: str = "'cpu'"
+    """An expression, evaluated in the kernel after a ``"gpu"`` run, naming the device the
+    framework computed on ("cpu" when it found no GPU)."""
 
     @property
     def kernel(self) -> str:
@@ -61,16 +69,30 @@ del _sys
 
 FRAMEWORKS: tuple[Framework, ...] = (
     Framework("pytorch", "PyTorch", "torch", "torch", "envs/pytorch.txt", (),
-              "import torch\ntorch.manual_seed(0)"),
+              "import torch\ntorch.manual_seed(0)",
+              device_probe="__import__('torch').cuda.get_device_name(0) "
+                           "if __import__('torch').cuda.is_available() else 'cpu'"),
     # Colab's Python 3.12: mxnet 1.9.1 needs numpy < 2 (1.26 has 3.12 wheels, 1.23 has
     # none) and setuptools (MXNet imports distutils, which Python 3.12 no longer has).
     Framework("mxnet", "MXNet", "mxnet", "mxnet", "envs/mxnet.txt",
               ("mxnet==1.9.1", "numpy<2", "setuptools"),
-              "import mxnet\nmxnet.random.seed(0)", MXNET_NUMPY_SHIM),
-    Framework("jax", "JAX", "jax", "jax, flax.linen, optax", "envs/jax.txt", ("flax", "optax"), ""),
+              "import mxnet\nmxnet.random.seed(0)", MXNET_NUMPY_SHIM,
+              device_probe="f\"gpu ({__import__('mxnet').context.num_gpus()})\" "
+                           "if __import__('mxnet').context.num_gpus() else 'cpu'"),
+    Framework("jax", "JAX", "jax", "jax, flax.linen, optax", "envs/jax.txt", ("flax", "optax"), "",
+              device_probe="__import__('jax').devices()[0].device_kind "
+                           "if __import__('jax').default_backend() != 'cpu' else 'cpu'"),
     Framework("tensorflow", "TensorFlow", "tensorflow", "tensorflow", "envs/tensorflow.txt", (),
-              "import tensorflow\ntensorflow.keras.utils.set_random_seed(0)"),
+              "import tensorflow\ntensorflow.keras.utils.set_random_seed(0)",
+              device_probe="(__import__('tensorflow').config.list_physical_devices('GPU') "
+                           "or [None])[0] and __import__('tensorflow').config.experimental"
+                           ".get_device_details(__import__('tensorflow').config"
+                           ".list_physical_devices('GPU')[0]).get('device_name', 'gpu') or 'cpu'"),
 )
+
+DEVICES = ("cpu", "gpu")
+if any(fw.device not in DEVICES for fw in FRAMEWORKS):
+    raise ValueError(f"tabbook/frameworks.py: a framework's device must be one of {DEVICES}")
 
 BY_NAME: dict[str, Framework] = {fw.name: fw for fw in FRAMEWORKS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)

@@ -28,7 +28,7 @@ from . import __version__
 from .book import read_book
 from .config import load_config
 from .digest import tool_digest
-from .envs import ensure_kernels
+from .envs import ensure_all
 from .errors import BookError
 from .execute import execute_all
 from .frameworks import FRAMEWORKS
@@ -86,9 +86,11 @@ def _builder_inited(app: Sphinx) -> None:
     try:
         cfg = load_config(root)
         pages = read_book(root)
-        # only a run that must execute needs the kernels
+        # only a run that must execute needs a framework: its environment (created if
+        # missing) and kernel; a cache that holds every run needs none
         runs = execute_all(pages, root, cfg, log=LOGGER.info,
-                           before_execute=lambda: ensure_kernels(root))
+                           before_execute=lambda fws: ensure_all(
+                               root, [fw.name for fw in fws], log=LOGGER.info))
         merged = {}
         for page in pages:
             executed = {fw.name: runs[(page.docname, fw.name)].notebook

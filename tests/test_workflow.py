@@ -1,7 +1,11 @@
 """The CI workflow (.github/workflows/book.yml), which cannot run here.
 
-It parses; it runs the commands the README's Publishing section gives (`make test` on
-every push, `make publish` on the default branch only); and its publishing steps, run
+It parses; it executes the pages one framework per job (a matrix over the framework
+table, `make execute FRAMEWORK=...` as the README's "Building on several machines" says,
+each job keeping its cache between runs and uploading its shard) and renders them in one
+job that merges the shards and runs `make html` with no framework; it runs the commands
+the README's Publishing section gives (`make test` on every push, `make publish` on the
+default branch only); and its publishing steps, run
 here for real against the assembled ``_build/publish`` with a local bare repository as
 ``origin``, push the notebooks tree to the branch the pages' Colab links name and upload
 the folder the pages are in. Where things go is read from the assembly, which takes it
@@ -45,11 +49,11 @@ def _step(workflow: dict, *, uses: str = "", run: str = "", name: str = "") -> d
     return found[0]
 
 
-def readme_commands() -> list[str]:
-    """The `make ...` commands of the README's Publishing section's shell blocks."""
+def readme_commands(title: str = "Publishing") -> list[str]:
+    """The `make ...` commands of the shell blocks of the README's section ``title``."""
     text = (REPO / "README.md").read_text(encoding="utf-8")
-    section = re.search(r"^## Publishing\n(.*?)(?=^## |\Z)", text, re.M | re.S)
-    assert section, "README.md has no `## Publishing` section"
+    section = re.search(rf"^## {title}\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+    assert section, f"README.md has no `## {title}` section"
     blocks = re.findall(r"```bash\n(.*?)```", section.group(1), re.S)
     return [ln.split("#")[0].strip() for b in blocks for ln in b.splitlines()
             if ln.strip().startswith("make ")]
@@ -58,7 +62,7 @@ def readme_commands() -> list[str]:
 def test_workflow_parses_and_triggers(workflow):
     on = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
     assert {"push", "pull_request"} <= set(on)
-    assert set(workflow["jobs"]) == {"build", "deploy"}
+    assert set(workflow["jobs"]) == {"execute", "render", "deploy"}
     for step in _steps(workflow):
         assert "uses" in step or "run" in step, step
         if "uses" in step:
@@ -68,20 +72,73 @@ def test_workflow_parses_and_triggers(workflow):
 def test_workflow_runs_the_readme_commands(workflow):
     commands = readme_commands()
     assert commands == ["make test", "make publish"]
-    runs = [s.get("run", "").strip() for s in workflow["jobs"]["build"]["steps"]]
+    runs = [s.get("run", "").strip() for s in workflow["jobs"]["render"]["steps"]]
     assert runs.index("make test") < runs.index("make publish")
     test, publish = _step(workflow, run="make test"), _step(workflow, run="make publish")
     assert "if" not in test  # every push and pull request
     assert ON_DEFAULT_BRANCH in publish["if"] and "pull_request" in publish["if"]
     deploy = workflow["jobs"]["deploy"]
-    assert deploy["needs"] == "build" and ON_DEFAULT_BRANCH in deploy["if"]
+    assert deploy["needs"] == "render" and ON_DEFAULT_BRANCH in deploy["if"]
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
-    assert workflow["jobs"]["build"]["permissions"]["contents"] == "write"
+    assert workflow["jobs"]["render"]["permissions"]["contents"] == "write"
     # the Makefile has the targets the README and the workflow name
     make = (REPO / "Makefile").read_text()
     for command in commands:
         assert re.search(rf"^{command.split()[1]}:", make, re.M), command
+
+
+def test_workflow_executes_per_framework_and_renders_from_the_shards(workflow):
+    """One execute job per framework of the table (the README's commands), each keeping its
+    cache between runs and uploading its shard; the render job merges the shards where the
+    cache lives and renders before testing and publishing, executing nothing."""
+    from tabbook.config import load_config
+    from tabbook.frameworks import NAMES
+
+    cache = f"{load_config(REPO).cache_dir}/exec"
+    commands = readme_commands("Building on several machines")
+    assert commands[-1] == "make html"
+    assert [c for c in commands[:-1]] == [f"make execute FRAMEWORK={name}"
+                                          for name in ("pytorch", "jax")]
+    make = (REPO / "Makefile").read_text()
+    assert re.search(r"^execute:", make, re.M)
+    for framework, args in (("pytorch", "--framework pytorch"), ("", ""),
+                            ("mxnet jax", "--framework mxnet --framework jax")):
+        dry = subprocess.run(["make", "-n", "execute", f"FRAMEWORK={framework}"], cwd=REPO,
+                             capture_output=True, text=True, timeout=60)
+        assert dry.returncode == 0, dry.stderr
+        assert dry.stdout.strip().splitlines()[-1].split("-m tabbook ")[1].strip() == (
+            f"execute {args}".strip()), dry.stdout
+    assert not re.search(r"^html:.*\benvs\b", make, re.M), "make html must not need every environment"
+
+    execute, render = workflow["jobs"]["execute"], workflow["jobs"]["render"]
+    assert execute["strategy"]["matrix"]["framework"] == list(NAMES)
+    assert "matrix.runner" in execute["runs-on"]  # each framework may name its runner kind
+    assert all("runner" in extra for extra in execute["strategy"]["matrix"]["include"])
+    steps = execute["steps"]
+    run = [s for s in steps if "make execute" in s.get("run", "")]
+    assert [s["run"].strip() for s in run] == ["make execute FRAMEWORK=${{ matrix.framework }}"]
+    kept = [s for s in steps if s.get("uses", "").startswith("actions/cache@")
+            and s["with"]["path"] == cache]
+    assert len(kept) == 1, "the executions are kept between workflow runs"
+    key, restore = kept[0]["with"]["key"], kept[0]["with"]["restore-keys"]
+    assert "matrix.framework" in key and "github.sha" in key and key.startswith(restore)
+    upload = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert len(upload) == 1 and upload[0]["with"]["path"] == cache
+    assert upload[0]["with"]["name"] == "exec-${{ matrix.framework }}"
+    assert steps.index(kept[0]) < steps.index(run[0]) < steps.index(upload[0])
+
+    assert render["needs"] == "execute"
+    steps = render["steps"]
+    download = [s for s in steps if s.get("uses", "").startswith("actions/download-artifact@")]
+    assert len(download) == 1 and download[0]["with"]["path"] == cache
+    assert download[0]["with"]["pattern"] == "exec-*" and download[0]["with"]["merge-multiple"]
+    html = [s for s in steps if s.get("run", "").strip() == "make html"]
+    assert len(html) == 1
+    assert html[0]["env"]["TABBOOK_NO_EXECUTE"] and html[0]["env"]["TABBOOK_ENV_DIR"]
+    runs = [s.get("run", "").strip() for s in steps]
+    assert (steps.index(download[0]) < steps.index(html[0]) < runs.index("make test")
+            < runs.index("make publish"))
 
 
 def _resolve(text: str, context: dict[str, str]) -> str:

@@ -1,0 +1,157 @@
+"""Warm kernels (TABBOOK_WARM_KERNELS=1) give the outputs of fresh ones, and no page sees
+another's state.
+
+Every page of the book is executed both ways, in every framework: the usual way (a new
+kernel per page; the runs `make html` left in the repository's cache are such runs, and
+what it lacks is executed here) and warm (one process per framework that imported the
+framework once forks each page's kernel). The cache entries must be byte for byte the
+same. A two-page book then checks that what one page does to a module, to the
+environment, to the working directory or to its globals is not seen by the next page
+forked from the same server; and a kernel that dies or hangs fails as a fresh one does.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bookutil import REPO, copy_book, runs_of
+
+pytestmark = pytest.mark.book_build
+
+
+def execute(root: Path, *args: str, warm: bool) -> str:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env.pop("TABBOOK_WARM_KERNELS", None)
+    if warm:
+        env["TABBOOK_WARM_KERNELS"] = "1"
+    res = subprocess.run([sys.executable, "-m", "tabbook", "--root", str(root), "execute", *args],
+                         capture_output=True, text=True, timeout=3600, env=env)
+    out = res.stdout + res.stderr
+    assert res.returncode == 0, out[-4000:]
+    return out
+
+
+def entries(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in (root / "_build" / ".tabbook" / "exec").glob("*.ipynb")}
+
+
+def test_every_page_both_ways_gives_the_same_entries(tmp_path):
+    (tmp_path / "cold").mkdir()
+    (tmp_path / "warm").mkdir()
+    cold = copy_book(tmp_path / "cold")  # with the repository's cache: the usual way's runs
+    warm = copy_book(tmp_path / "warm", with_cache=False)
+    execute(cold, warm=False)  # (runs only what the repository's cache lacks)
+    out = execute(warm, warm=True)
+    assert all(kind == "executed" for kind, _, _ in runs_of(out))
+    got = entries(warm)
+    assert len(got) >= 8  # 2 pages x 4 frameworks at least
+    want = entries(cold)
+    for name, data in got.items():
+        assert name in want, f"{name}: a key the usual way does not have"
+        # (entries written before their stamp existed differ in the stamp only)
+        assert _without_stamp(data) == _without_stamp(want[name]), name
+    assert not _warm_servers_left()
+
+
+def _without_stamp(data: bytes) -> dict:
+    import json
+
+    nb = json.loads(data)
+    nb["metadata"].pop("tabbook_entry", None)
+    return nb
+
+
+def _warm_servers_left() -> list[str]:
+    left = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if "warm_kernel.py" in text and "serve" in text and "tbw-" in text:
+            left.append(text)
+    return left
+
+
+LEAKY = """\
+# Page {i}
+
+```{{code-cell}} ipython3
+import os, sys, torch
+print(hasattr(torch, "_tabbook_mark"), os.environ.get("TABBOOK_MARK"),
+      "mark" in globals(), os.path.basename(os.getcwd()), "leaky_module" in sys.modules)
+torch._tabbook_mark = {i}
+os.environ["TABBOOK_MARK"] = "{i}"
+mark = {i}
+sys.modules["leaky_module"] = sys
+```
+"""
+
+
+def test_pages_see_no_state_of_another(tmp_path):
+    root = tmp_path / "leaky"
+    root.mkdir()
+    for name in ("_config.yml", "pyproject.toml", "envs", "d2l", "static"):
+        src = REPO / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, root / name)
+    for i in (1, 2, 3):
+        folder = root / f"part{i}"
+        folder.mkdir()
+        (folder / "page.md").write_text(LEAKY.format(i=i))
+    (root / "index.md").write_text("# Leaky\n")
+    (root / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n"
+                                   + "".join(f"- file: part{i}/page\n" for i in (1, 2, 3)))
+    out = execute(root, "--framework", "pytorch", warm=True)
+    assert len(runs_of(out)) == 3
+    import nbformat
+
+    for nb_path in (root / "_build" / ".tabbook" / "exec").glob("*.ipynb"):
+        nb = nbformat.read(nb_path, as_version=4)
+        text = "".join(o.get("text", "") for o in nb.cells[0].outputs)
+        folder = text.split()[3]  # each page runs in its own folder
+        assert folder.startswith("part") and text == f"False None False {folder} False\n", text
+    assert not _warm_servers_left()
+
+
+FAULTY = {
+    "dies": "import os\nos._exit(3)",
+    "hangs": "import time\ntime.sleep(120)",
+}
+
+
+def test_warm_kernel_faults_fail_as_fresh_ones_do(tmp_path):
+    """A kernel that dies and one that hangs past tabbook.timeout fail the run by name, as a
+    fresh kernel does, and leave no server or kernel behind."""
+    root = tmp_path / "faulty"
+    root.mkdir()
+    for name in ("pyproject.toml", "envs", "d2l", "static"):
+        src = REPO / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, root / name)
+    config = (REPO / "_config.yml").read_text()
+    assert "  timeout: 600\n" in config
+    (root / "_config.yml").write_text(config.replace("  timeout: 600\n", "  timeout: 8\n"))
+    for name, code in FAULTY.items():
+        (root / name).mkdir()
+        (root / name / "page.md").write_text(
+            f"# {name}\n\n```{{code-cell}} ipython3\n%%tab pytorch\n{code}\n```\n")
+    (root / "index.md").write_text("# Faulty\n")
+    (root / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n"
+                                   + "".join(f"- file: {name}/page\n" for name in FAULTY))
+    env = dict(os.environ, PYTHONPATH=str(REPO), TABBOOK_WARM_KERNELS="1")
+    res = subprocess.run([sys.executable, "-m", "tabbook", "--root", str(root), "execute",
+                          "--framework", "pytorch"], capture_output=True, text=True,
+                         timeout=600, env=env)
+    out = res.stdout + res.stderr
+    assert res.returncode == 1, out[-3000:]
+    assert "dies/page.md:5, cell 2, framework pytorch: the kernel died" in out
+    assert "hangs/page.md:5, cell 2, framework pytorch: cell did not finish within 8 s" in out
+    assert not list((root / "_build" / ".tabbook" / "exec").glob("*.ipynb"))
+    time.sleep(1)  # (a kernel notices its managed process is gone within half a second)
+    assert not _warm_servers_left()
