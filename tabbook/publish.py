@@ -36,7 +36,7 @@ from pathlib import Path
 
 import nbformat
 
-from .colab import MANIFEST, HTML_DIR
+from .colab import MANIFEST, HTML_DIR, REFERENCES
 from .config import BookConfig, load_config
 from .errors import BookError
 from .files import write_atomic
@@ -135,7 +135,7 @@ def assemble(root: Path, out: Path | None = None) -> Path:
         shutil.copytree(html_dir, tmp / SITE, ignore=shutil.ignore_patterns(".buildinfo"))
         (tmp / SITE / ".nojekyll").write_text("")  # serve _static/, _dist/ as they are
         build_library(root, tmp / SITE / DIST, cfg)
-        shutil.copytree(colab_dir, tmp / NOTEBOOKS, ignore=shutil.ignore_patterns(MANIFEST))
+        shutil.copytree(colab_dir, tmp / NOTEBOOKS, ignore=shutil.ignore_patterns(MANIFEST, REFERENCES))
         commit = _git_commit(root)
         (tmp / NOTEBOOKS / "README.md").write_text(branch_readme(cfg, commit), encoding="utf-8")
         manifest = {

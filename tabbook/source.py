@@ -24,11 +24,10 @@ from myst_nb.core.read import read_myst_markdown_notebook
 
 from .errors import BookError
 from .frameworks import NAMES, parse_tab_spec
+from .myst_markdown import headings, page_label
 
 TAB_RE = re.compile(r"^%%tab\b(.*)$")
 SECTION_NUMBER_RE = re.compile(r"^[0-9]+(\.[0-9]+)*$")
-LABEL_RE = re.compile(r"^\(([A-Za-z0-9_.:-]+)\)=\s*$", re.M)
-FENCE_END_RE = re.compile(r"^\s*(`{3,}|~{3,})\s*$")
 
 
 @dataclass(frozen=True)
@@ -76,16 +75,20 @@ class Page:
 
     @property
     def label(self) -> str | None:
-        m = LABEL_RE.search(self.text)
-        return m.group(1) if m else None
+        for cell in self.cells:  # the first ``(label)=`` target (read by tabbook.myst_markdown)
+            if cell.kind == "markdown":
+                label = page_label(cell.source)
+                if label:
+                    return label
+        return None
 
     @property
     def title(self) -> str:
         for cell in self.cells:
             if cell.kind == "markdown":
-                for ln in cell.source.splitlines():
-                    if ln.startswith("# "):
-                        return ln[2:].strip()
+                for level, _, text in headings(cell.source):
+                    if level == 1:
+                        return text.strip()
         return self.docname
 
     def cells_for(self, framework: str) -> list[Cell]:
@@ -106,9 +109,15 @@ def _code_body_line(lines: list[str], fence: int, body: str) -> int:
     for start in range(fence, len(lines) + 1):  # 0-based index of the candidate first line
         if lines[start:start + len(body_lines)] == body_lines:
             return start + 1
-        if start > fence and FENCE_END_RE.match(lines[start - 1]):
+        if start > fence and _closing_fence(lines[start - 1]):
             break  # past the cell's closing fence
     return fence + 1
+
+
+def _closing_fence(line: str) -> bool:
+    """A line that only closes a fence (three or more backticks or tildes)."""
+    s = line.strip()
+    return len(s) >= 3 and (set(s) == {"`"} or set(s) == {"~"})
 
 
 def _markdown_line(lines: list[str], start: int) -> int:
