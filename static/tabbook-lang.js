@@ -7,24 +7,10 @@
 (function () {
   "use strict";
 
-  var GROUP = "framework";
+  var FW = window.tabbookFramework;
 
   function currentFramework() {
-    // the framework the page shows: the checked tab of a synced tab-set
-    var inputs = document.querySelectorAll(".sd-tab-set > input:checked");
-    for (var i = 0; i < inputs.length; i++) {
-      var label = inputs[i].nextElementSibling;
-      if (label && label.getAttribute("data-sync-group") === GROUP) {
-        return label.getAttribute("data-sync-id");
-      }
-    }
-    var fromUrl = new URLSearchParams(window.location.search).get(GROUP);
-    if (fromUrl) return fromUrl;
-    try {
-      return window.localStorage.getItem("sphinx-design-tab-id-" + GROUP);
-    } catch (err) {
-      return null;
-    }
+    return FW ? FW.current() : null;
   }
 
   function withFramework(href, name) {
@@ -41,7 +27,7 @@
       href = href.slice(0, at);
     }
     var params = new URLSearchParams(query);
-    params.set(GROUP, name);
+    params.set(FW.group, name);
     return href + "?" + params.toString() + hash;
   }
 

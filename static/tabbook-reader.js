@@ -24,6 +24,9 @@
   "use strict";
 
   var early = document.querySelector("script[data-tabbook-early]");
+  // the reader's framework and the sync group: the one helper (static/tabbook-early.js)
+  var FW = window.tabbookFramework;
+  if (!FW) return;
 
   function data(name, fallback) {
     var raw = early ? early.getAttribute("data-" + name) : null;
@@ -35,7 +38,7 @@
     }
   }
 
-  var GROUP = data("group", "framework");
+  var GROUP = FW.group;
   var LABELS = data("labels", {});
   var TEXT = data("i18n", {});
 
@@ -126,29 +129,18 @@
 
   // ------------------------------------------------------------------ framework
 
-  function frameworkLabel(input) {
-    var label = input && input.nextElementSibling;
-    return label && label.getAttribute("data-sync-group") === GROUP ? label : null;
-  }
+  var frameworkLabel = FW.labelOf;
+  var inputsOf = FW.inputsOf;
 
-  function inputsOf(name) {
-    var found = [];
-    document.querySelectorAll(".sd-tab-set > label.sd-tab-label").forEach(function (label) {
-      if (label.getAttribute("data-sync-group") !== GROUP) return;
-      if (label.getAttribute("data-sync-id") !== name) return;
-      var input = label.previousElementSibling;
-      if (input instanceof HTMLInputElement) found.push(input);
-    });
-    return found;
-  }
-
-  // Show `name` in every tab-set. The `change` event lets sphinx-design store the
-  // choice and colab.js point the Colab button at it.
-  function selectFramework(name) {
+  // Show `name` in every tab-set. With `store`, the `change` event lets sphinx-design
+  // store the choice and colab.js point the Colab button at it; without (a `?framework=`
+  // link), nothing is stored and colab.js already follows <html data-tabbook-framework>.
+  function selectFramework(name, store) {
     var inputs = inputsOf(name);
     if (!inputs.length) return false;
     inputs.forEach(function (input) { input.checked = true; });
-    inputs[0].dispatchEvent(new Event("change", { bubbles: true }));
+    FW.mark(name);
+    if (store) inputs[0].dispatchEvent(new Event("change", { bubbles: true }));
     return true;
   }
 
@@ -174,7 +166,7 @@
 
   function followHash() {
     var name = frameworkOfHash();
-    if (name && selectFramework(name)) {
+    if (name && selectFramework(name, true)) {
       // the tab-sets above the target may have changed height
       var target = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
       if (target) target.scrollIntoView();
@@ -182,8 +174,7 @@
   }
 
   function currentFramework() {
-    var root = document.documentElement;
-    return root.getAttribute("data-tabbook-framework");
+    return FW.current();
   }
 
   function printHeader() {
@@ -211,18 +202,45 @@
     header.textContent = url + (shown ? "  \u00b7  " + say("printFramework", LABELS[shown] || shown) : "");
   }
 
+  // `?framework=` (taken off the address by the early script, so that design-tabs.js did
+  // not store it) goes back into the address for a reload or a copy of the link.
+  function restoreUrlFramework(name) {
+    try {
+      var url = new URL(window.location.href);
+      url.searchParams.set(GROUP, name);
+      window.history.replaceState(window.history.state, "", url.href);
+    } catch (err) {
+      // no URL API: the address stays without it
+    }
+  }
+
+  function dropUrlFramework() {
+    try {
+      var url = new URL(window.location.href);
+      if (!url.searchParams.has(GROUP)) return;
+      url.searchParams.delete(GROUP);
+      window.history.replaceState(window.history.state, "", url.href);
+    } catch (err) {
+      // keep it
+    }
+  }
+
   function applyFramework() {
     var root = document.documentElement;
     var fromHash = frameworkOfHash();
-    var chosen = fromHash || currentFramework();
-    if (chosen) selectFramework(chosen);
+    var chosen = fromHash || FW.fromUrl || FW.stored();
+    // a stored choice is stored again (the same value); a link's is not stored
+    if (chosen) selectFramework(chosen, !!fromHash || !FW.fromUrl);
     root.classList.remove("tabbook-fw-early");
+    if (FW.fromUrl && !fromHash) restoreUrlFramework(FW.fromUrl);
     if (fromHash) followHash();
     window.addEventListener("hashchange", followHash);
     document.addEventListener("change", function (event) {
       var label = frameworkLabel(event.target);
       if (!label || !event.target.checked) return;
-      root.setAttribute("data-tabbook-framework", label.getAttribute("data-sync-id"));
+      FW.mark(label.getAttribute("data-sync-id"));
+      // the reader picked a tab (stored by design-tabs.js): the link's choice is over
+      dropUrlFramework();
       printHeader();
     });
     printHeader();

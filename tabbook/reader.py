@@ -101,19 +101,17 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
 
 
 def early_css(names: list[str]) -> str:
-    """CSS showing the framework named by ``<html class="tabbook-fw-early tabbook-fw-X">``.
+    """CSS showing the panel of the framework named by ``<html class="tabbook-fw-early
+    tabbook-fw-X">`` (the early script also checks that tab's input as it is parsed, so
+    its label is styled as selected by the theme itself).
 
     It outranks sphinx-design's ``input:checked`` rules while the class is there.
     """
     tab = "html.tabbook-fw-early .tabbook-tab-set > input + label"
-    rules = [f"{tab} {{ color: var(--sd-color-tabs-label-inactive); "
-             "border-color: var(--sd-color-tabs-underline-inactive); }",
-             f"{tab} + .sd-tab-content {{ display: none; }}"]
+    rules = [f"{tab} + .sd-tab-content {{ display: none; }}"]
     for name in names:
         sel = (f'html.tabbook-fw-early.tabbook-fw-{name} .tabbook-tab-set > input '
                f'+ label[data-sync-id="{name}"]')
-        rules.append(f"{sel} {{ color: var(--sd-color-tabs-label-active); "
-                     "border-color: var(--sd-color-tabs-underline-active); }")
         rules.append(f"{sel} + .sd-tab-content {{ display: block; }}")
     return "\n".join(rules)
 

@@ -39,6 +39,31 @@ def visible_tabs(page) -> list[list[str]]:
     return page.evaluate(_VISIBLE_TAB_JS, "framework")
 
 
+_LABEL_STYLE_JS = """group => Array.from(document.querySelectorAll('.sd-tab-set')).map(set => {
+    const labels = Array.from(set.children).filter(e => e.matches('label.sd-tab-label'));
+    if (!labels.some(l => l.dataset.syncGroup === group)) return null;
+    return labels.map(l => { const s = getComputedStyle(l);
+        return [l.dataset.syncId, [s.color, s.backgroundColor, s.borderTopColor,
+                s.borderBottomColor, s.borderTopWidth, s.transform, s.fontWeight].join(' ')]; });
+}).filter(x => x !== null)"""
+
+
+def label_styles(page) -> list[dict[str, str]]:
+    """For each framework tab-set, each label's computed look (what the reader sees)."""
+    return [dict(pairs) for pairs in page.evaluate(_LABEL_STYLE_JS, "framework")]
+
+
+def assert_one_label_selected(first: list[dict], settled: list[dict], name: str) -> None:
+    """At first paint every label looks as it does once the scripts have run: ``name``'s
+    label in the selected style, and no other label in it."""
+    assert first == settled, f"the tab labels change look when the scripts run: {first[0]} -> {settled[0]}"
+    for styles in settled:
+        selected = styles[name]
+        others = [fw for fw, look in styles.items() if fw != name and look == selected]
+        assert not others, f"{others} look selected as {name} does: {styles}"
+        assert len({look for fw, look in styles.items() if fw != name}) == 1, styles
+
+
 def colab_shows(page) -> tuple[str, str]:
     box = page.locator(".tabbook-colab").first
     return (box.locator(".tabbook-colab-fw").first.inner_text(),
@@ -133,10 +158,13 @@ def test_stored_framework_shows_before_the_deferred_scripts_load(browse, server)
         assert all(t == [OTHER.name] for t in tabs), tabs
         label, href = colab_shows(page)
         assert label == f"({OTHER.label})" and f"/{OTHER.name}/" in href, (label, href)
+        first = label_styles(page)
     settle(page)
     assert tab_report(page, OTHER.label).ok
     assert visible_tabs(page)[0] == [OTHER.name]
     assert stored(page) == OTHER.name
+    # the remembered framework's label looks selected from the first paint, no other does
+    assert_one_label_selected(first, label_styles(page), OTHER.name)
     browse.assert_clean(log)
 
 
@@ -149,13 +177,39 @@ def test_framework_parameter_ignores_case(browse, server, fw):
     page = open_page(context, server.url(f"{PAGE_43}?framework={fw.label.upper()}"))
     assert tab_report(page, fw.label).ok, tab_report(page, fw.label)
     assert colab_shows(page)[0] == f"({fw.label})"
-    assert stored(page) == fw.name
+    assert page.url.endswith(f"?framework={fw.name}")  # a reload shows it again
+    browse.assert_clean(log)
+
+
+def test_framework_parameter_leaves_the_stored_choice_alone(browse, server):
+    """A shared link shows its framework; the reader's own choice stays for later pages,
+    until they pick a tab."""
+    context, log = browse()
+    store(context, FIRST.name)
+    mxnet = FRAMEWORKS[1]
+    page = open_page(context, server.url(f"{PAGE_43}?framework={OTHER.name}"))
+    assert tab_report(page, OTHER.label).ok and colab_shows(page)[0] == f"({OTHER.label})"
+    assert stored(page) == FIRST.name, "the link's framework overwrote the stored choice"
+    page.reload()
+    settle(page)
+    assert tab_report(page, OTHER.label).ok and stored(page) == FIRST.name
+    page.goto(server.url(PAGE_32))  # a later page: the reader's own choice
+    settle(page)
+    assert tab_report(page, FIRST.label).ok
+    page.goto(server.url(f"{PAGE_43}?framework={OTHER.name}"))
+    settle(page)
+    bh.click_tab(page, mxnet.label)  # picking a tab stores the pick
+    assert stored(page) == mxnet.name and "framework=" not in page.url
+    page.goto(server.url(PAGE_32))
+    settle(page)
+    assert tab_report(page, mxnet.label).ok
     browse.assert_clean(log)
 
 
 def test_unknown_framework_parameter_changes_nothing(browse, server):
     context, log = browse()
-    page = open_page(context, server.url(f"{PAGE_43}?framework={OTHER.name}"))
+    store(context, OTHER.name)
+    page = open_page(context, server.url(PAGE_43))
     assert stored(page) == OTHER.name
     for value in ("caffe", "", "jax2"):
         page.goto(server.url(f"{PAGE_32}?framework={value}"))
