@@ -101,7 +101,27 @@
       } else if (el.getAttribute("tabindex") === "0") {
         el.tabIndex = -1;
       }
+      scrollSign(el, scrollX);
     });
+  }
+
+  // A code block wider than its box shows that it scrolls (tabbook-reader.css draws a
+  // fade and a "›" at its right edge, gone once it is scrolled to the end): on a phone
+  // the scroll bar only appears while one scrolls.
+  function atEnd(el) {
+    el.parentElement.classList.toggle("tabbook-scrolled-end",
+      el.scrollLeft + el.clientWidth >= el.scrollWidth - 2);
+  }
+
+  function scrollSign(el, scrollX) {
+    var box = el.parentElement;
+    if (el.tagName !== "PRE" || !box || !box.classList.contains("highlight")) return;
+    box.classList.toggle("tabbook-scrolls", scrollX);
+    if (scrollX && !el.tabbookScrollSign) {
+      el.tabbookScrollSign = true;
+      el.addEventListener("scroll", function () { atEnd(el); }, { passive: true });
+    }
+    if (scrollX) atEnd(el);
   }
 
   // pydata-sphinx-theme 0.17 wires only the first `.primary-toggle` and the first

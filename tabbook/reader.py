@@ -69,9 +69,27 @@ def _config_inited(app, config) -> None:
                 break
 
 
+def _formulas_not_tabbable(app) -> None:
+    """MathJax puts every formula in the Tab order (its menu's ``inTabOrder``): about 30
+    Tab stops on a page between the reader and its controls. Off; the menu stays on the
+    context menu, and screen readers still read the formulas (assistive MathML)."""
+    config = app.config
+    if not isinstance(getattr(config, "mathjax3_config", None), (dict, type(None))):
+        return
+    mj = dict(config.mathjax3_config or {})
+    options = dict(mj.get("options") or {})
+    menu = dict(options.get("menuOptions") or {})
+    settings = dict(menu.get("settings") or {})
+    settings.setdefault("inTabOrder", False)
+    menu["settings"], options["menuOptions"] = settings, menu
+    mj["options"] = options
+    config.mathjax3_config = mj
+
+
 def _builder_inited(app) -> None:
     if app.builder.format != "html":
         return
+    _formulas_not_tabbable(app)
     have = {name for folder in _static_dirs(app) for name in (JS_FILE, CSS_FILE)
             if (folder / name).is_file()}
     if JS_FILE in have:

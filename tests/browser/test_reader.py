@@ -356,3 +356,98 @@ def test_search_snippets_show_the_match_and_the_page_highlights_it(browse, serve
     marked = page.locator("article span.highlighted").all_inner_texts()
     assert marked and all(m.lower() == "accuracy" for m in marked[:5]), marked[:5]
     browse.assert_clean(log)
+
+
+# --------------------------------------------------------------------------- search box, focus, weight
+
+EDITIONS = ["", "zh/"]
+"""The English edition and the Chinese one (built by `make html` too)."""
+
+_SEARCH_GEOMETRY_JS = """sel => { const form = document.querySelector(sel);
+    const icon = form.querySelector('.fa-magnifying-glass, svg');
+    const input = form.querySelector('input'); const s = getComputedStyle(input);
+    const box = input.getBoundingClientRect();
+    return {iconRight: icon.getBoundingClientRect().right,
+            textLeft: box.left + parseFloat(s.paddingLeft) + parseFloat(s.borderLeftWidth)}; }"""
+
+
+def _edition(book_html, edition: str) -> None:
+    if edition and not (book_html / edition / PAGE_43).is_file():
+        pytest.fail(f"the {edition} edition is not built: run `make html`", pytrace=False)
+
+
+@pytest.mark.parametrize("edition", EDITIONS, ids=["en", "zh"])
+def test_search_text_starts_right_of_its_icon(browse, server, book_html, edition):
+    _edition(book_html, edition)
+    context, log = browse()
+    page = open_page(context, server.url(f"{edition}search.html?q=accuracy"))
+    got = page.evaluate(_SEARCH_GEOMETRY_JS, "form.bd-search:not(dialog form)")
+    assert got["textLeft"] >= got["iconRight"] + 2, f"search page: {got}"
+    page = open_page(context, server.url(edition + PAGE_43))
+    page.keyboard.press("Control+k")
+    page.locator("#pst-search-dialog input").wait_for(state="visible", timeout=3000)
+    got = page.evaluate(_SEARCH_GEOMETRY_JS, "#pst-search-dialog form.bd-search")
+    assert got["textLeft"] >= got["iconRight"] + 2, f"Ctrl+K dialog: {got}"
+    browse.assert_clean(log)
+
+
+_FOCUS_JS = """() => { const e = document.activeElement; const s = getComputedStyle(e);
+    return {header: !!e.closest('.bd-header, .bd-header-article'),
+            name: (e.getAttribute('aria-label') || e.textContent || '').trim().slice(0, 40),
+            visible: e.checkVisibility(),
+            ring: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2)
+                  || (s.boxShadow !== 'none' && /\\dpx/.test(s.boxShadow))}; }"""
+
+
+def test_focus_is_visible_on_every_header_button_and_formulas_are_not_tab_stops(browse, server):
+    context, log = browse()
+    page = open_page(context, server.url(PAGE_43))
+    buttons = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '.bd-header-article button, .bd-header-article a[href]'))
+        .filter(e => e.checkVisibility() && e.getBoundingClientRect().width > 0).length""")
+    seen, stops = [], 0
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        got = page.evaluate(_FOCUS_JS)
+        stops += page.evaluate("!!document.activeElement.closest('mjx-container, .math')")
+        if got["header"] and got["visible"]:
+            seen.append(got)
+    assert len(seen) >= buttons >= 4, f"{len(seen)} header buttons reached of {buttons}: {seen}"
+    assert all(b["ring"] for b in seen), [b for b in seen if not b["ring"]]
+    assert stops == 0, f"{stops} formulas are Tab stops"
+    assert page.evaluate("""() => Array.from(document.querySelectorAll('mjx-container'))
+        .filter(m => m.tabIndex >= 0).length""") == 0
+    browse.assert_clean(log)
+
+
+def test_phone_code_that_scrolls_says_so(browse, server):
+    context, log = browse(viewport=PHONE, has_touch=True, is_mobile=True)
+    page = open_page(context, server.url(PAGE_43))
+    blocks = page.evaluate("""() => Array.from(document.querySelectorAll('div.highlight > pre'))
+        .filter(p => p.checkVisibility() && p.scrollWidth > p.clientWidth + 1)
+        .map(p => getComputedStyle(p.parentElement, '::after').content)""")
+    assert blocks, "no code block is wider than a 390 px screen (nothing to check)"
+    assert all(c not in ("none", "normal", "") for c in blocks), blocks
+    # scrolled to its end, the sign goes
+    page.evaluate("""() => { const p = Array.from(document.querySelectorAll('div.highlight > pre'))
+        .find(p => p.checkVisibility() && p.scrollWidth > p.clientWidth + 1);
+        p.setAttribute('data-probe', ''); p.scrollLeft = p.scrollWidth; }""")
+    page.wait_for_function("""() => getComputedStyle(document.querySelector('pre[data-probe]')
+        .parentElement, '::after').content === 'none'""", timeout=3000)
+    browse.assert_clean(log)
+
+
+@pytest.mark.parametrize("path", [PAGE_43, "search.html?q=accuracy"])
+def test_no_page_fetches_fontawesomes_web_font(browse, server, path):
+    context, log = browse()
+    fonts = []
+    context.on("request", lambda r: fonts.append(r.url) if "/webfonts/" in r.url
+               or "/fa-" in r.url else None)
+    page = open_page(context, server.url(path))
+    icons = page.evaluate("""() => Array.from(document.querySelectorAll('.admonition-title'))
+        .filter(t => t.checkVisibility()).map(t => getComputedStyle(t, '::after'))
+        .filter(s => s.content !== 'none')
+        .map(s => /svg/.test(s.maskImage || s.webkitMaskImage || '') && s.content === '""')""")
+    assert all(icons), f"admonition icons not drawn as masks: {icons}"
+    assert not fonts, f"FontAwesome's web font fetched: {fonts}"
+    browse.assert_clean(log)
