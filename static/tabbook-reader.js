@@ -266,6 +266,60 @@
     printHeader();
   }
 
+  // ------------------------------------------------------------------ print
+
+  // Printed code wraps at the margin (tabbook-reader.css); a wrapped line continues
+  // with a hanging indent, past the line's own indentation, not at column 0. For that
+  // each line of a code block becomes a block of its own (a <span class="tabbook-line">
+  // holding the line and its newline: the text, and so what the copy button copies,
+  // stays the same), once the page has loaded (and at beforeprint): inline on screen,
+  // blocks in print.
+  function splitLines(pre) {
+    if (pre.tabbookLines) return;
+    pre.tabbookLines = true;
+    var lines = [[]];
+    function walk(node, wrap) {
+      Array.prototype.slice.call(node.childNodes).forEach(function (child) {
+        if (child.nodeType === Node.TEXT_NODE) {
+          child.data.split("\n").forEach(function (part, i) {
+            if (i > 0) {
+              lines[lines.length - 1].push(document.createTextNode("\n"));
+              lines.push([]);
+            }
+            if (part) lines[lines.length - 1].push(wrap(document.createTextNode(part)));
+          });
+        } else if (child.nodeType === Node.ELEMENT_NODE) {
+          walk(child, function (inner) {
+            var copy = child.cloneNode(false);
+            copy.appendChild(inner);
+            return wrap(copy);
+          });
+        }
+      });
+    }
+    walk(pre, function (n) { return n; });
+    var text = pre.textContent;
+    var out = document.createDocumentFragment();
+    lines.forEach(function (nodes) {
+      if (!nodes.length) return;
+      var line = document.createElement("span");
+      line.className = "tabbook-line";
+      nodes.forEach(function (n) { line.appendChild(n); });
+      var indent = line.textContent.length - line.textContent.replace(/^[ \t]+/, "").length;
+      if (indent) line.style.setProperty("--tabbook-indent", indent + "ch");
+      out.appendChild(line);
+    });
+    var check = document.createElement("pre");
+    check.appendChild(out.cloneNode(true));
+    if (check.textContent !== text) return; // (never change what the block says)
+    pre.textContent = "";
+    pre.appendChild(out);
+  }
+
+  function prepareForPrint() {
+    document.querySelectorAll("div.highlight > pre").forEach(splitLines);
+  }
+
   // ------------------------------------------------------------------ solutions
 
   function nameSolutionToggles() {
@@ -360,6 +414,13 @@
     nameSolutionToggles();
     highlightSearchedWords();
   }
+
+  // (a print media query's `change` is not fired where print is emulated, as `make pdf`
+  // does: the lines are split once the page has loaded, and again at beforeprint)
+  window.addEventListener("beforeprint", prepareForPrint);
+  window.addEventListener("load", function () {
+    (window.requestIdleCallback || window.setTimeout)(prepareForPrint);
+  });
 
   improveSearchSnippets();
   if (document.readyState === "loading") {

@@ -204,6 +204,18 @@ def _title_once(app, pagename, templatename, context, doctree) -> None:
     context["docstitle"] = ""
 
 
+def _numbered_print_title(app, pagename, templatename, context, doctree) -> None:
+    """The printed title has the page's number ("4.3. The Base ..."): sphinx-book-theme
+    prints its own copy of the title (``pagetitle``) and hides the numbered heading."""
+    title = context.get("pagetitle")
+    number = app.env.toc_secnumbers.get(pagename, {}).get("")
+    if not title or not number:
+        return
+    prefix = ".".join(map(str, number)) + app.config.html_secnumber_suffix
+    if not title.startswith(prefix):
+        context["pagetitle"] = prefix + title
+
+
 _TAB_SET_RE = re.compile(r'<div class="sd-tab-set tabbook-tab-set( [^"]*)?"')
 
 
@@ -287,6 +299,8 @@ def setup(app) -> dict:
     app.connect("html-page-context", _drop_dead_downloads, priority=900)
     app.connect("html-page-context", _title_once, priority=900)
     app.connect("html-page-context", _label_tab_sets, priority=900)
+    # after sphinx-book-theme sets `pagetitle` (priority 500)
+    app.connect("html-page-context", _numbered_print_title, priority=900)
     app.add_post_transform(TidyExercises)
     app.connect("build-finished", _build_finished)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

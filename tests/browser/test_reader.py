@@ -451,3 +451,51 @@ def test_no_page_fetches_fontawesomes_web_font(browse, server, path):
     assert all(icons), f"admonition icons not drawn as masks: {icons}"
     assert not fonts, f"FontAwesome's web font fetched: {fonts}"
     browse.assert_clean(log)
+
+
+# --------------------------------------------------------------------------- print
+
+_PRINT_TITLE_AND_WRAP_JS = """() => {
+    const title = Array.from(document.querySelectorAll('h1')).filter(h => h.checkVisibility())
+        .map(h => h.innerText.trim());
+    const wrapped = [];
+    document.querySelectorAll('div.highlight pre').forEach(pre => {
+        if (!pre.checkVisibility()) return;
+        pre.querySelectorAll('.tabbook-line').forEach(line => {
+            const range = document.createRange(); range.selectNodeContents(line);
+            const rects = Array.from(range.getClientRects()).filter(r => r.width > 0);
+            const tops = [...new Set(rects.map(r => Math.round(r.top)))];
+            if (tops.length < 2) return;
+            const lefts = tops.map(t => Math.min(...rects.filter(r => Math.round(r.top) === t)
+                .map(r => r.left)));
+            const indent = line.textContent.length - line.textContent.trimStart().length;
+            wrapped.push({first: lefts[0], rest: Math.min(...lefts.slice(1)), indent,
+                          text: line.textContent.slice(0, 40)});
+        });
+    });
+    const same = Array.from(document.querySelectorAll('div.highlight pre'))
+        .every(pre => pre.dataset.before === undefined || pre.dataset.before === pre.textContent);
+    return {title, wrapped, same};
+}"""
+
+
+@pytest.mark.parametrize("edition", EDITIONS, ids=["en", "zh"])
+def test_print_title_has_its_number_and_wrapped_code_hangs(browse, server, book_html, edition):
+    _edition(book_html, edition)
+    context, log = browse(viewport={"width": 560, "height": 1100})
+    page = open_page(context, server.url(edition + PAGE_43))
+    page.evaluate("() => document.querySelectorAll('div.highlight pre')"
+                  ".forEach(p => p.dataset.before = p.textContent)")
+    page.emulate_media(media="print")
+    page.wait_for_timeout(200)
+    got = page.evaluate(_PRINT_TITLE_AND_WRAP_JS)
+    assert got["title"] and got["title"][0].startswith("4.3. "), got["title"]
+    assert got["same"], "preparing code for print changed its text"
+    assert got["wrapped"], "no code line wraps at this width (nothing to check)"
+    char = page.evaluate("""() => { const s = document.createElement('span');
+        s.textContent = 'x'.repeat(10); document.querySelector('div.highlight pre').appendChild(s);
+        const w = s.getBoundingClientRect().width / 10; s.remove(); return w; }""")
+    for line in got["wrapped"]:
+        # the continuation starts past the line's own indentation
+        assert line["rest"] >= line["first"] + (line["indent"] + 1) * char - 1, line
+    browse.assert_clean(log)
