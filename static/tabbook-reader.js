@@ -245,6 +245,15 @@
     }
   }
 
+  // The download menu's "Book PDF" (published by `make publish`, one per framework:
+  // data-tabbook-pdf-<name>) follows the reader's framework.
+  function bookPdf(name) {
+    document.querySelectorAll("a.btn-download-book-pdf-button").forEach(function (link) {
+      var href = name && link.getAttribute("data-tabbook-pdf-" + name);
+      if (href) link.setAttribute("href", href);
+    });
+  }
+
   function applyFramework() {
     var root = document.documentElement;
     var fromHash = frameworkOfHash();
@@ -255,10 +264,12 @@
     if (FW.fromUrl && !fromHash) restoreUrlFramework(FW.fromUrl);
     if (fromHash) followHash();
     window.addEventListener("hashchange", followHash);
+    bookPdf(FW.current());
     document.addEventListener("change", function (event) {
       var label = frameworkLabel(event.target);
       if (!label || !event.target.checked) return;
       FW.mark(label.getAttribute("data-sync-id"));
+      bookPdf(label.getAttribute("data-sync-id"));
       // the reader picked a tab (stored by design-tabs.js): the link's choice is over
       dropUrlFramework();
       printHeader();

@@ -192,6 +192,30 @@ def _drop_dead_downloads(app, pagename, templatename, context, doctree) -> None:
                                 if b.get("label") != "download-source-button"]
 
 
+PDF_BUTTON = "download-book-pdf-button"
+"""The download menu's entry for the book's PDF (class ``btn-download-book-pdf-button``)."""
+
+
+def _book_pdf_entry(app, pagename, templatename, context, doctree) -> None:
+    """The download menu offers the whole book's PDF, for the reader's framework.
+
+    The entry is written with ``href="#"`` (hidden by tabbook-reader.css): the PDFs are
+    made from the HTML afterwards (``make pdf``), and ``make publish`` points it at the
+    PDFs it publishes (:func:`tabbook.publish.offer_pdfs`), one per framework
+    (``data-tabbook-pdf-<framework>``; tabbook-reader.js follows the tabs).
+    """
+    for group in context.get("header_buttons", []):
+        if not (isinstance(group, dict) and group.get("label") == "download-buttons"
+                and isinstance(group.get("buttons"), list)):
+            continue
+        if any(b.get("label") == PDF_BUTTON for b in group["buttons"]):
+            return
+        group["buttons"].append({
+            "type": "link", "url": "#", "text": str(_("Book PDF")),
+            "tooltip": str(_("The whole book as a PDF, with the code of the framework you chose")),
+            "icon": "fas fa-file-pdf", "label": PDF_BUTTON})
+
+
 def _title_once(app, pagename, templatename, context, doctree) -> None:
     """The home page's ``<title>`` says the book's title once (not "T - T")."""
     title = re.sub(r"<[^>]+>", "", context.get("title") or "")
@@ -297,6 +321,7 @@ def setup(app) -> dict:
     app.connect("html-page-context", _page_head, priority=900)
     # after sphinx-book-theme fills the header buttons (priority 501)
     app.connect("html-page-context", _drop_dead_downloads, priority=900)
+    app.connect("html-page-context", _book_pdf_entry, priority=900)
     app.connect("html-page-context", _title_once, priority=900)
     app.connect("html-page-context", _label_tab_sets, priority=900)
     # after sphinx-book-theme sets `pagetitle` (priority 500)
