@@ -26,7 +26,7 @@ from .errors import BookError
 from .frameworks import NAMES, parse_tab_spec
 from .myst_markdown import headings, page_label
 
-TAB_RE = re.compile(r"^%%tab\b(.*)$")
+TAB_MAGIC = "%%tab"
 SECTION_NUMBER_RE = re.compile(r"^[0-9]+(\.[0-9]+)*$")
 
 
@@ -114,6 +114,17 @@ def _code_body_line(lines: list[str], fence: int, body: str) -> int:
     return fence + 1
 
 
+def _tab_spec(line: str) -> str | None:
+    """What follows ``%%tab`` on a code cell's first line (``None``: no ``%%tab``)."""
+    s = line.strip()
+    if not s.startswith(TAB_MAGIC):
+        return None
+    rest = s[len(TAB_MAGIC):]
+    if rest and (rest[0].isalnum() or rest[0] == "_"):
+        return None  # (%%table is another magic)
+    return rest
+
+
 def _closing_fence(line: str) -> bool:
     """A line that only closes a fence (three or more backticks or tildes)."""
     s = line.strip()
@@ -146,10 +157,10 @@ def read_page(path: Path, root: Path) -> Page:
         if nbcell.cell_type == "code":
             line = _code_body_line(lines, source_map[i - 1], src)
             first, _, rest = src.partition("\n")
-            m = TAB_RE.match(first.strip())
-            if m:
+            spec = _tab_spec(first)
+            if spec is not None:
                 try:
-                    fws = parse_tab_spec(m.group(1))
+                    fws = parse_tab_spec(spec)
                 except ValueError as exc:
                     raise BookError(str(exc), path=relpath, cell=i, line=line) from None
                 cells.append(Cell(i, "code", rest, fws, line + 1, True, meta))
