@@ -6,8 +6,8 @@
   book was built with.
 * After ``builder-inited`` (once :mod:`tabbook.sphinx_ext` has executed the pages): which
   pages have notebooks (for the links).
-* At ``html-collect-pages`` (the environment complete: every label, section and equation
-  numbered as the pages show them): write every page's notebooks to ``tabbook.colab_dir``
+* At ``build-finished`` (the environment complete: every label, section and equation
+  numbered as the pages show them; also after a build that had nothing to rewrite): write every page's notebooks to ``tabbook.colab_dir``
   (``_build/colab/<lang_dir><framework>/...``, ``lang_dir`` from Sphinx's ``language``)
   and a copy into the HTML output (``_colab/<framework>/...``) for the download links.
   Their cross-references are resolved from Sphinx's environment (:func:`env_references`),
@@ -162,11 +162,11 @@ def env_references(app: Sphinx) -> References:
     return References(targets, formats, docs)
 
 
-def _write_notebooks(app: Sphinx):
-    """``html-collect-pages``: every page's notebooks, references resolved (no pages)."""
+def _write_notebooks(app: Sphinx, exception) -> None:
+    """``build-finished``: every page's notebooks, their references resolved."""
     state = state_of(app.env)
-    if not state.ready or app.builder.format != "html":
-        return []  # (the gettext builder: the messages only)
+    if exception is not None or not state.ready or app.builder.format != "html":
+        return  # (the gettext builder: the messages only)
     pages, runs, cfg = state.pages, state.runs, state.config
     root = Path(app.srcdir)
     lang_dir = language_dir(app.config.language)
@@ -186,7 +186,6 @@ def _write_notebooks(app: Sphinx):
         write_atomic(folders[0] / REFERENCES, references.to_json().encode("utf-8"))
     except BookError as exc:
         raise ExtensionError(f"[tabbook] {exc}") from None
-    return []
 
 
 def _env_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
@@ -267,7 +266,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _config_inited)
     # after tabbook.sphinx_ext's builder-inited (priority 500), which executes the pages
     app.connect("builder-inited", _builder_inited, priority=600)
-    app.connect("html-collect-pages", _write_notebooks)
+    app.connect("build-finished", _write_notebooks)
     app.connect("env-get-outdated", _env_get_outdated)
     app.connect("html-page-context", _html_page_context)
     app.add_js_file("colab.js")
