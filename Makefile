@@ -42,9 +42,10 @@ translations: venv lib
 colab: html
 	$(PY) -m tabbook colab
 
-# _build/publish: the site (+ the library's wheel and sdist in _dist/), the Colab
-# notebooks tree for the branch the links name, publish.json; checked against each other
-publish: html
+# _build/publish: the site (+ the library's wheel and sdist in _dist/, the book's PDFs in
+# _pdf/), the Colab notebooks tree for the branch the links name, publish.json; checked
+# against each other
+publish: pdf
 	$(PY) -m tabbook publish
 
 # one PDF of the whole book per framework (and language edition), in _build/pdf/

@@ -8,19 +8,19 @@
 // data-default the one shown when the reader has chosen none (the framework table's
 // first). No framework name is written in this file.
 //
-// The framework is the one static/tabbook-early.js put on <html>
-// (data-tabbook-framework: `?framework=`, else the choice sphinx-design stored) while
-// the page loads, then the one of each `change` of a tab's radio input in sync group
-// `framework`. An inline script right after the block calls tabbookColab.show(block),
+// The framework is the reader's current one, from the one helper every script asks
+// (window.tabbookFramework, static/tabbook-early.js: `?framework=`, else the choice
+// sphinx-design stored, while the page loads), then the one of each `change` of a tab's
+// radio input in the framework sync group. An inline script right after the block calls tabbookColab.show(block),
 // so the links are right as soon as the block is parsed, long before
 // DOMContentLoaded (which waits for MathJax). Everything is local: no requests.
 (function () {
   "use strict";
 
-  var GROUP = "framework";
+  var FW = window.tabbookFramework;
 
   function chosenFramework() {
-    return document.documentElement.getAttribute("data-tabbook-framework");
+    return FW ? FW.current() : null;
   }
 
   function setLink(link, href, label) {
@@ -72,9 +72,9 @@
   document.addEventListener("change", function (event) {
     var input = event.target;
     if (!(input instanceof HTMLInputElement) || !input.checked) return;
-    if (!input.closest(".sd-tab-set")) return;
-    var label = input.nextElementSibling;
-    if (!label || label.getAttribute("data-sync-group") !== GROUP) return;
+    if (!FW || !input.closest(".sd-tab-set")) return;
+    var label = FW.labelOf(input);
+    if (!label) return;
     var id = label.getAttribute("data-sync-id");
     if (id) updateAll(id);
   });

@@ -1,39 +1,24 @@
-// The language switch (tabbook/sphinx_i18n.py puts a `.tabbook-lang` nav on every page):
-// its links lead to the same page in the other edition. The reader's framework goes
-// along as `?framework=`, which sphinx-design 0.8 (design-tabs.js) reads and stores.
+// The language switch (tabbook/sphinx_i18n.py puts a `.tabbook-lang` nav in the header of
+// every page): its links lead to the same page in the other edition, at the same place
+// (the #anchor: both editions have the same ids) and with the same search (?q=). The
+// reader's framework goes along as `?framework=`, which the other edition shows.
 // Both editions are served from the same origin and so share sphinx-design's
 // localStorage already; the parameter also carries the choice where storage is blocked
 // or the editions are on different origins. Everything is local: no requests.
 (function () {
   "use strict";
 
-  var GROUP = "framework";
+  var FW = window.tabbookFramework;
 
   function currentFramework() {
-    // the framework the page shows: the checked tab of a synced tab-set
-    var inputs = document.querySelectorAll(".sd-tab-set > input:checked");
-    for (var i = 0; i < inputs.length; i++) {
-      var label = inputs[i].nextElementSibling;
-      if (label && label.getAttribute("data-sync-group") === GROUP) {
-        return label.getAttribute("data-sync-id");
-      }
-    }
-    var fromUrl = new URLSearchParams(window.location.search).get(GROUP);
-    if (fromUrl) return fromUrl;
-    try {
-      return window.localStorage.getItem("sphinx-design-tab-id-" + GROUP);
-    } catch (err) {
-      return null;
-    }
+    return FW ? FW.current() : null;
   }
 
-  function withFramework(href, name) {
-    var hash = "";
+  // `href` (the other edition's page) with this page's query, `name` as `?framework=`
+  // and this page's #anchor.
+  function sameWhere(href, name) {
     var at = href.indexOf("#");
-    if (at >= 0) {
-      hash = href.slice(at);
-      href = href.slice(0, at);
-    }
+    if (at >= 0) href = href.slice(0, at);
     var query = "";
     at = href.indexOf("?");
     if (at >= 0) {
@@ -41,15 +26,21 @@
       href = href.slice(0, at);
     }
     var params = new URLSearchParams(query);
-    params.set(GROUP, name);
-    return href + "?" + params.toString() + hash;
+    new URLSearchParams(window.location.search).forEach(function (value, key) {
+      if (!params.has(key)) params.set(key, value);
+    });
+    if (name && FW) params.set(FW.group, name);
+    var search = params.toString();
+    return href + (search ? "?" + search : "") + window.location.hash;
   }
 
   function follow(event) {
     var link = event.target.closest ? event.target.closest("a.tabbook-lang-link") : null;
     if (!link) return;
-    var name = currentFramework();
-    if (name) link.setAttribute("href", withFramework(link.getAttribute("href"), name));
+    if (!link.hasAttribute("data-tabbook-href")) {
+      link.setAttribute("data-tabbook-href", link.getAttribute("href"));
+    }
+    link.setAttribute("href", sameWhere(link.getAttribute("data-tabbook-href"), currentFramework()));
   }
 
   // The theme's template strings that no catalog translates (sidebar buttons, landmark

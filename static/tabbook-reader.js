@@ -24,6 +24,9 @@
   "use strict";
 
   var early = document.querySelector("script[data-tabbook-early]");
+  // the reader's framework and the sync group: the one helper (static/tabbook-early.js)
+  var FW = window.tabbookFramework;
+  if (!FW) return;
 
   function data(name, fallback) {
     var raw = early ? early.getAttribute("data-" + name) : null;
@@ -35,7 +38,7 @@
     }
   }
 
-  var GROUP = data("group", "framework");
+  var GROUP = FW.group;
   var LABELS = data("labels", {});
   var TEXT = data("i18n", {});
 
@@ -98,7 +101,27 @@
       } else if (el.getAttribute("tabindex") === "0") {
         el.tabIndex = -1;
       }
+      scrollSign(el, scrollX);
     });
+  }
+
+  // A code block wider than its box shows that it scrolls (tabbook-reader.css draws a
+  // fade and a "›" at its right edge, gone once it is scrolled to the end): on a phone
+  // the scroll bar only appears while one scrolls.
+  function atEnd(el) {
+    el.parentElement.classList.toggle("tabbook-scrolled-end",
+      el.scrollLeft + el.clientWidth >= el.scrollWidth - 2);
+  }
+
+  function scrollSign(el, scrollX) {
+    var box = el.parentElement;
+    if (el.tagName !== "PRE" || !box || !box.classList.contains("highlight")) return;
+    box.classList.toggle("tabbook-scrolls", scrollX);
+    if (scrollX && !el.tabbookScrollSign) {
+      el.tabbookScrollSign = true;
+      el.addEventListener("scroll", function () { atEnd(el); }, { passive: true });
+    }
+    if (scrollX) atEnd(el);
   }
 
   // pydata-sphinx-theme 0.17 wires only the first `.primary-toggle` and the first
@@ -126,29 +149,18 @@
 
   // ------------------------------------------------------------------ framework
 
-  function frameworkLabel(input) {
-    var label = input && input.nextElementSibling;
-    return label && label.getAttribute("data-sync-group") === GROUP ? label : null;
-  }
+  var frameworkLabel = FW.labelOf;
+  var inputsOf = FW.inputsOf;
 
-  function inputsOf(name) {
-    var found = [];
-    document.querySelectorAll(".sd-tab-set > label.sd-tab-label").forEach(function (label) {
-      if (label.getAttribute("data-sync-group") !== GROUP) return;
-      if (label.getAttribute("data-sync-id") !== name) return;
-      var input = label.previousElementSibling;
-      if (input instanceof HTMLInputElement) found.push(input);
-    });
-    return found;
-  }
-
-  // Show `name` in every tab-set. The `change` event lets sphinx-design store the
-  // choice and colab.js point the Colab button at it.
-  function selectFramework(name) {
+  // Show `name` in every tab-set. With `store`, the `change` event lets sphinx-design
+  // store the choice and colab.js point the Colab button at it; without (a `?framework=`
+  // link), nothing is stored and colab.js already follows <html data-tabbook-framework>.
+  function selectFramework(name, store) {
     var inputs = inputsOf(name);
     if (!inputs.length) return false;
     inputs.forEach(function (input) { input.checked = true; });
-    inputs[0].dispatchEvent(new Event("change", { bubbles: true }));
+    FW.mark(name);
+    if (store) inputs[0].dispatchEvent(new Event("change", { bubbles: true }));
     return true;
   }
 
@@ -174,7 +186,7 @@
 
   function followHash() {
     var name = frameworkOfHash();
-    if (name && selectFramework(name)) {
+    if (name && selectFramework(name, true)) {
       // the tab-sets above the target may have changed height
       var target = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
       if (target) target.scrollIntoView();
@@ -182,8 +194,7 @@
   }
 
   function currentFramework() {
-    var root = document.documentElement;
-    return root.getAttribute("data-tabbook-framework");
+    return FW.current();
   }
 
   function printHeader() {
@@ -211,21 +222,113 @@
     header.textContent = url + (shown ? "  \u00b7  " + say("printFramework", LABELS[shown] || shown) : "");
   }
 
+  // `?framework=` (taken off the address by the early script, so that design-tabs.js did
+  // not store it) goes back into the address for a reload or a copy of the link.
+  function restoreUrlFramework(name) {
+    try {
+      var url = new URL(window.location.href);
+      url.searchParams.set(GROUP, name);
+      window.history.replaceState(window.history.state, "", url.href);
+    } catch (err) {
+      // no URL API: the address stays without it
+    }
+  }
+
+  function dropUrlFramework() {
+    try {
+      var url = new URL(window.location.href);
+      if (!url.searchParams.has(GROUP)) return;
+      url.searchParams.delete(GROUP);
+      window.history.replaceState(window.history.state, "", url.href);
+    } catch (err) {
+      // keep it
+    }
+  }
+
+  // The download menu's "Book PDF" (published by `make publish`, one per framework:
+  // data-tabbook-pdf-<name>) follows the reader's framework.
+  function bookPdf(name) {
+    document.querySelectorAll("a.btn-download-book-pdf-button").forEach(function (link) {
+      var href = name && link.getAttribute("data-tabbook-pdf-" + name);
+      if (href) link.setAttribute("href", href);
+    });
+  }
+
   function applyFramework() {
     var root = document.documentElement;
     var fromHash = frameworkOfHash();
-    var chosen = fromHash || currentFramework();
-    if (chosen) selectFramework(chosen);
+    var chosen = fromHash || FW.fromUrl || FW.stored();
+    // a stored choice is stored again (the same value); a link's is not stored
+    if (chosen) selectFramework(chosen, !!fromHash || !FW.fromUrl);
     root.classList.remove("tabbook-fw-early");
+    if (FW.fromUrl && !fromHash) restoreUrlFramework(FW.fromUrl);
     if (fromHash) followHash();
     window.addEventListener("hashchange", followHash);
+    bookPdf(FW.current());
     document.addEventListener("change", function (event) {
       var label = frameworkLabel(event.target);
       if (!label || !event.target.checked) return;
-      root.setAttribute("data-tabbook-framework", label.getAttribute("data-sync-id"));
+      FW.mark(label.getAttribute("data-sync-id"));
+      bookPdf(label.getAttribute("data-sync-id"));
+      // the reader picked a tab (stored by design-tabs.js): the link's choice is over
+      dropUrlFramework();
       printHeader();
     });
     printHeader();
+  }
+
+  // ------------------------------------------------------------------ print
+
+  // Printed code wraps at the margin (tabbook-reader.css); a wrapped line continues
+  // with a hanging indent, past the line's own indentation, not at column 0. For that
+  // each line of a code block becomes a block of its own (a <span class="tabbook-line">
+  // holding the line and its newline: the text, and so what the copy button copies,
+  // stays the same), once the page has loaded (and at beforeprint): inline on screen,
+  // blocks in print.
+  function splitLines(pre) {
+    if (pre.tabbookLines) return;
+    pre.tabbookLines = true;
+    var lines = [[]];
+    function walk(node, wrap) {
+      Array.prototype.slice.call(node.childNodes).forEach(function (child) {
+        if (child.nodeType === Node.TEXT_NODE) {
+          child.data.split("\n").forEach(function (part, i) {
+            if (i > 0) {
+              lines[lines.length - 1].push(document.createTextNode("\n"));
+              lines.push([]);
+            }
+            if (part) lines[lines.length - 1].push(wrap(document.createTextNode(part)));
+          });
+        } else if (child.nodeType === Node.ELEMENT_NODE) {
+          walk(child, function (inner) {
+            var copy = child.cloneNode(false);
+            copy.appendChild(inner);
+            return wrap(copy);
+          });
+        }
+      });
+    }
+    walk(pre, function (n) { return n; });
+    var text = pre.textContent;
+    var out = document.createDocumentFragment();
+    lines.forEach(function (nodes) {
+      if (!nodes.length) return;
+      var line = document.createElement("span");
+      line.className = "tabbook-line";
+      nodes.forEach(function (n) { line.appendChild(n); });
+      var indent = line.textContent.length - line.textContent.replace(/^[ \t]+/, "").length;
+      if (indent) line.style.setProperty("--tabbook-indent", indent + "ch");
+      out.appendChild(line);
+    });
+    var check = document.createElement("pre");
+    check.appendChild(out.cloneNode(true));
+    if (check.textContent !== text) return; // (never change what the block says)
+    pre.textContent = "";
+    pre.appendChild(out);
+  }
+
+  function prepareForPrint() {
+    document.querySelectorAll("div.highlight > pre").forEach(splitLines);
   }
 
   // ------------------------------------------------------------------ solutions
@@ -322,6 +425,13 @@
     nameSolutionToggles();
     highlightSearchedWords();
   }
+
+  // (a print media query's `change` is not fired where print is emulated, as `make pdf`
+  // does: the lines are split once the page has loaded, and again at beforeprint)
+  window.addEventListener("beforeprint", prepareForPrint);
+  window.addEventListener("load", function () {
+    (window.requestIdleCallback || window.setTimeout)(prepareForPrint);
+  });
 
   improveSearchSnippets();
   if (document.readyState === "loading") {

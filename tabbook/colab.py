@@ -47,13 +47,16 @@ from .execute import cached_runs, code_cells
 from .files import write_atomic
 from .frameworks import FRAMEWORKS, Framework
 from .i18n import Translator, translations
-from .myst_markdown import colab_markdown
+from .myst_markdown import References, Resolver, colab_markdown
 from .source import Page
 
 HTML_DIR = "_colab"
 """Folder of the HTML output that holds a copy of the notebooks (for download links)."""
 MANIFEST = ".tabbook-colab"
 """File (in each output folder) listing the notebooks written last time, to prune stale ones."""
+REFERENCES = ".tabbook-references.json"
+"""File (in each language's notebooks folder) of the cross-reference targets the build
+resolved (:class:`tabbook.myst_markdown.References`), read by ``make colab``."""
 MAIN_LANGUAGES = {"", "en"}
 """Sphinx ``language`` values of the book's main language (notebooks at the tree's top)."""
 
@@ -171,7 +174,8 @@ def intro_markdown(page: Page, fw: Framework, title: str, url: str, library: str
 
 def colab_notebook(page: Page, fw: Framework, executed: nbformat.NotebookNode | None, *,
                    package_spec: str, title: str = "", baseurl: str = "",
-                   library: str = "", translate=None) -> nbformat.NotebookNode:
+                   library: str = "", translate=None,
+                   resolve: Resolver | None = None) -> nbformat.NotebookNode:
     """The standalone notebook of ``page`` for ``fw``.
 
     ``executed`` is the framework's executed run (:attr:`tabbook.execute.Run.notebook`);
@@ -179,6 +183,8 @@ def colab_notebook(page: Page, fw: Framework, executed: nbformat.NotebookNode | 
     the page's language edition is served; ``library`` names the d2l library installed.
     ``translate`` (a :class:`tabbook.i18n.Translator`) makes a translated edition's
     notebook: its markdown translated message by message, the same code and outputs.
+    ``resolve`` (:meth:`tabbook.myst_markdown.References.resolver`) writes each
+    cross-reference as the page shows it ("Section 3.2", linked to its page).
     """
     ran = {}
     if executed is not None:
@@ -217,7 +223,7 @@ def colab_notebook(page: Page, fw: Framework, executed: nbformat.NotebookNode | 
         if cell.kind == "markdown":
             source = translate.markdown(page.docname, cell.source) if translate else cell.source
             for k, (kind, piece) in enumerate(solution_pieces(source)):
-                text = colab_markdown(piece, state)
+                text = colab_markdown(piece, state, resolve)
                 if kind == "start":
                     in_solution = True
                     note = nbformat.v4.new_markdown_cell(
@@ -266,16 +272,15 @@ def solution_pieces(text: str) -> list[tuple[str, str]]:
     ``[(kind, text), ...]`` in order: ``kind`` is ``"start"`` for a ``{solution-start}``
     directive, ``"end"`` for ``{solution-end}``, ``"text"`` for what lies between.
     """
-    from .i18n import DIRECTIVE_INFO_RE, md_parser
+    from .myst_markdown import directive_of, tokens
 
     lines = text.split("\n")
     cuts = []
-    for tok in md_parser().parse(text):
-        if tok.type in ("fence", "colon_fence") and tok.map:
-            m = DIRECTIVE_INFO_RE.match(tok.info.strip())
-            kind = SOLUTION_DIRECTIVES.get(m.group(1).split(":")[-1]) if m else None
-            if kind:
-                cuts.append((tok.map[0], tok.map[1], kind))
+    for tok in tokens(text):
+        directive = directive_of(tok) if tok.map else None
+        kind = SOLUTION_DIRECTIVES.get(directive.name) if directive else None
+        if kind:
+            cuts.append((tok.map[0], tok.map[1], kind))
     if not cuts:
         return [("text", text)]
     pieces, at = [], 0
@@ -320,7 +325,8 @@ def library_label(cfg: BookConfig) -> str:
 
 
 def page_notebooks(pages, runs: dict, root: Path, cfg: BookConfig,
-                   lang_dir: str = "", translate=None) -> dict[str, bytes]:
+                   lang_dir: str = "", translate=None,
+                   references: References | None = None) -> dict[str, bytes]:
     """``{"<framework>/<page>.ipynb": bytes}`` for every page with code and its frameworks.
 
     ``runs`` maps (docname, framework name) to a :class:`tabbook.execute.Run` (or to an
@@ -328,7 +334,7 @@ def page_notebooks(pages, runs: dict, root: Path, cfg: BookConfig,
     language's folder (:func:`language_dir`): the pages it links back to are there. The
     book's title and site come from ``cfg``; ``root`` is no longer read (kept for callers).
     ``translate`` (a :class:`tabbook.i18n.Translator`) gives a translated edition's
-    notebooks.
+    notebooks; ``references`` (from the build of that edition) their cross-references.
     """
     baseurl = cfg.site_url + lang_dir if cfg.site_url else ""
     out: dict[str, bytes] = {}
@@ -339,9 +345,10 @@ def page_notebooks(pages, runs: dict, root: Path, cfg: BookConfig,
                 continue
             run = runs[key]
             executed = getattr(run, "notebook", run)
+            resolve = references.resolver(page.docname, baseurl) if references else None
             nb = colab_notebook(page, fw, executed, package_spec=cfg.package_spec,
                                 title=cfg.title, baseurl=baseurl, library=library_label(cfg),
-                                translate=translate)
+                                translate=translate, resolve=resolve)
             out[notebook_relpath(fw.name, page)] = notebook_bytes(nb)
     return out
 
@@ -380,12 +387,24 @@ def write_colab(root: Path, out_dir: Path | None = None) -> list[Path]:
                         + ", ".join(missing) + "; run `make html` first (it executes them), "
                         "then `make colab`")
     out = Path(out_dir) if out_dir else root / cfg.colab_dir
-    written = write_notebooks(page_notebooks(pages, runs, root, cfg), [out])
+    notebooks = page_notebooks(pages, runs, root, cfg, references=_built_references(root, cfg))
+    written = write_notebooks(notebooks, [out])
     for edition in translations(root):  # <colab_dir>/zh/<framework>/<page>.ipynb
         lang_dir = language_dir(edition.language)
-        notebooks = page_notebooks(pages, runs, root, cfg, lang_dir, Translator(root, edition))
+        notebooks = page_notebooks(pages, runs, root, cfg, lang_dir, Translator(root, edition),
+                                   _built_references(root, cfg, lang_dir))
         written += write_notebooks(notebooks, [out / lang_dir])
     return written
+
+
+def _built_references(root: Path, cfg: BookConfig, lang_dir: str = "") -> References:
+    """The cross-references the last ``make html`` of an edition resolved."""
+    path = Path(root) / cfg.colab_dir / lang_dir / REFERENCES
+    try:
+        return References.load(path)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise BookError(f"cannot read the cross-references of the last build ({exc}); run "
+                        "`make html` first, then `make colab`", path=str(path)) from None
 
 
 def stamp(cfg: BookConfig) -> str:

@@ -36,6 +36,7 @@ from .envs import env_root, read_requirements
 from .errors import BookError
 from .files import write_atomic
 from .frameworks import FRAMEWORKS, Framework
+from .myst_markdown import directive_of, tokens as myst_tokens
 from .outputs import guard_outputs, mask_text, secret_values
 from .procs import descendants, kill_tree
 from .signals import kernel_folder, run_cancellable
@@ -124,16 +125,15 @@ def _context(page: Page, cell_index: int) -> str:
             break
         if cell.kind != "markdown":
             continue
-        for ln in cell.source.splitlines():
-            m = re.match(r"^\s*[`~]{3,}\{(exercise|solution)-start\}\s*(\S*)", ln)
-            if m:
-                label = (m.group(1), m.group(2) or None)
-            elif ln.startswith(":label:") and label and label[1] is None:
-                label = (label[0], ln.split(":", 2)[2].strip())
-            elif re.match(r"^\s*[`~]{3,}\{(exercise|solution)-end\}", ln):
+        toks = myst_tokens(cell.source)
+        for i, tok in enumerate(toks):
+            d = directive_of(tok)
+            if d is not None and d.name in ("exercise-start", "solution-start"):
+                label = (d.name.split("-")[0], d.arg or d.options.get("label") or None)
+            elif d is not None and d.name in ("exercise-end", "solution-end"):
                 label = None
-            elif ln.startswith("#"):
-                heading = ln.lstrip("#").strip()
+            elif tok.type == "heading_open":
+                heading = toks[i + 1].content.strip()
     if label:
         kind, name = label
         return f"{kind} {name}" if kind == "exercise" else f"solution of {name}"

@@ -14,13 +14,13 @@ translated here, message by message, with the same catalogs the HTML build uses.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import BookError
 from .files import write_atomic
+from .myst_markdown import directive_of, tokens as myst_tokens
 
 LOCALES = "locales"
 """The book's catalogs: ``<book>/locales/<language>/LC_MESSAGES/<docname>.po``."""
@@ -285,21 +285,7 @@ def ui_strings(language: str, prefix: str = "") -> dict[str, str]:
 # Translating MyST by message (for the Colab notebooks)
 
 
-@lru_cache(maxsize=1)
-def md_parser():
-    """The one markdown-it parser of the book's MyST (myst-parser's, with the book's
-    ``myst_enable_extensions``): translated notebooks and the catalog checks read with it."""
-    from markdown_it.renderer import RendererHTML
-    from myst_parser.config.main import MdParserConfig
-    from myst_parser.parsers.mdit import create_md_parser
-
-    return create_md_parser(
-        MdParserConfig(enable_extensions={"dollarmath", "amsmath", "colon_fence"}), RendererHTML)
-
-
-DIRECTIVE_INFO_RE = re.compile(r"^\{([\w:-]+)\}\s*(.*)$")
 NOT_PROSE = {"code-cell", "code", "code-block", "sourcecode", "math", "raw", "eval-rst"}
-OPTION_LINE_RE = re.compile(r"^\s*:[\w-]+:")
 
 
 def _replace_block(lines: list[str], start: int, end: int, content: str, new: str) -> None:
@@ -307,7 +293,7 @@ def _replace_block(lines: list[str], start: int, end: int, content: str, new: st
     first = lines[start]
     head = content.split("\n", 1)[0]
     at = first.find(head) if head else -1
-    prefix = first[:at] if at >= 0 else re.match(r"^\s*", first).group(0)
+    prefix = first[:at] if at >= 0 else first[:len(first) - len(first.lstrip())]
     indent = " " * len(prefix) if prefix.strip() else prefix
     tail = ""
     if end - start == 1 and at >= 0:
@@ -327,7 +313,7 @@ def translate_myst(text: str, catalog: dict[str, str]) -> str:
         return text
     lines = text.split("\n")
     edits = []  # (start, end, content, translation), applied bottom-up
-    tokens = md_parser().parse(text)
+    tokens = myst_tokens(text)
     for i, tok in enumerate(tokens):
         if tok.type in ("paragraph_open", "heading_open") and tok.map:
             inline = tokens[i + 1]
@@ -336,21 +322,14 @@ def translate_myst(text: str, catalog: dict[str, str]) -> str:
             if new:
                 edits.append((tok.map[0], tok.map[1], inline.content, new))
         elif tok.type in ("fence", "colon_fence") and tok.map:
-            m = DIRECTIVE_INFO_RE.match(tok.info.strip())
-            if not m or m.group(1).split(":")[-1] in NOT_PROSE:
+            d = directive_of(tok)
+            if d is None or d.name in NOT_PROSE:
                 continue
-            body_start, body_end = tok.map[0] + 1, tok.map[1] - 1
-            body = lines[body_start:body_end]
-            skip = 0
-            if body and body[0].strip() == "---":
-                skip = next((k + 1 for k in range(1, len(body)) if body[k].strip() == "---"), 0)
-            else:
-                while skip < len(body) and OPTION_LINE_RE.match(body[skip]):
-                    skip += 1
-            inner = "\n".join(body[skip:])
+            body_end = tok.map[1] - 1
+            inner = "\n".join(lines[d.body_start:body_end])
             translated = translate_myst(inner, catalog)
             if translated != inner:
-                edits.append((body_start + skip, body_end, None, translated))
+                edits.append((d.body_start, body_end, None, translated))
     for start, end, content, new in sorted(edits, key=lambda e: e[0], reverse=True):
         if content is None:
             lines[start:end] = new.split("\n")

@@ -49,7 +49,7 @@ MODIFIERS = re.compile(
 _CLASS_RE = re.compile(r"""class(?:List)?\s*=\s*["']([^"']*\bfa-[^"']*)["']""")
 # one icon of a pack: name:[width,height,[aliases],"unicode","path" or ["path",...]]
 _ICON_RE = re.compile(
-    r'(?:"([a-z0-9-]+)"|\b([a-z0-9]+)):\[(\d+),(\d+),\[([^\]]*)\],"[0-9a-f]*",'
+    r'(?:"([a-z0-9-]+)"|\b([a-z0-9]+)):\[(\d+),(\d+),\[([^\]]*)\],"([0-9a-f]*)",'
     r'(?:"([^"]*)"|\["([^"]*)")')
 # a pack is registered with its style right after its icons: d("fas",p),d("fa-solid",p)
 _PACK_RE = re.compile(r'\(\s*"(fas|far|fab)"\s*,\s*[A-Za-z_$][\w$]*\s*\)')
@@ -66,8 +66,10 @@ def icon_packs(bundle: str) -> dict[str, dict[str, Icon]]:
     for _pos, kind, m in sorted(marks, key=lambda x: x[0]):
         if kind == "icon":
             name = m.group(1) or m.group(2)
-            icon = (int(m.group(3)), int(m.group(4)), m.group(6) or m.group(7))
+            icon = (int(m.group(3)), int(m.group(4)), m.group(7) or m.group(8))
             pending[name] = icon
+            if m.group(6):  # its code point, as the web font's CSS names it
+                pending.setdefault(f"U+{m.group(6).lower()}", icon)
             for alias in re.findall(r'"([a-z0-9-]+)"', m.group(5)):
                 pending.setdefault(alias, icon)
         elif pending:
@@ -109,8 +111,8 @@ def icons_css(icons: dict[tuple[str, str], Icon]) -> str:
         "  -webkit-mask: var(--tabbook-icon) center / contain no-repeat;",
         "  mask: var(--tabbook-icon) center / contain no-repeat;",
         "}",
-        # the icons are masks and draw no glyph (FontAwesome's web font stays for the
-        # theme's own CSS icons, e.g. the admonitions')
+        # the icons are masks and draw no glyph (the theme's own CSS icons too, below:
+        # nothing asks for FontAwesome's web font)
         ".fa, .fas, .far, .fab, .fa-solid, .fa-regular, .fa-brands {",
         "  font-family: inherit !important;",
         "}",
@@ -126,6 +128,106 @@ def icons_css(icons: dict[tuple[str, str], Icon]) -> str:
         lines.append(f'{selector} {{ content: ""; --tabbook-icon-w: {width / height:.4g}em; '
                      f"--tabbook-icon: {_svg_url(width, height, path)}; }}")
     return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ the themes' CSS icons
+
+_RULE_RE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_COMMENT_RE = re.compile(r"/\*.*?\*/", re.S)
+_VAR_RE = re.compile(r"^var\(\s*(--[\w-]+)\s*\)$")
+FONT_STYLES = {"--fa-font-solid": "fas", "--fa-font-regular": "far", "--fa-font-brands": "fab"}
+
+
+def _declarations(block: str) -> dict[str, str]:
+    decls = {}
+    for part in block.split(";"):
+        prop, colon, value = part.partition(":")
+        if colon:
+            decls[prop.strip().lower()] = value.strip()
+    return decls
+
+
+def _glyph(value: str) -> str | None:
+    """``U+f05a`` for a CSS string of one FontAwesome glyph (``"\\f05a"`` or the character)."""
+    value = value.strip()
+    if len(value) < 3 or value[0] not in "'\"" or value[-1] != value[0]:
+        return None
+    text = value[1:-1]
+    if text.startswith("\\"):
+        digits = text[1:].strip()
+        if digits and all(c in "0123456789abcdefABCDEF" for c in digits):
+            return f"U+{int(digits, 16):x}"
+        return None
+    if len(text) == 1 and 0xE000 <= ord(text) <= 0xF8FF:  # the fonts' private use area
+        return f"U+{ord(text):x}"
+    return None
+
+
+def theme_icon_rules(css: str, packs: dict[str, dict[str, Icon]]) -> list[str]:
+    """Rules drawing, as masks, the icons that a theme's stylesheet writes with
+    FontAwesome's web font (``content`` glyphs in ``font: var(--fa-font-solid)`` or
+    ``font-family: Font Awesome ...`` rules, e.g. the admonitions' icons), so that no
+    page asks for the font."""
+    css = _COMMENT_RE.sub("", css)
+    rules = [(m.group(1).strip(), _declarations(m.group(2))) for m in _RULE_RE.finditer(css)]
+    glyphs: dict[str, str] = {}  # custom property -> glyph, through var() aliases
+    aliases: dict[str, str] = {}
+    for _selector, decls in rules:
+        for prop, value in decls.items():
+            if not prop.startswith("--"):
+                continue
+            g, alias = _glyph(value), _VAR_RE.match(value)
+            if g:
+                glyphs.setdefault(prop, g)
+            elif alias:
+                aliases.setdefault(prop, alias.group(1))
+    for prop in aliases:
+        seen, name = set(), prop
+        while name in aliases and name not in seen and name not in glyphs:
+            seen.add(name)
+            name = aliases[name]
+        if name in glyphs:
+            glyphs.setdefault(prop, glyphs[name])
+
+    def icon_of(content: str, style: str) -> Icon | None:
+        m = _VAR_RE.match(content)
+        g = glyphs.get(m.group(1)) if m else _glyph(content)
+        if not g:
+            return None
+        for name in (style, "fas", "far", "fab"):
+            if g in packs.get(name, {}):
+                return packs[name][g]
+        return None
+
+    out = []
+    for selector, decls in rules:
+        if selector.startswith("@") or ":" not in selector:
+            continue  # (only pseudo-elements draw glyphs)
+        font, family = decls.get("font", ""), decls.get("font-family", "")
+        style = next((s for var, s in FONT_STYLES.items() if var in font), None)
+        if style is None and "font awesome" in family.replace("\\", "").lower():
+            style = "fab" if "brands" in family.lower() else "fas"
+        content = decls.get("content", "")
+        if style is None and not _VAR_RE.match(content) and (
+                not _glyph(content) or all(sel.strip().startswith(".fa")
+                                           for sel in selector.split(","))):
+            continue  # (FontAwesome's own `.fa-<name>:before` rules: icons_css draws those)
+        icon = icon_of(content, style or "fas") if content else None
+        if style is None and icon is None:
+            continue
+        body = []
+        if icon is not None:
+            width, height, path = icon
+            body.append(f'content: ""; --tabbook-glyph: {_svg_url(width, height, path)}')
+        if style is not None:
+            body.append("font-family: inherit; background-color: currentColor; "
+                        "-webkit-mask: var(--tabbook-glyph) center / contain no-repeat; "
+                        "mask: var(--tabbook-glyph) center / contain no-repeat")
+            if "width" not in decls and "position" not in decls:
+                body.append("display: inline-block; width: 1em; height: 1em; "
+                            "vertical-align: -0.125em")
+        out.append(f"{selector} {{ {'; '.join(body)}; }}")
+    return out
 
 
 def replace_fontawesome(outdir: Path, log: Callable[[str], None] = print) -> None:
@@ -158,9 +260,15 @@ def replace_fontawesome(outdir: Path, log: Callable[[str], None] = print) -> Non
             raise BookError(f"FontAwesome icon `fa-{name}` ({style}) is not in the theme's "
                             "FontAwesome: use an icon it has", path=where)
         icons[(style, name)] = icon
-    write_atomic(css_path, icons_css(icons))
+    theme_rules = []
+    for sheet in sorted((outdir / "_static").rglob("*.css")):
+        if sheet != css_path and "fontawesome" not in sheet.relative_to(outdir).as_posix():
+            theme_rules += theme_icon_rules(sheet.read_text(encoding="utf-8", errors="replace"),
+                                            packs)
+    write_atomic(css_path, icons_css(icons) + "".join(f"{r}\n" for r in theme_rules))
     write_atomic(outdir / FONTAWESOME_JS, STUB)
-    log(f"[tabbook] {len(icons)} FontAwesome icons drawn by {ICONS_CSS}; "
+    log(f"[tabbook] {len(icons)} FontAwesome icons and {len(theme_rules)} of the themes' CSS "
+        f"icons drawn by {ICONS_CSS}; "
         f"{FONTAWESOME_JS} replaced ({len(bundle):,} bytes saved per first visit)")
 
 

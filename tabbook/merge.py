@@ -11,7 +11,6 @@ nothing in any of them is emitted once, untabbed.
 from __future__ import annotations
 
 import copy
-import re
 
 import nbformat
 
@@ -45,7 +44,11 @@ def framework_of_classes(classes: list[str]) -> str | None:
 
 
 def _fence(text: str) -> str:
-    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    """A backtick fence longer than any run of backticks in ``text``."""
+    longest = run = 0
+    for ch in text:
+        run = run + 1 if ch == "`" else 0
+        longest = max(longest, run)
     return "`" * max(4, longest + 1)
 
 

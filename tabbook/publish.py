@@ -36,12 +36,16 @@ from pathlib import Path
 
 import nbformat
 
-from .colab import MANIFEST, HTML_DIR
+from .colab import HTML_DIR
 from .config import BookConfig, load_config
 from .errors import BookError
 from .files import write_atomic
 
 PUBLISH_DIR = "_build/publish"
+PDF_SOURCE = "_build/pdf"
+"""Where `make pdf` writes the book's PDFs (tabbook.pdf)."""
+PDF_DIR = "_pdf"
+"""The site's folder of the book's PDFs (one per language edition and framework)."""
 SITE, NOTEBOOKS, DIST, MANIFEST_FILE = "site", "notebooks", "_dist", "publish.json"
 LIBRARY_FILES = ("pyproject.toml", "d2l")
 """What the library's distributions are built from (``pyproject.toml`` packages ``d2l`` only)."""
@@ -184,6 +188,8 @@ def assemble(root: Path, out: Path | None = None) -> Path:
         copy_site(root, html_dir, tmp / SITE)
         (tmp / SITE / ".nojekyll").write_text("")  # serve _static/, _dist/ as they are
         build_library(root, tmp / SITE / DIST, cfg)
+        pdfs = offer_pdfs(tmp / SITE, root / PDF_SOURCE, root, html_dir)
+        # (the manifest and the references file are hidden files: the build's bookkeeping)
         shutil.copytree(colab_dir, tmp / NOTEBOOKS, ignore=_not_this_build(colab_dir, root))
         commit = _git_commit(root)
         (tmp / NOTEBOOKS / "README.md").write_text(branch_readme(cfg, commit), encoding="utf-8")
@@ -195,6 +201,7 @@ def assemble(root: Path, out: Path | None = None) -> Path:
             "notebooks": NOTEBOOKS,
             "notebooks_branch": cfg.notebooks_branch,
             "colab_url": cfg.colab_pattern,
+            "pdfs": [f"{SITE}/{PDF_DIR}/{name}" for name in pdfs],
             "library": {"name": cfg.library_name, "version": cfg.library_version,
                         "wheel": f"{SITE}/{DIST}/{cfg.wheel_name}",
                         "sdist": f"{SITE}/{DIST}/{cfg.sdist_name}", "wheel_url": cfg.wheel_url},
@@ -216,6 +223,59 @@ def assemble(root: Path, out: Path | None = None) -> Path:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return out
+
+
+# ---------------------------------------------------------------------------
+# The book's PDFs
+
+_PDF_ENTRY_RE = re.compile(
+    r'<a href="#"(?P<rest>(?:\s+target="_blank")?\s+class="[^"]*\bbtn-download-book-pdf-button\b)')
+
+
+def offer_pdfs(site: Path, pdf_dir: Path, root: Path, html_dir: Path) -> list[str]:
+    """Publish the PDFs `make pdf` wrote (``_build/pdf``) that are newer than every page
+    they print, in the site's ``_pdf/``, and point each page's "Book PDF" download entry
+    (tabbook.reader) at its edition's PDFs: ``href`` the first framework's, and
+    ``data-tabbook-pdf-<framework>`` each framework's (tabbook-reader.js follows the tabs).
+    An edition without PDFs keeps the entry hidden (``href="#"``). Returns the names."""
+    from .frameworks import FRAMEWORKS
+    from .pdf import book_language, editions, page_paths, pdf_name
+
+    pages = page_paths(root)
+    offered: list[str] = []
+    by_prefix: dict[str, dict[str, str]] = {}
+    for edition in editions(site, book_language(root)):
+        newest = max(((html_dir / edition.prefix / p).stat().st_mtime for p in pages
+                      if (html_dir / edition.prefix / p).is_file()), default=0.0)
+        names = {}
+        for fw in FRAMEWORKS:
+            src = Path(pdf_dir) / pdf_name(edition.language, fw)
+            if src.is_file() and src.stat().st_mtime >= newest:
+                (site / PDF_DIR).mkdir(exist_ok=True)
+                shutil.copy2(src, site / PDF_DIR / src.name)
+                names[fw.name] = src.name
+                offered.append(src.name)
+            elif src.is_file():
+                print(f"[tabbook] {src} is older than the pages it prints: not published "
+                      "(run `make pdf`)", file=sys.stderr)
+        by_prefix[edition.prefix] = names
+    others = [p for p in by_prefix if p]
+    for page in sorted(site.rglob("*.html")):
+        rel = page.relative_to(site).as_posix()
+        prefix = next((p for p in others if rel.startswith(p)), "")
+        names = by_prefix.get(prefix)
+        if not names or rel.startswith(("_static/", f"{DIST}/", f"{PDF_DIR}/")) \
+                or f"/{HTML_DIR}/" in f"/{rel}":
+            continue
+        up = posixpath.dirname(rel)
+        links = {fw: posixpath.relpath(f"{PDF_DIR}/{name}", up or ".") for fw, name in names.items()}
+        first = links.get(FRAMEWORKS[0].name) or next(iter(links.values()))
+        attrs = "".join(f' data-tabbook-pdf-{fw}="{href}"' for fw, href in links.items())
+        text = page.read_text(encoding="utf-8")
+        new = _PDF_ENTRY_RE.sub(lambda m: f'<a href="{first}"{attrs}{m.group("rest")}', text)
+        if new != text:
+            write_atomic(page, new.encode("utf-8"))
+    return offered
 
 
 # ---------------------------------------------------------------------------

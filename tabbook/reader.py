@@ -69,9 +69,27 @@ def _config_inited(app, config) -> None:
                 break
 
 
+def _formulas_not_tabbable(app) -> None:
+    """MathJax puts every formula in the Tab order (its menu's ``inTabOrder``): about 30
+    Tab stops on a page between the reader and its controls. Off; the menu stays on the
+    context menu, and screen readers still read the formulas (assistive MathML)."""
+    config = app.config
+    if not isinstance(getattr(config, "mathjax3_config", None), (dict, type(None))):
+        return
+    mj = dict(config.mathjax3_config or {})
+    options = dict(mj.get("options") or {})
+    menu = dict(options.get("menuOptions") or {})
+    settings = dict(menu.get("settings") or {})
+    settings.setdefault("inTabOrder", False)
+    menu["settings"], options["menuOptions"] = settings, menu
+    mj["options"] = options
+    config.mathjax3_config = mj
+
+
 def _builder_inited(app) -> None:
     if app.builder.format != "html":
         return
+    _formulas_not_tabbable(app)
     have = {name for folder in _static_dirs(app) for name in (JS_FILE, CSS_FILE)
             if (folder / name).is_file()}
     if JS_FILE in have:
@@ -101,19 +119,17 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
 
 
 def early_css(names: list[str]) -> str:
-    """CSS showing the framework named by ``<html class="tabbook-fw-early tabbook-fw-X">``.
+    """CSS showing the panel of the framework named by ``<html class="tabbook-fw-early
+    tabbook-fw-X">`` (the early script also checks that tab's input as it is parsed, so
+    its label is styled as selected by the theme itself).
 
     It outranks sphinx-design's ``input:checked`` rules while the class is there.
     """
     tab = "html.tabbook-fw-early .tabbook-tab-set > input + label"
-    rules = [f"{tab} {{ color: var(--sd-color-tabs-label-inactive); "
-             "border-color: var(--sd-color-tabs-underline-inactive); }",
-             f"{tab} + .sd-tab-content {{ display: none; }}"]
+    rules = [f"{tab} + .sd-tab-content {{ display: none; }}"]
     for name in names:
         sel = (f'html.tabbook-fw-early.tabbook-fw-{name} .tabbook-tab-set > input '
                f'+ label[data-sync-id="{name}"]')
-        rules.append(f"{sel} {{ color: var(--sd-color-tabs-label-active); "
-                     "border-color: var(--sd-color-tabs-underline-active); }")
         rules.append(f"{sel} + .sd-tab-content {{ display: block; }}")
     return "\n".join(rules)
 
@@ -176,6 +192,30 @@ def _drop_dead_downloads(app, pagename, templatename, context, doctree) -> None:
                                 if b.get("label") != "download-source-button"]
 
 
+PDF_BUTTON = "download-book-pdf-button"
+"""The download menu's entry for the book's PDF (class ``btn-download-book-pdf-button``)."""
+
+
+def _book_pdf_entry(app, pagename, templatename, context, doctree) -> None:
+    """The download menu offers the whole book's PDF, for the reader's framework.
+
+    The entry is written with ``href="#"`` (hidden by tabbook-reader.css): the PDFs are
+    made from the HTML afterwards (``make pdf``), and ``make publish`` points it at the
+    PDFs it publishes (:func:`tabbook.publish.offer_pdfs`), one per framework
+    (``data-tabbook-pdf-<framework>``; tabbook-reader.js follows the tabs).
+    """
+    for group in context.get("header_buttons", []):
+        if not (isinstance(group, dict) and group.get("label") == "download-buttons"
+                and isinstance(group.get("buttons"), list)):
+            continue
+        if any(b.get("label") == PDF_BUTTON for b in group["buttons"]):
+            return
+        group["buttons"].append({
+            "type": "link", "url": "#", "text": str(_("Book PDF")),
+            "tooltip": str(_("The whole book as a PDF, with the code of the framework you chose")),
+            "icon": "fas fa-file-pdf", "label": PDF_BUTTON})
+
+
 def _title_once(app, pagename, templatename, context, doctree) -> None:
     """The home page's ``<title>`` says the book's title once (not "T - T")."""
     title = re.sub(r"<[^>]+>", "", context.get("title") or "")
@@ -186,6 +226,18 @@ def _title_once(app, pagename, templatename, context, doctree) -> None:
     logo.setdefault("text", docstitle)  # the sidebar still shows the title (docstitle's job)
     context["theme_logo"] = logo
     context["docstitle"] = ""
+
+
+def _numbered_print_title(app, pagename, templatename, context, doctree) -> None:
+    """The printed title has the page's number ("4.3. The Base ..."): sphinx-book-theme
+    prints its own copy of the title (``pagetitle``) and hides the numbered heading."""
+    title = context.get("pagetitle")
+    number = app.env.toc_secnumbers.get(pagename, {}).get("")
+    if not title or not number:
+        return
+    prefix = ".".join(map(str, number)) + app.config.html_secnumber_suffix
+    if not title.startswith(prefix):
+        context["pagetitle"] = prefix + title
 
 
 _TAB_SET_RE = re.compile(r'<div class="sd-tab-set tabbook-tab-set( [^"]*)?"')
@@ -269,8 +321,11 @@ def setup(app) -> dict:
     app.connect("html-page-context", _page_head, priority=900)
     # after sphinx-book-theme fills the header buttons (priority 501)
     app.connect("html-page-context", _drop_dead_downloads, priority=900)
+    app.connect("html-page-context", _book_pdf_entry, priority=900)
     app.connect("html-page-context", _title_once, priority=900)
     app.connect("html-page-context", _label_tab_sets, priority=900)
+    # after sphinx-book-theme sets `pagetitle` (priority 500)
+    app.connect("html-page-context", _numbered_print_title, priority=900)
     app.add_post_transform(TidyExercises)
     app.connect("build-finished", _build_finished)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -24,11 +24,10 @@ from myst_nb.core.read import read_myst_markdown_notebook
 
 from .errors import BookError
 from .frameworks import NAMES, parse_tab_spec
+from .myst_markdown import headings, page_label
 
-TAB_RE = re.compile(r"^%%tab\b(.*)$")
+TAB_MAGIC = "%%tab"
 SECTION_NUMBER_RE = re.compile(r"^[0-9]+(\.[0-9]+)*$")
-LABEL_RE = re.compile(r"^\(([A-Za-z0-9_.:-]+)\)=\s*$", re.M)
-FENCE_END_RE = re.compile(r"^\s*(`{3,}|~{3,})\s*$")
 
 
 @dataclass(frozen=True)
@@ -76,16 +75,20 @@ class Page:
 
     @property
     def label(self) -> str | None:
-        m = LABEL_RE.search(self.text)
-        return m.group(1) if m else None
+        for cell in self.cells:  # the first ``(label)=`` target (read by tabbook.myst_markdown)
+            if cell.kind == "markdown":
+                label = page_label(cell.source)
+                if label:
+                    return label
+        return None
 
     @property
     def title(self) -> str:
         for cell in self.cells:
             if cell.kind == "markdown":
-                for ln in cell.source.splitlines():
-                    if ln.startswith("# "):
-                        return ln[2:].strip()
+                for level, _, text in headings(cell.source):
+                    if level == 1:
+                        return text.strip()
         return self.docname
 
     def cells_for(self, framework: str) -> list[Cell]:
@@ -106,9 +109,26 @@ def _code_body_line(lines: list[str], fence: int, body: str) -> int:
     for start in range(fence, len(lines) + 1):  # 0-based index of the candidate first line
         if lines[start:start + len(body_lines)] == body_lines:
             return start + 1
-        if start > fence and FENCE_END_RE.match(lines[start - 1]):
+        if start > fence and _closing_fence(lines[start - 1]):
             break  # past the cell's closing fence
     return fence + 1
+
+
+def _tab_spec(line: str) -> str | None:
+    """What follows ``%%tab`` on a code cell's first line (``None``: no ``%%tab``)."""
+    s = line.strip()
+    if not s.startswith(TAB_MAGIC):
+        return None
+    rest = s[len(TAB_MAGIC):]
+    if rest and (rest[0].isalnum() or rest[0] == "_"):
+        return None  # (%%table is another magic)
+    return rest
+
+
+def _closing_fence(line: str) -> bool:
+    """A line that only closes a fence (three or more backticks or tildes)."""
+    s = line.strip()
+    return len(s) >= 3 and (set(s) == {"`"} or set(s) == {"~"})
 
 
 def _markdown_line(lines: list[str], start: int) -> int:
@@ -137,10 +157,10 @@ def read_page(path: Path, root: Path) -> Page:
         if nbcell.cell_type == "code":
             line = _code_body_line(lines, source_map[i - 1], src)
             first, _, rest = src.partition("\n")
-            m = TAB_RE.match(first.strip())
-            if m:
+            spec = _tab_spec(first)
+            if spec is not None:
                 try:
-                    fws = parse_tab_spec(m.group(1))
+                    fws = parse_tab_spec(spec)
                 except ValueError as exc:
                     raise BookError(str(exc), path=relpath, cell=i, line=line) from None
                 cells.append(Cell(i, "code", rest, fws, line + 1, True, meta))

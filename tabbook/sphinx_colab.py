@@ -4,10 +4,14 @@
   ``repository:`` (off when the book sets no ``repository.url``, rather than pointing at
   Jupyter Book's default), and the footer names the version of the ``d2l`` library the
   book was built with.
-* After ``builder-inited`` (once :mod:`tabbook.sphinx_ext` has executed the pages): write
-  every page's notebooks to ``tabbook.colab_dir`` (``_build/colab/<lang_dir><framework>/...``,
-  ``lang_dir`` from Sphinx's ``language``) and a copy into the HTML output
-  (``_colab/<framework>/...``) for the download links.
+* After ``builder-inited`` (once :mod:`tabbook.sphinx_ext` has executed the pages): which
+  pages have notebooks (for the links).
+* At ``build-finished`` (the environment complete: every label, section and equation
+  numbered as the pages show them; also after a build that had nothing to rewrite): write every page's notebooks to ``tabbook.colab_dir``
+  (``_build/colab/<lang_dir><framework>/...``, ``lang_dir`` from Sphinx's ``language``)
+  and a copy into the HTML output (``_colab/<framework>/...``) for the download links.
+  Their cross-references are resolved from Sphinx's environment (:func:`env_references`),
+  which is saved with them for ``make colab``.
 * At ``html-page-context``: put, under the title of each page with code, an "Open in
   Colab" link (or, when the book is not published, a note saying so) and a "Download
   .ipynb" link; their ``data-*`` attributes name each framework's Colab URL and download
@@ -23,19 +27,23 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from docutils import nodes
+from docutils.nodes import make_id
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.locale import get_translation
 from sphinx.util import logging
 
 from . import __version__
-from .colab import (HTML_DIR, NOT_PUBLISHED, colab_url, language_dir, library_label,
-                    notebook_relpath, page_notebooks, stamp, write_notebooks)
+from .colab import (HTML_DIR, NOT_PUBLISHED, REFERENCES, colab_url, language_dir,
+                    library_label, notebook_relpath, page_notebooks, stamp, write_notebooks)
 from .config import load_config
 from .errors import BookError
 from .frameworks import BY_NAME, FRAMEWORKS
+from .files import write_atomic
 from .i18n import SOURCE, Translator, edition_of
 from .launch import launch_urls
+from .myst_markdown import References, Target
 from .sphinx_state import state_of
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -100,26 +108,89 @@ def _builder_inited(app: Sphinx) -> None:
     state = state_of(app.env)
     if not state.ready:
         return
-    pages, runs, cfg = state.pages, state.runs, state.config
-    if app.builder.format != "html":
+    state.colab = {
+        docname: [fw.name for fw in FRAMEWORKS if (docname, fw.name) in state.runs]
+        for docname in state.pages}
+
+
+def env_references(app: Sphinx) -> References:
+    """Every label, equation and page of the built edition, numbered as its pages show them.
+
+    Sections, exercises, figures, ...: Sphinx's own ``numref`` numbering
+    (``StandardDomain.get_fignumber``, after :func:`tabbook.sphinx_ext._renumber_sections`
+    gave the book's numbers); equations: as Sphinx's math domain writes ``{eq}``.
+    """
+    env = app.env
+    std = env.get_domain("std")
+    doctrees: dict = {}
+
+    def node_of(docname: str, node_id: str):
+        if docname not in doctrees:
+            try:
+                doctrees[docname] = env.get_doctree(docname)
+            except (OSError, KeyError):
+                doctrees[docname] = None
+        tree = doctrees[docname]
+        if tree is None:
+            return None
+        return next((n for n in tree.findall(nodes.Element) if node_id in n.get("ids", ())),
+                    None)
+
+    targets = {}
+    for label, (docname, node_id, title) in std.labels.items():
+        if docname not in env.found_docs:
+            continue
+        kind, number = "", ""
+        node = node_of(docname, node_id)
+        if node is not None:
+            kind = std.get_enumerable_node_type(node) or ""
+            if kind:
+                try:
+                    numbers = std.get_fignumber(env, app.builder, kind, docname, node)
+                except ValueError:
+                    numbers = None
+                number = ".".join(map(str, numbers or ()))
+        targets[label] = Target(docname, node_id, kind or "section", number, title or "")
+    equations = env.domaindata.get("math", {}).get("objects", {})
+    for label, (docname, eqno) in equations.items():
+        node_id = make_id(f"equation-{label}")
+        if env.config.math_numfig and env.config.numfig:
+            found = env.toc_fignumbers.get(docname, {}).get("displaymath", {}).get(node_id, ())
+            number = ".".join(map(str, found))
+            number = env.config.math_numsep.join(number.rsplit(".", 1)) if number else ""
+        else:
+            number = str(eqno)
+        targets[label] = Target(docname, node_id, "equation", number, "")
+    formats = {k: str(v) for k, v in (env.config.numfig_format or {}).items()}
+    formats["equation"] = env.config.math_eqref_format or "({number})"
+    docs = {d: t.astext() for d, t in env.titles.items() if d in env.found_docs}
+    return References(targets, formats, docs)
+
+
+def _write_notebooks(app: Sphinx, exception) -> None:
+    """``build-finished``: every page's notebooks, their references resolved."""
+    state = state_of(app.env)
+    if exception is not None or not state.ready or app.builder.format != "html":
         return  # (the gettext builder: the messages only)
+    pages, runs, cfg = state.pages, state.runs, state.config
     root = Path(app.srcdir)
     lang_dir = language_dir(app.config.language)
     folders = [root / cfg.colab_dir / lang_dir, Path(app.outdir) / HTML_DIR]
     # a translated edition's notebooks: its markdown translated by message (tabbook.i18n)
     edition = edition_of(app.config.language)
     translate = None if edition is SOURCE else Translator(root, edition)
+    references = env_references(app)
     try:
         if not cfg.package_spec:
             LOGGER.info(f"[tabbook] {NOT_PUBLISHED} (no `repository.url` in _config.yml): the "
                         "Colab notebooks say so in their install cell")
-        notebooks = page_notebooks(list(pages.values()), runs, root, cfg, lang_dir, translate)
+        notebooks = page_notebooks(list(pages.values()), runs, root, cfg, lang_dir, translate,
+                                   references)
         write_notebooks(notebooks, folders)
+        # for `make colab` (tabbook.colab.write_colab): the same references
+        write_atomic(folders[0] / REFERENCES, references.to_json().encode("utf-8"))
     except BookError as exc:
         raise ExtensionError(f"[tabbook] {exc}") from None
-    state.colab = {
-        docname: [fw.name for fw in FRAMEWORKS if (docname, fw.name) in runs]
-        for docname in pages}
 
 
 def _env_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
@@ -218,6 +289,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _config_inited)
     # after tabbook.sphinx_ext's builder-inited (priority 500), which executes the pages
     app.connect("builder-inited", _builder_inited, priority=600)
+    app.connect("build-finished", _write_notebooks)
     app.connect("env-get-outdated", _env_get_outdated)
     app.connect("html-page-context", _html_page_context)
     app.add_js_file("colab.js")

@@ -285,6 +285,25 @@ def _supplement_catalogs(language: str, locale_dir: Path) -> None:
         locale.translators["general", domain] = ours
 
 
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+SWITCH_TEMPLATE = "tabbook-lang-switch.html"
+
+
+def _switch_in_header(app, config) -> None:
+    """The language switch goes into the theme's article header (sticky: in view on every
+    page, the search and index pages too), before its buttons."""
+    if edition_of(config.language) is SOURCE and not translations(Path(app.srcdir)):
+        return
+    if str(TEMPLATES) not in [str(p) for p in config.templates_path or []]:
+        config.templates_path = [*(config.templates_path or []), str(TEMPLATES)]
+    options = dict(config.html_theme_options or {})
+    end = options.get("article_header_end", "article-header-buttons.html")
+    end = [e.strip() for e in end.split(",")] if isinstance(end, str) else list(end or [])
+    if SWITCH_TEMPLATE not in end:
+        options["article_header_end"] = [SWITCH_TEMPLATE, *end]
+        config.html_theme_options = options
+
+
 GETTEXT_IMAGES = ("image/svg+xml", "image/png", "image/jpeg", "image/gif")
 """The image types of a cell's outputs that the gettext builder takes (before text/plain)."""
 
@@ -448,8 +467,6 @@ def switch_html(edition: Edition, docname: str, root: Path, label: str) -> str:
 
 
 def _html_page_context(app, pagename, templatename, context, doctree) -> None:
-    if doctree is None or "body" not in context:
-        return
     from sphinx.locale import get_translation
 
     _ = get_translation(UI_DOMAIN)
@@ -458,7 +475,7 @@ def _html_page_context(app, pagename, templatename, context, doctree) -> None:
     block = switch_html(edition, pagename, root, str(_("Language")))
     if not block:
         return
-    context["body"] = block + context["body"]
+    context["tabbook_lang_switch"] = block  # (tabbook/templates/tabbook-lang-switch.html)
     alternates = "".join(
         f'<link rel="alternate" hreflang="{e.html_lang}" '
         f'href="{html.escape(link_to(edition, e, pagename))}" />\n'
@@ -545,6 +562,27 @@ def retitle_solutions(document, config) -> None:
                 title.insert(index, nodes.Text(before))
 
 
+def _share_static(app, exception) -> None:
+    """A translated edition links the main edition's copy of the static files they both
+    have the same (tabbook.shared_static): switching language downloads none again."""
+    edition = edition_of(app.config.language)
+    if exception is not None or edition is SOURCE or app.builder.format != "html":
+        return
+    from sphinx.util import logging
+
+    from .shared_static import share_static
+
+    outdir = Path(app.outdir)
+    main = outdir
+    for _part in edition.folder.split("/"):
+        main = main.parent
+    files, size = share_static(outdir, main)
+    if files:
+        logging.getLogger(__name__).info(
+            f"[tabbook] {edition.language}: {files} static files ({size:,} bytes) shared with "
+            f"the main edition's _static/")
+
+
 def setup(app) -> dict:
     from sphinx.util import logging
 
@@ -569,9 +607,13 @@ def setup(app) -> dict:
             retitle_solutions(self.document, self.config)
 
     app.add_post_transform(SolutionTitles)
+
+
+    app.connect("config-inited", _switch_in_header, priority=800)
     app.connect("builder-inited", _builder_inited)
     app.connect("html-page-context", _html_page_context)
     app.connect("build-finished", _report)
+    app.connect("build-finished", _share_static, priority=900)  # after tabbook.reader's
     app.connect("doctree-resolved", _note_untranslated)
     # before Sphinx's toctree collector (priority 500) records the captions
     app.connect("doctree-read", _translate_toctree_captions, priority=100)

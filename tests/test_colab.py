@@ -27,6 +27,8 @@ from tabbook.config import BookConfig, load_config
 from tabbook.errors import BookError
 from tabbook.execute import cached_runs, code_cells
 from tabbook.frameworks import BY_NAME, FRAMEWORKS
+from tabbook.i18n import EDITIONS
+from tabbook.myst_markdown import LINK_ROLES, References, Target, split_target, tokens
 from tabbook.source import read_page
 
 REPO = Path(__file__).resolve().parent.parent
@@ -51,6 +53,9 @@ section_number: "4.3"
 # Demo Page
 
 See {ref}`this page <sec_demo>`, {numref}`fig_x`, {math}`x^2` and {cite}`Zhang.2023`.
+
+As {numref}`Section %s <sec_other>` and {numref}`{name} <sec_other>` showed, {eq}`eq_c`
+holds; {ref}`sec_other` and {numref}`ex_1` too.
 
 ```{code-cell} ipython3
 %%tab pytorch
@@ -187,6 +192,31 @@ def test_notebook_has_one_framework_and_plain_markdown(demo):
     torch = _nb(demo, "pytorch")
     assert "JAX-only" not in str(torch) and "import jax" not in str(torch)
     assert "`demo.html`" in torch.cells[0].source  # no base URL: the page's path
+
+
+REFS = References(
+    {"sec_other": Target("other/page", "sec-other", "section", "3.2", "Other Page"),
+     "ex_1": Target("demo", "ex-1", "exercise", "4.3.1", "Exercise"),
+     "eq_c": Target("demo", "equation-eq-c", "equation", "4.3.2", "")},
+    {"section": "Section %s", "exercise": "Exercise %s", "equation": "({number})"})
+
+
+def test_references_read_as_the_page_shows_them(demo):
+    nb = _nb(demo, "jax", resolve=REFS.resolver("demo", "https://example.org/book/"))
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    other = "https://example.org/book/other/page.html#sec-other"
+    # another page: its number (or title) linked to the published page; this page: text
+    assert (f"As [Section 3.2]({other}) and [Other Page]({other}) showed, (4.3.2)\nholds; "
+            f"[Other Page]({other}) and Exercise 4.3.1 too.") in text
+    assert "$$\nc = d\n\\tag{4.3.2}\n$$" in text  # the labelled equation keeps its number
+    # without a site: the same words, no links
+    plain = _nb(demo, "jax", resolve=REFS.resolver("demo"))
+    text = "\n".join(c.source for c in plain.cells if c.cell_type == "markdown")
+    assert "As Section 3.2 and Other Page showed, (4.3.2)\nholds; Other Page and " in text
+    # what nothing resolves keeps its words and names its label: never an empty "Section"
+    bare = "\n".join(c.source for c in _nb(demo, "jax").cells if c.cell_type == "markdown")
+    assert "As Section sec_other and sec_other showed, eq_c" in bare
+    assert References.from_json(REFS.to_json()).to_json() == REFS.to_json()
 
 
 def test_outputs_are_kept_and_bytes_are_deterministic(demo):
@@ -350,3 +380,98 @@ def test_make_colab_writes_what_the_build_wrote(book, tmp_path, monkeypatch):
     for path in written:
         rel = path.relative_to(tmp_path)
         assert path.read_bytes() == (BOOK / cfg.colab_dir / rel).read_bytes(), rel
+
+
+# ---------------------------------------------------------------------------- cross-references
+
+
+class _Refs(html.parser.HTMLParser):
+    """``{(docname, anchor): {texts}}`` of the internal references of a built page."""
+
+    def __init__(self, docname: str):
+        super().__init__()
+        self.docname, self.refs, self._open, self._text = docname, {}, None, []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and "reference" in (attrs.get("class") or "").split() \
+                and "internal" in (attrs.get("class") or "").split():
+            href = attrs.get("href") or ""
+            path, _, anchor = href.partition("#")
+            doc = (posixpath.normpath(posixpath.join(posixpath.dirname(self.docname), path))
+                   if path else self.docname + ".html")
+            self._open, self._text = (doc.removesuffix(".html"), anchor), []
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._open is not None:
+            self.refs.setdefault(self._open, set()).add("".join(self._text).strip())
+            self._open = None
+
+
+def _roles(page, fw, refs: References) -> list[str]:
+    """The cross-references to other pages in a framework's markdown cells (as myst-parser
+    reads them; ``refs``: the targets the build resolved)."""
+    found = []
+    for cell in page.cells_for(fw.name):
+        if cell.kind != "markdown":
+            continue
+        for tok in tokens(cell.source):
+            for c in tok.children or []:
+                if c.type == "myst_role" and c.meta.get("name") in LINK_ROLES:
+                    found_in = refs.resolve(c.meta["name"], split_target(c.content)[1], "",
+                                            page.docname)
+                    assert found_in, f"{page.docname}: {c.content!r} does not resolve"
+                    if found_in[1][0] != page.docname:
+                        found.append(c.content)
+    return found
+
+
+MD_LINK = re.compile(r"\[([^\[\]]*)\]\(([^()\s]+)\)")
+
+
+def test_notebook_references_read_as_the_page(book):
+    """No empty or raw reference in any notebook; each reads as the page writes it."""
+    cfg, pages = book
+    checked = 0
+    for edition in EDITIONS:
+        lang_dir = colab.language_dir(edition.language)
+        if lang_dir and not (BOOK / cfg.colab_dir / lang_dir).is_dir():
+            continue
+        for page in pages:
+            html_file = HTML / lang_dir / f"{page.docname}.html"
+            parser = _Refs(page.docname)
+            parser.feed(html_file.read_text(encoding="utf-8"))
+            for name in _frameworks(page):
+                fw = BY_NAME[name]
+                for folder in (BOOK / cfg.colab_dir / lang_dir, HTML / lang_dir / colab.HTML_DIR):
+                    path = folder / name / f"{page.docname}.ipynb"
+                    nb = nbformat.read(path, as_version=4)
+                    where = str(path.relative_to(BOOK))
+                    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+                    for raw in ("{numref}", "{ref}", "{eq}", "{doc}", "%s", "{number}",
+                                "Section.", "(Section)", "Section)", "第节", "（第节）"):
+                        assert raw not in text, f"{where}: a raw or empty reference: {raw!r}"
+                    links = []
+                    for shown, url in MD_LINK.findall(text):
+                        if cfg.site_url and url.startswith(cfg.site_url + lang_dir) \
+                                and ".html#" in url and "/_colab/" not in url:
+                            doc, _, anchor = url[len(cfg.site_url + lang_dir):].partition("#")
+                            links.append((shown, (doc.removesuffix(".html"), anchor)))
+                    for shown, target in links:
+                        assert shown.strip(), f"{where}: an empty reference to {target}"
+                        assert shown in parser.refs.get(target, set()), (
+                            f"{where}: the reference to {target} reads {shown!r}; the page "
+                            f"({html_file.relative_to(BOOK)}) reads "
+                            f"{sorted(parser.refs.get(target, set()))}")
+                    if cfg.site_url:
+                        refs = References.load(BOOK / cfg.colab_dir / lang_dir / colab.REFERENCES)
+                        roles = _roles(page, fw, refs)
+                        assert len(links) == len(roles), (
+                            f"{where}: {len(roles)} cross-references in the page's "
+                            f"{fw.label} text, {len(links)} linked in the notebook")
+                    checked += len(links)
+    assert checked or not cfg.site_url, "no notebook has a cross-reference to check"

@@ -45,9 +45,10 @@ def test_framework_choice_syncs_every_tab_set_persists_and_follows_the_url(brows
     settle(page)
     report = tab_report(page, "TensorFlow")
     assert report.ok, f"?framework=tensorflow did not select TensorFlow: {report}"
+    assert storage(page) == "jax", "a ?framework= link overwrote the reader's choice"
     page.goto(server.url(PAGE_32))
     settle(page)
-    assert tab_report(page, "TensorFlow").ok, "the ?framework= choice was not remembered"
+    assert tab_report(page, "JAX").ok, "a ?framework= link changed the later pages"
     browse.assert_clean(log)
 
 

@@ -153,3 +153,60 @@ def test_solution_toggles_and_header_buttons_speak_chinese(browse, server, zh_bu
     assert {"仓库", "修改译文", "创建议题"} <= {b.strip() for b in buttons}, buttons
     assert not [b for b in buttons if re.search(r"[A-Za-z]{3,}", b) and b.strip() != ".pdf"]
     browse.assert_clean(log)
+
+
+# --------------------------------------------------------------------------- the switch and shared assets
+
+
+@pytest.mark.parametrize("path", [PAGE_43, "index.html", "search.html?q=accuracy", "genindex.html"])
+def test_language_switch_is_on_every_page_in_view_and_keeps_the_place(browse, server, zh_built,
+                                                                      path):
+    context, log = browse()
+    anchor = "#accuracy" if path == PAGE_43 else ""
+    page = open_page(context, server.url(path + anchor))
+    link = page.locator("a.tabbook-lang-link[hreflang='zh-CN']")
+    assert link.count() == 1, f"{path}: no language switch"
+    page.mouse.wheel(0, 3000)  # far down the page: the switch is still on screen
+    page.wait_for_timeout(300)
+    assert page.evaluate("""() => { const r = document.querySelector('a.tabbook-lang-link')
+        .getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight
+        && r.width > 0; }"""), f"{path}: the language switch scrolled out of view"
+    link.click()
+    page.wait_for_url("**/zh/**")
+    settle(page)
+    want = path.split("?")[0]
+    assert page.url.split("?")[0].split("#")[0].endswith("/zh/" + want), page.url
+    if anchor:
+        assert page.url.endswith(anchor), f"the switch dropped {anchor}: {page.url}"
+        assert page.evaluate("a => { const r = document.getElementById(a).getBoundingClientRect();"
+                             " return r.top >= -5 && r.top < window.innerHeight; }", anchor[1:])
+    if "?q=" in path:
+        assert "q=accuracy" in page.url, page.url
+    assert page.locator("a.tabbook-lang-link[hreflang='en']").count() == 1
+    browse.assert_clean(log)
+
+
+def test_switching_language_fetches_no_asset_already_fetched(browse, server, zh_built, book_html):
+    """The Chinese pages use the English edition's copy of every static file that is the
+    same (one URL: a browser's cache has it); only what differs is the edition's own."""
+    context, log = browse()
+    fetched: list[str] = []
+    context.on("requestfinished", lambda r: fetched.append(r.url.split("?")[0]))
+    page = open_page(context, server.url(PAGE_43))
+    first = {u for u in fetched if "/_static/" in u}
+    assert len(first) > 10, first
+    fetched.clear()
+    page.locator("a.tabbook-lang-link[hreflang='zh-CN']").click()
+    page.wait_for_url("**/zh/**")
+    settle(page)
+    assets = [u for u in fetched if "/_static/" in u]
+    own = [u.split("/zh/_static/", 1)[1] for u in assets if "/zh/_static/" in u]
+    same = [rel for rel in own if (book_html / "_static" / rel).is_file() and
+            (book_html / "_static" / rel).read_bytes() == (zh_built / "_static" / rel).read_bytes()]
+    assert not same, f"the Chinese edition downloads its own copy of the same files: {same}"
+    assert len(own) <= 3, f"the Chinese edition's own assets: {own}"
+    shared = [u for u in assets if "/zh/_static/" not in u]
+    assert shared and all(u in first for u in shared if "mathjax" not in u), (
+        sorted(set(shared) - first))
+    assert len(list((zh_built / "_static").rglob("*"))) < 10, "zh/_static/ copies the English one"
+    browse.assert_clean(log)

@@ -89,3 +89,44 @@ def test_a_language_folder_is_an_edition(book_html, tmp_path):
     (tmp_path / "_static").mkdir()
     found = [(e.language, e.prefix) for e in editions(tmp_path)]
     assert found == [("en", ""), ("zh", "zh/")]
+
+
+def test_the_published_site_offers_the_pdfs_of_the_chosen_framework(pdfs, book_html, browser,
+                                                                    tmp_path):
+    """`make publish` puts the PDFs `make pdf` wrote in the site's _pdf/, and the download
+    menu of every page links the PDF of the reader's framework."""
+    import shutil
+
+    import browser_harness as bh
+    from tabbook.publish import PDF_DIR, offer_pdfs
+
+    site = tmp_path / "site"
+    shutil.copytree(book_html, site, ignore=shutil.ignore_patterns("_colab", "jupyter_execute"))
+    pdf_dir = next(iter(pdfs.values())).parent
+    offered = offer_pdfs(site, pdf_dir, REPO, book_html)
+    assert sorted(offered) == sorted(pdfs), offered
+    for name in offered:
+        assert (site / PDF_DIR / name).read_bytes() == pdfs[name].read_bytes()
+    page_43 = bh.PAGE_43
+    doc = BeautifulSoup((site / page_43).read_text(encoding="utf-8"), "html.parser")
+    entry = doc.select_one("a.btn-download-book-pdf-button")
+    assert entry is not None and entry["href"] == f"../{PDF_DIR}/{pdf_name('en', FRAMEWORKS[0])}"
+    for fw in FRAMEWORKS:
+        href = entry[f"data-tabbook-pdf-{fw.name}"]
+        assert (site / "chapter_linear-classification" / href).resolve() == \
+            (site / PDF_DIR / pdf_name("en", fw)).resolve()
+    with bh.BookServer(site) as server:
+        context = browser.new_context(viewport=bh.DESKTOP)
+        try:
+            page = bh.open_page(context, server.url(page_43))
+            page.locator(".dropdown-download-buttons button.dropdown-toggle").click()
+            link = page.locator("a.btn-download-book-pdf-button")
+            link.wait_for(state="visible", timeout=3000)
+            bh.click_tab(page, "JAX")
+            jax = next(fw for fw in FRAMEWORKS if fw.name == "jax")
+            assert link.get_attribute("href").endswith(pdf_name("en", jax))
+            status = page.evaluate("u => fetch(u, {method: 'HEAD'}).then(r => r.status)",
+                                   link.get_attribute("href"))
+            assert status == 200
+        finally:
+            context.close()

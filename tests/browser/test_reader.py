@@ -39,6 +39,31 @@ def visible_tabs(page) -> list[list[str]]:
     return page.evaluate(_VISIBLE_TAB_JS, "framework")
 
 
+_LABEL_STYLE_JS = """group => Array.from(document.querySelectorAll('.sd-tab-set')).map(set => {
+    const labels = Array.from(set.children).filter(e => e.matches('label.sd-tab-label'));
+    if (!labels.some(l => l.dataset.syncGroup === group)) return null;
+    return labels.map(l => { const s = getComputedStyle(l);
+        return [l.dataset.syncId, [s.color, s.backgroundColor, s.borderTopColor,
+                s.borderBottomColor, s.borderTopWidth, s.transform, s.fontWeight].join(' ')]; });
+}).filter(x => x !== null)"""
+
+
+def label_styles(page) -> list[dict[str, str]]:
+    """For each framework tab-set, each label's computed look (what the reader sees)."""
+    return [dict(pairs) for pairs in page.evaluate(_LABEL_STYLE_JS, "framework")]
+
+
+def assert_one_label_selected(first: list[dict], settled: list[dict], name: str) -> None:
+    """At first paint every label looks as it does once the scripts have run: ``name``'s
+    label in the selected style, and no other label in it."""
+    assert first == settled, f"the tab labels change look when the scripts run: {first[0]} -> {settled[0]}"
+    for styles in settled:
+        selected = styles[name]
+        others = [fw for fw, look in styles.items() if fw != name and look == selected]
+        assert not others, f"{others} look selected as {name} does: {styles}"
+        assert len({look for fw, look in styles.items() if fw != name}) == 1, styles
+
+
 def colab_shows(page) -> tuple[str, str]:
     box = page.locator(".tabbook-colab").first
     return (box.locator(".tabbook-colab-fw").first.inner_text(),
@@ -133,10 +158,13 @@ def test_stored_framework_shows_before_the_deferred_scripts_load(browse, server)
         assert all(t == [OTHER.name] for t in tabs), tabs
         label, href = colab_shows(page)
         assert label == f"({OTHER.label})" and f"/{OTHER.name}/" in href, (label, href)
+        first = label_styles(page)
     settle(page)
     assert tab_report(page, OTHER.label).ok
     assert visible_tabs(page)[0] == [OTHER.name]
     assert stored(page) == OTHER.name
+    # the remembered framework's label looks selected from the first paint, no other does
+    assert_one_label_selected(first, label_styles(page), OTHER.name)
     browse.assert_clean(log)
 
 
@@ -149,13 +177,39 @@ def test_framework_parameter_ignores_case(browse, server, fw):
     page = open_page(context, server.url(f"{PAGE_43}?framework={fw.label.upper()}"))
     assert tab_report(page, fw.label).ok, tab_report(page, fw.label)
     assert colab_shows(page)[0] == f"({fw.label})"
-    assert stored(page) == fw.name
+    assert page.url.endswith(f"?framework={fw.name}")  # a reload shows it again
+    browse.assert_clean(log)
+
+
+def test_framework_parameter_leaves_the_stored_choice_alone(browse, server):
+    """A shared link shows its framework; the reader's own choice stays for later pages,
+    until they pick a tab."""
+    context, log = browse()
+    store(context, FIRST.name)
+    mxnet = FRAMEWORKS[1]
+    page = open_page(context, server.url(f"{PAGE_43}?framework={OTHER.name}"))
+    assert tab_report(page, OTHER.label).ok and colab_shows(page)[0] == f"({OTHER.label})"
+    assert stored(page) == FIRST.name, "the link's framework overwrote the stored choice"
+    page.reload()
+    settle(page)
+    assert tab_report(page, OTHER.label).ok and stored(page) == FIRST.name
+    page.goto(server.url(PAGE_32))  # a later page: the reader's own choice
+    settle(page)
+    assert tab_report(page, FIRST.label).ok
+    page.goto(server.url(f"{PAGE_43}?framework={OTHER.name}"))
+    settle(page)
+    bh.click_tab(page, mxnet.label)  # picking a tab stores the pick
+    assert stored(page) == mxnet.name and "framework=" not in page.url
+    page.goto(server.url(PAGE_32))
+    settle(page)
+    assert tab_report(page, mxnet.label).ok
     browse.assert_clean(log)
 
 
 def test_unknown_framework_parameter_changes_nothing(browse, server):
     context, log = browse()
-    page = open_page(context, server.url(f"{PAGE_43}?framework={OTHER.name}"))
+    store(context, OTHER.name)
+    page = open_page(context, server.url(PAGE_43))
     assert stored(page) == OTHER.name
     for value in ("caffe", "", "jax2"):
         page.goto(server.url(f"{PAGE_32}?framework={value}"))
@@ -301,4 +355,147 @@ def test_search_snippets_show_the_match_and_the_page_highlights_it(browse, serve
     page.wait_for_selector("article span.highlighted", timeout=5000)
     marked = page.locator("article span.highlighted").all_inner_texts()
     assert marked and all(m.lower() == "accuracy" for m in marked[:5]), marked[:5]
+    browse.assert_clean(log)
+
+
+# --------------------------------------------------------------------------- search box, focus, weight
+
+EDITIONS = ["", "zh/"]
+"""The English edition and the Chinese one (built by `make html` too)."""
+
+_SEARCH_GEOMETRY_JS = """sel => { const form = document.querySelector(sel);
+    const icon = form.querySelector('.fa-magnifying-glass, svg');
+    const input = form.querySelector('input'); const s = getComputedStyle(input);
+    const box = input.getBoundingClientRect();
+    return {iconRight: icon.getBoundingClientRect().right,
+            textLeft: box.left + parseFloat(s.paddingLeft) + parseFloat(s.borderLeftWidth)}; }"""
+
+
+def _edition(book_html, edition: str) -> None:
+    if edition and not (book_html / edition / PAGE_43).is_file():
+        pytest.fail(f"the {edition} edition is not built: run `make html`", pytrace=False)
+
+
+@pytest.mark.parametrize("edition", EDITIONS, ids=["en", "zh"])
+def test_search_text_starts_right_of_its_icon(browse, server, book_html, edition):
+    _edition(book_html, edition)
+    context, log = browse()
+    page = open_page(context, server.url(f"{edition}search.html?q=accuracy"))
+    got = page.evaluate(_SEARCH_GEOMETRY_JS, "form.bd-search:not(dialog form)")
+    assert got["textLeft"] >= got["iconRight"] + 2, f"search page: {got}"
+    page = open_page(context, server.url(edition + PAGE_43))
+    page.keyboard.press("Control+k")
+    page.locator("#pst-search-dialog input").wait_for(state="visible", timeout=3000)
+    got = page.evaluate(_SEARCH_GEOMETRY_JS, "#pst-search-dialog form.bd-search")
+    assert got["textLeft"] >= got["iconRight"] + 2, f"Ctrl+K dialog: {got}"
+    browse.assert_clean(log)
+
+
+_FOCUS_JS = """() => { const e = document.activeElement; const s = getComputedStyle(e);
+    return {header: !!e.closest('.bd-header, .bd-header-article'),
+            name: (e.getAttribute('aria-label') || e.textContent || '').trim().slice(0, 40),
+            visible: e.checkVisibility(),
+            ring: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2)
+                  || (s.boxShadow !== 'none' && /\\dpx/.test(s.boxShadow))}; }"""
+
+
+def test_focus_is_visible_on_every_header_button_and_formulas_are_not_tab_stops(browse, server):
+    context, log = browse()
+    page = open_page(context, server.url(PAGE_43))
+    buttons = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '.bd-header-article button, .bd-header-article a[href]'))
+        .filter(e => e.checkVisibility() && e.getBoundingClientRect().width > 0).length""")
+    seen, stops = [], 0
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        got = page.evaluate(_FOCUS_JS)
+        stops += page.evaluate("!!document.activeElement.closest('mjx-container, .math')")
+        if got["header"] and got["visible"]:
+            seen.append(got)
+    assert len(seen) >= buttons >= 4, f"{len(seen)} header buttons reached of {buttons}: {seen}"
+    assert all(b["ring"] for b in seen), [b for b in seen if not b["ring"]]
+    assert stops == 0, f"{stops} formulas are Tab stops"
+    assert page.evaluate("""() => Array.from(document.querySelectorAll('mjx-container'))
+        .filter(m => m.tabIndex >= 0).length""") == 0
+    browse.assert_clean(log)
+
+
+def test_phone_code_that_scrolls_says_so(browse, server):
+    context, log = browse(viewport=PHONE, has_touch=True, is_mobile=True)
+    page = open_page(context, server.url(PAGE_43))
+    blocks = page.evaluate("""() => Array.from(document.querySelectorAll('div.highlight > pre'))
+        .filter(p => p.checkVisibility() && p.scrollWidth > p.clientWidth + 1)
+        .map(p => getComputedStyle(p.parentElement, '::after').content)""")
+    assert blocks, "no code block is wider than a 390 px screen (nothing to check)"
+    assert all(c not in ("none", "normal", "") for c in blocks), blocks
+    # scrolled to its end, the sign goes
+    page.evaluate("""() => { const p = Array.from(document.querySelectorAll('div.highlight > pre'))
+        .find(p => p.checkVisibility() && p.scrollWidth > p.clientWidth + 1);
+        p.setAttribute('data-probe', ''); p.scrollLeft = p.scrollWidth; }""")
+    page.wait_for_function("""() => getComputedStyle(document.querySelector('pre[data-probe]')
+        .parentElement, '::after').content === 'none'""", timeout=3000)
+    browse.assert_clean(log)
+
+
+@pytest.mark.parametrize("path", [PAGE_43, "search.html?q=accuracy"])
+def test_no_page_fetches_fontawesomes_web_font(browse, server, path):
+    context, log = browse()
+    fonts = []
+    context.on("request", lambda r: fonts.append(r.url) if "/webfonts/" in r.url
+               or "/fa-" in r.url else None)
+    page = open_page(context, server.url(path))
+    icons = page.evaluate("""() => Array.from(document.querySelectorAll('.admonition-title'))
+        .filter(t => t.checkVisibility()).map(t => getComputedStyle(t, '::after'))
+        .filter(s => s.content !== 'none')
+        .map(s => /svg/.test(s.maskImage || s.webkitMaskImage || '') && s.content === '""')""")
+    assert all(icons), f"admonition icons not drawn as masks: {icons}"
+    assert not fonts, f"FontAwesome's web font fetched: {fonts}"
+    browse.assert_clean(log)
+
+
+# --------------------------------------------------------------------------- print
+
+_PRINT_TITLE_AND_WRAP_JS = """() => {
+    const title = Array.from(document.querySelectorAll('h1')).filter(h => h.checkVisibility())
+        .map(h => h.innerText.trim());
+    const wrapped = [];
+    document.querySelectorAll('div.highlight pre').forEach(pre => {
+        if (!pre.checkVisibility()) return;
+        pre.querySelectorAll('.tabbook-line').forEach(line => {
+            const range = document.createRange(); range.selectNodeContents(line);
+            const rects = Array.from(range.getClientRects()).filter(r => r.width > 0);
+            const tops = [...new Set(rects.map(r => Math.round(r.top)))];
+            if (tops.length < 2) return;
+            const lefts = tops.map(t => Math.min(...rects.filter(r => Math.round(r.top) === t)
+                .map(r => r.left)));
+            const indent = line.textContent.length - line.textContent.trimStart().length;
+            wrapped.push({first: lefts[0], rest: Math.min(...lefts.slice(1)), indent,
+                          text: line.textContent.slice(0, 40)});
+        });
+    });
+    const same = Array.from(document.querySelectorAll('div.highlight pre'))
+        .every(pre => pre.dataset.before === undefined || pre.dataset.before === pre.textContent);
+    return {title, wrapped, same};
+}"""
+
+
+@pytest.mark.parametrize("edition", EDITIONS, ids=["en", "zh"])
+def test_print_title_has_its_number_and_wrapped_code_hangs(browse, server, book_html, edition):
+    _edition(book_html, edition)
+    context, log = browse(viewport={"width": 560, "height": 1100})
+    page = open_page(context, server.url(edition + PAGE_43))
+    page.evaluate("() => document.querySelectorAll('div.highlight pre')"
+                  ".forEach(p => p.dataset.before = p.textContent)")
+    page.emulate_media(media="print")
+    page.wait_for_timeout(200)
+    got = page.evaluate(_PRINT_TITLE_AND_WRAP_JS)
+    assert got["title"] and got["title"][0].startswith("4.3. "), got["title"]
+    assert got["same"], "preparing code for print changed its text"
+    assert got["wrapped"], "no code line wraps at this width (nothing to check)"
+    char = page.evaluate("""() => { const s = document.createElement('span');
+        s.textContent = 'x'.repeat(10); document.querySelector('div.highlight pre').appendChild(s);
+        const w = s.getBoundingClientRect().width / 10; s.remove(); return w; }""")
+    for line in got["wrapped"]:
+        # the continuation starts past the line's own indentation
+        assert line["rest"] >= line["first"] + (line["indent"] + 1) * char - 1, line
     browse.assert_clean(log)
