@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: html test lib envs colab publish pdf bench clean venv translations
+.PHONY: html test test-setup screenshots lib envs colab publish pdf bench clean venv translations
 
 html: envs lib
 	$(PY) -m tabbook html
@@ -43,11 +43,21 @@ publish: html
 pdf: html
 	$(PY) -m tabbook.pdf
 
-# The kernel-free tests (tests/unit, seconds) first, then the build, then the rest.
-test: venv
+# The machine first (Chromium, fonts-noto-cjk, npm's axe-core... installed before any
+# test starts: tests/setup_machine.py), the kernel-free tests (tests/unit, seconds),
+# then the build, then the rest.
+test: test-setup venv
 	$(PY) -m pytest -ra tests/unit
 	$(MAKE) html
 	$(PY) -m pytest -ra tests --ignore=tests/unit
+
+# Debian packages (apt-get, as root) and npm tools the tests need, when missing
+test-setup:
+	$(PYTHON) tests/setup_machine.py
+
+# _build/screenshots: the 4.3 page (English, Chinese) at desktop and phone width, for review
+screenshots: html test-setup
+	$(PY) tests/browser/screenshots.py
 
 bench: html
 	$(PY) benchmarks/run.py

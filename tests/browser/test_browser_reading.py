@@ -169,13 +169,6 @@ def test_phone_width_has_no_horizontal_scroll(browse, server, path, framework):
     browse.assert_clean(log)
 
 
-def test_screenshots_for_review(browse, server, book_html):
-    """Screenshots of the 4.3 page under _build/screenshots/ (desktop and phone, two frameworks)."""
-    written = bh.screenshots(browse, server.url(PAGE_43), bh.screenshot_dir(book_html),
-                             "classification")
-    print("screenshots:", *written, sep="\n  ")
-
-
 @pytest.mark.parametrize("path, scheme", [(PAGE_43, "light"), (PAGE_32, "light"), (PAGE_43, "dark")])
 def test_no_serious_accessibility_violations(browse, server, axe_js, path, scheme):
     """axe-core on the page as loaded, then with every framework's tab panel shown at once
