@@ -11,13 +11,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
-import polib
 import pytest
 
 from bookutil import HTML, REPO
 from tabbook.frameworks import FRAMEWORKS
 from tabbook.i18n import (TRANSLATIONS, UI_LOCALES, catalog_problems, edition_of, link_to,
                           stale_problems, translate_myst, translations)
+from tabbook.i18n import _read_po as read_catalog  # (Babel, as Sphinx reads them)
 from tabbook.toc import book_sources
 
 ZH = edition_of("zh_CN")
@@ -84,7 +84,7 @@ def test_the_tools_strings_are_all_in_its_catalog_and_translated(built_html):
             "Language", "Show sections of {}", "Framework"} <= want, want
     theme = {"js:" + v for v in _theme_attribute_values(built_html)}
     for edition in TRANSLATIONS:
-        po = polib.pofile(str(UI_LOCALES / edition.language / "LC_MESSAGES" / "tabbook.po"))
+        po = read_catalog(UI_LOCALES / edition.language / "LC_MESSAGES" / "tabbook.po")
         have = {e.msgid: e for e in po if not e.obsolete}
         assert not want - set(have), f"{edition.language}: not in tabbook.po: {want - set(have)}"
         # a "js:" string no script names is one of the theme's (reader JS translates it)
@@ -106,10 +106,10 @@ def test_the_tools_supplement_of_sphinx_strings_holds_only_theirs():
     shipped = set()
     for pot in (Path(sphinx.__file__).parent / "locale" / "sphinx.pot",
                 Path(pydata_sphinx_theme.__file__).parent / "locale" / "sphinx.pot"):
-        shipped |= {e.msgid for e in polib.pofile(str(pot))}
+        shipped |= {e.msgid for e in read_catalog(pot)}
     for edition in TRANSLATIONS:
         path = UI_LOCALES / edition.language / "LC_MESSAGES" / "sphinx.po"
-        entries = [e for e in polib.pofile(str(path)) if not e.obsolete]
+        entries = [e for e in read_catalog(path) if not e.obsolete]
         assert entries and all(e.msgstr and "fuzzy" not in e.flags for e in entries)
         assert not {e.msgid for e in entries} - shipped
 
