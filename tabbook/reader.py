@@ -41,7 +41,6 @@ import json
 import re
 from pathlib import Path
 
-from docutils import nodes
 from sphinx.locale import get_translation
 
 from . import compat
