@@ -13,7 +13,6 @@ import re
 import sys
 from pathlib import Path
 
-import pytest
 
 from tabbook import compat
 
@@ -106,12 +105,6 @@ def test_patch_names_are_unique():
 
 # --------------------------------------------------------------------------- pins
 
-OPTIONAL = {
-    "numpy": "test_exercise_checkers uses a framework environment's NumPy when .venv has none",
-}
-"""Imports of the tests that the build environment need not have (with why)."""
-
-
 def _imported_modules(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     names = set()
@@ -132,7 +125,7 @@ def test_every_package_the_tests_import_is_pinned():
     loose = []
     for path in files:
         for module in sorted(_imported_modules(path)):
-            if module in sys.stdlib_module_names or module in local or module in OPTIONAL:
+            if module in sys.stdlib_module_names or module in local:
                 continue
             dists = by_module.get(module)
             if not dists:
@@ -140,24 +133,6 @@ def test_every_package_the_tests_import_is_pinned():
             elif not any(canonical(d) in pinned for d in dists):
                 loose.append(f"{path.relative_to(REPO)}: {module} ({', '.join(dists)})")
     assert not loose, "the tests import packages requirements.txt does not pin:\n" + "\n".join(loose)
-
-
-@pytest.mark.parametrize("module", sorted(OPTIONAL))
-def test_optional_imports_are_guarded(module):
-    """An optional import is inside ``try: ... except ImportError`` wherever it appears."""
-    for path in (REPO / "tests").rglob("*.py"):
-        if "fixtures" in path.parts:
-            continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        guarded = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Try) and any(
-                    isinstance(h.type, ast.Name) and h.type.id in ("ImportError", "ModuleNotFoundError")
-                    for h in node.handlers):
-                guarded |= {id(n) for stmt in node.body for n in ast.walk(stmt)}
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import) and any(a.name.split(".")[0] == module for a in node.names):
-                assert id(node) in guarded, f"{path.relative_to(REPO)}:{node.lineno}: import {module} unguarded"
 
 
 def test_one_gettext_path():
