@@ -530,11 +530,47 @@ def overflow_report(page) -> dict:
     return page.evaluate(_OVERFLOW_JS)
 
 
+SCROLLERS = ("pre, .cell_output > .output, .output_area, .pst-scrollable-table-container, "
+             ".table-wrapper, div.math")
+"""What ``static/tabbook-reader.js`` (keyboardScroll) makes focusable when it scrolls."""
+
+_REMEASURED_JS = """sel => {
+    if (document.getAnimations().some(a => a.playState === 'running')) return false;
+    return Array.from(document.querySelectorAll(sel)).every(el => {
+        const s = getComputedStyle(el);
+        const scrolls = (/auto|scroll/.test(s.overflowX) && el.scrollWidth > el.clientWidth + 1)
+            || (/auto|scroll/.test(s.overflowY) && el.scrollHeight > el.clientHeight + 1);
+        return !scrolls || el.tabIndex === 0;
+    });
+}"""
+
+
+def next_frames(page, count: int = 2) -> None:
+    """Wait until the page has rendered ``count`` more frames (styles and layout applied)."""
+    page.evaluate("""n => new Promise(done => {
+        const step = k => k ? requestAnimationFrame(() => step(k - 1)) : done();
+        step(n);
+    })""", count)
+
+
+def animations_done(page, timeout: float = 5_000) -> None:
+    """Wait until no CSS transition or animation is running on the page."""
+    page.wait_for_function("() => !document.getAnimations().some(a => a.playState === 'running')",
+                           timeout=timeout, polling="raf")
+
+
 def show_all_tab_panels(page) -> None:
     """Show every tab's panel at once (for audits that should see all frameworks' content)."""
     page.add_style_tag(content=".sd-tab-set > .sd-tab-content { display: block !important; }")
     page.evaluate("() => window.dispatchEvent(new Event('resize'))")  # lets scripts re-measure
-    page.wait_for_timeout(400)  # the theme re-measures 300 ms after a resize; transitions end
+    # the reader's script marks what now scrolls as focusable (50 ms after the resize) and
+    # transitions end: wait for that state rather than a fixed time; if it never comes,
+    # the audit that follows reports what is left
+    try:
+        page.wait_for_function(_REMEASURED_JS, arg=SCROLLERS, timeout=5_000, polling="raf")
+    except Exception as exc:  # playwright's TimeoutError
+        if "Timeout" not in type(exc).__name__:
+            raise
     settle(page)
 
 
@@ -584,7 +620,7 @@ def page_weight(browser, server: BookServer, path: str = PAGE_43) -> PageWeight:
         finished = []
         context.on("requestfinished", lambda request: finished.append(request))
         page = open_page(context, server.url(path))
-        page.wait_for_timeout(300)
+        next_frames(page)  # what the first frames after load request is counted too
         settle(page)
         rows, headers = [], 0
         for request in finished:

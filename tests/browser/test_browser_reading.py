@@ -77,7 +77,7 @@ def test_solutions_are_collapsed_until_clicked(browse, server):
         page.locator(f'[id="{sol["id"]}"] button.toggle-button').click()
         page.wait_for_function("id => { const s = document.getElementById(id);"
                                " return !s.classList.contains('toggle-hidden'); }", arg=sol["id"])
-        page.wait_for_timeout(50)
+        bh.animations_done(page)  # the opening transition ended
         now = bh.solutions(page)
         assert now[i]["shown"], f"solution {sol['id']} did not open on click: {now[i]}"
         assert not [s for s in now[i + 1:] if s["shown"]], "opening one solution opened others"
