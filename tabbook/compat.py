@@ -65,7 +65,7 @@ PATCHES: tuple[Patch, ...] = (
     Patch("prune_stale_pages", "Sphinx", "7.4.7",
           "Sphinx's incremental builds never remove the HTML of a removed document; a stale "
           "page would still be served and found by search.",
-          ("tabbook.compat.prune_stale_pages",), test="tests/test_workflow.py"),
+          ("tabbook.compat.prune_stale_pages",)),
     Patch("search_snippets", "Sphinx", "7.4.7",
           "Search result snippets look for the stemmed words (\"accuraci\") in the page "
           "text, and ?highlight= is not applied where searchtools.js is absent.",
@@ -79,12 +79,14 @@ PATCHES: tuple[Patch, ...] = (
     Patch("search_bar_text", "jupyter-book", "1.0.4.post1",
           "Jupyter Book sets the theme's search_bar_text to its own English default, which "
           "no catalog translates: a translated edition gets the tool's translation.",
-          ("tabbook.compat.translate_search_bar_text",), test="tests/test_i18n_build.py"),
+          ("tabbook.compat.translate_search_bar_text",),
+          test="tests/test_i18n.py (zh interface strings)"),
     # ------------------------------------------------------------------ myst
     Patch("quiet_config_dumps", "myst-nb", "1.4.0",
           "myst-parser and myst-nb log their whole settings (MdParserConfig(...), "
           "NbParserConfig(...)) at every start; the info records carrying them are dropped.",
-          ("tabbook.compat.QuietConfigDumps", "tabbook.compat.quiet_config_dumps"), test="tests/test_workflow.py"),
+          ("tabbook.compat.QuietConfigDumps", "tabbook.compat.quiet_config_dumps"),
+          test="tests/test_build_failures.py (a quiet log)"),
     Patch("notebook_reader", "myst-nb", "1.4.0",
           "myst-nb is handed the merged notebook instead of the MyST source: .md is "
           "registered in nb_custom_formats with tabbook's reader, and execution is off.",
@@ -93,12 +95,14 @@ PATCHES: tuple[Patch, ...] = (
     Patch("gettext_output_images", "myst-nb", "1.4.0",
           "For the gettext builder myst-nb picks a cell output's text/plain over its image, "
           "so the alt text written in the cell's metadata never reached the catalogs.",
-          ("tabbook.compat.extract_output_images",), test="tests/test_i18n.py"),
+          ("tabbook.compat.extract_output_images",),
+          test="tests/test_i18n.py (alt text of a plot translated)"),
     # ------------------------------------------------------------------ sphinx-external-toc
     Patch("toctree_captions", "sphinx-external-toc", "1.1.0",
           "sphinx-external-toc adds the toctrees after Sphinx's Locale transform: their "
           "captions (\"Contents\") stayed in English in a translated edition.",
-          ("tabbook.compat.translate_toctree_captions",), test="tests/test_i18n_build.py"),
+          ("tabbook.compat.translate_toctree_captions",),
+          test="tests/test_i18n.py (zh interface strings: the toc caption)"),
     # ------------------------------------------------------------------ themes
     Patch("default_mode", "pydata-sphinx-theme", "0.17.1",
           "The theme logs `Got invalid theme mode` on a first visit unless "
@@ -109,7 +113,7 @@ PATCHES: tuple[Patch, ...] = (
           "The theme's 1.5 MB fontawesome.js (543 KB gzip) is replaced by CSS drawing the "
           "icons the pages use, read from that script's icon packs (its minified format).",
           ("tabbook/icons.py (replace_fontawesome, icon_packs)",),
-          test="tests/browser/test_reader.py, tests/unit (icons)"),
+          test="tests/browser/test_reader.py"),
     Patch("sidebar_toggles", "pydata-sphinx-theme", "0.17.1",
           "The theme wires only the first .primary-toggle/.secondary-toggle, which "
           "sphinx-book-theme hides: the article header's pair did nothing on phones.",
@@ -126,10 +130,12 @@ PATCHES: tuple[Patch, ...] = (
     Patch("dead_source_download", "sphinx-book-theme", "1.3.0",
           "The header's download menu keeps its \".md\" entry when html_copy_source is False "
           "(a link to a _sources/ that is not built); the theme has no option for that entry.",
-          ("tabbook.compat.drop_dead_downloads",), test="tests/test_book_html.py"),
+          ("tabbook.compat.drop_dead_downloads",),
+          test="tests/test_book_html.py (no source download)"),
     Patch("title_once", "sphinx-book-theme", "1.3.0",
           "The home page's <title> reads \"title - title\"; it says the book's title once.",
-          ("tabbook.compat.title_once",), test="tests/test_book_html.py"),
+          ("tabbook.compat.title_once",),
+          test="tests/test_book_html.py (book title once)"),
     Patch("print_header", "sphinx-book-theme", "1.3.0",
           "The printed page gets its URL and framework above the theme's print-only title.",
           ("static/tabbook-reader.js (printHeader)", "static/tabbook-reader.css (@media print)"),
@@ -153,13 +159,14 @@ PATCHES: tuple[Patch, ...] = (
           "Every exercise and solution body is a section with the same id "
           "(exercise-content/solution-content), and a solution's title link starts with a "
           "space the link underlines.",
-          ("tabbook.compat.TidyExercises",), test="tests/test_exercises_build.py"),
+          ("tabbook.compat.TidyExercises",),
+          test="tests/test_book_html.py (unique ids, solution links)"),
     # ------------------------------------------------------------------ sphinx-togglebutton
     Patch("solution_toggles", "sphinx-togglebutton", "0.4.5",
           "The solutions' toggle buttons are named for their exercise once "
           "togglebutton.js has added them (its buttons have no accessible name of their own).",
           ("static/tabbook-reader.js (nameSolutionToggles)",),
-          test="tests/browser/test_browser_reading.py"),
+          test="tests/browser/test_reader.py"),
 )
 
 
