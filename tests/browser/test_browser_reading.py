@@ -169,6 +169,22 @@ def test_phone_width_has_no_horizontal_scroll(browse, server, path, framework):
     browse.assert_clean(log)
 
 
+@pytest.mark.parametrize("path", [PAGE_43, "zh/" + PAGE_43], ids=["en", "zh"])
+def test_tabs_switch_on_a_phone(browse, server, book_html, path):
+    """On a phone (mobile viewport, touch) every tab-set shows PyTorch, then JAX once a JAX
+    tab is tapped, and the page stays clean (what the screenshots, now `make
+    screenshots`, also checked)."""
+    if not (book_html / path).is_file():
+        pytest.fail(f"{path} is not built: run `make html`", pytrace=False)
+    context, log = browse(viewport=bh.PHONE, is_mobile=True, has_touch=True)
+    page = open_page(context, server.url(path))
+    assert tab_report(page, "PyTorch").ok, tab_report(page, "PyTorch")
+    bh.click_tab(page, "JAX")
+    settle(page)
+    assert tab_report(page, "JAX").ok, tab_report(page, "JAX")
+    browse.assert_clean(log)
+
+
 @pytest.mark.parametrize("path, scheme", [(PAGE_43, "light"), (PAGE_32, "light"), (PAGE_43, "dark")])
 def test_no_serious_accessibility_violations(browse, server, axe_js, path, scheme):
     """axe-core on the page as loaded, then with every framework's tab panel shown at once
