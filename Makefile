@@ -8,7 +8,8 @@ PY     := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: html test lib envs execute colab publish pdf bench clean venv translations
+.PHONY: html test test-setup screenshots lib envs execute colab publish pdf bench clean venv \
+	translations
 
 # Renders from the execution cache; only the runs the cache lacks need a framework, and
 # only their environments and kernels are created (a full cache needs none).
@@ -52,12 +53,22 @@ publish: pdf
 pdf: html
 	$(PY) -m tabbook.pdf
 
-# The kernel-free tests (tests/unit, seconds) first, then the build, then the rest.
-test: venv
+# The machine first (Chromium, fonts-noto-cjk, npm's axe-core... installed before any
+# test starts: tests/setup_machine.py), the kernel-free tests (tests/unit, seconds),
+# then the build, then the rest.
+test: test-setup venv
 	$(PY) -m pytest -ra tests/unit
 	$(MAKE) html
 	$(MAKE) envs  # the tests run the library in every framework's environment
 	$(PY) -m pytest -ra tests --ignore=tests/unit
+
+# Debian packages (apt-get, as root) and npm tools the tests need, when missing
+test-setup:
+	$(PYTHON) tests/setup_machine.py
+
+# _build/screenshots: the 4.3 page (English, Chinese) at desktop and phone width, for review
+screenshots: html test-setup
+	$(PY) tests/browser/screenshots.py
 
 bench: html envs
 	$(PY) benchmarks/run.py

@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         html = bh.require_built((args.html or bh.html_dir()).resolve())
-        chromium = bh.ensure_chromium()
+        chromium = bh.require_chromium()
     except bh.SetupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -255,16 +255,16 @@ def catalog_problems(path: Path, shown: str | None = None) -> list[str]:
     for entry in entries:
         if entry.obsolete or not entry.msgid:
             continue
-        key = (entry.msgctxt, entry.msgid)
+        key = (entry.context, entry.msgid)
         if key in seen:
-            problems.append(f"{shown}:{entry.linenum}: duplicate message (first at line "
+            problems.append(f"{shown}:{entry.line}: duplicate message (first at line "
                             f"{seen[key]}): {_short(entry.msgid)}")
             continue
-        seen[key] = entry.linenum
+        seen[key] = entry.line
         if not entry.msgstr or "fuzzy" in entry.flags:
             continue
         for problem in message_problems(entry.msgid, entry.msgstr, sites):
-            problems.append(f"{shown}:{entry.linenum}: {problem}; message {_short(entry.msgid)}")
+            problems.append(f"{shown}:{entry.line}: {problem}; message {_short(entry.msgid)}")
     return problems
 
 

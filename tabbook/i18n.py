@@ -86,19 +86,54 @@ def link_to(edition: Edition, other: Edition, docname: str) -> str:
 # Catalogs
 
 
-def _polib():
-    try:
-        import polib
-    except ImportError:  # pragma: no cover - requirements.txt pins it
-        raise BookError("the translated editions need `polib` (pip install -r requirements.txt)")
-    return polib
+@dataclass(frozen=True)
+class Entry:
+    """One message of a catalog, as read by :func:`_read_po`."""
+
+    msgid: str
+    msgstr: str
+    flags: frozenset[str] = frozenset()
+    obsolete: bool = False
+    context: str | None = None
+    """``msgctxt``."""
+    line: int = 0
+    """The line of its ``msgid`` in the file (what errors name)."""
 
 
-def _read_po(path: Path):
+def _read_po(path: Path) -> list[Entry]:
+    """A ``.po``/``.pot`` file's messages (the header left out), obsolete ones last.
+
+    Read with Babel's parser, the one Sphinx compiles the book's catalogs with
+    (``sphinx.util.i18n.CatalogInfo.write_mo``): the notebooks and the HTML read the
+    same messages from the same files.
+    """
+    from babel.messages.pofile import PoFileError, read_po
+
     try:
-        return _polib().pofile(str(path), wrapwidth=0)
-    except (OSError, ValueError) as exc:
+        with open(path, "rb") as fh:
+            catalog = read_po(fh, abort_invalid=True)
+    except (OSError, ValueError, PoFileError) as exc:
         raise BookError(f"cannot read the catalog: {exc}", path=str(path)) from None
+
+    def entry(message, obsolete: bool) -> Entry:
+        msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+        msgstr = message.string[0] if isinstance(message.string, tuple) else message.string
+        return Entry(msgid, msgstr or "", frozenset(message.flags), obsolete,
+                     message.context, message.lineno or 0)
+
+    return ([entry(m, False) for m in catalog if m.id]
+            + [entry(m, True) for m in catalog.obsolete.values() if m.id])
+
+
+def _write_mo(po: Path, mo: Path) -> None:
+    """Compile ``po`` into ``mo`` as Sphinx does (Babel; fuzzy messages left out)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with open(po, "rb") as fh:
+        catalog = read_po(fh)
+    with open(mo, "wb") as out:
+        write_mo(out, catalog, use_fuzzy=False)
 
 
 def _flat(msgid: str) -> str:
@@ -257,7 +292,7 @@ def compile_tool_catalogs(language: str, dest: Path) -> Path | None:
         mo = Path(dest) / language / "LC_MESSAGES" / f"{po.stem}.mo"
         tmp = mo.with_name(f".{mo.name}.build")
         tmp.parent.mkdir(parents=True, exist_ok=True)
-        _read_po(po).save_as_mofile(str(tmp))
+        _write_mo(po, tmp)
         write_atomic(mo, tmp.read_bytes())
         tmp.unlink()
     return Path(dest)

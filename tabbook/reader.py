@@ -28,6 +28,9 @@
 User-visible strings go through Sphinx's gettext (catalog ``tabbook``); the ones the
 JavaScript shows reach it as data attributes of the early script.
 
+The patches of upstream internals among these (theme mode, duplicate scripts, download
+menu, title, sphinx-exercise, sphinx-design's storage key) live in :mod:`tabbook.compat`.
+
 Hooked into Sphinx by ``app.setup_extension("tabbook.reader")``.
 """
 
@@ -38,10 +41,9 @@ import json
 import re
 from pathlib import Path
 
-from docutils import nodes
 from sphinx.locale import get_translation
-from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from . import compat
 from .frameworks import FRAMEWORKS
 
 _ = get_translation("tabbook")
@@ -59,9 +61,7 @@ def _static_dirs(app) -> list[Path]:
 
 
 def _config_inited(app, config) -> None:
-    context = dict(config.html_context or {})
-    context.setdefault("default_mode", "auto")
-    config.html_context = context
+    compat.theme_default_mode(config)
     if not config.html_favicon:
         for folder in _static_dirs(app):
             if (folder / FAVICON).is_file():
@@ -98,24 +98,6 @@ def _builder_inited(app) -> None:
         app.add_css_file(CSS_FILE, priority=900)  # after the theme's and sphinx-design's
     # written at build-finished (tabbook.icons), in place of the theme's fontawesome.js
     app.add_css_file(ICONS_CSS_FILE, priority=900)
-
-
-def _script_key(js) -> tuple:
-    attrs = getattr(js, "attributes", {}) or {}
-    return (getattr(js, "filename", js) or "", tuple(sorted((k, str(v)) for k, v in attrs.items())))
-
-
-def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
-    scripts = context.get("script_files")
-    if not isinstance(scripts, list):
-        return
-    seen, unique = set(), []
-    for js in scripts:
-        key = _script_key(js)
-        if key not in seen:
-            seen.add(key)
-            unique.append(js)
-    scripts[:] = unique
 
 
 def early_css(names: list[str]) -> str:
@@ -167,29 +149,12 @@ def early_head(app, storage_prefix: str) -> str:
             f"<style>\n{early_css(names)}\n</style>\n")
 
 
-def _storage_prefix(app) -> str:
-    """sphinx-design's localStorage key prefix (its ``sd_tabs_storage_prefix`` setting)."""
-    from sphinx_design.config import get_sd_config
-
-    return get_sd_config(app.env).tabs_storage_prefix
-
-
 def _page_head(app, pagename, templatename, context, doctree) -> None:
     if app.builder.format != "html":
         return
-    head = early_head(app, _storage_prefix(app))
+    head = early_head(app, compat.tabs_storage_prefix(app.env))
     if head:
         context["metatags"] = head + context.get("metatags", "")
-
-
-def _drop_dead_downloads(app, pagename, templatename, context, doctree) -> None:
-    """No ".md" download when ``_sources/`` is not written (``html_copy_source = False``)."""
-    if app.config.html_copy_source:
-        return
-    for group in context.get("header_buttons", []):
-        if isinstance(group, dict) and isinstance(group.get("buttons"), list):
-            group["buttons"] = [b for b in group["buttons"]
-                                if b.get("label") != "download-source-button"]
 
 
 PDF_BUTTON = "download-book-pdf-button"
@@ -214,18 +179,6 @@ def _book_pdf_entry(app, pagename, templatename, context, doctree) -> None:
             "type": "link", "url": "#", "text": str(_("Book PDF")),
             "tooltip": str(_("The whole book as a PDF, with the code of the framework you chose")),
             "icon": "fas fa-file-pdf", "label": PDF_BUTTON})
-
-
-def _title_once(app, pagename, templatename, context, doctree) -> None:
-    """The home page's ``<title>`` says the book's title once (not "T - T")."""
-    title = re.sub(r"<[^>]+>", "", context.get("title") or "")
-    docstitle = context.get("docstitle") or ""
-    if pagename != app.config.root_doc or html.unescape(title).strip() != docstitle.strip():
-        return
-    logo = dict(context.get("theme_logo") or {})
-    logo.setdefault("text", docstitle)  # the sidebar still shows the title (docstitle's job)
-    context["theme_logo"] = logo
-    context["docstitle"] = ""
 
 
 def _numbered_print_title(app, pagename, templatename, context, doctree) -> None:
@@ -253,50 +206,6 @@ def _label_tab_sets(app, pagename, templatename, context, doctree) -> None:
         lambda m: f'{m.group(0)} role="group" aria-label="{label}"', body)
 
 
-class TidyExercises(SphinxPostTransform):
-    """sphinx-exercise's HTML, made valid and tidy.
-
-    * Every exercise's and solution's body is a section with the id
-      ``exercise-content`` / ``solution-content``: ids repeated on a page. Each gets
-      its admonition's id instead (``<id>-content``).
-    * A solution's title is "Solution to" + a link whose text starts with a space, which
-      the link underlines: the space moves out of the link.
-    """
-
-    default_priority = 30  # after sphinx-exercise's title and link resolution (20-22)
-
-    def run(self, **kwargs) -> None:
-        try:
-            from sphinx_exercise.nodes import (exercise_enumerable_node, exercise_node,
-                                               solution_node)
-        except ImportError:
-            return
-        kinds = (exercise_node, exercise_enumerable_node, solution_node)
-        for admonition in self.document.findall(lambda n: isinstance(n, kinds)):
-            own = (admonition.get("ids") or [admonition.get("label", "")])[0]
-            for section in admonition.findall(nodes.section):
-                if any(i in ("exercise-content", "solution-content") for i in section["ids"]):
-                    section["ids"] = [f"{own}-content"] if own else []
-            if isinstance(admonition, solution_node):
-                for title in admonition.findall(nodes.title):
-                    self._space_out_of_links(title)
-
-    @staticmethod
-    def _space_out_of_links(title: nodes.Element) -> None:
-        for ref in list(title.findall(nodes.reference)):
-            first = ref.next_node(nodes.Text)
-            if first is None or not first.astext().startswith(" "):
-                continue
-            first.parent.replace(first, nodes.Text(first.astext().lstrip(" ")))
-            parent = ref.parent
-            index = parent.index(ref)
-            before = parent[index - 1] if index else None
-            if isinstance(before, nodes.Text):
-                parent.replace(before, nodes.Text(before.astext().rstrip(" ") + " "))
-            else:
-                parent.insert(index, nodes.Text(" "))
-
-
 def _build_finished(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -317,15 +226,15 @@ def setup(app) -> dict:
     app.setup_extension("tabbook.offline")
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
-    app.connect("html-page-context", _dedupe_scripts, priority=900)
+    app.connect("html-page-context", compat.dedupe_scripts, priority=900)
     app.connect("html-page-context", _page_head, priority=900)
     # after sphinx-book-theme fills the header buttons (priority 501)
-    app.connect("html-page-context", _drop_dead_downloads, priority=900)
+    app.connect("html-page-context", compat.drop_dead_downloads, priority=900)
     app.connect("html-page-context", _book_pdf_entry, priority=900)
-    app.connect("html-page-context", _title_once, priority=900)
+    app.connect("html-page-context", compat.title_once, priority=900)
     app.connect("html-page-context", _label_tab_sets, priority=900)
     # after sphinx-book-theme sets `pagetitle` (priority 500)
     app.connect("html-page-context", _numbered_print_title, priority=900)
-    app.add_post_transform(TidyExercises)
+    app.add_post_transform(compat.TidyExercises)
     app.connect("build-finished", _build_finished)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

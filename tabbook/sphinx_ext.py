@@ -8,12 +8,13 @@
   sync group ``framework``; sphinx-design renders it and its JavaScript syncs the
   tabs on the page, remembers the choice (localStorage) and reads ``?framework=``.
 * Section numbers follow the book (``section_number`` in each page's front matter).
-* The log stays readable: myst's settings dumps are filtered out (:class:`QuietConfigDumps`).
+* The log stays readable: myst's settings dumps are filtered out.
+
+The patches of upstream internals hooked here live in :mod:`tabbook.compat`.
 """
 
 from __future__ import annotations
 
-import logging as std_logging
 from pathlib import Path
 
 import nbformat
@@ -24,7 +25,7 @@ from sphinx.locale import get_translation
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
-from . import __version__
+from . import __version__, compat
 from .book import read_book
 from .config import load_config
 from .digest import tool_digest
@@ -48,28 +49,6 @@ def read_notebook(text: str) -> nbformat.NotebookNode:
     import jupytext  # a page the pipeline did not prepare (not in the toc)
 
     return jupytext.reads(text, fmt="md:myst")
-
-
-class QuietConfigDumps(std_logging.Filter):
-    """Drop the settings myst and myst-nb print at every start (one long line each).
-
-    They are info messages (``myst v3.0.1: MdParserConfig(...)``); warnings and errors,
-    theirs included, pass.
-    """
-
-    DUMPS = ("MdParserConfig", "NbParserConfig")
-
-    def filter(self, record: std_logging.LogRecord) -> bool:
-        if record.levelno >= std_logging.WARNING or not isinstance(record.args, tuple):
-            return True
-        return not any(type(arg).__name__ in self.DUMPS for arg in record.args)
-
-
-def _quiet_config_dumps() -> None:
-    """Filter Sphinx's output handlers (set up before extensions load) once."""
-    for handler in std_logging.getLogger("sphinx").handlers:
-        if not any(isinstance(f, QuietConfigDumps) for f in handler.filters):
-            handler.addFilter(QuietConfigDumps())
 
 
 def _config_inited(app: Sphinx, config) -> None:
@@ -175,60 +154,21 @@ class FrameworkTabs(SphinxTransform):
 
 def _renumber_sections(app: Sphinx, env) -> list[str]:
     """Replace Sphinx's positional section numbers by the book's (3.2, 4.3, ...)."""
-    pages = state_of(env).pages
-    for docname, numbers in env.toc_secnumbers.items():
-        page = pages.get(docname)
-        if page is None or not page.section_number or "" not in numbers:
-            continue
-        want = tuple(int(x) for x in page.section_number.split("."))
-        have = numbers[""]
-        if have[: len(want)] == want and len(have) == len(want):
-            continue
-        def renumber(num, have=have, want=want):
-            return want + tuple(num[len(have):]) if tuple(num[: len(have)]) == have else num
-
-        env.toc_secnumbers[docname] = {a: renumber(n) for a, n in numbers.items()}
-        # figures, equations and exercises: "Exercise 4.3.1" (numfig_secnum_depth: 2)
-        for by_id in env.toc_fignumbers.get(docname, {}).values():
-            for node_id, num in by_id.items():
-                by_id[node_id] = renumber(tuple(num))
-        # the page's own table of contents carries copies of the numbers
-        for title in (env.titles.get(docname), env.longtitles.get(docname)):
-            if title is not None and title.get("secnumber"):
-                title["secnumber"] = list(renumber(tuple(title["secnumber"])))
-        toc = env.tocs.get(docname)
-        if toc is not None:
-            for ref in toc.findall(nodes.reference):
-                if ref.get("secnumber"):
-                    ref["secnumber"] = renumber(tuple(ref["secnumber"]))
-    return []
+    numbers = {d: p.section_number for d, p in state_of(env).pages.items() if p.section_number}
+    return compat.renumber_sections(app, env, numbers)
 
 
-SPECIAL_PAGES = {"genindex", "search", "py-modindex"}
-EDITION_FOLDERS = {e.folder for e in TRANSLATIONS}
+EDITION_FOLDERS = frozenset(e.folder for e in TRANSLATIONS)
 
 
 def _prune_stale_pages(app: Sphinx, exception) -> None:
-    """Delete HTML pages of documents that are no longer part of the book.
-
-    Sphinx's incremental builds never remove the output of a removed document; a
-    stale page would still be served and linked from search results.
-    """
-    if exception is not None or app.builder.format != "html":
-        return
-    outdir = Path(app.outdir)
-    for page in outdir.rglob("*.html"):
-        rel = page.relative_to(outdir)
-        if rel.parts[0].startswith("_") or rel.parts[0] in EDITION_FOLDERS:
-            # (the translated editions are built into folders of their own)
-            continue
-        docname = rel.with_suffix("").as_posix()
-        if docname not in app.env.all_docs and docname not in SPECIAL_PAGES:
-            page.unlink()
+    """Delete HTML pages of documents that are no longer part of the book (the
+    translated editions, built into folders of their own, are left alone)."""
+    compat.prune_stale_pages(app, exception, keep_folders=EDITION_FOLDERS)
 
 
 def setup(app: Sphinx) -> dict:
-    _quiet_config_dumps()  # before myst's builder-inited prints its settings
+    compat.quiet_config_dumps()  # before myst's builder-inited prints its settings
     app.setup_extension("sphinx_design")
     # the reading experience: MathJax served from the book itself, a11y fixes, favicon
     app.setup_extension("tabbook.reader")

@@ -24,7 +24,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, compat
 from .i18n import (LOCALES, SOURCE, UI_DOMAIN, Edition, Problem, compile_tool_catalogs,
                    edition_of, link_to, page_catalog, translations, ui_strings)
 
@@ -32,8 +32,6 @@ BUILD = "_build"
 BOOK_CATALOG = "_book"
 """The catalog of the book's settings that readers see (``author``), beside the pages'
 catalogs: ``locales/<language>/LC_MESSAGES/_book.po`` (`make translations` extracts it)."""
-JB_SEARCH_TEXT = "Search this book..."
-"""Jupyter Book's default ``search_bar_text``."""
 
 
 # ---------------------------------------------------------------------------
@@ -215,10 +213,7 @@ def _config_inited(app, config) -> None:
     from sphinx.locale import get_translation
 
     _ = get_translation(UI_DOMAIN)
-    options = dict(config.html_theme_options or {})
-    if options.get("search_bar_text", JB_SEARCH_TEXT) == JB_SEARCH_TEXT:
-        options["search_bar_text"] = str(_("Search this book..."))
-        config.html_theme_options = options
+    compat.translate_search_bar_text(config, str(_("Search this book...")))
     # the book's title is the root page's title: its translation is in that page's catalog
     title = page_catalog(root, edition.language, config.root_doc).get(config.html_title or "")
     if title:
@@ -304,29 +299,10 @@ def _switch_in_header(app, config) -> None:
         config.html_theme_options = options
 
 
-GETTEXT_IMAGES = ("image/svg+xml", "image/png", "image/jpeg", "image/gif")
-"""The image types of a cell's outputs that the gettext builder takes (before text/plain)."""
-
-
-def _extract_output_images(app) -> None:
-    """Have the gettext builder take a cell output's image instead of its text/plain.
-
-    myst-nb keeps a cell output's image, with the alt text the author wrote in the cell's
-    metadata (``mystnb: image: alt:``), next to its text/plain until a post-transform
-    picks one of them for the builder; for gettext it picks text/plain (which is no
-    message), so the alt text would not reach the catalogs. With the image picked, the
-    gettext builder extracts its alt text as a message of the page, and a translated
-    edition's Locale transform (which sees every output before the pick) translates it.
-    """
-    overrides = list(app.config.nb_mime_priority_overrides or [])
-    overrides += [("gettext", mime, i) for i, mime in enumerate(GETTEXT_IMAGES, start=1)]
-    app.config.nb_mime_priority_overrides = overrides
-
-
 def _builder_inited(app) -> None:
     edition = edition_of(app.config.language)
     if app.builder.name == "gettext":
-        _extract_output_images(app)
+        compat.extract_output_images(app)
     if app.builder.format != "html":
         return
     root = Path(app.srcdir)
@@ -341,24 +317,13 @@ def _builder_inited(app) -> None:
 
 
 def _translate_toctree_captions(app, doctree) -> None:
-    """Translate the captions of the toc's toctrees ("Contents").
-
-    sphinx-external-toc adds the toctrees after Sphinx's Locale transform has run; their
-    captions are messages of the page's catalog all the same (the gettext builder
-    extracts them), and the sidebar shows them.
-    """
-    from sphinx import addnodes
-
+    """Translate the captions of the toc's toctrees ("Contents"): see
+    :func:`tabbook.compat.translate_toctree_captions`."""
     edition = edition_of(app.config.language)
     if edition is SOURCE:
         return
-    catalog = page_catalog(Path(app.srcdir), edition.language, app.env.docname)
-    for toctree in doctree.findall(addnodes.toctree):
-        caption = toctree.get("caption")
-        if caption and catalog.get(caption):
-            toctree["caption"] = catalog[caption]
-            if "rawcaption" in toctree:
-                toctree["rawcaption"] = catalog[caption]
+    compat.translate_toctree_captions(
+        doctree, page_catalog(Path(app.srcdir), edition.language, app.env.docname))
 
 
 def _toc_docnames(app) -> set[str]:
@@ -387,7 +352,7 @@ def _note_untranslated(app, doctree, docname) -> None:
     problems = []
     for node, msg in extract_messages(doctree):
         # (a translation put in by the tool itself, as a toc caption, is no message; the
-        # alt text of an image, a cell output's included, is one: see _extract_output_images)
+        # alt text of an image, a cell output's included, is one: see compat.extract_output_images)
         if node.get("translated") or not msg.strip() or msg in catalog \
                 or msg.replace("\n", " ").strip() in translations_:
             continue

@@ -27,6 +27,47 @@ def runs_of(output: str) -> list[tuple[str, str, str]]:
     return re.findall(r"\[tabbook\] (executed|cached)\s+(\S+) \[(\w+)\]", output)
 
 
+TINYBOOK = REPO / "tests" / "fixtures" / "tinybook"
+TINY_PAGE = "chapter_demo/page.md"
+TINY_FILES = ("_config.yml", "requirements.txt", "pyproject.toml", "envs", "d2l", "static")
+
+
+def tiny_book(dst: Path, seed_cache: bool = True) -> Path:
+    """The tiny book (``tests/fixtures/tinybook``: one page in every framework, cells that
+    print) with the repository's configuration, library and environments: a book whose
+    build takes seconds. ``seed_cache``: its execution cache holds the fixture's runs
+    (``executed/<framework>.ipynb``) under the keys the build computes, so its first
+    build executes nothing."""
+    import nbformat
+
+    from tabbook.config import load_config
+    from tabbook.execute import cache_path, plan
+    from tabbook.source import read_page
+
+    dst.mkdir(parents=True, exist_ok=True)
+    for name in TINY_FILES:
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, dst / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif src.exists():
+            shutil.copy2(src, dst / name)
+    shutil.copytree(TINYBOOK / "chapter_demo", dst / "chapter_demo")
+    shutil.copy2(TINYBOOK / "_toc.yml", dst / "_toc.yml")
+    (dst / "index.md").write_text("# Tiny Book\n\nOne page in every framework.\n", encoding="utf-8")
+    vendor = REPO / "_build" / ".vendor"  # MathJax from npm: no need to fetch it again
+    if vendor.is_dir():
+        shutil.copytree(vendor, dst / "_build" / ".vendor", symlinks=True)
+    if seed_cache:
+        cfg = load_config(dst)
+        page = read_page(dst / TINY_PAGE, dst)
+        for run in plan([page], dst):
+            run_nb = nbformat.read(TINYBOOK / "executed" / f"{run.framework.name}.ipynb", as_version=4)
+            path = cache_path(dst, cfg, run.key)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(run_nb, path)
+    return dst
+
+
 def copy_book(dst: Path, with_cache: bool = True) -> Path:
     """A copy of the repository's book (sources, library, and its execution cache)."""
     for name in BOOK_FILES:

@@ -1,8 +1,9 @@
 """`Classifier.accuracy` (section 4.3) gives the same results in all four frameworks.
 
 Each framework's generated library (``d2l/<module>.py``, written by ``make lib``) is
-imported in that framework's own environment, in a subprocess that receives the test
-cases as JSON and prints the results as JSON. The results must equal a pure-Python
+imported in that framework's own environment, by the framework's probe
+(:mod:`framework_probe`), whose accuracy section gets the test cases as JSON and prints
+the results as JSON. The results must equal a pure-Python
 reference and each other.
 
 Ties: when several classes share the largest score, the predicted class is the first
@@ -14,19 +15,12 @@ documents no particular choice, but its CPU kernel behaves the same way, which t
 from __future__ import annotations
 
 import json
-import os
 import random
-import subprocess
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
-from tabbook.errors import BookError
+from framework_probe import ProbeError, probe, section
 from tabbook.frameworks import FRAMEWORKS
-
-REPO = Path(__file__).resolve().parents[1]
-
 
 def _random_case(seed: int, n: int, k: int) -> dict:
     rng = random.Random(seed)
@@ -151,50 +145,37 @@ print('RESULTS ' + json.dumps(results))
 """
 
 
-def run_framework(name: str) -> dict:
-    from tabbook.envs import env_python
+@section("accuracy")
+def accuracy_script(name: str) -> str:
+    """The framework's prelude and the driver, the cases given as JSON."""
+    return (f"CASES_JSON = {json.dumps(json.dumps(CASES))}\n" + PRELUDES[name]
+            + DRIVER.replace("sys.stdin.read()", "CASES_JSON"))
 
-    module = next(fw.module for fw in FRAMEWORKS if fw.name == name)
-    if not (REPO / "d2l" / f"{module}.py").exists():
-        pytest.fail(f"d2l/{module}.py is missing: run `make lib`")
-    try:
-        python = env_python(name, REPO)
-    except BookError as exc:
-        pytest.skip(f"{name}: {exc}")
-    env = dict(os.environ, PYTHONPATH=str(REPO), TF_CPP_MIN_LOG_LEVEL="3",
-               JAX_PLATFORMS="cpu", CUDA_VISIBLE_DEVICES="")
-    res = subprocess.run([str(python), "-c", PRELUDES[name] + DRIVER],
-                         input=json.dumps(CASES), capture_output=True, text=True,
-                         env=env, cwd=REPO, timeout=600)
-    lines = [ln for ln in res.stdout.splitlines() if ln.startswith("RESULTS ")]
-    if res.returncode != 0 or not lines:
-        pytest.fail(f"{name}: accuracy script failed (exit {res.returncode}):\n"
-                    f"{res.stdout[-3000:]}\n{res.stderr[-3000:]}")
+
+def run_framework(name: str) -> dict:
+    """The results of the framework's accuracy section (its probe runs it)."""
+    lines = [ln for ln in probe(name).output("accuracy").splitlines() if ln.startswith("RESULTS ")]
+    if not lines:
+        raise ProbeError(f"{name}: the accuracy section printed no RESULTS line")
     return json.loads(lines[-1][len("RESULTS "):])
 
 
 @pytest.fixture(scope="module")
-def results() -> dict[str, dict]:
-    """Results per framework, computed in parallel (each import takes seconds)."""
-    names = [fw.name for fw in FRAMEWORKS]
+def results() -> dict[str, tuple]:
+    """Results per framework (from the probes, which run in parallel)."""
     outcomes = {}
-
-    def one(name):
+    for fw in FRAMEWORKS:
         try:
-            return name, run_framework(name), None
-        except BaseException as exc:  # pytest.skip / pytest.fail outcomes
-            return name, None, exc
-
-    with ThreadPoolExecutor(max_workers=len(names)) as pool:
-        for name, value, exc in pool.map(one, names):
-            outcomes[name] = (value, exc)
+            outcomes[fw.name] = (run_framework(fw.name), None)
+        except ProbeError as exc:
+            outcomes[fw.name] = (None, exc)
     return outcomes
 
 
 def _get(results, name):
     value, exc = results[name]
     if exc is not None:
-        raise exc
+        pytest.fail(str(exc), pytrace=False)
     return value
 
 

@@ -1,4 +1,10 @@
-"""A cell that raises, or hangs, fails the build and says exactly where."""
+"""A cell that raises, or hangs, fails the build and says exactly where.
+
+One failing build runs end to end (``python -m tabbook html``: non-zero exit, the
+message, no page written); the other faults are raised by the same code in this
+process (:func:`tabbook.execute.execute_all`, :func:`tabbook.source.read_page`), whose
+message the build prints as it is.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,11 @@ from pathlib import Path
 import pytest
 
 from bookutil import REPO, build
+from tabbook.config import load_config
+from tabbook.envs import ensure_kernels
+from tabbook.errors import BookError
+from tabbook.execute import execute_all
+from tabbook.source import read_page
 
 FIXTURE = Path(__file__).parent / "fixtures" / "failbook"
 pytestmark = pytest.mark.book_build
@@ -18,6 +29,17 @@ def _failbook(tmp_path: Path) -> Path:
     shutil.copytree(FIXTURE, book)
     shutil.copytree(REPO / "envs", book / "envs")
     return book
+
+
+def _execution_error(book: Path) -> str:
+    """The error executing the failbook's page raises (what the build prints after
+    ``[tabbook]``)."""
+    cfg = load_config(book)
+    page = read_page(book / "chapter_x" / "page.md", book)
+    with pytest.raises(BookError) as info:
+        execute_all([page], book, cfg, log=lambda *_: None,
+                    before_execute=lambda: ensure_kernels(book))
+    return str(info.value)
 
 
 def test_raising_cell_fails_the_build_naming_file_cell_framework_exception(tmp_path):
@@ -58,9 +80,7 @@ def test_hanging_cell_fails_after_the_configured_timeout(tmp_path):
     page.write_text(page.read_text().replace("y = x / 0", "import time\ntime.sleep(600)"))
     cfg = book / "_config.yml"
     cfg.write_text(cfg.read_text().replace("timeout: 20", "timeout: 5"))
-    res = build(book, timeout=300)
-    out = res.stdout + res.stderr
-    assert res.returncode != 0, out
+    out = _execution_error(book)
     assert "did not finish within 5 s" in out
     assert "chapter_x/page.md:" in out and "framework jax" in out
 
@@ -69,9 +89,9 @@ def test_unknown_framework_in_tab_line_fails_naming_the_line(tmp_path):
     book = _failbook(tmp_path)
     page = book / "chapter_x" / "page.md"
     page.write_text(page.read_text().replace("%%tab jax\nx = 1", "%%tab jaxx\nx = 1"))
-    res = build(book)
-    out = res.stdout + res.stderr
-    assert res.returncode != 0
+    with pytest.raises(BookError) as info:
+        read_page(page, book)
+    out = str(info.value)
     assert "chapter_x/page.md:" in out and "unknown framework 'jaxx'" in out
 
 
@@ -79,8 +99,6 @@ def test_dying_kernel_fails_the_build_naming_the_cell(tmp_path):
     book = _failbook(tmp_path)
     page = book / "chapter_x" / "page.md"
     page.write_text(page.read_text().replace("y = x / 0", "import os\nos._exit(1)"))
-    res = build(book, timeout=300)
-    out = res.stdout + res.stderr
-    assert res.returncode != 0, out
+    out = _execution_error(book)
     assert "the kernel died" in out
     assert "chapter_x/page.md:" in out and "cell 4" in out and "framework jax" in out

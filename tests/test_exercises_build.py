@@ -2,31 +2,48 @@
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
+
 import pytest
 from bs4 import BeautifulSoup
 
-from bookutil import build, copy_book
-
-from tabbook.frameworks import NAMES
+from bookutil import REPO
+from tabbook.config import load_config
+from tabbook.envs import ensure_kernels
+from tabbook.errors import BookError
+from tabbook.execute import execute_all
+from tabbook.frameworks import FRAMEWORKS, NAMES
+from tabbook.source import read_page
 
 pytestmark = pytest.mark.book_build
 PAGE = "chapter_linear-classification/classification.md"
 
 
-def test_broken_reference_solution_fails_the_build_naming_the_exercise(tmp_path, built_html):
-    book = copy_book(tmp_path)
+def test_broken_reference_solution_fails_naming_the_exercise(tmp_path):
+    """The page's solution cells run like any other: a wrong reference answer raises, and
+    the error names the exercise, the page and the assertion. Run in this process by the
+    code the build runs (a failing build's exit and unwritten page are checked end to end
+    in test_build_failures.py), in one framework: the solution cell is every framework's."""
+    book = tmp_path / "book"
+    book.mkdir()
+    for name in ("_config.yml", "pyproject.toml", "envs", "d2l"):
+        src = REPO / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, book / name)
     page = book / PAGE
-    text = page.read_text()
+    page.parent.mkdir(parents=True)
+    text = (REPO / PAGE).read_text(encoding="utf-8")
     right = "return int(numpy.argmin(risks))"
     assert right in text
     # the classic mistake: answer with the most probable class, ignoring the costs
     page.write_text(text.replace(right, "return int(numpy.argmax(numpy.asarray(p)))"))
-    res = build(book)
-    out = res.stdout + res.stderr
-    assert res.returncode != 0
+    cfg = dataclasses.replace(load_config(book), cache_dir=str(tmp_path / "cache"))
+    with pytest.raises(BookError) as info:
+        execute_all([read_page(page, book)], book, cfg, log=lambda *_: None,
+                    frameworks=FRAMEWORKS[:1], before_execute=lambda: ensure_kernels(book))
+    out = str(info.value)
     assert "solution of ex-classification-3" in out
     assert f"{PAGE}:" in out and "AssertionError" in out
-    assert not (book / "_build" / "html" / PAGE.replace(".md", ".html")).exists()
 
 
 def test_solutions_are_collapsed_dropdowns_with_math_and_four_tabs(built_html):

@@ -1,5 +1,7 @@
-"""The Chinese edition: its catalogs, the tool's strings, translating by message, and the
-built pages, Colab notebooks and search index of ``_build/html/zh`` (``make html``)."""
+"""The Chinese edition: its catalogs against the English, the tool's strings, and the
+built pages, Colab notebooks and search index of ``_build/html/zh`` (``make html``).
+The kernel-free checks of the catalogs and of translating by message are in
+``tests/unit/test_i18n_catalogs.py``."""
 
 from __future__ import annotations
 
@@ -11,13 +13,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
-import polib
 import pytest
 
-from bookutil import HTML, REPO
+from bookutil import REPO
 from tabbook.frameworks import FRAMEWORKS
-from tabbook.i18n import (TRANSLATIONS, UI_LOCALES, catalog_problems, edition_of, link_to,
-                          stale_problems, translate_myst, translations)
+from tabbook.i18n import TRANSLATIONS, UI_LOCALES, edition_of, stale_problems
+from tabbook.i18n import _read_po as read_catalog  # (Babel, as Sphinx reads them)
 from tabbook.toc import book_sources
 
 ZH = edition_of("zh_CN")
@@ -40,15 +41,6 @@ def extract_pot(root: Path, pot_dir: Path) -> subprocess.CompletedProcess:
 
 
 # --------------------------------------------------------------------------- catalogs
-
-
-def test_every_toc_page_has_a_catalog_and_the_book_is_translated():
-    """The committed catalogs translate every message of every page of the toc: no
-    untranslated or fuzzy message (what `msgfmt --statistics` would count)."""
-    assert translations(REPO) == list(TRANSLATIONS)
-    problems = catalog_problems(REPO, ZH.language, toc_docnames())
-    assert not problems, f"{len(problems)} messages to translate or review:\n" + "\n".join(
-        map(str, problems))
 
 
 def test_catalogs_are_in_step_with_the_english(tmp_path):
@@ -84,7 +76,7 @@ def test_the_tools_strings_are_all_in_its_catalog_and_translated(built_html):
             "Language", "Show sections of {}", "Framework"} <= want, want
     theme = {"js:" + v for v in _theme_attribute_values(built_html)}
     for edition in TRANSLATIONS:
-        po = polib.pofile(str(UI_LOCALES / edition.language / "LC_MESSAGES" / "tabbook.po"))
+        po = read_catalog(UI_LOCALES / edition.language / "LC_MESSAGES" / "tabbook.po")
         have = {e.msgid: e for e in po if not e.obsolete}
         assert not want - set(have), f"{edition.language}: not in tabbook.po: {want - set(have)}"
         # a "js:" string no script names is one of the theme's (reader JS translates it)
@@ -97,97 +89,7 @@ def test_the_tools_strings_are_all_in_its_catalog_and_translated(built_html):
                 re.findall(r"\{\w*\}|%s", entry.msgstr)), entry.msgid
 
 
-def test_the_tools_supplement_of_sphinx_strings_holds_only_theirs():
-    """tabbook's sphinx.po adds what Sphinx's and the themes' zh_CN catalogs lack: each of
-    its messages is one of theirs (in their templates) and translated."""
-    import pydata_sphinx_theme
-    import sphinx
-
-    shipped = set()
-    for pot in (Path(sphinx.__file__).parent / "locale" / "sphinx.pot",
-                Path(pydata_sphinx_theme.__file__).parent / "locale" / "sphinx.pot"):
-        shipped |= {e.msgid for e in polib.pofile(str(pot))}
-    for edition in TRANSLATIONS:
-        path = UI_LOCALES / edition.language / "LC_MESSAGES" / "sphinx.po"
-        entries = [e for e in polib.pofile(str(path)) if not e.obsolete]
-        assert entries and all(e.msgstr and "fuzzy" not in e.flags for e in entries)
-        assert not {e.msgid for e in entries} - shipped
-
-
-def test_the_tools_supplements_of_extension_catalogs_hold_only_their_strings():
-    """booktheme.po and togglebutton.po supplement sphinx-book-theme's and
-    sphinx-togglebutton's catalogs: each message is a string of theirs (in their code),
-    translated, and in the domain the tool puts first (tabbook.sphinx_i18n.SUPPLEMENTED)."""
-    import sphinx_book_theme
-    import sphinx_togglebutton
-
-    from tabbook.sphinx_i18n import SUPPLEMENTED
-
-    sources = {"booktheme": Path(sphinx_book_theme.__file__).parent,
-               "togglebutton": Path(sphinx_togglebutton.__file__).parent}
-    assert set(SUPPLEMENTED) == set(sources)
-    for edition in TRANSLATIONS:
-        for domain, package in sources.items():
-            code = "".join(p.read_text("utf-8") for p in package.rglob("*.py"))
-            path = UI_LOCALES / edition.language / "LC_MESSAGES" / f"{domain}.po"
-            entries = [e for e in polib.pofile(str(path)) if not e.obsolete]
-            assert entries and all(e.msgstr and "fuzzy" not in e.flags for e in entries)
-            theirs = [e.msgid for e in entries if f'"{e.msgid}"' in code or f"'{e.msgid}'" in code]
-            assert theirs == [e.msgid for e in entries], (domain, theirs)
-
-
-def test_no_compiled_catalog_is_committed():
-    tracked = subprocess.run(["git", "ls-files", "*.mo"], cwd=REPO, capture_output=True,
-                             text=True).stdout.split()
-    assert tracked == []
-
-
 # --------------------------------------------------------------------------- by message
-
-
-def test_translate_myst_replaces_messages_where_sphinx_finds_them():
-    source = "\n".join([
-        "(sec_x)=",
-        "# The Title",
-        "",
-        "A paragraph on",
-        "two lines with `code`.",
-        "",
-        "- an item",
-        "- another item",
-        "  on two lines",
-        "",
-        "```{code-cell} ipython3",
-        "A paragraph on",
-        "```",
-        "",
-        "```{exercise-start}",
-        ":label: ex-1",
-        "```",
-        "",
-        "$$x = 1$$",
-        "",
-        "```{note}",
-        "Inside a directive.",
-        "```",
-    ])
-    catalog = {"The Title": "标题", "A paragraph on two lines with `code`.": "一段带`code`的话。",
-               "an item": "一项", "another item on two lines": "另一项",
-               "Inside a directive.": "指令里面。"}
-    out = translate_myst(source, catalog).split("\n")
-    assert out[:2] == ["(sec_x)=", "# 标题"]
-    assert out[3] == "一段带`code`的话。"
-    assert "- 一项" in out and "- 另一项" in out
-    assert out[out.index("```{code-cell} ipython3") + 1] == "A paragraph on"  # code stays
-    assert ":label: ex-1" in out and "$$x = 1$$" in out
-    assert "指令里面。" in out
-    assert translate_myst(source, {}) == source
-
-
-def test_links_between_editions():
-    assert link_to(edition_of("en"), ZH, PAGE_43) == f"../zh/{PAGE_43}.html"
-    assert link_to(ZH, edition_of("en"), PAGE_43) == f"../../{PAGE_43}.html"
-    assert link_to(ZH, edition_of("en"), "index") == "../index.html"
 
 
 # --------------------------------------------------------------------------- the built edition
@@ -371,14 +273,3 @@ def test_four_chinese_colab_notebooks_of_43(built_html):
         prose = [c.source for c in zh.cells if c.cell_type == "markdown"]
         assert all(CJK.search(p) for p in prose), [p[:80] for p in prose if not CJK.search(p)]
         assert "练习4.3.1的解答" in "\n".join(prose) and "Exercise" not in "\n".join(prose)
-
-
-def test_translating_notebooks_needs_no_sphinx():
-    """The core translates Colab notebooks without Sphinx (only the edge imports it)."""
-    code = ("import sys, tabbook.i18n, tabbook.colab; "
-            "tabbook.i18n.translate_myst('# A', {'A': 'B'}); "
-            "print(sorted(m for m in sys.modules if m == 'sphinx' or m.startswith('sphinx.')))")
-    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=REPO, env={**__import__("os").environ, "PYTHONPATH": str(REPO)})
-    assert res.returncode == 0, res.stderr
-    assert res.stdout.strip() == "[]", res.stdout

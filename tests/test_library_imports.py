@@ -1,34 +1,23 @@
-"""`from d2l import <fw> as d2l` imports nothing the chapter does not use."""
+"""`from d2l import <fw> as d2l` imports nothing the chapter does not use.
+
+Read from the framework's probe (:mod:`framework_probe`): it imports the framework, then
+the library, and records what the second import added.
+"""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-
 import pytest
 
-from bookutil import REPO
-from tabbook.envs import env_python
+from framework_probe import ProbeError, probe
 from tabbook.frameworks import FRAMEWORKS
 
 HEAVY = {"pandas", "scipy", "torchvision", "requests", "matplotlib", "IPython"}
-PROBE = """
-import json, sys
-before = set(sys.modules)
-import {base}
-base = set(sys.modules)
-from d2l import {module} as d2l
-added = sorted({{m.split('.')[0] for m in set(sys.modules) - base}})
-print(json.dumps(added))
-"""
 
 
 @pytest.mark.parametrize("fw", FRAMEWORKS, ids=lambda fw: fw.name)
 def test_library_adds_no_heavy_imports(fw):
-    code = PROBE.format(base=fw.import_name, module=fw.module)
-    res = subprocess.run([str(env_python(fw.name)), "-c", code], capture_output=True, text=True,
-                         env=dict(os.environ, PYTHONPATH=str(REPO)), cwd=REPO, timeout=300)
-    assert res.returncode == 0, res.stderr[-2000:]
-    added = set(json.loads(res.stdout.strip().splitlines()[-1]))
+    try:
+        added = set(probe(fw.name).added)
+    except ProbeError as exc:
+        pytest.fail(str(exc), pytrace=False)
     assert not added & HEAVY, f"from d2l import {fw.module} also imports {sorted(added & HEAVY)}"

@@ -25,7 +25,7 @@ import nbformat
 import pytest
 import yaml
 
-from bookutil import REPO, build, copy_book
+from bookutil import REPO, TINY_PAGE, build, copy_book, tiny_book
 from tabbook import publish
 from tabbook.colab import NOT_PUBLISHED
 from tabbook.config import load_config
@@ -269,9 +269,9 @@ def _set_repository(book: Path, url: str | None) -> None:
 
 @pytest.mark.book_build
 def test_links_and_install_cells_follow_repository_url(tmp_path):
-    """Build a copy with two repository.url values, then none: everything outward follows."""
-    (tmp_path / "book").mkdir()
-    book = copy_book(tmp_path / "book")
+    """Build the tiny book with two repository.url values, then none: everything outward
+    follows (the Colab links, the notebooks, the theme's buttons, the footer)."""
+    book = tiny_book(tmp_path / "book")
     cfg = load_config(book)
     urls = {"https://github.com/first-owner/first-book": ("first-owner", "first-book"),
             "https://github.com/second-owner/second-book": ("second-owner", "second-book")}
@@ -301,7 +301,7 @@ def test_links_and_install_cells_follow_repository_url(tmp_path):
     res = build(book)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     assert all(link is None for _, _, link in _links(book / "_build" / "html"))
-    page = (book / "_build" / "html" / "chapter_linear-classification" / "classification.html")
+    page = book / "_build" / "html" / TINY_PAGE.replace(".md", ".html")
     assert NOT_PUBLISHED in page.read_text() and "tabbook-colab-open" not in page.read_text()
     for path in (book / cfg.colab_dir).rglob("*.ipynb"):
         install = nbformat.read(path, as_version=4).cells[1].source

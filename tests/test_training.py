@@ -1,6 +1,7 @@
 """The generated d2l library really trains a model, in every framework.
 
-For each framework, a subprocess in that framework's environment imports
+For each framework, the framework's probe (:mod:`framework_probe`: one process in that
+framework's environment, shared with the other tests that need one) imports
 ``from d2l import <module> as d2l`` (the generated library at the repository root),
 subclasses ``d2l.Classifier`` (section 4.3) into a softmax regression written the
 framework's own way, and ``d2l.DataModule`` into a dataset of three well-separated
@@ -12,20 +13,16 @@ validation set and the curves the model's ``ProgressBoard`` recorded.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import textwrap
-from pathlib import Path
 
 import pytest
 
+from framework_probe import ProbeError, probe, section
 from tabbook.frameworks import FRAMEWORKS
 
-REPO = Path(__file__).resolve().parent.parent
 MODULES = {fw.name: fw.module for fw in FRAMEWORKS}
 MAX_EPOCHS = 5
 MIN_ACCURACY = 0.9
-TIMEOUT = 300  # seconds per framework; a run takes well under a minute
 
 # Shared by every framework: the data (NumPy) and the report the test reads.
 BLOBS = """
@@ -175,32 +172,26 @@ def script(name: str) -> str:
             + textwrap.dedent(SCRIPTS[name]))
 
 
-def train_in_env(name: str, python: Path, pythonpath: Path, cwd: Path) -> dict:
-    """Run the training script of framework ``name``; return its RESULT record."""
-    env = dict(os.environ, PYTHONPATH=str(pythonpath), PYTHONDONTWRITEBYTECODE="1",
-               TF_CPP_MIN_LOG_LEVEL="3", MPLBACKEND="Agg", CUDA_VISIBLE_DEVICES="")
-    proc = subprocess.run([str(python), "-c", script(name)], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=TIMEOUT)
-    results = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
-    if proc.returncode != 0 or not results:
-        pytest.fail(f"training with d2l.{MODULES[name]} failed (exit {proc.returncode}):\n"
-                    f"{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}")
+@section("training")
+def training_script(name: str) -> str:
+    return script(name)
+
+
+def trained(name: str) -> dict:
+    """The RESULT record of the framework's training section (its probe runs it)."""
+    try:
+        out = probe(name).output("training")
+    except ProbeError as exc:
+        pytest.fail(f"training with d2l.{MODULES[name]} failed: {exc}", pytrace=False)
+    results = [ln for ln in out.splitlines() if ln.startswith("RESULT ")]
+    if not results:
+        pytest.fail(f"training with d2l.{MODULES[name]} printed no RESULT:\n{out[-3000:]}")
     return json.loads(results[-1][len("RESULT "):])
 
 
-def framework_python(name: str) -> Path:
-    from tabbook.envs import env_python
-    try:
-        return Path(env_python(name))
-    except Exception as exc:  # the environment is not built
-        pytest.fail(f"no {name} environment: {exc}")
-
-
 @pytest.mark.parametrize("name", list(MODULES))
-def test_trainer_trains_softmax_regression(name, tmp_path):
-    if not (REPO / "d2l" / f"{MODULES[name]}.py").exists():
-        pytest.fail(f"d2l/{MODULES[name]}.py is missing: run `make lib`")
-    result = train_in_env(name, framework_python(name), REPO, tmp_path)
+def test_trainer_trains_softmax_regression(name):
+    result = trained(name)
     assert result["val_acc"] >= MIN_ACCURACY, result["val_acc"]
     curves = result["curves"]
     for key in ("train_loss", "val_loss", "val_acc"):

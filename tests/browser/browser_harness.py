@@ -6,8 +6,10 @@ reports, and ``test_broken_builds.py`` shows each check can fail.
 
 * The book is served from ``127.0.0.1`` by :class:`BookServer` (``http.server`` in a
   thread, ephemeral port, gzip like any static host), which logs every request.
-* Chromium is Debian's ``/usr/bin/chromium`` (:func:`ensure_chromium` installs it with
-  apt-get when missing), driven by Playwright with :data:`CHROMIUM_ARGS`.
+* Chromium is Debian's ``/usr/bin/chromium``, driven by Playwright with
+  :data:`CHROMIUM_ARGS`. It, the Chinese fonts and axe-core are installed by
+  ``make test-setup`` (``tests/setup_machine.py``) before any test starts; the
+  ``require_*`` functions here only check, and fail saying to run it.
 * :func:`watch` records everything a page does on the network and in the console;
   requests to anything but 127.0.0.1 are recorded and aborted, never sent.
 """
@@ -20,8 +22,6 @@ import gzip
 import http.server
 import os
 import re
-import shutil
-import subprocess
 import sys
 import threading
 import time
@@ -38,7 +38,6 @@ from tabbook.frameworks import FRAMEWORKS  # noqa: E402  (the one framework tabl
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-AXE_VERSION = "4.14.1"
 PAGE_43 = "chapter_linear-classification/classification.html"
 PAGE_32 = "chapter_linear-regression/oo-design.html"
 LABELS = {fw.name: fw.label for fw in FRAMEWORKS}
@@ -65,91 +64,42 @@ def screenshot_dir(html: Path) -> Path:
     return html.parent / "screenshots"
 
 
-def cache_dir() -> Path:
-    """Test tools fetched with npm: ``$TABBOOK_TEST_CACHE`` or ``~/.cache/d2l-book/browser``."""
-    base = os.environ.get("TABBOOK_TEST_CACHE")
-    if base:
-        return Path(base)
-    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(cache) / "d2l-book" / "browser"
+TESTS = Path(__file__).resolve().parents[1]
+if str(TESTS) not in sys.path:
+    sys.path.insert(0, str(TESTS))
+
+import setup_machine  # noqa: E402  (what the machine needs: installed by `make test-setup`)
+from setup_machine import SetupError, cache_dir, cjk_fonts  # noqa: E402,F401
 
 
-class SetupError(Exception):
-    """A tool the browser tests need is missing and cannot be installed here."""
+def _not_set_up(what: str) -> SetupError:
+    return SetupError(f"{what}: run `make test-setup` (as root: it installs every Debian "
+                      "package and npm tool the tests need, before any test starts; "
+                      "`python3 tests/setup_machine.py --check` lists what is missing)")
 
 
-def _run(cmd: list[str], timeout: int, env: dict | None = None) -> None:
-    try:
-        res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SetupError(f"`{' '.join(cmd)}` failed: {exc}") from None
-    if res.returncode != 0:
-        raise SetupError(f"`{' '.join(cmd)}` failed (exit {res.returncode}):\n"
-                         f"{(res.stderr or res.stdout).strip()[-3000:]}")
-
-
-def ensure_chromium(path: str = CHROMIUM) -> str:
-    """Debian's Chromium at ``path``; installed with apt-get (as root) if missing."""
-    if Path(path).exists():
-        return path
-    if not shutil.which("apt-get"):
-        raise SetupError(f"{path} is missing and apt-get is not available: install Chromium")
-    if hasattr(os, "geteuid") and os.geteuid() != 0:
-        raise SetupError(f"{path} is missing: run `apt-get update && apt-get install -y "
-                         "chromium` as root (the tests install it themselves when run as root)")
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    _run(["apt-get", "update"], 900, env)
-    _run(["apt-get", "install", "-y", "chromium"], 1800, env)
+def require_chromium(path: str = CHROMIUM) -> str:
+    """Debian's Chromium at ``path`` (installed by ``make test-setup``, never here)."""
     if not Path(path).exists():
-        raise SetupError(f"apt-get installed chromium but {path} does not exist")
+        raise _not_set_up(f"{path} is missing")
     return path
 
 
-def cjk_fonts() -> list[str]:
-    """Font families fontconfig offers for Chinese (``fc-list :lang=zh``)."""
-    if not shutil.which("fc-list"):
-        return []
-    res = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True)
-    return sorted({f.split(",")[0].strip() for f in res.stdout.splitlines() if f.strip()})
-
-
-def ensure_cjk_fonts(package: str = "fonts-noto-cjk") -> list[str]:
-    """Chinese fonts for Chromium (the Chinese edition): Debian's ``fonts-noto-cjk``,
-    installed with apt-get (as root) if fontconfig has no font for Chinese."""
-    found = cjk_fonts()
-    if found:
-        return found
-    if not shutil.which("apt-get"):
-        raise SetupError("no font for Chinese and apt-get is not available: install "
-                         f"{package} (Noto CJK)")
-    if hasattr(os, "geteuid") and os.geteuid() != 0:
-        raise SetupError(f"no font for Chinese: run `apt-get update && apt-get install -y "
-                         f"{package}` as root (the tests install it themselves when run as root)")
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    _run(["apt-get", "update"], 900, env)
-    _run(["apt-get", "install", "-y", package], 1800, env)
-    if shutil.which("fc-cache"):
-        _run(["fc-cache", "-f"], 300)
+def require_cjk_fonts() -> list[str]:
+    """The fonts fontconfig has for Chinese (Debian's ``fonts-noto-cjk``, installed by
+    ``make test-setup`` before Chromium first starts: a browser started earlier would
+    not see fonts installed later)."""
     found = cjk_fonts()
     if not found:
-        raise SetupError(f"apt-get installed {package} but fontconfig has no font for Chinese")
+        raise _not_set_up("fontconfig has no font for Chinese (fonts-noto-cjk)")
     return found
 
 
-def ensure_axe(version: str = AXE_VERSION) -> Path:
-    """``axe.min.js`` of the npm package axe-core, installed into :func:`cache_dir` if missing."""
-    prefix = cache_dir() / f"axe-core-{version}"
-    axe = prefix / "node_modules" / "axe-core" / "axe.min.js"
-    if axe.is_file():
-        return axe
-    npm = shutil.which("npm")
-    if npm is None:
-        raise SetupError("npm is needed to fetch axe-core (install Node.js and npm)")
-    prefix.mkdir(parents=True, exist_ok=True)
-    _run([npm, "install", "--prefix", str(prefix), "--no-save", "--no-package-lock", "--no-audit",
-          "--no-fund", "--loglevel=error", f"axe-core@{version}"], 600)
+def require_axe() -> Path:
+    """``axe.min.js`` of the npm package axe-core (installed by ``make test-setup``)."""
+    axe = setup_machine.npm_file("axe-core")
     if not axe.is_file():
-        raise SetupError(f"npm installed axe-core@{version} but {axe} does not exist")
+        raise _not_set_up(f"axe-core is not installed ({axe} is missing)")
     return axe
 
 
@@ -580,11 +530,47 @@ def overflow_report(page) -> dict:
     return page.evaluate(_OVERFLOW_JS)
 
 
+SCROLLERS = ("pre, .cell_output > .output, .output_area, .pst-scrollable-table-container, "
+             ".table-wrapper, div.math")
+"""What ``static/tabbook-reader.js`` (keyboardScroll) makes focusable when it scrolls."""
+
+_REMEASURED_JS = """sel => {
+    if (document.getAnimations().some(a => a.playState === 'running')) return false;
+    return Array.from(document.querySelectorAll(sel)).every(el => {
+        const s = getComputedStyle(el);
+        const scrolls = (/auto|scroll/.test(s.overflowX) && el.scrollWidth > el.clientWidth + 1)
+            || (/auto|scroll/.test(s.overflowY) && el.scrollHeight > el.clientHeight + 1);
+        return !scrolls || el.tabIndex === 0;
+    });
+}"""
+
+
+def next_frames(page, count: int = 2) -> None:
+    """Wait until the page has rendered ``count`` more frames (styles and layout applied)."""
+    page.evaluate("""n => new Promise(done => {
+        const step = k => k ? requestAnimationFrame(() => step(k - 1)) : done();
+        step(n);
+    })""", count)
+
+
+def animations_done(page, timeout: float = 5_000) -> None:
+    """Wait until no CSS transition or animation is running on the page."""
+    page.wait_for_function("() => !document.getAnimations().some(a => a.playState === 'running')",
+                           timeout=timeout, polling="raf")
+
+
 def show_all_tab_panels(page) -> None:
     """Show every tab's panel at once (for audits that should see all frameworks' content)."""
     page.add_style_tag(content=".sd-tab-set > .sd-tab-content { display: block !important; }")
     page.evaluate("() => window.dispatchEvent(new Event('resize'))")  # lets scripts re-measure
-    page.wait_for_timeout(400)  # the theme re-measures 300 ms after a resize; transitions end
+    # the reader's script marks what now scrolls as focusable (50 ms after the resize) and
+    # transitions end: wait for that state rather than a fixed time; if it never comes,
+    # the audit that follows reports what is left
+    try:
+        page.wait_for_function(_REMEASURED_JS, arg=SCROLLERS, timeout=5_000, polling="raf")
+    except Exception as exc:  # playwright's TimeoutError
+        if "Timeout" not in type(exc).__name__:
+            raise
     settle(page)
 
 
@@ -634,7 +620,7 @@ def page_weight(browser, server: BookServer, path: str = PAGE_43) -> PageWeight:
         finished = []
         context.on("requestfinished", lambda request: finished.append(request))
         page = open_page(context, server.url(path))
-        page.wait_for_timeout(300)
+        next_frames(page)  # what the first frames after load request is counted too
         settle(page)
         rows, headers = [], 0
         for request in finished:
@@ -660,7 +646,7 @@ def measure(html: Path | None = None, path: str = PAGE_43) -> PageWeight:
 
     html = require_built(html or html_dir())
     with BookServer(html) as server, sync_playwright() as pw:
-        browser = launch(pw, ensure_chromium())
+        browser = launch(pw, require_chromium())
         try:
             return page_weight(browser, server, path)
         finally:

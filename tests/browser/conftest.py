@@ -1,7 +1,9 @@
 """Fixtures of the browser tests: the built book, Chromium, a server, browser contexts.
 
 The book under test is ``_build/html`` (``make html``), or ``$TABBOOK_HTML``.
-Chromium (Debian's package) and axe-core (npm) are installed on first use when missing.
+Chromium, the Chinese fonts (Debian) and axe-core (npm) are installed by `make test-setup`
+(tests/setup_machine.py) before any test starts; these fixtures only check, and fail
+saying to run it.
 """
 
 from __future__ import annotations
@@ -27,16 +29,22 @@ def book_html():
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    return _setup(bh.ensure_chromium)
+    return _setup(bh.require_chromium)
 
 
 @pytest.fixture(scope="session")
 def axe_js():
-    return _setup(bh.ensure_axe)
+    return _setup(bh.require_axe)
 
 
 @pytest.fixture(scope="session")
-def browser(chromium):
+def cjk_fonts():
+    """The fonts for Chinese (checked before Chromium starts: see :func:`browser`)."""
+    return _setup(bh.require_cjk_fonts)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium, cjk_fonts):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -78,7 +78,7 @@ def test_solutions_are_collapsed_until_clicked(browse, server):
         page.locator(f'[id="{sol["id"]}"] button.toggle-button').click()
         page.wait_for_function("id => { const s = document.getElementById(id);"
                                " return !s.classList.contains('toggle-hidden'); }", arg=sol["id"])
-        page.wait_for_timeout(50)
+        bh.animations_done(page)  # the opening transition ended
         now = bh.solutions(page)
         assert now[i]["shown"], f"solution {sol['id']} did not open on click: {now[i]}"
         assert not [s for s in now[i + 1:] if s["shown"]], "opening one solution opened others"
@@ -170,11 +170,20 @@ def test_phone_width_has_no_horizontal_scroll(browse, server, path, framework):
     browse.assert_clean(log)
 
 
-def test_screenshots_for_review(browse, server, book_html):
-    """Screenshots of the 4.3 page under _build/screenshots/ (desktop and phone, two frameworks)."""
-    written = bh.screenshots(browse, server.url(PAGE_43), bh.screenshot_dir(book_html),
-                             "classification")
-    print("screenshots:", *written, sep="\n  ")
+@pytest.mark.parametrize("path", [PAGE_43, "zh/" + PAGE_43], ids=["en", "zh"])
+def test_tabs_switch_on_a_phone(browse, server, book_html, path):
+    """On a phone (mobile viewport, touch) every tab-set shows PyTorch, then JAX once a JAX
+    tab is tapped, and the page stays clean (what the screenshots, now `make
+    screenshots`, also checked)."""
+    if not (book_html / path).is_file():
+        pytest.fail(f"{path} is not built: run `make html`", pytrace=False)
+    context, log = browse(viewport=bh.PHONE, is_mobile=True, has_touch=True)
+    page = open_page(context, server.url(path))
+    assert tab_report(page, "PyTorch").ok, tab_report(page, "PyTorch")
+    bh.click_tab(page, "JAX")
+    settle(page)
+    assert tab_report(page, "JAX").ok, tab_report(page, "JAX")
+    browse.assert_clean(log)
 
 
 @pytest.mark.parametrize("path, scheme", [(PAGE_43, "light"), (PAGE_32, "light"), (PAGE_43, "dark")])

@@ -1,9 +1,9 @@
 """The Chinese edition (``_build/html/zh``) in headless Chromium: CJK text renders with a
 real Chinese font, the language switch keeps the reader's framework, search finds Chinese
-words, the axe audit passes, and screenshots for review.
+words, the axe audit passes. (Screenshots for review: `make screenshots`.)
 
-Fonts: Debian's ``fonts-noto-cjk``, installed by :func:`browser_harness.ensure_cjk_fonts`
-when fontconfig has no font for Chinese (as Chromium is by ``ensure_chromium``).
+Fonts: Debian's ``fonts-noto-cjk``, installed by ``make test-setup`` before any test (and
+so before Chromium starts); the ``cjk_fonts`` fixture (conftest.py) only checks.
 """
 
 from __future__ import annotations
@@ -17,14 +17,6 @@ pytestmark = pytest.mark.browser
 
 ZH = "zh/"
 ZH_43 = ZH + PAGE_43
-
-
-@pytest.fixture(scope="session")
-def cjk_fonts():
-    try:
-        return bh.ensure_cjk_fonts()
-    except bh.SetupError as exc:
-        pytest.fail(str(exc), pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -123,13 +115,6 @@ def test_no_serious_accessibility_violations_on_the_zh_43_page(browse, server, a
     page = open_page(context, server.url(ZH_43))
     bh.assert_no_serious_violations(page, axe_js)
     browse.assert_clean(log)
-
-
-def test_zh_screenshots_for_review(browse, server, book_html, zh_built, cjk_fonts):
-    """Screenshots of the Chinese 4.3 page beside the English ones (_build/screenshots/)."""
-    written = bh.screenshots(browse, server.url(ZH_43), bh.screenshot_dir(book_html),
-                             "classification-zh")
-    print("screenshots:", *written, sep="\n  ")
 
 
 def test_solution_toggles_and_header_buttons_speak_chinese(browse, server, zh_built):

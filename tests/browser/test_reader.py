@@ -277,7 +277,7 @@ def test_print_shows_the_chosen_framework_only(browse, server):
     context, log = browse(viewport={"width": 800, "height": 1100})
     page = open_page(context, server.url(f"{PAGE_43}?framework={OTHER.name}"))
     page.emulate_media(media="print")
-    page.wait_for_timeout(100)
+    bh.next_frames(page)  # the print styles applied
     got = page.evaluate(_PRINT_JS)
     assert got["labels"] == 0, f"{got['labels']} tab labels printed"
     assert got["pres"] > 10 and got["cut"] == 0, f"{got['cut']} of {got['pres']} code blocks cut"

@@ -106,7 +106,7 @@ def test_duplicate_msgid_is_refused(tmp_path):
 def test_translation_keeps_math_code_roles_and_targets(tmp_path, msgid, msgstr, needles):
     """Item 8: a msgstr that changes a formula, a code name or a target is refused."""
     path = write_po(tmp_path, f'#, no-python-format\nmsgid "{msgid}"\nmsgstr "{msgstr}"\n')
-    one_problem(path, ":6:", *needles)
+    one_problem(path, ":7:", *needles)  # (the line of its msgid)
 
 
 def test_translation_may_reorder_and_translate_role_titles(tmp_path):

@@ -24,8 +24,8 @@ from tabbook.extract import LINE_LENGTH, check_library, extract_library, write_l
 from tabbook.frameworks import FRAMEWORKS
 from tabbook.toc import book_sources, read_toc
 
-REPO = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extract"
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "tests" / "fixtures" / "extract"
 GOLDEN_CASES = ["basic"]
 MODULES = [f"{fw.module}.py" for fw in FRAMEWORKS]
 

@@ -1,0 +1,183 @@
+"""Everything the tests need from the machine, installed in one step before any test runs.
+
+``make test`` runs this first (``make test-setup`` alone), so a new machine's first
+``make test`` finds Chromium, the Chinese fonts and axe-core in place before a browser
+starts (fonts installed after Chromium started are not seen by it). The tests only
+*check* (:func:`problems`) and fail saying to run this.
+
+* Debian packages (:data:`DEBIAN_PACKAGES`), each with what proves it is there;
+  installed with ``apt-get`` when missing, which needs root: otherwise a clear error
+  names the command to run.
+* npm packages (:data:`NPM_TOOLS`), installed into :func:`npm_prefix` under the test
+  cache (``$TABBOOK_TEST_CACHE`` or ``~/.cache/d2l-book/browser``).
+
+Standard library only (it runs before the build environment exists, with no tabbook).
+
+    python3 tests/setup_machine.py           # install what is missing
+    python3 tests/setup_machine.py --check   # say what is missing; exit 1 if anything is
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+
+DEBIAN_PACKAGES: dict[str, str] = {
+    # package: a command on PATH or an absolute path it installs; "fonts:zh" = fontconfig
+    # has a font for Chinese
+    "chromium": CHROMIUM,                # browser tests, PDFs (Playwright drives it)
+    "fontconfig": "fc-list",            # which fonts Chromium can use
+    "fonts-noto-cjk": "fonts:zh",       # the Chinese edition's text (CJK glyphs)
+    "nodejs": "node",                   # MathJax and axe-core come from npm
+    "npm": "npm",
+    "gettext": "msgfmt",                # the catalogs' checks (msgfmt -c)
+    "git": "git",                       # publish provenance, the workflow tests
+}
+"""Debian packages the tests and the build need, with what shows each is installed."""
+
+NPM_TOOLS: dict[str, tuple[str, str]] = {
+    # package: (version, a file of the package that must exist)
+    "axe-core": ("4.14.1", "axe.min.js"),  # the accessibility audits
+}
+
+
+class SetupError(Exception):
+    """Something the tests need is missing and cannot be installed here."""
+
+
+def cache_dir() -> Path:
+    """Test tools fetched with npm: ``$TABBOOK_TEST_CACHE`` or ``~/.cache/d2l-book/browser``."""
+    base = os.environ.get("TABBOOK_TEST_CACHE")
+    if base:
+        return Path(base)
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(cache) / "d2l-book" / "browser"
+
+
+def npm_prefix(package: str) -> Path:
+    return cache_dir() / f"{package}-{NPM_TOOLS[package][0]}"
+
+
+def npm_file(package: str) -> Path:
+    """The file of an npm test tool that proves it is installed (``axe.min.js``)."""
+    return npm_prefix(package) / "node_modules" / package / NPM_TOOLS[package][1]
+
+
+def cjk_fonts() -> list[str]:
+    """Font families fontconfig offers for Chinese (``fc-list :lang=zh``)."""
+    if not shutil.which("fc-list"):
+        return []
+    res = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True)
+    return sorted({f.split(",")[0].strip() for f in res.stdout.splitlines() if f.strip()})
+
+
+def _present(proof: str) -> bool:
+    if proof == "fonts:zh":
+        return bool(cjk_fonts())
+    if proof.startswith("/"):
+        return Path(proof).exists()
+    return shutil.which(proof) is not None
+
+
+def missing_packages() -> list[str]:
+    return [pkg for pkg, proof in DEBIAN_PACKAGES.items() if not _present(proof)]
+
+
+def missing_npm_tools() -> list[str]:
+    return [pkg for pkg in NPM_TOOLS if not npm_file(pkg).is_file()]
+
+
+def problems() -> list[str]:
+    """What is missing, each with how to get it (empty: the machine is ready)."""
+    found = []
+    debs = missing_packages()
+    if debs:
+        found.append(f"Debian packages missing: {' '.join(debs)} (run `make test-setup` as root, "
+                     f"or `apt-get install -y {' '.join(debs)}`)")
+    npm = missing_npm_tools()
+    if npm:
+        found.append(f"npm test tools missing: {', '.join(npm)} in {cache_dir()} "
+                     "(run `make test-setup`)")
+    return found
+
+
+def _run(cmd: list[str], timeout: int, env: dict | None = None) -> None:
+    print("[setup]", " ".join(cmd), flush=True)
+    try:
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SetupError(f"`{' '.join(cmd)}` failed: {exc}") from None
+    if res.returncode != 0:
+        raise SetupError(f"`{' '.join(cmd)}` failed (exit {res.returncode}):\n"
+                         f"{(res.stderr or res.stdout).strip()[-3000:]}")
+
+
+def install_packages(packages: list[str]) -> None:
+    if not packages:
+        return
+    command = f"apt-get update && apt-get install -y {' '.join(packages)}"
+    if not shutil.which("apt-get"):
+        raise SetupError(f"missing: {' '.join(packages)}, and apt-get is not available: "
+                         "install them with this system's package manager")
+    if hasattr(os, "geteuid") and os.geteuid() != 0:
+        raise SetupError(f"missing: {' '.join(packages)}; as root, run `{command}` "
+                         "(or `make test-setup` as root)")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    _run(["apt-get", "update"], 900, env)
+    _run(["apt-get", "install", "-y", "--no-install-recommends", *packages], 1800, env)
+    if "fonts-noto-cjk" in packages and shutil.which("fc-cache"):
+        _run(["fc-cache", "-f"], 300)
+    still = missing_packages()
+    if still:
+        raise SetupError(f"apt-get ran but these are still missing: {' '.join(still)}")
+
+
+def install_npm_tools(packages: list[str]) -> None:
+    if not packages:
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SetupError("npm is needed to fetch " + ", ".join(packages) + " (install nodejs npm)")
+    for package in packages:
+        prefix = npm_prefix(package)
+        prefix.mkdir(parents=True, exist_ok=True)
+        _run([npm, "install", "--prefix", str(prefix), "--no-save", "--no-package-lock",
+              "--no-audit", "--no-fund", "--loglevel=error",
+              f"{package}@{NPM_TOOLS[package][0]}"], 600)
+        if not npm_file(package).is_file():
+            raise SetupError(f"npm installed {package} but {npm_file(package)} does not exist")
+
+
+def setup() -> None:
+    """Install every missing Debian package, then every missing npm tool."""
+    install_packages(missing_packages())
+    install_npm_tools(missing_npm_tools())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="install nothing; report what is missing")
+    args = parser.parse_args(argv)
+    if not args.check:
+        try:
+            setup()
+        except SetupError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+    found = problems()
+    for problem in found:
+        print(f"error: {problem}", file=sys.stderr)
+    if not found:
+        print("[setup] the machine has everything the tests need "
+              f"({', '.join(DEBIAN_PACKAGES)}; npm: {', '.join(NPM_TOOLS)})")
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
