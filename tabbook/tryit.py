@@ -154,7 +154,7 @@ def compile_catalogs(lib_dir: Path, dest: Path | None = None) -> list[Path]:
 
     A ``.mo`` is rewritten only when its bytes change. Returns the ``.mo`` paths.
     """
-    from .i18n import _read_po
+    from .i18n import _write_mo
 
     lib_dir = Path(lib_dir)
     out = []
@@ -163,7 +163,7 @@ def compile_catalogs(lib_dir: Path, dest: Path | None = None) -> list[Path]:
         mo = (Path(dest) if dest else lib_dir) / rel
         tmp = mo.with_name(f".{mo.name}.build")
         tmp.parent.mkdir(parents=True, exist_ok=True)
-        _read_po(po).save_as_mofile(str(tmp))
+        _write_mo(po, tmp)
         data = tmp.read_bytes()
         tmp.unlink()
         if not mo.is_file() or mo.read_bytes() != data:
