@@ -13,6 +13,8 @@ from .digest import tool_digest
 from .envs import ROOT
 from .errors import BookError
 from .files import remove_stray_temps
+from .layout import SKIP_DIRS as LAYOUT_SKIP_DIRS
+from .layout import Layout
 from .lock import book_lock
 from .signals import Interrupted, run_child
 
@@ -63,12 +65,16 @@ def prune_images(html_dir: Path) -> int:
     return removed
 
 
-SKIP_DIRS = {"_build", ".venv", ".git", "__pycache__", "node_modules", ".pytest_cache",
-             "tests", "benchmarks", ".ci"}
+SKIP_DIRS = {*LAYOUT_SKIP_DIRS, ".venv", ".git", "__pycache__", "node_modules",
+             ".pytest_cache", "tests", "benchmarks", ".ci"}
 
 
 def input_stamp(root: Path) -> str:
-    """Hash of everything a build reads: the book's files and the tool (:func:`tool_digest`)."""
+    """Hash of everything a build reads: the book's files, the tool (:func:`tool_digest`)
+    and the environment variables that reach the output
+    (:func:`tabbook.freshness.environment_digest`); never a modification time."""
+    from .freshness import environment_digest
+
     h = hashlib.sha256()
     base = Path(root)
     for dirpath, dirnames, filenames in os.walk(base):
@@ -79,6 +85,7 @@ def input_stamp(root: Path) -> str:
             path = Path(dirpath) / name
             h.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
     h.update(tool_digest().encode())
+    h.update(environment_digest().encode())
     h.update(sys.version.encode())
     return h.hexdigest()
 
@@ -102,8 +109,9 @@ def _build_html(root: Path, extra: list[str]) -> int:
     from .freshness import forget_failed_build, missing_outputs
     from .i18n import translations
 
-    index = root / "_build" / "html" / "index.html"
-    stamp_file = root / "_build" / ".tabbook" / "html.stamp"
+    layout = Layout(root)
+    index = layout.html() / "index.html"
+    stamp_file = layout.stamp
     stamp = input_stamp(root)
     if not extra and index.exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
         missing = missing_outputs(root)
@@ -130,7 +138,7 @@ def _build_html(root: Path, extra: list[str]) -> int:
         return returncode
     for edition in translations(root):
         print(f"[tabbook] building the {edition.name} edition ({edition.language}) into "
-              f"_build/html/{edition.folder}/", flush=True)
+              f"{layout.html(edition).relative_to(root).as_posix()}/", flush=True)
         try:
             returncode = run_child([sys.executable, "-m", "tabbook.sphinx_i18n", "--root",
                                     str(root), "build", edition.language, *extra], env)
@@ -142,11 +150,11 @@ def _build_html(root: Path, extra: list[str]) -> int:
             print(f"[tabbook] the {edition.language} build failed (exit {returncode})",
                   file=sys.stderr)
             return returncode
-        prune_images(root / "_build" / "html" / edition.folder)
-    prune_images(root / "_build" / "html")
+        prune_images(layout.html(edition))
+    prune_images(layout.html())
     stamp_file.parent.mkdir(parents=True, exist_ok=True)
     stamp_file.write_text(stamp)
-    print(f"[tabbook] the book is at {root / '_build' / 'html' / 'index.html'}")
+    print(f"[tabbook] the book is at {index}")
     return 0
 
 

@@ -25,6 +25,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 
 from .config import BookConfig
 from .envs import env_root, read_requirements
+from .extract.cells import PROVENANCE_PREFIX
 from .errors import BookError
 from .files import write_atomic
 from .frameworks import FRAMEWORKS, Framework
@@ -83,6 +84,16 @@ def library_files(root: Path, fw: Framework) -> list[Path]:
     return sorted(p for p in (Path(root) / "d2l").glob("*.py") if p.name not in other)
 
 
+PROVENANCE_RE = re.compile(rb"^[ \t]*" + re.escape(PROVENANCE_PREFIX.encode()) + rb".*$", re.M)
+
+
+def library_text(path: Path) -> bytes:
+    """A library file as it runs: without its provenance comments ("# Defined in Section
+    3.2 (...), ... cell 7"), which name cell positions that a prose cell added above
+    shifts; the lines stay, so line numbers in tracebacks do not move."""
+    return PROVENANCE_RE.sub(b"#", Path(path).read_bytes())
+
+
 def cache_key(page: Page, fw: Framework, root: Path) -> str:
     h = hashlib.sha256()
     payload = {
@@ -97,7 +108,15 @@ def cache_key(page: Page, fw: Framework, root: Path) -> str:
     }
     h.update(json.dumps(payload, sort_keys=True).encode())
     for lib in library_files(root, fw):
-        h.update(lib.name.encode() + b"\0" + lib.read_bytes() + b"\0")
+        h.update(lib.name.encode() + b"\0" + library_text(lib) + b"\0")
+    # the files the page declares it reads (front matter `tabbook: {depends: [...]}`)
+    for rel, path in zip(page.depends, page.dependency_paths()):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise BookError(f"cannot read {rel!r}, which `tabbook: depends:` names: "
+                            f"{exc.strerror}", path=page.relpath) from None
+        h.update(b"depends\0" + rel.encode() + b"\0" + hashlib.sha256(data).digest())
     return h.hexdigest()
 
 
@@ -329,8 +348,8 @@ def load_cached(run: Run, root: Path, cfg: BookConfig, log=print) -> bool:
             f"[{run.framework.name}] is corrupt: {problem}; deleted it, executing again")
         path.unlink(missing_ok=True)
         return False
-    # entries recorded before outputs were guarded (or before a secret was set)
-    guard_outputs(nb)
+    # a secret set since the run executed; the caps were applied when it ran, once
+    guard_outputs(nb, cap=False)
     run.notebook = nb
     run.cached = True
     return True

@@ -12,8 +12,8 @@
   Colab" link (or, when the book is not published, a note saying so) and a "Download
   .ipynb" link; their ``data-*`` attributes name each framework's Colab URL and download
   URL. ``static/colab.js`` points the links at the framework the reader picked in the tabs.
-* Pages are re-rendered when the Colab URLs or the library version change
-  (``env-get-outdated``).
+* Pages are re-rendered when the Colab URLs or the library version change (their
+  content hash, :func:`tabbook.freshness.page_digest`, holds :func:`tabbook.colab.stamp`).
 
 Call :func:`setup` from :func:`tabbook.sphinx_ext.setup`.
 """
@@ -30,7 +30,7 @@ from sphinx.util import logging
 
 from . import __version__
 from .colab import (HTML_DIR, NOT_PUBLISHED, colab_url, language_dir, library_label,
-                    notebook_relpath, page_notebooks, stamp, write_notebooks)
+                    notebook_relpath, page_notebooks, write_notebooks)
 from .config import load_config
 from .errors import BookError
 from .frameworks import BY_NAME, FRAMEWORKS
@@ -117,19 +117,6 @@ def _builder_inited(app: Sphinx) -> None:
         for docname in pages}
 
 
-def _env_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
-    """Re-render every page with code when its Colab URLs or library version changed."""
-    state = state_of(env)
-    if not state.ready:
-        return []
-    new = stamp(state.config)
-    old, state.colab_stamp = state.colab_stamp, new
-    if old == new:  # (a first build reads every page anyway)
-        return []
-    return [d for d, names in state.colab.items()
-            if names and d in env.found_docs and d not in added | changed]
-
-
 def buttons_html(names: list[str], docname: str, pattern: str, pathto, lang_dir: str = "") -> str:
     """The links block of a page; ``pathto(file, 1)`` makes a page-relative URL.
 
@@ -195,7 +182,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _config_inited)
     # after tabbook.sphinx_ext's builder-inited (priority 500), which executes the pages
     app.connect("builder-inited", _builder_inited, priority=600)
-    app.connect("env-get-outdated", _env_get_outdated)
     app.connect("html-page-context", _html_page_context)
     app.add_js_file("colab.js")
     app.add_css_file("colab.css")

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging as std_logging
 from pathlib import Path
 
@@ -103,7 +104,33 @@ def _builder_inited(app: Sphinx) -> None:
                              "is a writable folder and that the disk has room") from None
     app.env.tabbook = BuildState(config=cfg, pages={p.docname: p for p in pages}, runs=runs,
                                  merged=merged, ready=True,
-                                 colab_stamp=state_of(app.env).colab_stamp)
+                                 page_digests=state_of(app.env).page_digests)
+
+
+def _env_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Re-read every page whose content hash changed (:func:`tabbook.freshness.page_digest`).
+
+    Sphinx re-reads a page when its source file's mtime is newer than the last read;
+    what a page shows also comes from its runs (the library, another page's ``#@save``
+    code, a data file), its catalog and the settings, and a copied file can keep an old
+    mtime. So each page's hash of all of that is kept in the environment, and a page
+    whose hash differs from the last build's is read (and written) again.
+    """
+    from .freshness import page_digest
+
+    state = state_of(env)
+    if not state.ready:
+        return []
+    root = Path(app.srcdir)
+    language = app.config.language or "en"
+    new = {}
+    for docname in sorted(env.found_docs):
+        new[docname] = page_digest(root, docname, Path(env.doc2path(docname)), language,
+                                   state.merged.get(docname), state.config,
+                                   bool(state.colab.get(docname)))
+    old, state.page_digests = state.page_digests, new
+    return [d for d, digest in new.items()
+            if old.get(d) != digest and d not in added and d not in changed]
 
 
 def _source_read(app: Sphinx, docname: str, source: list[str]) -> None:
@@ -171,9 +198,30 @@ class FrameworkTabs(SphinxTransform):
             parent.extend(children)
 
 
+POSITIONAL = "tabbook_positional_numbers"
+"""Environment attribute: docname -> Sphinx's own (positional) numbers of a renumbered page."""
+
+
+def _restore_positional_numbers(app: Sphinx, env) -> list[str]:
+    """Put Sphinx's own numbers back before its toctree collector recomputes them.
+
+    The collector rewrites every page whose numbers differ from the stored ones; the
+    stored ones are the book's (:func:`_renumber_sections`), so without this every build
+    that runs Sphinx would rewrite every numbered page, changed or not.
+    """
+    for docname, (secnumbers, fignumbers) in getattr(env, POSITIONAL, {}).items():
+        if docname in env.toc_secnumbers:
+            env.toc_secnumbers[docname] = copy.deepcopy(secnumbers)
+        if fignumbers is not None and docname in env.toc_fignumbers:
+            env.toc_fignumbers[docname] = copy.deepcopy(fignumbers)
+    return []
+
+
 def _renumber_sections(app: Sphinx, env) -> list[str]:
     """Replace Sphinx's positional section numbers by the book's (3.2, 4.3, ...)."""
     pages = state_of(env).pages
+    positional = {}
+    setattr(env, POSITIONAL, positional)
     for docname, numbers in env.toc_secnumbers.items():
         page = pages.get(docname)
         if page is None or not page.section_number or "" not in numbers:
@@ -182,6 +230,8 @@ def _renumber_sections(app: Sphinx, env) -> list[str]:
         have = numbers[""]
         if have[: len(want)] == want and len(have) == len(want):
             continue
+        positional[docname] = (copy.deepcopy(numbers),
+                               copy.deepcopy(env.toc_fignumbers.get(docname)))
         def renumber(num, have=have, want=want):
             return want + tuple(num[len(have):]) if tuple(num[: len(have)]) == have else num
 
@@ -234,6 +284,9 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _config_inited, priority=900)
     app.connect("builder-inited", _builder_inited)
     app.connect("source-read", _source_read)
+    # after tabbook.sphinx_colab's builder-inited (which notes the pages' notebooks)
+    app.connect("env-get-outdated", _env_get_outdated)
+    app.connect("env-get-updated", _restore_positional_numbers, priority=100)
     app.connect("env-get-updated", _renumber_sections, priority=900)
     app.add_transform(FrameworkTabs)
     # one Colab notebook per page and framework, and the "Open in Colab" button

@@ -24,10 +24,11 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .i18n import (LOCALES, SOURCE, UI_DOMAIN, Edition, Problem, compile_tool_catalogs,
-                   edition_of, link_to, page_catalog, translations, ui_strings)
-
-BUILD = "_build"
+from .i18n import (LOCALES, SOURCE, UI_DOMAIN, Edition, Problem, compile_book_catalogs,
+                   compile_tool_catalogs, edition_of, link_to, page_catalog, translations,
+                   ui_strings)
+from .errors import BookError
+from .layout import Layout
 JB_SEARCH_TEXT = "Search this book..."
 """Jupyter Book's default ``search_bar_text``."""
 
@@ -55,11 +56,14 @@ def run_sphinx(root: Path, builder: str, outdir: Path, doctreedir: Path, overrid
 
 
 def edition_overrides(root: Path, edition: Edition, tool_locale: Path | None) -> dict:
-    """Sphinx settings of a translated edition. ``locale_dirs``: the book's catalogs, then
-    the tool's (compiled into ``tool_locale``), then Sphinx's and the extensions' own."""
-    dirs = [str(Path(root).resolve() / LOCALES)] + ([str(tool_locale)] if tool_locale else [])
-    return {"language": edition.language, "locale_dirs": dirs,
-            "gettext_compact": False, "html_search_language": edition.search_language}
+    """Sphinx settings of a translated edition. ``locale_dirs``: the tool's catalogs
+    (compiled into ``tool_locale``; Sphinx reads its "sphinx" domain before any extension
+    starts), then Sphinx's and the extensions' own; the book's catalogs are compiled and
+    put first at ``config-inited`` (:func:`_config_inited`)."""
+    return {"language": edition.language,
+            "locale_dirs": [str(tool_locale)] if tool_locale else [],
+            "gettext_compact": False, "gettext_auto_build": False,
+            "html_search_language": edition.search_language}
 
 
 def build_edition(root: Path, language: str, force_all: bool = False) -> int:
@@ -68,19 +72,22 @@ def build_edition(root: Path, language: str, force_all: bool = False) -> int:
     if edition is SOURCE:
         print(f"error: no translated edition for language {language!r}", file=sys.stderr)
         return 2
-    root = Path(root).resolve()
-    doctrees = root / BUILD / f".doctrees-{edition.language}"
+    layout = Layout(Path(root).resolve())
     # before Sphinx starts: it reads the "sphinx" domain's catalogs first thing
-    tool_locale = compile_tool_catalogs(edition.language, doctrees / TOOL_LOCALE)
-    return run_sphinx(root, "html", root / BUILD / "html" / edition.folder, doctrees,
-                      edition_overrides(root, edition, tool_locale), force_all=force_all)
+    tool_locale = compile_tool_catalogs(edition.language, layout.tool_locale)
+    return run_sphinx(layout.root, "html", layout.html(edition), layout.doctrees(edition),
+                      edition_overrides(layout.root, edition, tool_locale),
+                      force_all=force_all)
 
 
 def extract(root: Path, pot_dir: Path) -> int:
     """The English messages of every page into ``pot_dir/<docname>.pot``."""
     root = Path(root).resolve()
     pot_dir = Path(pot_dir).resolve()
-    return run_sphinx(root, "gettext", pot_dir, pot_dir.parent / f".doctrees-{pot_dir.name}",
+    layout = Layout(root)
+    doctrees = (layout.gettext_doctrees() if pot_dir == layout.gettext
+                else pot_dir.parent / f".doctrees-{pot_dir.name}")
+    return run_sphinx(root, "gettext", pot_dir, doctrees,
                       {"gettext_compact": False, "gettext_uuid": False,
                        "gettext_location": True}, force_all=True)
 
@@ -90,7 +97,7 @@ def update(root: Path, languages: list[str] | None = None) -> int:
     from sphinx_intl import basic
 
     root = Path(root).resolve()
-    pot_dir = root / BUILD / "gettext"
+    pot_dir = Layout(root).gettext
     status = extract(root, pot_dir)
     if status:
         return status
@@ -116,12 +123,8 @@ def update(root: Path, languages: list[str] | None = None) -> int:
 # The extension
 
 
-TOOL_LOCALE = "tabbook-locale"
-"""Folder of the doctree folder where the tool's catalogs are compiled."""
-
-
 def _ui_locale_dir(app) -> Path:
-    return Path(app.doctreedir) / TOOL_LOCALE
+    return Layout(Path(app.srcdir)).tool_locale
 
 
 def _config_inited(app, config) -> None:
@@ -129,9 +132,21 @@ def _config_inited(app, config) -> None:
     if edition is SOURCE:
         return
     root = Path(app.srcdir)
-    dirs = [str(d) for d in (config.locale_dirs or [])]
-    if str(root / LOCALES) not in dirs:
-        config.locale_dirs = dirs + [str(root / LOCALES)]
+    # the book's catalogs, compiled from this build's .po files into _build (never a .mo
+    # of the source tree, which may be left over from a catalog since deleted), first
+    try:
+        book_locale = compile_book_catalogs(root, edition.language, Layout(root).book_locale)
+    except BookError as exc:
+        from sphinx.errors import ExtensionError
+
+        raise ExtensionError(f"[tabbook] {exc}") from None
+    source_locales = (root / LOCALES).resolve()
+    dirs = [str(d) for d in (config.locale_dirs or [])
+            if (root / d).resolve() != source_locales and Path(d).resolve() != book_locale.resolve()]
+    config.locale_dirs = [str(book_locale)] + dirs
+    # Sphinx would compile a .po it finds in locale_dirs next to it (by mtime); the tool
+    # compiles every catalog itself, by content
+    config.gettext_auto_build = False
     config.gettext_compact = False
     config.html_search_language = edition.search_language
     from sphinx.locale import get_translation

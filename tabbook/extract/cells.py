@@ -24,6 +24,10 @@ MAGIC_RE = re.compile(r"^\s*(%|!(?!=))")
 """An IPython magic (``%matplotlib``, ``%%time``) or shell escape (``!pip``) line."""
 
 
+PROVENANCE_PREFIX = "# Defined in "
+"""How the library's comment naming where a definition comes from starts."""
+
+
 @dataclass
 class Source:
     """Where saved code comes from."""
@@ -41,7 +45,7 @@ class Source:
         if self.page.label:
             where.append(f"({self.page.label})" if where else self.page.label)
         prefix = " ".join(where)
-        return (f"# Defined in {prefix + ', ' if prefix else ''}"
+        return (f"{PROVENANCE_PREFIX}{prefix + ', ' if prefix else ''}"
                 f"{self.page.relpath} cell {self.cell.index}")
 
     def error(self, message: str, cell_lineno: int | None = None,
