@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from .config import load_config
-from .digest import tool_digest
+from .digest import environment_digest, tool_digest
 from .envs import ROOT
 from .errors import BookError
 from .files import remove_stray_temps
@@ -72,9 +72,7 @@ SKIP_DIRS = {*LAYOUT_SKIP_DIRS, ".venv", ".git", "__pycache__", "node_modules",
 def input_stamp(root: Path) -> str:
     """Hash of everything a build reads: the book's files, the tool (:func:`tool_digest`)
     and the environment variables that reach the output
-    (:func:`tabbook.freshness.environment_digest`); never a modification time."""
-    from .freshness import environment_digest
-
+    (:func:`tabbook.digest.environment_digest`); never a modification time."""
     h = hashlib.sha256()
     base = Path(root)
     for dirpath, dirnames, filenames in os.walk(base):
@@ -106,21 +104,25 @@ def build_html(root: Path, extra: list[str] = ()) -> int:
 
 
 def _build_html(root: Path, extra: list[str]) -> int:
-    from .freshness import forget_failed_build, missing_outputs
-    from .i18n import translations
+    from .freshness import forget_failed_build, missing_outputs, read_stamp
 
     layout = Layout(root)
     index = layout.html() / "index.html"
     stamp_file = layout.stamp
     stamp = input_stamp(root)
-    if not extra and index.exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
-        missing = missing_outputs(root)
+    last, outputs = read_stamp(root)
+    if not extra and index.exists() and last == stamp:
+        missing = missing_outputs(root, outputs)
         if not missing:
             print("[tabbook] nothing changed since the last build: executed 0 notebooks")
             print(f"[tabbook] the book is at {index}")
             return 0
         print(f"[tabbook] rebuilding: the last build's {missing[0]} is missing"
               + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+    # (imported here: the no-op build above does without Jupyter Book and the pages)
+    from .freshness import write_stamp
+    from .i18n import translations
+
     stamp_file.unlink(missing_ok=True)
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--warningiserror",
            "--keep-going", *extra]
@@ -152,8 +154,7 @@ def _build_html(root: Path, extra: list[str]) -> int:
             return returncode
         prune_images(layout.html(edition))
     prune_images(layout.html())
-    stamp_file.parent.mkdir(parents=True, exist_ok=True)
-    stamp_file.write_text(stamp)
+    write_stamp(root, stamp)
     print(f"[tabbook] the book is at {index}")
     return 0
 

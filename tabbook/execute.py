@@ -20,18 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from .config import BookConfig
 from .envs import env_root, read_requirements
-from .extract.cells import PROVENANCE_PREFIX
+
 from .errors import BookError
 from .files import write_atomic
 from .frameworks import FRAMEWORKS, Framework
 from .outputs import guard_outputs, mask_text, secret_values
 from .signals import kernel_folder, run_cancellable
-from .source import Cell, Page
+from .source import PROVENANCE_PREFIX, Cell, Page
 
 CACHE_VERSION = "2"  # bump when what an executed notebook holds changes
 
@@ -232,6 +230,10 @@ def _fail(run: Run, nbcell, what: str, traceback: str = "", detail: str = "") ->
 
 
 async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = None) -> None:
+    # (imported here: a build that executes nothing, a no-op one, does without them)
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
     nb = framework_notebook(run.page, run.framework)
     setup = nbformat.v4.new_code_cell(SETUP_CODE + run.framework.seed)
     setup.metadata["tabbook"] = {"setup": True}
@@ -398,7 +400,7 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
                 f"{run.seconds:.1f} s")
             _warn_guarded(run, run.notebook, log)
 
-    live: set[NotebookClient] = set()
+    live: set = set()  # the NotebookClients running
 
     def stop_at_once():
         # an interrupted run's kernel is killed, not asked to finish its cell first

@@ -21,43 +21,27 @@ would pass with the page's content silently dropped.
 from __future__ import annotations
 
 import hashlib
-import os
+import json
 import shutil
 from pathlib import Path
 
-import nbformat
+from typing import TYPE_CHECKING
 
-from .book import read_book
-from .config import BookConfig, load_config
 from .digest import tool_digest
-from .errors import BookError
-from .execute import cache_path, plan
 from .i18n import TRANSLATIONS, catalog_path, translations
 from .layout import Layout
 
-OUTPUT_ENV = ("TABBOOK_D2L_PACKAGE", "TABBOOK_MATHJAX_DIR")
-"""Environment variables whose values reach the HTML or the notebooks (the install cell,
-the MathJax copy served): part of the input stamp."""
+if TYPE_CHECKING:  # (a no-op build imports this module: the pages' readers stay out)
+    import nbformat
 
-
-def environment_digest(environ=None) -> str:
-    """Hash of what the environment puts into the output: :data:`OUTPUT_ENV`, and which
-    values the build masks as secrets (hashed; a newly set secret changes the outputs)."""
-    from .outputs import secret_values
-
-    environ = os.environ if environ is None else environ
-    h = hashlib.sha256()
-    for name in OUTPUT_ENV:
-        h.update(f"{name}={environ.get(name, '')}\0".encode())
-    for value in sorted(secret_values(environ)):
-        h.update(hashlib.sha256(value.encode()).digest())
-    return h.hexdigest()
-
+    from .config import BookConfig
 
 def page_digest(root: Path, docname: str, source: Path, language: str,
                 merged: nbformat.NotebookNode | None, cfg: BookConfig,
                 has_notebooks: bool) -> str:
     """Hash of everything one page of one edition shows (see the module's docstring)."""
+    import nbformat
+
     from .colab import stamp
 
     h = hashlib.sha256()
@@ -79,28 +63,53 @@ def page_digest(root: Path, docname: str, source: Path, language: str,
     return h.hexdigest()
 
 
-def missing_outputs(root: Path) -> list[str]:
-    """Pages without HTML and runs without a cache entry (paths relative to ``root``)."""
+def expected_outputs(root: Path) -> dict[str, str]:
+    """What a successful build made and a no-op build relies on: every page's HTML in
+    every edition and every run's cache entry (path relative to ``root`` -> what it is)."""
+    from .book import read_book
+    from .config import load_config
+    from .execute import cache_path, plan
+
     root = Path(root)
     layout = Layout(root)
-    try:
-        cfg = load_config(root)
-        pages = read_book(root)
-        runs = plan(pages, root)
-    except BookError as exc:  # the build itself reports it
-        return [f"(sources that do not read: {exc})"]
-    missing = []
+    cfg = load_config(root)
+    pages = read_book(root)
+    made = {}
     editions = [None] + translations(root)  # and each translated edition's
     for page in pages:
         for edition in editions:
             html = layout.html(edition) / f"{page.docname}.html"
-            if not html.is_file():
-                missing.append(html.relative_to(root).as_posix())
-    for run in runs:
-        entry = cache_path(root, cfg, run.key)
-        if not entry.is_file():
-            missing.append(f"the cache entry of {run.page.relpath} [{run.framework.name}]")
-    return missing
+            made[html.relative_to(root).as_posix()] = html.relative_to(root).as_posix()
+    for run in plan(pages, root):
+        entry = cache_path(root, cfg, run.key).resolve()
+        rel = entry.relative_to(root.resolve()).as_posix() if entry.is_relative_to(root.resolve()) \
+            else entry.as_posix()
+        made[rel] = f"the cache entry of {run.page.relpath} [{run.framework.name}]"
+    return made
+
+
+def write_stamp(root: Path, inputs: str) -> None:
+    """Record a successful build: its inputs' hash and what it made."""
+    from .files import write_atomic
+
+    write_atomic(Layout(root).stamp, json.dumps(
+        {"inputs": inputs, "outputs": expected_outputs(root)}, indent=0, sort_keys=True))
+
+
+def read_stamp(root: Path) -> tuple[str | None, dict[str, str]]:
+    """The last successful build's inputs hash and outputs (None, {} when there is none)."""
+    try:
+        data = json.loads(Layout(root).stamp.read_text(encoding="utf-8"))
+        return str(data["inputs"]), dict(data["outputs"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None, {}
+
+
+def missing_outputs(root: Path, outputs: dict[str, str]) -> list[str]:
+    """Of a build's ``outputs`` (:func:`read_stamp`), those that are gone: no source is
+    parsed, nothing Sphinx is imported (the no-op build is this and the input stamp)."""
+    root = Path(root)
+    return [what for rel, what in outputs.items() if not (root / rel).is_file()]
 
 
 def forget_failed_build(root: Path) -> None:

@@ -29,6 +29,9 @@ TAB_RE = re.compile(r"^%%tab\b(.*)$")
 SECTION_NUMBER_RE = re.compile(r"^[0-9]+(\.[0-9]+)*$")
 LABEL_RE = re.compile(r"^\(([A-Za-z0-9_.:-]+)\)=\s*$", re.M)
 FENCE_END_RE = re.compile(r"^\s*(`{3,}|~{3,})\s*$")
+PROVENANCE_PREFIX = "# Defined in "
+"""How the generated library's comment naming the page and cell of a definition starts
+(:mod:`tabbook.extract`; :func:`tabbook.execute.library_text` leaves it out of cache keys)."""
 
 
 @dataclass(frozen=True)

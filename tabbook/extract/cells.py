@@ -14,7 +14,7 @@ import tokenize
 from dataclasses import dataclass
 
 from ..errors import BookError
-from ..source import Cell, Page
+from ..source import PROVENANCE_PREFIX, Cell, Page
 
 MIN_PYTHON = (3, 9)
 """Oldest Python the library supports (``requires-python`` in pyproject.toml)."""
@@ -22,10 +22,6 @@ MIN_PYTHON = (3, 9)
 SAVE_COMMENT_RE = re.compile(r"^#\s*@save(\s+redefine)?\s*$")
 MAGIC_RE = re.compile(r"^\s*(%|!(?!=))")
 """An IPython magic (``%matplotlib``, ``%%time``) or shell escape (``!pip``) line."""
-
-
-PROVENANCE_PREFIX = "# Defined in "
-"""How the library's comment naming where a definition comes from starts."""
 
 
 @dataclass
