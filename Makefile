@@ -41,7 +41,7 @@ publish: html
 
 # one PDF of the whole book per framework (and language edition), in _build/pdf/
 pdf: html
-	$(PY) -m tabbook.pdf
+	$(PY) -m tabbook pdf
 
 # The kernel-free tests (tests/unit, seconds) first, then the build, then the rest.
 test: venv

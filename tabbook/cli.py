@@ -14,8 +14,8 @@ from .envs import ROOT
 from .errors import BookError
 from .files import remove_stray_temps
 from .layout import SKIP_DIRS as LAYOUT_SKIP_DIRS
-from .layout import Layout
-from .lock import book_lock
+from .layout import BUILD_DIR, PUBLISH_DIR, Layout
+from .lock import book_lock, held_by_parent_env
 from .signals import Interrupted, run_child
 
 
@@ -89,21 +89,21 @@ def input_stamp(root: Path) -> str:
 
 
 def build_html(root: Path, extra: list[str] = ()) -> int:
-    """Run Jupyter Book with warnings as errors, then each translated edition; print where
-    the book is.
+    """Build the English edition, then each translated one (:func:`build_edition_child`);
+    print where the book is.
 
     When nothing the build reads has changed since the last successful build, and
     every page and cache entry it made is still there, the build is skipped (Jupyter
     Book alone needs seconds just to start). One build at a time per checkout.
 
     The English build executes the pages (or takes them from the cache); each translated
-    edition (``_build/html/zh/``) then reuses those runs and executes nothing.
+    edition (in its folder of the site) then reuses those runs and executes nothing.
     """
     with book_lock(root, "make html"):
-        return _build_html(root, extra)
+        return _run_editions(root, extra)
 
 
-def _build_html(root: Path, extra: list[str]) -> int:
+def _run_editions(root: Path, extra: list[str]) -> int:
     from .freshness import forget_failed_build, missing_outputs, read_stamp
 
     layout = Layout(root)
@@ -121,39 +121,35 @@ def _build_html(root: Path, extra: list[str]) -> int:
               + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
     # (imported here: the no-op build above does without Jupyter Book and the pages)
     from .freshness import write_stamp
-    from .i18n import translations
+    from .i18n import SOURCE, translations
 
     stamp_file.unlink(missing_ok=True)
-    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--warningiserror",
-           "--keep-going", *extra]
-    env = dict(os.environ)
+    import shutil
+
+    for leftover in layout.not_site(translations(root)):  # (never deployed again)
+        shutil.rmtree(leftover, ignore_errors=True)
+    env = dict(os.environ, **held_by_parent_env(root))
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    try:
-        returncode = run_child(cmd, env)
-    except Interrupted:
-        forget_failed_build(root)
-        raise
-    if returncode != 0:
-        # a failure stays a failure: the next build reads every page again
-        forget_failed_build(root)
-        print(f"[tabbook] the book build failed (exit {returncode})", file=sys.stderr)
-        return returncode
-    for edition in translations(root):
-        print(f"[tabbook] building the {edition.name} edition ({edition.language}) into "
-              f"{layout.html(edition).relative_to(root).as_posix()}/", flush=True)
+    for edition in [SOURCE, *translations(root)]:
+        if edition is not SOURCE:
+            print(f"[tabbook] building the {edition.name} edition ({edition.language}) into "
+                  f"{layout.html(edition).relative_to(root).as_posix()}/", flush=True)
+        # one way for every edition: Sphinx with the book's Jupyter Book configuration, in
+        # a process of its own (Sphinx keeps translations and registries per process)
+        cmd = [sys.executable, "-m", "tabbook", "--root", str(root), "edition",
+               edition.language, *(["--all"] if "--all" in extra else [])]
         try:
-            returncode = run_child([sys.executable, "-m", "tabbook.sphinx_i18n", "--root",
-                                    str(root), "build", edition.language, *extra], env)
+            returncode = run_child(cmd, env)
         except Interrupted:
             forget_failed_build(root)
             raise
         if returncode != 0:
+            # a failure stays a failure: the next build reads every page again
             forget_failed_build(root)
-            print(f"[tabbook] the {edition.language} build failed (exit {returncode})",
-                  file=sys.stderr)
+            what = "book" if edition is SOURCE else f"{edition.language}"
+            print(f"[tabbook] the {what} build failed (exit {returncode})", file=sys.stderr)
             return returncode
         prune_images(layout.html(edition))
-    prune_images(layout.html())
     write_stamp(root, stamp)
     print(f"[tabbook] the book is at {index}")
     return 0
@@ -203,11 +199,40 @@ def cmd_publish_info(args) -> int:
 
 def cmd_i18n(args) -> int:
     """Extract the English messages and update the translations' catalogs (sphinx-intl)."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    from .sphinx_i18n import update
+
     with book_lock(Path(args.root), "make translations"):
-        return run_child([sys.executable, "-m", "tabbook.sphinx_i18n", "--root",
-                          str(args.root), "update", *args.language], env)
+        return update(Path(args.root), args.language or None)
+
+
+def cmd_extract_messages(args) -> int:
+    """The English messages of every page, one ``.pot`` per page, into a folder."""
+    from .sphinx_i18n import extract
+
+    with book_lock(Path(args.root), "extract messages"):
+        return extract(Path(args.root), Path(args.pot_dir))
+
+
+def cmd_edition(args) -> int:
+    """One edition's HTML (what ``html`` runs, in a child process, for each edition)."""
+    from .sphinx_i18n import build_edition
+
+    with book_lock(Path(args.root), f"build the {args.language} edition"):
+        return build_edition(Path(args.root), args.language, args.all)
+
+
+def cmd_pdf(args) -> int:
+    """One PDF per edition and framework, printed by Chromium from the built HTML."""
+    from .frameworks import BY_NAME
+    from .pdf import write_pdfs
+
+    root = Path(args.root).resolve()
+    layout = Layout(root)
+    with book_lock(root, "make pdf"):
+        write_pdfs(args.html or layout.html(), args.out or layout.pdf, root,
+                   frameworks=[BY_NAME[n] for n in args.framework or []] or None,
+                   languages=args.language)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -231,11 +256,29 @@ def main(argv: list[str] | None = None) -> int:
                        "of the translations (new messages untranslated, changed ones fuzzy)")
     p.add_argument("language", nargs="*", help="only these (default: every translation)")
     p.set_defaults(func=cmd_i18n)
+    p = sub.add_parser("extract-messages", help="write the English messages of every page "
+                       "(one .pot per page) into a folder")
+    p.add_argument("pot_dir", type=Path)
+    p.set_defaults(func=cmd_extract_messages)
+    p = sub.add_parser("edition", help="build one edition's HTML with Sphinx (what `html` "
+                       "runs for each edition; executes nothing the cache has)")
+    p.add_argument("language", help="en (the book's own) or a translation's (zh_CN)")
+    p.add_argument("--all", action="store_true", help="re-render every page")
+    p.set_defaults(func=cmd_edition)
+    p = sub.add_parser("pdf", help="print the built book: one PDF per edition and framework")
+    p.add_argument("--html", type=Path, help="the built book (default: the build's html folder)")
+    p.add_argument("--out", type=Path, help="where PDFs go (default: the build's pdf folder)")
+    from .frameworks import NAMES
+    p.add_argument("--framework", action="append", choices=list(NAMES),
+                   help="only this framework (repeatable; default: all)")
+    p.add_argument("--language", action="append",
+                   help="only this edition's language (repeatable; default: all)")
+    p.set_defaults(func=cmd_pdf)
     p = sub.add_parser("colab", help="write the Colab notebooks")
     p.set_defaults(func=cmd_colab)
-    p = sub.add_parser("publish", help="assemble _build/publish: site, notebooks, library")
+    p = sub.add_parser("publish", help=f"assemble {PUBLISH_DIR}: site, notebooks, library")
     p.set_defaults(func=cmd_publish)
-    p = sub.add_parser("publish-info", help="print where _build/publish goes (key=value lines)")
+    p = sub.add_parser("publish-info", help=f"print where {PUBLISH_DIR} goes (key=value lines)")
     p.set_defaults(func=cmd_publish_info)
     args = parser.parse_args(argv)
     try:
@@ -249,11 +292,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[tabbook] {exc}: the build was stopped, its kernels shut down",
               file=sys.stderr)
         return exc.exit_status
-    except OSError as exc:  # an unwritable _build, a full disk, ...
+    except OSError as exc:  # an unwritable build folder, a full disk, ...
         if exc.filename is None:
             raise
         print(f"error: {exc.filename}: {exc.strerror}; tabbook writes the build under "
-              "_build/ and the library under d2l/: check that this path is a writable "
+              f"{BUILD_DIR}/ and the library under d2l/: check that this path is a writable "
               "folder (or move away what is in the way) and that the disk has room",
               file=sys.stderr)
         return 1

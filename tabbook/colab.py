@@ -301,7 +301,7 @@ def book_pages(root: Path) -> list[Page]:
 def write_colab(root: Path, out_dir: Path | None = None) -> list[Path]:
     """``make colab``: write every page's notebooks from the execution cache.
 
-    Into ``tabbook.colab_dir`` (``_build/colab``) unless ``out_dir`` is given.
+    Into ``tabbook.colab_dir`` (:data:`tabbook.layout.DEFAULT_COLAB_DIR`) unless ``out_dir`` is given.
     """
     root = Path(root)
     cfg = load_config(root)

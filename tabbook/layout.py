@@ -12,6 +12,7 @@ Nothing else in ``tabbook/`` spells ``_build``; ask a :class:`Layout` instead::
         html.stamp               the inputs of the last successful build
         locale/book/, locale/tool/   catalogs compiled from this build's .po files
         vendor/                  MathJax's npm tree and its staged copy (not part of the site)
+      jupyter_execute[-<language>]/  myst-nb's notebooks and output files of an edition
       .tabbook.lock            one tabbook command at a time
       colab/                   the Colab notebooks (tabbook.colab_dir by default)
       gettext/                 the English messages (.pot) of `make translations`
@@ -71,6 +72,28 @@ class Layout:
         if not folder:
             return self.build / ".doctrees"
         return self.build / f".doctrees-{edition.language}"
+
+    def notebook_outputs(self, edition=None) -> Path:
+        """Where myst-nb writes a page's notebook and output files before Sphinx copies
+        what a page uses (its own default is the outdir's parent: for a translated
+        edition, the site itself)."""
+        folder = getattr(edition, "folder", "") if edition is not None else ""
+        return self.build / ("jupyter_execute" if not folder
+                             else f"jupyter_execute-{edition.language}")
+
+    def jupyter_cache(self, edition=None) -> Path:
+        folder = getattr(edition, "folder", "") if edition is not None else ""
+        return self.build / (".jupyter_cache" if not folder else f".jupyter_cache-{edition.language}")
+
+    def not_site(self, editions) -> list[Path]:
+        """What earlier versions of the tool left in the site that is not part of it (the
+        MathJax npm tree, myst-nb's intermediates of a translated edition)."""
+        paths = [self.html_root / ".vendor", self.build / ".vendor"]
+        for edition in editions:
+            if getattr(edition, "folder", ""):
+                paths += [self.html(edition).parent / "jupyter_execute",
+                          self.html(edition).parent / ".jupyter_cache"]
+        return paths
 
     def all_doctrees(self, editions) -> list[Path]:
         return [self.doctrees(None)] + [self.doctrees(e) for e in editions if e.folder]

@@ -16,6 +16,7 @@ import re
 import nbformat
 
 from .errors import BookError
+from .layout import DEFAULT_CACHE_DIR
 from .frameworks import FRAMEWORKS
 from .source import Cell, Page
 
@@ -80,7 +81,7 @@ def merge(page: Page, executed: dict[str, nbformat.NotebookNode]) -> nbformat.No
         queue = queues.get(fw_name)
         if not queue:
             raise BookError("no executed output for this cell; the cache is stale, "
-                            "delete _build/.tabbook and rebuild",
+                            f"delete {DEFAULT_CACHE_DIR} (or tabbook.cache_dir) and rebuild",
                             path=page.relpath, cell=cell.index, line=cell.line, framework=fw_name)
         return queue.pop(0)
 

@@ -1,8 +1,8 @@
 """``make publish``: assemble what goes online, pinned to each other, and check it.
 
-``_build/publish/`` (:data:`PUBLISH_DIR`) holds:
+The publish folder (:data:`PUBLISH_DIR`, :mod:`tabbook.layout`) holds:
 
-* ``site/``: the HTML site, every language (``_build/html``, with a translation's
+* ``site/``: the HTML site, every language (the build's ``html`` folder, with a translation's
   edition in its folder, e.g. ``zh/``), plus ``_dist/`` with the ``d2l`` library's wheel
   and sdist built from this checkout (``python -m build``). The notebooks' install cells
   name that wheel's URL on the site (:attr:`BookConfig.wheel_url
@@ -41,7 +41,7 @@ from .config import BookConfig, load_config
 from .errors import BookError
 from .files import write_atomic
 
-PUBLISH_DIR = "_build/publish"
+from .layout import PUBLISH_DIR, Layout  # noqa: E402  (PUBLISH_DIR re-exported)
 SITE, NOTEBOOKS, DIST, MANIFEST_FILE = "site", "notebooks", "_dist", "publish.json"
 LIBRARY_FILES = ("pyproject.toml", "d2l")
 """What the library's distributions are built from (``pyproject.toml`` packages ``d2l`` only)."""
@@ -114,7 +114,7 @@ def branch_readme(cfg: BookConfig, commit: str) -> str:
 
 
 def assemble(root: Path, out: Path | None = None) -> Path:
-    """Assemble ``_build/publish`` (or ``out``) from the built book; check it; return it."""
+    """Assemble :data:`PUBLISH_DIR` (or ``out``) from the built book; check it; return it."""
     root = Path(root)
     cfg = load_config(root)
     if not cfg.published:
@@ -124,7 +124,7 @@ def assemble(root: Path, out: Path | None = None) -> Path:
     if os.environ.get("TABBOOK_D2L_PACKAGE"):
         raise BookError("$TABBOOK_D2L_PACKAGE is set: the notebooks would install that instead "
                         "of the published wheel; unset it and run `make html` again")
-    html_dir, colab_dir = root / "_build" / "html", root / cfg.colab_dir
+    html_dir, colab_dir = Layout(root).html(), root / cfg.colab_dir
     if not (html_dir / "index.html").exists() or not colab_dir.is_dir():
         raise BookError(f"the book is not built ({html_dir / 'index.html'} or {colab_dir} is "
                         "missing): run `make html` first")

@@ -5,7 +5,7 @@
   Jupyter Book's default), and the footer names the version of the ``d2l`` library the
   book was built with.
 * After ``builder-inited`` (once :mod:`tabbook.sphinx_ext` has executed the pages): write
-  every page's notebooks to ``tabbook.colab_dir`` (``_build/colab/<lang_dir><framework>/...``,
+  every page's notebooks to ``tabbook.colab_dir`` (``<colab_dir>/<lang_dir><framework>/...``,
   ``lang_dir`` from Sphinx's ``language``) and a copy into the HTML output
   (``_colab/<framework>/...``) for the download links.
 * At ``html-page-context``: put, under the title of each page with code, an "Open in

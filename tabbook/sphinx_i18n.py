@@ -1,13 +1,16 @@
-"""The Sphinx side of the translated editions (:mod:`tabbook.i18n`).
+"""The editions on the Sphinx side: the one way Sphinx is run, and the translations.
 
-* ``python -m tabbook.sphinx_i18n build zh_CN``: build one translated edition (the
-  English build's configuration, ``language`` set, the book's ``locales/`` catalogs)
-  into ``_build/html/<folder>/`` (``_build/html/zh/``). It executes nothing: the pages'
-  runs come from the execution cache the English build filled.
-* ``python -m tabbook.sphinx_i18n extract <dir>``: the English messages, one ``.pot``
-  per page (Sphinx's gettext builder, ``gettext_compact = False``), from the same merged
-  notebooks the HTML build reads; ``update`` then runs ``sphinx-intl update``: new
-  messages appear untranslated, changed ones fuzzy (``make translations``).
+* :func:`build_edition` (``python -m tabbook edition <language>``, which ``python -m
+  tabbook html`` runs in a child process for each edition): one edition's HTML, with
+  Jupyter Book's configuration (:func:`run_sphinx`, the only place Sphinx is started),
+  into the edition's folder of :class:`tabbook.layout.Layout`. A translated edition
+  sets ``language`` and reads the book's catalogs compiled into the build folder; it
+  executes nothing: the pages' runs come from the cache the English build filled.
+* :func:`extract` (``python -m tabbook extract-messages <dir>``): the English messages,
+  one ``.pot`` per page (Sphinx's gettext builder, ``gettext_compact = False``), from the
+  same merged notebooks the HTML build reads; :func:`update` (``python -m tabbook i18n``,
+  ``make translations``) then runs ``sphinx-intl update``: new messages appear
+  untranslated, changed ones fuzzy.
 * The extension (``app.setup_extension("tabbook.sphinx_i18n")``): the tool's own strings
   (catalog ``tabbook``, compiled at build time), Chinese search, a language switch on
   every page with ``<link rel="alternate" hreflang>``, and a report, page by page, of
@@ -17,7 +20,6 @@
 
 from __future__ import annotations
 
-import argparse
 import html
 import json
 import sys
@@ -40,7 +42,8 @@ JB_SEARCH_TEXT = "Search this book..."
 def run_sphinx(root: Path, builder: str, outdir: Path, doctreedir: Path, overrides: dict,
                *, force_all: bool = False) -> int:
     """Run Sphinx on the book as ``jupyter-book build`` does, with ``overrides``; warnings
-    are errors (every warning is reported first)."""
+    are errors (every warning is reported first). ``force_all``: read and write every
+    page again, from a fresh environment (``jupyter-book build --all``)."""
     from jupyter_book.sphinx import build_sphinx
 
     root = Path(root).resolve()
@@ -51,7 +54,7 @@ def run_sphinx(root: Path, builder: str, outdir: Path, doctreedir: Path, overrid
                           path_config=str(config) if config.exists() else None,
                           confoverrides=confoverrides, builder=builder,
                           doctreedir=Path(doctreedir), warningiserror=True, keep_going=True,
-                          force_all=force_all)
+                          force_all=force_all, freshenv=force_all)
     return result if isinstance(result, int) else 1
 
 
@@ -67,12 +70,15 @@ def edition_overrides(root: Path, edition: Edition, tool_locale: Path | None) ->
 
 
 def build_edition(root: Path, language: str, force_all: bool = False) -> int:
-    """Build the translated edition ``language`` into ``_build/html/<folder>``."""
+    """Build the edition ``language`` (``en``: the book's own) into its HTML folder."""
+    layout = Layout(Path(root).resolve())
+    if language == SOURCE.language:
+        return run_sphinx(layout.root, "html", layout.html(), layout.doctrees(), {},
+                          force_all=force_all)
     edition = edition_of(language)
     if edition is SOURCE:
-        print(f"error: no translated edition for language {language!r}", file=sys.stderr)
+        print(f"error: no edition for language {language!r}", file=sys.stderr)
         return 2
-    layout = Layout(Path(root).resolve())
     # before Sphinx starts: it reads the "sphinx" domain's catalogs first thing
     tool_locale = compile_tool_catalogs(edition.language, layout.tool_locale)
     return run_sphinx(layout.root, "html", layout.html(edition), layout.doctrees(edition),
@@ -132,7 +138,7 @@ def _config_inited(app, config) -> None:
     if edition is SOURCE:
         return
     root = Path(app.srcdir)
-    # the book's catalogs, compiled from this build's .po files into _build (never a .mo
+    # the book's catalogs, compiled from this build's .po files into the build folder (never a .mo
     # of the source tree, which may be left over from a catalog since deleted), first
     try:
         book_locale = compile_book_catalogs(root, edition.language, Layout(root).book_locale)
@@ -179,6 +185,18 @@ def _extract_output_images(app) -> None:
     overrides = list(app.config.nb_mime_priority_overrides or [])
     overrides += [("gettext", mime, i) for i, mime in enumerate(GETTEXT_IMAGES, start=1)]
     app.config.nb_mime_priority_overrides = overrides
+
+
+def _keep_intermediates_out_of_the_site(app) -> None:
+    """myst-nb writes its notebooks and output files next to the outdir, which for a
+    translated edition is inside the site: put them in the build folder instead."""
+    edition = edition_of(app.config.language)
+    if edition is SOURCE or not hasattr(app.env, "mystnb_config"):
+        return
+    layout = Layout(Path(app.srcdir))
+    app.env.mystnb_config = app.env.mystnb_config.copy(
+        output_folder=str(layout.notebook_outputs(edition).resolve()),
+        execution_cache_path=str(layout.jupyter_cache(edition).resolve()))
 
 
 def _builder_inited(app) -> None:
@@ -356,33 +374,11 @@ def setup(app) -> dict:
                 f"[tabbook] no catalog of the tool's strings for {app.config.language}")
     app.connect("config-inited", _config_inited, priority=800)
     app.connect("builder-inited", _builder_inited)
+    # after myst-nb's (priority 500), which sets the folders from the outdir
+    app.connect("builder-inited", _keep_intermediates_out_of_the_site, priority=550)
     app.connect("html-page-context", _html_page_context)
     app.connect("build-finished", _report)
     app.connect("doctree-resolved", _note_untranslated)
     # before Sphinx's toctree collector (priority 500) records the captions
     app.connect("doctree-read", _translate_toctree_captions, priority=100)
     return {"version": __version__, "parallel_read_safe": False, "parallel_write_safe": True}
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tabbook.sphinx_i18n", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--root", default=".", help="the book's folder")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("build", help="build a translated edition")
-    p.add_argument("language")
-    p.add_argument("--all", action="store_true", help="re-render every page")
-    p = sub.add_parser("extract", help="write the English messages (.pot) into a folder")
-    p.add_argument("pot_dir")
-    p = sub.add_parser("update", help="extract, then sphinx-intl update the catalogs")
-    p.add_argument("language", nargs="*")
-    args = parser.parse_args(argv)
-    if args.command == "build":
-        return build_edition(Path(args.root), args.language, args.all)
-    if args.command == "extract":
-        return extract(Path(args.root), Path(args.pot_dir))
-    return update(Path(args.root), args.language or None)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -322,3 +322,25 @@ def test_bad_dependency_lists_are_refused(tmp_path, value):
     with pytest.raises(BookError) as err:
         read_page(md, root)
     assert PAGE in str(err.value) and "tabbook" in str(err.value)
+
+
+# -- issue 17: one module owns the build folder's layout -----------------------------------
+
+def test_only_the_layout_module_spells_the_build_folder():
+    """Every path under the build folder comes from tabbook/layout.py."""
+    spelled = re.compile(r"(?<![\w])_build(?![\w])")
+    offenders = [f"{path.relative_to(REPO)}:{n}: {line.strip()}"
+                 for path in sorted((REPO / "tabbook").rglob("*.py"))
+                 if path.name != "layout.py"
+                 for n, line in enumerate(path.read_text().splitlines(), start=1)
+                 if spelled.search(line)]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_nothing_but_the_site_is_in_the_site(book):
+    """The MathJax npm tree and myst-nb's intermediates stay out of every edition's
+    folder (a translated edition's outdir parent is the site itself)."""
+    site = Layout(book).html_root
+    assert not (site / ".vendor").exists() and not list(site.rglob("node_modules"))
+    assert not (site / "jupyter_execute").exists() and not (site / ".jupyter_cache").exists()
+    assert (Layout(book).notebook_outputs(ZH)).is_dir()
