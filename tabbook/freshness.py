@@ -9,7 +9,7 @@ Two levels, both hashes of content:
 * **Each page, in each edition** (:func:`page_digest`): its source, the merged notebook
   it is rendered from (so its executed runs: the library, other pages' ``#@save`` code,
   the data files it declares), its catalog, the Colab settings of its buttons, the
-  tool's version. The Sphinx extension keeps the digests in the environment and has
+  files Sphinx noted it uses (images, includes), the tool's version. The Sphinx extension keeps the digests in the environment and has
   Sphinx re-read (and re-write) every page whose digest changed (``env-get-outdated``),
   whatever the files' mtimes say.
 
@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # (a no-op build imports this module: the pages' readers stay
 
 def page_digest(root: Path, docname: str, source: Path, language: str,
                 merged: nbformat.NotebookNode | None, cfg: BookConfig,
-                has_notebooks: bool) -> str:
+                has_notebooks: bool, dependencies=()) -> str:
     """Hash of everything one page of one edition shows (see the module's docstring)."""
     import nbformat
 
@@ -60,6 +60,12 @@ def page_digest(root: Path, docname: str, source: Path, language: str,
     h.update(b"\0")
     if has_notebooks:
         h.update(stamp(cfg).encode())
+    for dep in dependencies:  # the images and included files the page shows
+        h.update(b"\0" + str(dep).encode() + b"\0")
+        try:
+            h.update(Path(dep).read_bytes())
+        except OSError:
+            h.update(b"(missing)")
     return h.hexdigest()
 
 

@@ -125,9 +125,11 @@ def _env_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     language = app.config.language or "en"
     new = {}
     for docname in sorted(env.found_docs):
+        # (the files Sphinx noted the page uses when it last read it: images, includes)
+        deps = [root / dep for dep in sorted(env.dependencies.get(docname, ()))]
         new[docname] = page_digest(root, docname, Path(env.doc2path(docname)), language,
                                    state.merged.get(docname), state.config,
-                                   bool(state.colab.get(docname)))
+                                   bool(state.colab.get(docname)), deps)
     old, state.page_digests = state.page_digests, new
     return [d for d, digest in new.items()
             if old.get(d) != digest and d not in added and d not in changed]

@@ -344,3 +344,23 @@ def test_nothing_but_the_site_is_in_the_site(book):
     assert not (site / ".vendor").exists() and not list(site.rglob("node_modules"))
     assert not (site / "jupyter_execute").exists() and not (site / ".jupyter_cache").exists()
     assert (Layout(book).notebook_outputs(ZH)).is_dir()
+
+
+def test_an_image_of_the_page_replaced_with_an_older_mtime_is_copied_again(book):
+    """Item 2, for a file the page shows (a figure): its content, not its mtime, counts."""
+    md = book / PAGE
+    (book / "chapter_demo" / "figure.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><title>one</title></svg>')
+    md.write_text(md.read_text().replace("Prose that every framework shares.",
+                                         "Prose that every framework shares.\n\n![A figure](figure.svg)"))
+    _build_both(book)
+    copied = Layout(book).html() / "_images" / "figure.svg"
+    assert "<title>one</title>" in copied.read_text()
+    figure = book / "chapter_demo" / "figure.svg"
+    figure.write_text(figure.read_text().replace("one", "two"))
+    os.utime(figure, (OLD, OLD))
+    en, zh = _build_both(book)
+    assert _read_pages(en) and _read_pages(zh)
+    assert "<title>two</title>" in copied.read_text()
+    assert "<title>two</title>" in (Layout(book).html(ZH) / "_images" / "figure.svg").read_text()
+    _assert_second_build_does_nothing(book)
