@@ -174,7 +174,9 @@ def cmd_publish(args) -> int:
     with book_lock(Path(args.root), "make publish"):
         out = assemble(Path(args.root))
         info = read_manifest(out)
-    print(f"[tabbook] assembled {out}: the site ({info['site']}/, to {info['site_url']}), the "
+    site_bytes = sum(p.stat().st_size for p in (out / info["site"]).rglob("*") if p.is_file())
+    print(f"[tabbook] assembled {out}: the site ({info['site']}/, {site_bytes / 1e6:.1f} MB, "
+          f"to {info['site_url']}), the "
           f"notebooks ({info['notebooks']}/, to branch {info['notebooks_branch']} of "
           f"{info['repository']}) and {info['library']['name']} {info['library']['version']} "
           f"({info['library']['wheel']})")
