@@ -23,7 +23,8 @@ from .signals import Interrupted, run_child
 def cmd_envs(args) -> int:
     from .envs import ensure_all
 
-    ensure_all(Path(args.root), args.framework or None)
+    with book_lock(Path(args.root), "make envs"):
+        ensure_all(Path(args.root), args.framework or None)
     print("[tabbook] environments and kernels ready")
     return 0
 
