@@ -80,7 +80,7 @@ def build_edition(root: Path, language: str, force_all: bool = False) -> int:
         print(f"error: no edition for language {language!r}", file=sys.stderr)
         return 2
     # before Sphinx starts: it reads the "sphinx" domain's catalogs first thing
-    tool_locale = compile_tool_catalogs(edition.language, layout.tool_locale)
+    tool_locale = _tool_catalogs(edition.language, layout.tool_locale)
     return run_sphinx(layout.root, "html", layout.html(edition), layout.doctrees(edition),
                       edition_overrides(layout.root, edition, tool_locale),
                       force_all=force_all)
@@ -127,6 +127,18 @@ def update(root: Path, languages: list[str] | None = None) -> int:
 
 # ---------------------------------------------------------------------------
 # The extension
+
+
+_COMPILED: dict[tuple[str, Path], Path | None] = {}
+
+
+def _tool_catalogs(language: str, dest: Path) -> Path | None:
+    """The tool's catalogs compiled once per process (:func:`build_edition` compiles them
+    before Sphinx starts; the extension's ``setup``, for a Sphinx started otherwise)."""
+    key = (language, Path(dest).resolve())
+    if key not in _COMPILED:
+        _COMPILED[key] = compile_tool_catalogs(language, dest)
+    return _COMPILED[key]
 
 
 def _ui_locale_dir(app) -> Path:
@@ -366,7 +378,7 @@ def setup(app) -> dict:
 
     # the tool's own strings: compiled here, from tabbook/locales/, at every build
     if edition_of(app.config.language) is not SOURCE:
-        locale_dir = compile_tool_catalogs(app.config.language, _ui_locale_dir(app))
+        locale_dir = _tool_catalogs(app.config.language, _ui_locale_dir(app))
         if locale_dir is not None:
             app.add_message_catalog(UI_DOMAIN, str(locale_dir))
         else:
