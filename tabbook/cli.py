@@ -127,6 +127,9 @@ def _run_editions(root: Path, extra: list[str]) -> int:
     stamp_file.unlink(missing_ok=True)
     import shutil
 
+    for edition in [SOURCE, *translations(root)]:  # (each edition notes them anew)
+        layout.outputs_note(edition.language).unlink(missing_ok=True)
+
     for leftover in layout.not_site(translations(root)):  # (never deployed again)
         shutil.rmtree(leftover, ignore_errors=True)
     env = dict(os.environ, **held_by_parent_env(root))
@@ -151,7 +154,7 @@ def _run_editions(root: Path, extra: list[str]) -> int:
             print(f"[tabbook] the {what} build failed (exit {returncode})", file=sys.stderr)
             return returncode
         prune_images(layout.html(edition))
-    write_stamp(root, stamp)
+    write_stamp(root, stamp, [SOURCE.language] + [e.language for e in translations(root)])
     print(f"[tabbook] the book is at {index}")
     return 0
 

@@ -69,37 +69,54 @@ def page_digest(root: Path, docname: str, source: Path, language: str,
     return h.hexdigest()
 
 
-def expected_outputs(root: Path) -> dict[str, str]:
-    """What a successful build made and a no-op build relies on: every page's HTML in
-    every edition and every run's cache entry (path relative to ``root`` -> what it is)."""
-    from .book import read_book
-    from .config import load_config
-    from .execute import cache_path, plan
+def edition_outputs(root: Path, edition, docnames, runs, cfg) -> dict[str, str]:
+    """What one edition's build made and a no-op build relies on: its pages' HTML and the
+    runs' cache entries (path relative to ``root``, or absolute outside it -> what it is)."""
+    from .execute import cache_path
 
-    root = Path(root)
+    root = Path(root).resolve()
     layout = Layout(root)
-    cfg = load_config(root)
-    pages = read_book(root)
+
+    def rel(path: Path) -> str:
+        path = Path(path).resolve()
+        return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
     made = {}
-    editions = [None] + translations(root)  # and each translated edition's
-    for page in pages:
-        for edition in editions:
-            html = layout.html(edition) / f"{page.docname}.html"
-            made[html.relative_to(root).as_posix()] = html.relative_to(root).as_posix()
-    for run in plan(pages, root):
-        entry = cache_path(root, cfg, run.key).resolve()
-        rel = entry.relative_to(root.resolve()).as_posix() if entry.is_relative_to(root.resolve()) \
-            else entry.as_posix()
-        made[rel] = f"the cache entry of {run.page.relpath} [{run.framework.name}]"
+    for docname in docnames:
+        html = rel(layout.html(edition) / f"{docname}.html")
+        made[html] = html
+    for run in runs:
+        made[rel(cache_path(root, cfg, run.key))] = (
+            f"the cache entry of {run.page.relpath} [{run.framework.name}]")
     return made
 
 
-def write_stamp(root: Path, inputs: str) -> None:
-    """Record a successful build: its inputs' hash and what it made."""
+def note_outputs(root: Path, language: str, outputs: dict[str, str]) -> None:
+    """Kept by an edition's (successful) Sphinx run for :func:`write_stamp`."""
+    from .files import write_atomic
+
+    write_atomic(Layout(root).outputs_note(language), json.dumps(outputs, sort_keys=True))
+
+
+def expected_outputs(root: Path, languages) -> dict[str, str]:
+    """What the editions ``languages`` made in this build (:func:`note_outputs`)."""
+    made = {}
+    for language in languages:
+        try:
+            made.update(json.loads(
+                Layout(root).outputs_note(language).read_text(encoding="utf-8")))
+        except (OSError, ValueError):  # (a Sphinx run that noted nothing: nothing to check)
+            continue
+    return made
+
+
+def write_stamp(root: Path, inputs: str, languages) -> None:
+    """Record a successful build of the editions ``languages``: its inputs' hash and what
+    it made (as each edition noted it: no page is read again here)."""
     from .files import write_atomic
 
     write_atomic(Layout(root).stamp, json.dumps(
-        {"inputs": inputs, "outputs": expected_outputs(root)}, indent=0, sort_keys=True))
+        {"inputs": inputs, "outputs": expected_outputs(root, languages)}, indent=0,
+        sort_keys=True))
 
 
 def read_stamp(root: Path) -> tuple[str | None, dict[str, str]]:

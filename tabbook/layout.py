@@ -108,6 +108,10 @@ class Layout:
         """The inputs of the last successful ``make html`` (:func:`tabbook.cli.input_stamp`)."""
         return self.state / "html.stamp"
 
+    def outputs_note(self, language: str) -> Path:
+        """What an edition's last successful Sphinx run made (for the input stamp)."""
+        return self.state / f"outputs-{language}.json"
+
     @property
     def lock(self) -> Path:
         return self.root / LOCK_FILE

@@ -277,6 +277,21 @@ def _prune_stale_pages(app: Sphinx, exception) -> None:
             page.unlink()
 
 
+def _note_outputs(app: Sphinx, exception) -> None:
+    """Note what this edition made, for the input stamp of `make html`
+    (:func:`tabbook.freshness.write_stamp`)."""
+    from .freshness import edition_outputs, note_outputs
+    from .i18n import edition_of
+
+    state = state_of(app.env)
+    if exception is not None or app.builder.format != "html" or not state.ready:
+        return
+    edition = edition_of(app.config.language)
+    outputs = edition_outputs(Path(app.srcdir), edition, list(state.pages),
+                              state.runs.values(), state.config)
+    note_outputs(Path(app.srcdir), edition.language, outputs)
+
+
 def setup(app: Sphinx) -> dict:
     _quiet_config_dumps()  # before myst's builder-inited prints its settings
     app.setup_extension("sphinx_design")
@@ -296,4 +311,5 @@ def setup(app: Sphinx) -> dict:
     # translated editions: the tool's strings, the language switch, untranslated messages
     app.setup_extension("tabbook.sphinx_i18n")
     app.connect("build-finished", _prune_stale_pages)
+    app.connect("build-finished", _note_outputs)
     return {"version": __version__, "parallel_read_safe": False, "parallel_write_safe": True}
