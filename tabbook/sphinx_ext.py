@@ -116,23 +116,39 @@ def _env_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     mtime. So each page's hash of all of that is kept in the environment, and a page
     whose hash differs from the last build's is read (and written) again.
     """
-    from .freshness import page_digest
-
     state = state_of(env)
     if not state.ready:
         return []
-    root = Path(app.srcdir)
-    language = app.config.language or "en"
-    new = {}
-    for docname in sorted(env.found_docs):
-        # (the files Sphinx noted the page uses when it last read it: images, includes)
-        deps = [root / dep for dep in sorted(env.dependencies.get(docname, ()))]
-        new[docname] = page_digest(root, docname, Path(env.doc2path(docname)), language,
-                                   state.merged.get(docname), state.config,
-                                   bool(state.colab.get(docname)), deps)
+    new = _page_digests(app, env, env.found_docs)
     old, state.page_digests = state.page_digests, new
     return [d for d, digest in new.items()
             if old.get(d) != digest and d not in added and d not in changed]
+
+
+def _page_digests(app: Sphinx, env, docnames) -> dict[str, str]:
+    from .freshness import page_digest
+
+    state = state_of(env)
+    root = Path(app.srcdir)
+    language = app.config.language or "en"
+    out = {}
+    for docname in sorted(docnames):
+        # (the files Sphinx noted the page uses when it read it: images, includes)
+        deps = [root / dep for dep in sorted(env.dependencies.get(docname, ()))]
+        out[docname] = page_digest(root, docname, Path(env.doc2path(docname)), language,
+                                   state.merged.get(docname), state.config,
+                                   bool(state.colab.get(docname)), deps)
+    return out
+
+
+def _digests_after_reading(app: Sphinx, env) -> list[str]:
+    """The digests of the pages just read, with the files Sphinx noted while reading
+    them (a page read for the first time had none noted before), so that the next build
+    compares against what this one read."""
+    state = state_of(env)
+    if state.ready:
+        state.page_digests.update(_page_digests(app, env, env.found_docs))
+    return []
 
 
 def _source_read(app: Sphinx, docname: str, source: list[str]) -> None:
@@ -303,6 +319,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("source-read", _source_read)
     # after tabbook.sphinx_colab's builder-inited (which notes the pages' notebooks)
     app.connect("env-get-outdated", _env_get_outdated)
+    app.connect("env-updated", _digests_after_reading)
     app.connect("env-get-updated", _restore_positional_numbers, priority=100)
     app.connect("env-get-updated", _renumber_sections, priority=900)
     app.add_transform(FrameworkTabs)
