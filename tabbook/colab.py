@@ -42,6 +42,7 @@ import nbformat
 
 from .book import read_book
 from .config import BookConfig, load_config
+from . import nbfast
 from .errors import BookError
 from .execute import cached_runs, code_cells
 from .files import write_atomic
@@ -183,7 +184,7 @@ def colab_notebook(page: Page, fw: Framework, executed: nbformat.NotebookNode | 
     ran = {}
     if executed is not None:
         ran = {c.metadata.get("tabbook", {}).get("cell"): c for c in executed.cells}
-    nb = nbformat.v4.new_notebook()
+    nb = nbfast.notebook()
     nb.metadata = {
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"},
@@ -192,10 +193,10 @@ def colab_notebook(page: Page, fw: Framework, executed: nbformat.NotebookNode | 
     }
     if translate is not None:
         nb.metadata["tabbook"]["language"] = translate.edition.language
-    intro = nbformat.v4.new_markdown_cell(
+    intro = nbfast.markdown_cell(
         intro_markdown(page, fw, title, page_url(baseurl, page), library, translate))
     intro.id = "colab-intro"
-    install = nbformat.v4.new_code_cell(install_code(fw, package_spec, library))
+    install = nbfast.code_cell(install_code(fw, package_spec, library))
     install.id = "colab-install"
     nb.cells += [intro, install]
     codes = {c.index for c in code_cells(page, fw)}
@@ -207,11 +208,11 @@ def colab_notebook(page: Page, fw: Framework, executed: nbformat.NotebookNode | 
             source = translate.markdown(page.docname, cell.source) if translate else cell.source
             text = colab_markdown(source, state)
             if text.strip():
-                md = nbformat.v4.new_markdown_cell(text)
+                md = nbfast.markdown_cell(text)
                 md.id = f"md-{cell.index}"
                 nb.cells.append(md)
         elif cell.index in codes:
-            code = nbformat.v4.new_code_cell(cell.source.strip("\n"))
+            code = nbfast.code_cell(cell.source.strip("\n"))
             code.id = f"code-{cell.index}"
             if cell.tags:
                 code.metadata["tags"] = list(cell.tags)
@@ -224,7 +225,7 @@ def colab_notebook(page: Page, fw: Framework, executed: nbformat.NotebookNode | 
 
 
 def notebook_bytes(nb: nbformat.NotebookNode) -> bytes:
-    return (nbformat.writes(nb, version=4) + "\n").encode("utf-8")
+    return (nbfast.writes(nb) + "\n").encode("utf-8")
 
 
 # ---------------------------------------------------------------------------

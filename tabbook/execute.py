@@ -24,6 +24,7 @@ import nbformat
 from .config import BookConfig
 from .envs import env_root, read_requirements
 
+from . import nbfast
 from .errors import BookError
 from .files import write_atomic
 from .frameworks import FRAMEWORKS, Framework
@@ -63,11 +64,11 @@ def code_cells(page: Page, fw: Framework) -> list[Cell]:
 
 def framework_notebook(page: Page, fw: Framework) -> nbformat.NotebookNode:
     """The notebook that runs: ``fw``'s code cells of ``page``, ``%%tab`` lines removed."""
-    nb = nbformat.v4.new_notebook()
+    nb = nbfast.notebook()
     nb.metadata["kernelspec"] = {"name": fw.kernel, "display_name": f"D2L {fw.label}",
                                  "language": "python"}
     for cell in code_cells(page, fw):
-        nbcell = nbformat.v4.new_code_cell(cell.source.rstrip("\n"))
+        nbcell = nbfast.code_cell(cell.source.rstrip("\n"))
         nbcell.id = f"cell-{cell.index}"
         if cell.tags:
             nbcell.metadata["tags"] = list(cell.tags)
@@ -235,7 +236,7 @@ async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = Non
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     nb = framework_notebook(run.page, run.framework)
-    setup = nbformat.v4.new_code_cell(SETUP_CODE + run.framework.seed)
+    setup = nbfast.code_cell(SETUP_CODE + run.framework.seed)
     setup.metadata["tabbook"] = {"setup": True}
     nb.cells.insert(0, setup)
     current: dict = {"cell": None}
@@ -395,7 +396,7 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
                 await _execute(run, root, cfg, live)
             finally:
                 run.seconds = time.perf_counter() - start
-            write_atomic(cache_path(root, cfg, run.key), nbformat.writes(run.notebook))
+            write_atomic(cache_path(root, cfg, run.key), nbfast.writes(run.notebook))
             log(f"[tabbook] executed  {run.page.relpath} [{run.framework.name}] "
                 f"{run.seconds:.1f} s")
             _warn_guarded(run, run.notebook, log)

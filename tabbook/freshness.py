@@ -40,8 +40,7 @@ def page_digest(root: Path, docname: str, source: Path, language: str,
                 merged: nbformat.NotebookNode | None, cfg: BookConfig,
                 has_notebooks: bool, dependencies=()) -> str:
     """Hash of everything one page of one edition shows (see the module's docstring)."""
-    import nbformat
-
+    from . import nbfast
     from .colab import stamp
 
     h = hashlib.sha256()
@@ -52,7 +51,7 @@ def page_digest(root: Path, docname: str, source: Path, language: str,
         pass  # (a removed page: Sphinx drops it)
     h.update(b"\0")
     if merged is not None:
-        h.update(nbformat.writes(merged).encode())
+        h.update(nbfast.writes(merged).encode())
     h.update(b"\0")
     catalog = catalog_path(root, language, docname)
     if catalog.is_file():

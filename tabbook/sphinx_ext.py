@@ -25,7 +25,7 @@ from sphinx.locale import get_translation
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
-from . import __version__
+from . import __version__, nbfast
 from .book import read_book
 from .config import load_config
 from .digest import tool_digest
@@ -154,7 +154,7 @@ def _digests_after_reading(app: Sphinx, env) -> list[str]:
 def _source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     merged = state_of(app.env).merged.get(docname)
     if merged is not None:
-        source[0] = nbformat.writes(merged)
+        source[0] = nbfast.writes(merged)
 
 
 def _framework_of(node: nodes.Node) -> str | None:
