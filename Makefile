@@ -51,7 +51,7 @@ publish: pdf
 
 # one PDF of the whole book per framework (and language edition), in _build/pdf/
 pdf: html
-	$(PY) -m tabbook.pdf
+	$(PY) -m tabbook pdf
 
 # The machine first (Chromium, fonts-noto-cjk, npm's axe-core... installed before any
 # test starts: tests/setup_machine.py), the kernel-free tests (tests/unit, seconds),

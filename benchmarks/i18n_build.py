@@ -4,7 +4,7 @@ On fresh copies of the book (no HTML, no doctrees: a cold Sphinx build), median 
 --runs runs:
 
 * the English-only build (`python -m tabbook html` on a copy without ``locales/``);
-* the Chinese edition alone, built after it (`python -m tabbook.sphinx_i18n build zh_CN`),
+* the Chinese edition alone, built after it (`python -m tabbook edition zh_CN`),
   cold too: its executions are counted (target 0: it reuses the English runs);
 * the whole `make html` of both editions (`python -m tabbook html` with ``locales/``).
 
@@ -65,8 +65,8 @@ def one_run(tmp: Path, cache: bool) -> dict:
     root = fresh(tmp, "editions", cache, locales=False)
     english, out_en = timed([sys.executable, "-m", "tabbook", "--root", str(root), "html"])
     shutil.copytree(REPO / "locales", root / "locales")
-    chinese, out_zh = timed([sys.executable, "-m", "tabbook.sphinx_i18n", "--root", str(root),
-                             "build", "zh_CN"])
+    chinese, out_zh = timed([sys.executable, "-m", "tabbook", "--root", str(root),
+                             "edition", "zh_CN"])
     # both editions the way `make html` builds them
     both_root = fresh(tmp, "both", cache, locales=True)
     both, out_both = timed([sys.executable, "-m", "tabbook", "--root", str(both_root), "html"])

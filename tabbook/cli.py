@@ -9,12 +9,14 @@ import sys
 from pathlib import Path
 
 from .config import load_config
-from .digest import tool_digest
+from .digest import environment_digest, tool_digest
 from .envs import ROOT
 from .errors import BookError
 from .files import remove_stray_temps
 from .frameworks import NAMES
-from .lock import book_lock
+from .layout import SKIP_DIRS as LAYOUT_SKIP_DIRS
+from .layout import BUILD_DIR, PUBLISH_DIR, Layout
+from .lock import book_lock, held_by_parent_env
 from .signals import Interrupted, run_child
 
 
@@ -22,7 +24,8 @@ from .signals import Interrupted, run_child
 def cmd_envs(args) -> int:
     from .envs import ensure_all
 
-    ensure_all(Path(args.root), args.framework or None)
+    with book_lock(Path(args.root), "make envs"):
+        ensure_all(Path(args.root), args.framework or None)
     print("[tabbook] environments and kernels ready")
     return 0
 
@@ -76,12 +79,14 @@ def prune_images(html_dir: Path) -> int:
     return removed
 
 
-SKIP_DIRS = {"_build", ".venv", ".git", "__pycache__", "node_modules", ".pytest_cache",
-             "tests", "benchmarks", ".ci"}
+SKIP_DIRS = {*LAYOUT_SKIP_DIRS, ".venv", ".git", "__pycache__", "node_modules",
+             ".pytest_cache", "tests", "benchmarks", ".ci"}
 
 
 def input_stamp(root: Path) -> str:
-    """Hash of everything a build reads: the book's files and the tool (:func:`tool_digest`)."""
+    """Hash of everything a build reads: the book's files, the tool (:func:`tool_digest`)
+    and the environment variables that reach the output
+    (:func:`tabbook.digest.environment_digest`); never a modification time."""
     h = hashlib.sha256()
     base = Path(root)
     for dirpath, dirnames, filenames in os.walk(base):
@@ -92,6 +97,7 @@ def input_stamp(root: Path) -> str:
             path = Path(dirpath) / name
             h.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
     h.update(tool_digest().encode())
+    h.update(environment_digest().encode())
     h.update(sys.version.encode())
     return h.hexdigest()
 
@@ -101,10 +107,10 @@ def editions_changed(root: Path) -> bool:
     ``locales/<language>`` added or deleted since)."""
     from .i18n import TRANSLATIONS, translations
 
-    html = Path(root) / "_build" / "html"
+    html = Layout(root).html()
     if not (html / "index.html").is_file():
         return False
-    built = {e for e in TRANSLATIONS if (html / e.folder / "index.html").is_file()}
+    built = {e for e in TRANSLATIONS if (Layout(root).html(e) / "index.html").is_file()}
     return built != set(translations(root))
 
 
@@ -121,7 +127,7 @@ def drop_gone_editions(root: Path) -> list[Path]:
     for edition in TRANSLATIONS:
         if edition in present:
             continue
-        for folder in (Path(root) / "_build" / "html" / edition.folder, colab / edition.folder):
+        for folder in (Layout(root).html(edition), colab / edition.folder):
             if folder.is_dir():
                 shutil.rmtree(folder)
                 dropped.append(folder)
@@ -130,35 +136,40 @@ def drop_gone_editions(root: Path) -> list[Path]:
 
 
 def build_html(root: Path, extra: list[str] = ()) -> int:
-    """Run Jupyter Book with warnings as errors, then each translated edition; print where
-    the book is.
+    """Build the English edition, then each translated one (:func:`build_edition_child`);
+    print where the book is.
 
     When nothing the build reads has changed since the last successful build, and
     every page and cache entry it made is still there, the build is skipped (Jupyter
     Book alone needs seconds just to start). One build at a time per checkout.
 
     The English build executes the pages (or takes them from the cache); each translated
-    edition (``_build/html/zh/``) then reuses those runs and executes nothing.
+    edition (in its folder of the site) then reuses those runs and executes nothing.
     """
     with book_lock(root, "make html"):
-        return _build_html(root, extra)
+        return _run_editions(root, extra)
 
 
-def _build_html(root: Path, extra: list[str]) -> int:
-    from .freshness import forget_failed_build, missing_outputs
-    from .i18n import translations
+def _run_editions(root: Path, extra: list[str]) -> int:
+    from .freshness import forget_failed_build, missing_outputs, read_stamp
 
-    index = root / "_build" / "html" / "index.html"
-    stamp_file = root / "_build" / ".tabbook" / "html.stamp"
+    layout = Layout(root)
+    index = layout.html() / "index.html"
+    stamp_file = layout.stamp
     stamp = input_stamp(root)
-    if not extra and index.exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
-        missing = missing_outputs(root)
+    last, outputs = read_stamp(root)
+    if not extra and index.exists() and last == stamp:
+        missing = missing_outputs(root, outputs)
         if not missing:
             print("[tabbook] nothing changed since the last build: executed 0 notebooks")
             print(f"[tabbook] the book is at {index}")
             return 0
         print(f"[tabbook] rebuilding: the last build's {missing[0]} is missing"
               + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+    # (imported here: the no-op build above does without Jupyter Book and the pages)
+    from .freshness import write_stamp
+    from .i18n import SOURCE, translations
+
     stamp_file.unlink(missing_ok=True)
     # catalogs are checked like code, before Sphinx reads any of them (tabbook.catalogs)
     from .catalogs import require_valid_catalogs
@@ -168,40 +179,38 @@ def _build_html(root: Path, extra: list[str]) -> int:
         # every page's language switch names the editions: re-render them all (from the cache)
         print("[tabbook] the book's translated editions changed: re-rendering every page")
         extra = [*extra, "--all"]
-    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--warningiserror",
-           "--keep-going", *extra]
-    env = dict(os.environ)
+    import shutil
+
+    for edition in [SOURCE, *translations(root)]:  # (each edition notes them anew)
+        layout.outputs_note(edition.language).unlink(missing_ok=True)
+
+    for leftover in layout.not_site(translations(root)):  # (never deployed again)
+        shutil.rmtree(leftover, ignore_errors=True)
+    env = dict(os.environ, **held_by_parent_env(root))
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    try:
-        returncode = run_child(cmd, env)
-    except Interrupted:
-        forget_failed_build(root)
-        raise
-    if returncode != 0:
-        # a failure stays a failure: the next build reads every page again
-        forget_failed_build(root)
-        print(f"[tabbook] the book build failed (exit {returncode})", file=sys.stderr)
-        return returncode
-    for edition in translations(root):
-        print(f"[tabbook] building the {edition.name} edition ({edition.language}) into "
-              f"_build/html/{edition.folder}/", flush=True)
+    for edition in [SOURCE, *translations(root)]:
+        if edition is not SOURCE:
+            print(f"[tabbook] building the {edition.name} edition ({edition.language}) into "
+                  f"{layout.html(edition).relative_to(root).as_posix()}/", flush=True)
+        # one way for every edition: Sphinx with the book's Jupyter Book configuration, in
+        # a process of its own (Sphinx keeps translations and registries per process)
+        cmd = [sys.executable, "-m", "tabbook", "--root", str(root), "edition",
+               edition.language, *(["--all"] if "--all" in extra else [])]
         try:
-            returncode = run_child([sys.executable, "-m", "tabbook.sphinx_i18n", "--root",
-                                    str(root), "build", edition.language, *extra], env)
+            returncode = run_child(cmd, env)
         except Interrupted:
             forget_failed_build(root)
             raise
         if returncode != 0:
+            # a failure stays a failure: the next build reads every page again
             forget_failed_build(root)
-            print(f"[tabbook] the {edition.language} build failed (exit {returncode})",
-                  file=sys.stderr)
+            what = "book" if edition is SOURCE else f"{edition.language}"
+            print(f"[tabbook] the {what} build failed (exit {returncode})", file=sys.stderr)
             return returncode
-        prune_images(root / "_build" / "html" / edition.folder)
-    prune_images(root / "_build" / "html")
+        prune_images(layout.html(edition))
     drop_gone_editions(root)
-    stamp_file.parent.mkdir(parents=True, exist_ok=True)
-    stamp_file.write_text(stamp)
-    print(f"[tabbook] the book is at {root / '_build' / 'html' / 'index.html'}")
+    write_stamp(root, stamp, [SOURCE.language] + [e.language for e in translations(root)])
+    print(f"[tabbook] the book is at {index}")
     return 0
 
 
@@ -222,11 +231,15 @@ def require_built(root: Path, command: str) -> None:
     """Refuse to go on unless the last ``make html`` succeeded and the sources are still
     what it built (its stamp, written only by a successful build, matches them): a failed
     build leaves its half-rendered pages in _build/html, which must not go out."""
-    stamp_file = Path(root) / "_build" / ".tabbook" / "html.stamp"
-    if not stamp_file.is_file():
+    from .freshness import read_stamp
+
+    last, _outputs = read_stamp(root)
+    if last is None:
+        stamp_file = Layout(root).stamp
         raise BookError(f"the last `make html` failed or did not run (no {stamp_file.name} "
-                        f"under _build/.tabbook): fix it and run `make html` before `{command}`")
-    if stamp_file.read_text() != input_stamp(Path(root)):
+                        f"in {stamp_file.parent.relative_to(root).as_posix()}): fix it and run "
+                        f"`make html` before `{command}`")
+    if last != input_stamp(Path(root)):
         raise BookError(f"the sources changed since the last `make html`: run `make html` "
                         f"before `{command}`, so that what goes out is what they say")
 
@@ -238,7 +251,9 @@ def cmd_publish(args) -> int:
         require_built(Path(args.root), "make publish")
         out = assemble(Path(args.root))
         info = read_manifest(out)
-    print(f"[tabbook] assembled {out}: the site ({info['site']}/, to {info['site_url']}), the "
+    site_bytes = sum(p.stat().st_size for p in (out / info["site"]).rglob("*") if p.is_file())
+    print(f"[tabbook] assembled {out}: the site ({info['site']}/, {site_bytes / 1e6:.1f} MB, "
+          f"to {info['site_url']}), the "
           f"notebooks ({info['notebooks']}/, to branch {info['notebooks_branch']} of "
           f"{info['repository']}) and {info['library']['name']} {info['library']['version']} "
           f"({info['library']['wheel']})")
@@ -263,11 +278,40 @@ def cmd_publish_info(args) -> int:
 
 def cmd_i18n(args) -> int:
     """Extract the English messages and update the translations' catalogs (sphinx-intl)."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    from .sphinx_i18n import update
+
     with book_lock(Path(args.root), "make translations"):
-        return run_child([sys.executable, "-m", "tabbook.sphinx_i18n", "--root",
-                          str(args.root), "update", *args.language], env)
+        return update(Path(args.root), args.language or None)
+
+
+def cmd_extract_messages(args) -> int:
+    """The English messages of every page, one ``.pot`` per page, into a folder."""
+    from .sphinx_i18n import extract
+
+    with book_lock(Path(args.root), "extract messages"):
+        return extract(Path(args.root), Path(args.pot_dir))
+
+
+def cmd_edition(args) -> int:
+    """One edition's HTML (what ``html`` runs, in a child process, for each edition)."""
+    from .sphinx_i18n import build_edition
+
+    with book_lock(Path(args.root), f"build the {args.language} edition"):
+        return build_edition(Path(args.root), args.language, args.all)
+
+
+def cmd_pdf(args) -> int:
+    """One PDF per edition and framework, printed by Chromium from the built HTML."""
+    from .frameworks import BY_NAME
+    from .pdf import PAGE_TIMEOUT, write_pdfs
+
+    root = Path(args.root).resolve()
+    layout = Layout(root)
+    with book_lock(root, "make pdf"):
+        write_pdfs(args.html or layout.html(), args.out or layout.pdf, root,
+                   frameworks=[BY_NAME[n] for n in args.framework or []] or None,
+                   languages=args.language, timeout=args.timeout or PAGE_TIMEOUT)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -296,11 +340,31 @@ def main(argv: list[str] | None = None) -> int:
                        "of the translations (new messages untranslated, changed ones fuzzy)")
     p.add_argument("language", nargs="*", help="only these (default: every translation)")
     p.set_defaults(func=cmd_i18n)
+    p = sub.add_parser("extract-messages", help="write the English messages of every page "
+                       "(one .pot per page) into a folder")
+    p.add_argument("pot_dir", type=Path)
+    p.set_defaults(func=cmd_extract_messages)
+    p = sub.add_parser("edition", help="build one edition's HTML with Sphinx (what `html` "
+                       "runs for each edition; executes nothing the cache has)")
+    p.add_argument("language", help="en (the book's own) or a translation's (zh_CN)")
+    p.add_argument("--all", action="store_true", help="re-render every page")
+    p.set_defaults(func=cmd_edition)
+    p = sub.add_parser("pdf", help="print the built book: one PDF per edition and framework")
+    p.add_argument("--html", type=Path, help="the built book (default: the build's html folder)")
+    p.add_argument("--out", type=Path, help="where PDFs go (default: the build's pdf folder)")
+    from .frameworks import NAMES
+    p.add_argument("--framework", action="append", choices=list(NAMES),
+                   help="only this framework (repeatable; default: all)")
+    p.add_argument("--language", action="append",
+                   help="only this edition's language (repeatable; default: all)")
+    p.add_argument("--timeout", type=float, default=None,
+                   help="seconds a page may take to load (default: tabbook.pdf.PAGE_TIMEOUT)")
+    p.set_defaults(func=cmd_pdf)
     p = sub.add_parser("colab", help="write the Colab notebooks")
     p.set_defaults(func=cmd_colab)
-    p = sub.add_parser("publish", help="assemble _build/publish: site, notebooks, library")
+    p = sub.add_parser("publish", help=f"assemble {PUBLISH_DIR}: site, notebooks, library")
     p.set_defaults(func=cmd_publish)
-    p = sub.add_parser("publish-info", help="print where _build/publish goes (key=value lines)")
+    p = sub.add_parser("publish-info", help=f"print where {PUBLISH_DIR} goes (key=value lines)")
     p.set_defaults(func=cmd_publish_info)
     args = parser.parse_args(argv)
     try:
@@ -314,11 +378,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[tabbook] {exc}: the build was stopped, its kernels shut down",
               file=sys.stderr)
         return exc.exit_status
-    except OSError as exc:  # an unwritable _build, a full disk, ...
+    except OSError as exc:  # an unwritable build folder, a full disk, ...
         if exc.filename is None:
             raise
         print(f"error: {exc.filename}: {exc.strerror}; tabbook writes the build under "
-              "_build/ and the library under d2l/: check that this path is a writable "
+              f"{BUILD_DIR}/ and the library under d2l/: check that this path is a writable "
               "folder (or move away what is in the way) and that the disk has room",
               file=sys.stderr)
         return 1

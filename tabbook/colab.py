@@ -42,6 +42,7 @@ import nbformat
 
 from .book import read_book
 from .config import BookConfig, load_config
+from . import nbfast
 from .errors import BookError
 from .execute import cached_runs, code_cells
 from .files import write_atomic
@@ -189,7 +190,7 @@ def colab_notebook(page: Page, fw: Framework, executed: nbformat.NotebookNode | 
     ran = {}
     if executed is not None:
         ran = {c.metadata.get("tabbook", {}).get("cell"): c for c in executed.cells}
-    nb = nbformat.v4.new_notebook()
+    nb = nbfast.notebook()
     nb.metadata = {
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"},
@@ -198,7 +199,7 @@ def colab_notebook(page: Page, fw: Framework, executed: nbformat.NotebookNode | 
     }
     if translate is not None:
         nb.metadata["tabbook"]["language"] = translate.edition.language
-    intro = nbformat.v4.new_markdown_cell(
+    intro = nbfast.markdown_cell(
         intro_markdown(page, fw, title, page_url(baseurl, page), library, translate))
     intro.id = "colab-intro"
     code = install_code(fw, package_spec, library)
@@ -208,7 +209,7 @@ def colab_notebook(page: Page, fw: Framework, executed: nbformat.NotebookNode | 
                                 "in this notebook's language:")
                  + f"\nimport os\nos.environ[\"D2L_LANGUAGE\"] = "
                    f"{translate.edition.language!r}")
-    install = nbformat.v4.new_code_cell(code)
+    install = nbfast.code_cell(code)
     install.id = "colab-install"
     nb.cells += [intro, install]
     codes = {c.index for c in code_cells(page, fw)}
@@ -226,20 +227,20 @@ def colab_notebook(page: Page, fw: Framework, executed: nbformat.NotebookNode | 
                 text = colab_markdown(piece, state, resolve)
                 if kind == "start":
                     in_solution = True
-                    note = nbformat.v4.new_markdown_cell(
+                    note = nbfast.markdown_cell(
                         "> " + _("The solution is at the end of this notebook, under "
                                  "“Solutions”: try the exercise first."))
                     note.id = f"solution-note-{len(solutions) + 1}"
                     nb.cells.append(note)
                     solutions.append([])
                 if text.strip():
-                    md = nbformat.v4.new_markdown_cell(text)
+                    md = nbfast.markdown_cell(text)
                     md.id = f"md-{cell.index}" + (f"-{k}" if k else "")
                     (solutions[-1] if in_solution else nb.cells).append(md)
                 if kind == "end":
                     in_solution = False
         elif cell.index in codes:
-            code = nbformat.v4.new_code_cell(cell.source.strip("\n"))
+            code = nbfast.code_cell(cell.source.strip("\n"))
             code.id = f"code-{cell.index}"
             if cell.tags:
                 code.metadata["tags"] = list(cell.tags)
@@ -295,7 +296,7 @@ def solution_pieces(text: str) -> list[tuple[str, str]]:
 
 
 def notebook_bytes(nb: nbformat.NotebookNode) -> bytes:
-    return (nbformat.writes(nb, version=4) + "\n").encode("utf-8")
+    return (nbfast.writes(nb) + "\n").encode("utf-8")
 
 
 # ---------------------------------------------------------------------------
@@ -374,7 +375,7 @@ def book_pages(root: Path) -> list[Page]:
 def write_colab(root: Path, out_dir: Path | None = None) -> list[Path]:
     """``make colab``: write every page's notebooks from the execution cache.
 
-    Into ``tabbook.colab_dir`` (``_build/colab``) unless ``out_dir`` is given.
+    Into ``tabbook.colab_dir`` (:data:`tabbook.layout.DEFAULT_COLAB_DIR`) unless ``out_dir`` is given.
     """
     root = Path(root)
     cfg = load_config(root)

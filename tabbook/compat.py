@@ -20,6 +20,7 @@ Part of the Sphinx side of tabbook (the core imports nothing of it).
 
 from __future__ import annotations
 
+import copy
 import html
 import logging as std_logging
 import re
@@ -207,12 +208,35 @@ def dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
     scripts[:] = unique
 
 
+POSITIONAL = "tabbook_positional_numbers"
+"""Environment attribute: docname -> Sphinx's own (positional) numbers of a renumbered page."""
+
+
+def restore_positional_numbers(app, env) -> list[str]:
+    """env-get-updated, before Sphinx's toctree collector recomputes the numbers: put
+    Sphinx's own numbers back.
+
+    The collector rewrites every page whose numbers differ from the stored ones; the
+    stored ones are the book's (:func:`renumber_sections`), so without this every build
+    that runs Sphinx would rewrite every numbered page, changed or not.
+    """
+    for docname, (secnumbers, fignumbers) in getattr(env, POSITIONAL, {}).items():
+        if docname in env.toc_secnumbers:
+            env.toc_secnumbers[docname] = copy.deepcopy(secnumbers)
+        if fignumbers is not None and docname in env.toc_fignumbers:
+            env.toc_fignumbers[docname] = copy.deepcopy(fignumbers)
+    return []
+
+
 def renumber_sections(app, env, section_numbers) -> list[str]:
-    """env-get-updated: replace Sphinx's positional section numbers by the book's.
+    """env-get-updated: replace Sphinx's positional section numbers by the book's, keeping
+    Sphinx's own for :func:`restore_positional_numbers`.
 
     ``section_numbers``: docname -> "4.3" (the page's front matter), for the pages that
     have one.
     """
+    positional = {}
+    setattr(env, POSITIONAL, positional)
     for docname, numbers in env.toc_secnumbers.items():
         number = section_numbers.get(docname)
         if not number or "" not in numbers:
@@ -221,6 +245,8 @@ def renumber_sections(app, env, section_numbers) -> list[str]:
         have = numbers[""]
         if have[: len(want)] == want and len(have) == len(want):
             continue
+        positional[docname] = (copy.deepcopy(numbers),
+                               copy.deepcopy(env.toc_fignumbers.get(docname)))
 
         def renumber(num, have=have, want=want):
             return want + tuple(num[len(have):]) if tuple(num[: len(have)]) == have else num

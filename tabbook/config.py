@@ -30,6 +30,7 @@ import yaml
 from packaging.version import InvalidVersion, Version
 
 from .errors import BookError
+from .layout import DEFAULT_CACHE_DIR, DEFAULT_COLAB_DIR
 
 CONFIG_FILE = "_config.yml"
 PROJECT_FILE = "pyproject.toml"
@@ -209,7 +210,7 @@ class BookConfig:
     jobs: int = field(default=4, metadata={
         "key": "tabbook.jobs", "validate": positive_int,
         "help": "notebooks executed at once (one kernel each)"})
-    cache_dir: str = field(default="_build/.tabbook", metadata={
+    cache_dir: str = field(default=DEFAULT_CACHE_DIR, metadata={
         "key": "tabbook.cache_dir", "validate": nonempty_text,
         "help": "where executed notebooks are cached by content hash (relative to the book)"})
     notebooks_branch: str = field(default="colab", metadata={
@@ -231,7 +232,7 @@ class BookConfig:
         "key": "tabbook.studiolab", "validate": flag,
         "help": "the \"Open in SageMaker Studio Lab\" link beside Colab's (default: on when "
                 "`repository.url` is a GitHub repository; Studio Lab opens the same notebooks)"})
-    colab_dir: str = field(default="_build/colab", metadata={
+    colab_dir: str = field(default=DEFAULT_COLAB_DIR, metadata={
         "key": "tabbook.colab_dir", "validate": output_folder,
         "help": "where `make colab` writes one folder of notebooks per framework"})
     # --- Jupyter Book's own settings

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from pathlib import Path
 
 TOOL_DIR = Path(__file__).resolve().parent
@@ -32,4 +33,23 @@ def tool_digest() -> str:
     for path in tool_files():
         h.update(path.relative_to(TOOL_DIR.parent).as_posix().encode() + b"\0"
                  + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+OUTPUT_ENV = ("TABBOOK_D2L_PACKAGE", "TABBOOK_MATHJAX_DIR")
+"""Environment variables whose values reach the HTML or the notebooks (the install cell,
+the MathJax copy served): part of the input stamp."""
+
+
+def environment_digest(environ=None) -> str:
+    """Hash of what the environment puts into the output: :data:`OUTPUT_ENV`, and which
+    values the build masks as secrets (hashed; a newly set secret changes the outputs)."""
+    from .outputs import secret_values
+
+    environ = os.environ if environ is None else environ
+    h = hashlib.sha256()
+    for name in OUTPUT_ENV:
+        h.update(f"{name}={environ.get(name, '')}\0".encode())
+    for value in sorted(secret_values(environ)):
+        h.update(hashlib.sha256(value.encode()).digest())
     return h.hexdigest()

@@ -27,12 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from . import warm
 from .config import BookConfig
 from .envs import env_root, read_requirements
+
+from . import nbfast
 from .errors import BookError
 from .files import write_atomic
 from .frameworks import FRAMEWORKS, Framework
@@ -40,7 +40,7 @@ from .myst_markdown import directive_of, tokens as myst_tokens
 from .outputs import guard_outputs, mask_text, secret_values
 from .procs import descendants, kill_tree
 from .signals import kernel_folder, run_cancellable
-from .source import Cell, Page
+from .source import PROVENANCE_PREFIX, Cell, Page
 
 CACHE_VERSION = "2"  # bump when what an executed notebook holds changes
 NO_EXECUTE = "TABBOOK_NO_EXECUTE"  # set (non-empty): a run the cache lacks is an error
@@ -78,11 +78,11 @@ def code_cells(page: Page, fw: Framework) -> list[Cell]:
 
 def framework_notebook(page: Page, fw: Framework) -> nbformat.NotebookNode:
     """The notebook that runs: ``fw``'s code cells of ``page``, ``%%tab`` lines removed."""
-    nb = nbformat.v4.new_notebook()
+    nb = nbfast.notebook()
     nb.metadata["kernelspec"] = {"name": fw.kernel, "display_name": f"D2L {fw.label}",
                                  "language": "python"}
     for cell in code_cells(page, fw):
-        nbcell = nbformat.v4.new_code_cell(cell.source.rstrip("\n"))
+        nbcell = nbfast.code_cell(cell.source.rstrip("\n"))
         nbcell.id = f"cell-{cell.index}"
         if cell.tags:
             nbcell.metadata["tags"] = list(cell.tags)
@@ -95,6 +95,16 @@ def library_files(root: Path, fw: Framework) -> list[Path]:
     """The library files a ``fw`` notebook can import: its module and the shared ones."""
     other = {f"{f.module}.py" for f in FRAMEWORKS if f is not fw}
     return sorted(p for p in (Path(root) / "d2l").glob("*.py") if p.name not in other)
+
+
+PROVENANCE_RE = re.compile(rb"^[ \t]*" + re.escape(PROVENANCE_PREFIX.encode()) + rb".*$", re.M)
+
+
+def library_text(path: Path) -> bytes:
+    """A library file as it runs: without its provenance comments ("# Defined in Section
+    3.2 (...), ... cell 7"), which name cell positions that a prose cell added above
+    shifts; the lines stay, so line numbers in tracebacks do not move."""
+    return PROVENANCE_RE.sub(b"#", Path(path).read_bytes())
 
 
 def cache_key(page: Page, fw: Framework, root: Path) -> str:
@@ -113,7 +123,15 @@ def cache_key(page: Page, fw: Framework, root: Path) -> str:
         payload["device"] = fw.device
     h.update(json.dumps(payload, sort_keys=True).encode())
     for lib in library_files(root, fw):
-        h.update(lib.name.encode() + b"\0" + lib.read_bytes() + b"\0")
+        h.update(lib.name.encode() + b"\0" + library_text(lib) + b"\0")
+    # the files the page declares it reads (front matter `tabbook: {depends: [...]}`)
+    for rel, path in zip(page.depends, page.dependency_paths()):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise BookError(f"cannot read {rel!r}, which `tabbook: depends:` names: "
+                            f"{exc.strerror}", path=page.relpath) from None
+        h.update(b"depends\0" + rel.encode() + b"\0" + hashlib.sha256(data).digest())
     return h.hexdigest()
 
 
@@ -242,13 +260,17 @@ def kernel_env(root: Path, fw: Framework) -> dict:
 
 async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = None,
                    kernel_name: str | None = None) -> None:
+    # (imported here: a build that executes nothing, a no-op one, does without them)
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
     nb = framework_notebook(run.page, run.framework)
-    setup = nbformat.v4.new_code_cell(SETUP_CODE + run.framework.seed)
+    setup = nbfast.code_cell(SETUP_CODE + run.framework.seed)
     setup.metadata["tabbook"] = {"setup": True}
     nb.cells.insert(0, setup)
     probe = run.framework.device != "cpu"
     if probe:  # which device the framework computed on, said by the run's last output
-        nb.cells.append(nbformat.v4.new_code_cell(f"print({run.framework.device_probe})"))
+        nb.cells.append(nbfast.code_cell(f"print({run.framework.device_probe})"))
         nb.cells[-1].metadata["tabbook"] = {"setup": True}
     current: dict = {"cell": None}
     tree: dict = {"session": None, "known": {}}  # the kernel's processes (tabbook.procs)
@@ -331,7 +353,7 @@ async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = Non
     run.notebook = nb
 
 
-def _kernel_session(client: NotebookClient) -> int | None:
+def _kernel_session(client) -> int | None:
     """The kernel's pid when it leads a session of its own (jupyter_client starts it so),
     else ``None``: killing its session then would kill the build's own."""
     provisioner = getattr(client.km, "provisioner", None)
@@ -381,7 +403,7 @@ def store(run: Run, root: Path, cfg: BookConfig) -> Path:
     nb.metadata[ENTRY_STAMP] = {"key": run.key, "framework": run.framework.name,
                                 "device": run.device, "cells_sha256": _cells_digest(nb)}
     path = cache_path(root, cfg, run.key)
-    write_atomic(path, nbformat.writes(nb))
+    write_atomic(path, nbfast.writes(nb))
     return path
 
 
@@ -429,8 +451,8 @@ def load_cached(run: Run, root: Path, cfg: BookConfig, log=print) -> bool:
             f"[{run.framework.name}] is corrupt: {problem}; deleted it, executing again")
         path.unlink(missing_ok=True)
         return False
-    # entries recorded before outputs were guarded (or before a secret was set)
-    guard_outputs(nb)
+    # a secret set since the run executed; the caps were applied when it ran, once
+    guard_outputs(nb, cap=False)
     run.notebook = nb
     run.cached = True
     return True
@@ -511,7 +533,7 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
                                           else ""))
             _warn_guarded(run, run.notebook, log)
 
-    live: set[NotebookClient] = set()
+    live: set = set()  # the NotebookClients running
     warm_names: dict[str, str] = {}  # framework name -> its warm kernelspec
     servers = None
 

@@ -1,54 +1,141 @@
-"""Whether the last build still stands: what a no-op build must check, what a failed one must undo.
+"""What decides that a page is rebuilt: content hashes, never modification times.
 
-A build is skipped when nothing it reads changed (the input stamp) *and* everything
-it made is still there: every page's HTML and every cache entry the pages rely on (a
-deleted entry would otherwise leave `make colab` asking for a `make html` that does
-nothing). A failed build leaves no stamp, and its Sphinx environment is deleted:
-Sphinx records a page that failed to render as read, so the next build would not
-read it again and would pass with the page's content silently dropped.
+Two levels, both hashes of content:
+
+* **The book** (:func:`tabbook.cli.input_stamp`): every file the build reads, the tool,
+  and the environment variables that reach the HTML or the notebooks. When it equals
+  the last successful build's *and* everything that build made is still there
+  (:func:`missing_outputs`), ``make html`` does nothing.
+* **Each page, in each edition** (:func:`page_digest`): its source, the merged notebook
+  it is rendered from (so its executed runs: the library, other pages' ``#@save`` code,
+  the data files it declares), its catalog, the Colab settings of its buttons, the
+  files Sphinx noted it uses (images, includes), the tool's version. The Sphinx extension keeps the digests in the environment and has
+  Sphinx re-read (and re-write) every page whose digest changed (``env-get-outdated``),
+  whatever the files' mtimes say.
+
+A failed build leaves no stamp, and its Sphinx environment is deleted: Sphinx records
+a page that failed to render as read, so the next build would not read it again and
+would pass with the page's content silently dropped.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 from pathlib import Path
 
-from .book import read_book
-from .config import load_config
-from .errors import BookError
-from .execute import cache_path, plan
-from .i18n import TRANSLATIONS, translations
+from typing import TYPE_CHECKING
 
-DOCTREES = "_build/.doctrees"
-"""Where Jupyter Book keeps Sphinx's pickled environment and doctrees."""
+from .digest import tool_digest
+from .i18n import TRANSLATIONS, catalog_path, translations
+from .layout import Layout
 
+if TYPE_CHECKING:  # (a no-op build imports this module: the pages' readers stay out)
+    import nbformat
 
-def missing_outputs(root: Path) -> list[str]:
-    """Pages without HTML and runs without a cache entry (paths relative to ``root``)."""
-    root = Path(root)
+    from .config import BookConfig
+
+def page_digest(root: Path, docname: str, source: Path, language: str,
+                merged: nbformat.NotebookNode | None, cfg: BookConfig,
+                has_notebooks: bool, dependencies=()) -> str:
+    """Hash of everything one page of one edition shows (see the module's docstring)."""
+    from . import nbfast
+    from .colab import stamp
+
+    h = hashlib.sha256()
+    h.update(f"1\0{tool_digest()}\0{language}\0{docname}\0".encode())
     try:
-        cfg = load_config(root)
-        pages = read_book(root)
-        runs = plan(pages, root)
-    except BookError as exc:  # the build itself reports it
-        return [f"(sources that do not read: {exc})"]
-    missing = []
-    folders = [""] + [e.folder for e in translations(root)]  # and each translated edition's
-    for page in pages:
-        for folder in folders:
-            html = root / "_build" / "html" / folder / f"{page.docname}.html"
-            if not html.is_file():
-                missing.append(html.relative_to(root).as_posix())
+        h.update(Path(source).read_bytes())
+    except OSError:
+        pass  # (a removed page: Sphinx drops it)
+    h.update(b"\0")
+    if merged is not None:
+        h.update(nbfast.writes(merged).encode())
+    h.update(b"\0")
+    catalog = catalog_path(root, language, docname)
+    if catalog.is_file():
+        h.update(catalog.read_bytes())
+    h.update(b"\0")
+    if has_notebooks:
+        h.update(stamp(cfg).encode())
+    for dep in dependencies:  # the images and included files the page shows
+        h.update(b"\0" + str(dep).encode() + b"\0")
+        try:
+            h.update(Path(dep).read_bytes())
+        except OSError:
+            h.update(b"(missing)")
+    return h.hexdigest()
+
+
+def edition_outputs(root: Path, edition, docnames, runs, cfg) -> dict[str, str]:
+    """What one edition's build made and a no-op build relies on: its pages' HTML and the
+    runs' cache entries (path relative to ``root``, or absolute outside it -> what it is)."""
+    from .execute import cache_path
+
+    root = Path(root).resolve()
+    layout = Layout(root)
+
+    def rel(path: Path) -> str:
+        path = Path(path).resolve()
+        return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+    made = {}
+    for docname in docnames:
+        html = rel(layout.html(edition) / f"{docname}.html")
+        made[html] = html
     for run in runs:
-        entry = cache_path(root, cfg, run.key)
-        if not entry.is_file():
-            missing.append(f"the cache entry of {run.page.relpath} [{run.framework.name}]")
-    return missing
+        made[rel(cache_path(root, cfg, run.key))] = (
+            f"the cache entry of {run.page.relpath} [{run.framework.name}]")
+    return made
+
+
+def note_outputs(root: Path, language: str, outputs: dict[str, str]) -> None:
+    """Kept by an edition's (successful) Sphinx run for :func:`write_stamp`."""
+    from .files import write_atomic
+
+    write_atomic(Layout(root).outputs_note(language), json.dumps(outputs, sort_keys=True))
+
+
+def expected_outputs(root: Path, languages) -> dict[str, str]:
+    """What the editions ``languages`` made in this build (:func:`note_outputs`)."""
+    made = {}
+    for language in languages:
+        try:
+            made.update(json.loads(
+                Layout(root).outputs_note(language).read_text(encoding="utf-8")))
+        except (OSError, ValueError):  # (a Sphinx run that noted nothing: nothing to check)
+            continue
+    return made
+
+
+def write_stamp(root: Path, inputs: str, languages) -> None:
+    """Record a successful build of the editions ``languages``: its inputs' hash and what
+    it made (as each edition noted it: no page is read again here)."""
+    from .files import write_atomic
+
+    write_atomic(Layout(root).stamp, json.dumps(
+        {"inputs": inputs, "outputs": expected_outputs(root, languages)}, indent=0,
+        sort_keys=True))
+
+
+def read_stamp(root: Path) -> tuple[str | None, dict[str, str]]:
+    """The last successful build's inputs hash and outputs (None, {} when there is none)."""
+    try:
+        data = json.loads(Layout(root).stamp.read_text(encoding="utf-8"))
+        return str(data["inputs"]), dict(data["outputs"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None, {}
+
+
+def missing_outputs(root: Path, outputs: dict[str, str]) -> list[str]:
+    """Of a build's ``outputs`` (:func:`read_stamp`), those that are gone: no source is
+    parsed, nothing Sphinx is imported (the no-op build is this and the input stamp)."""
+    root = Path(root)
+    return [what for rel, what in outputs.items() if not (root / rel).is_file()]
 
 
 def forget_failed_build(root: Path) -> None:
     """Delete Sphinx's environment of a failed build, so the next build reads every page
-    (the translated editions' too: tabbook.sphinx_i18n keeps them beside it)."""
-    shutil.rmtree(Path(root) / DOCTREES, ignore_errors=True)
-    for edition in TRANSLATIONS:
-        shutil.rmtree(Path(root) / f"{DOCTREES}-{edition.language}", ignore_errors=True)
+    (the translated editions' too: each keeps its own beside it)."""
+    for doctrees in Layout(root).all_doctrees(TRANSLATIONS):
+        shutil.rmtree(doctrees, ignore_errors=True)

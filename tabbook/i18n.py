@@ -14,6 +14,8 @@ translated here, message by message, with the same catalogs the HTML build uses.
 
 from __future__ import annotations
 
+import hashlib
+import io
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -141,8 +143,14 @@ def _flat(msgid: str) -> str:
     return msgid.replace("\n", " ").strip()
 
 
+def _content_key(path: Path) -> tuple[str, str]:
+    """A catalog's path and the hash of its bytes (never its mtime: a copied file keeps an
+    old one)."""
+    return str(path), hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 @lru_cache(maxsize=64)
-def _translations_of(path: str, mtime: float) -> dict[str, str]:
+def _translations_of(path: str, digest: str) -> dict[str, str]:
     po = _read_po(Path(path))
     return {e.msgid: e.msgstr for e in po
             if e.msgstr and not e.obsolete and "fuzzy" not in e.flags}
@@ -153,7 +161,7 @@ def page_catalog(root: Path, language: str, docname: str) -> dict[str, str]:
     path = catalog_path(root, language, docname)
     if not path.is_file():
         return {}
-    return _translations_of(str(path), path.stat().st_mtime)
+    return _translations_of(*_content_key(path))
 
 
 @dataclass(frozen=True)
@@ -276,6 +284,47 @@ def tidy_catalogs(root: Path, language: str) -> list[Path]:
     return changed
 
 
+def book_catalogs(root: Path, language: str) -> dict[str, Path]:
+    """docname -> the ``.po`` of the page, for every catalog of ``language`` in the book."""
+    folder = Path(root) / LOCALES / language / "LC_MESSAGES"
+    if not folder.is_dir():
+        return {}
+    return {po.relative_to(folder).with_suffix("").as_posix(): po
+            for po in sorted(folder.rglob("*.po")) if po.is_file()}
+
+
+def compile_book_catalogs(root: Path, language: str, dest: Path) -> Path:
+    """Compile the book's catalogs of ``language`` into ``dest/<language>/LC_MESSAGES/``.
+
+    The ``.mo`` files are made from this build's ``.po`` files (Babel, as Sphinx compiles
+    them; fuzzy entries are no translations), by content: a ``.mo`` is rewritten only
+    when its bytes change, and one whose ``.po`` is gone is deleted, so nothing but the
+    current catalogs translates. The source tree gets no ``.mo``. Returns ``dest`` (a
+    folder for Sphinx's ``locale_dirs``).
+    """
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    out = Path(dest) / language / "LC_MESSAGES"
+    keep = set()
+    for docname, po in book_catalogs(root, language).items():
+        try:
+            with open(po, "rb") as fh:
+                catalog = read_po(fh, locale=language)
+        except Exception as exc:  # Babel raises assorted types on a malformed catalog
+            raise BookError(f"cannot read the catalog: {exc}", path=str(po)) from None
+        buf = io.BytesIO()
+        write_mo(buf, catalog, use_fuzzy=False)
+        mo = out / f"{docname}.mo"
+        write_atomic(mo, buf.getvalue())
+        keep.add(mo)
+    if out.is_dir():
+        for mo in out.rglob("*.mo"):
+            if mo not in keep:
+                mo.unlink()
+    return Path(dest)
+
+
 def compile_tool_catalogs(language: str, dest: Path) -> Path | None:
     """Compile the tool's catalogs of ``language`` into ``dest/<language>/LC_MESSAGES/``.
 
@@ -303,7 +352,7 @@ def ui_gettext(language: str):
     po = UI_LOCALES / language / "LC_MESSAGES" / f"{UI_DOMAIN}.po"
     if not po.is_file():
         return lambda message: message
-    table = _translations_of(str(po), po.stat().st_mtime)
+    table = _translations_of(*_content_key(po))
     return lambda message: table.get(message, message)
 
 
@@ -312,7 +361,7 @@ def ui_strings(language: str, prefix: str = "") -> dict[str, str]:
     po = UI_LOCALES / language / "LC_MESSAGES" / f"{UI_DOMAIN}.po"
     if not po.is_file():
         return {}
-    table = _translations_of(str(po), po.stat().st_mtime)
+    table = _translations_of(*_content_key(po))
     return {k: v for k, v in table.items() if k.startswith(prefix)}
 
 

@@ -1,4 +1,4 @@
-"""One build at a time per checkout: a lock file in ``_build``.
+"""One build at a time per checkout: a lock file in the build folder (:data:`LOCK_FILE`).
 
 Two builds at once would both run every kernel and race on the cache and the HTML.
 The lock is an ``fcntl`` lock, so it is released when its process ends, however it
@@ -13,12 +13,28 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-LOCK_FILE = "_build/.tabbook.lock"
+from .layout import LOCK_FILE  # noqa: E402  (re-exported)
+
+
+HELD_ENV = "TABBOOK_LOCK_HELD"
+"""Set by a command that holds the lock for the children it runs (``python -m tabbook
+edition``): the book whose lock the parent holds."""
+
+
+def held_by_parent_env(root: Path) -> dict[str, str]:
+    """The environment entry a child of a lock holder inherits (:data:`HELD_ENV`)."""
+    return {HELD_ENV: str(Path(root).resolve())}
 
 
 @contextmanager
 def book_lock(root: Path, what: str):
-    """Hold the book's lock while the block runs; wait, saying so, while another holds it."""
+    """Hold the book's lock while the block runs; wait, saying so, while another holds it.
+
+    A command run by one that holds the lock (``html`` runs ``edition`` for each edition)
+    runs under its parent's lock."""
+    if os.environ.get(HELD_ENV) == str(Path(root).resolve()):
+        yield
+        return
     path = Path(root) / LOCK_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+") as fh:

@@ -14,7 +14,9 @@ import copy
 
 import nbformat
 
+from . import nbfast
 from .errors import BookError
+from .layout import DEFAULT_CACHE_DIR
 from .frameworks import FRAMEWORKS
 from .source import Cell, Page
 
@@ -54,14 +56,14 @@ def _fence(text: str) -> str:
 
 def _prose_for(cell: Cell, fw_name: str) -> nbformat.NotebookNode:
     fence = _fence(cell.source)
-    md = nbformat.v4.new_markdown_cell(
+    md = nbfast.markdown_cell(
         f"{fence}{{container}} {PROSE_CLASS} {FW_CLASS.format(fw_name)}\n{cell.source.strip()}\n{fence}")
     md.id = f"md-{cell.index}-{fw_name}"
     return md
 
 
 def _code_for(cell: Cell, executed: nbformat.NotebookNode, fw_name: str | None):
-    out = nbformat.v4.new_code_cell(cell.source.rstrip("\n"))
+    out = nbfast.code_cell(cell.source.rstrip("\n"))
     out.id = f"code-{cell.index}" + (f"-{fw_name}" if fw_name else "")
     out.outputs = executed.get("outputs", [])
     out.execution_count = executed.get("execution_count")
@@ -83,11 +85,11 @@ def merge(page: Page, executed: dict[str, nbformat.NotebookNode]) -> nbformat.No
         queue = queues.get(fw_name)
         if not queue:
             raise BookError("no executed output for this cell; the cache is stale, "
-                            "delete _build/.tabbook and rebuild",
+                            f"delete {DEFAULT_CACHE_DIR} (or tabbook.cache_dir) and rebuild",
                             path=page.relpath, cell=cell.index, line=cell.line, framework=fw_name)
         return queue.pop(0)
 
-    merged = nbformat.v4.new_notebook()
+    merged = nbfast.notebook()
     merged.metadata.update({k: v for k, v in page.metadata.items() if k != "jupytext"})
     merged.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                      "language": "python"}
@@ -111,7 +113,7 @@ def merge(page: Page, executed: dict[str, nbformat.NotebookNode]) -> nbformat.No
                 pending.append((cell, {}))
             else:
                 flush()
-                md = nbformat.v4.new_markdown_cell(cell.source)
+                md = nbfast.markdown_cell(cell.source)
                 md.id = f"md-{cell.index}"
                 merged.cells.append(md)
             continue

@@ -1,11 +1,11 @@
 """Serve the book's third-party assets from the book itself: no request leaves the site.
 
 Jupyter Book loads MathJax 3 from a CDN. Here the npm package ``mathjax@MATHJAX_VERSION``
-is installed once (by ``npm``) into ``<build dir>/.vendor/`` (``_build/.vendor``, never
-committed); its combined component and the folders it loads on demand (fonts, TeX
-extensions, accessibility, menu) are staged in ``_build/.vendor/static/mathjax/``, that
-folder is added to ``html_static_path`` (Sphinx copies it to ``_static/mathjax/``) and
-``mathjax_path`` points at the copy.
+is installed once (by ``npm``) into the build's vendor folder (:attr:`tabbook.layout.Layout.vendor`,
+one for every edition, never committed, never part of the site); its combined component
+and the folders it loads on demand (fonts, TeX extensions, accessibility, menu) are staged
+in ``<vendor>/static/mathjax/``, that folder is added to ``html_static_path`` (Sphinx
+copies it to ``_static/mathjax/``) and ``mathjax_path`` points at the copy.
 
 * ``TABBOOK_MATHJAX_DIR``: an unpacked ``mathjax`` npm package to use instead of
   running ``npm`` (machines without Node.js).
@@ -82,7 +82,7 @@ def install_mathjax(vendor: Path, version: str = MATHJAX_VERSION) -> Path:
 
 
 def _link_or_copy(src, dst) -> None:
-    """Hard-link (the package and the stage are both under _build), else copy."""
+    """Hard-link (the package and the stage are both in the vendor folder), else copy."""
     try:
         os.link(src, dst)
     except OSError:
@@ -131,7 +131,9 @@ def _config_inited(app, config) -> None:
 
     if not _is_default_mathjax(config.mathjax_path or ""):
         return  # the book chose its own MathJax
-    vendor = Path(app.outdir).parent / ".vendor"
+    from .layout import Layout
+
+    vendor = Layout(Path(app.srcdir)).vendor  # (not the outdir's parent: zh's is the site)
     try:
         stage = stage_mathjax(install_mathjax(vendor), vendor / "static")
     except OfflineError as exc:

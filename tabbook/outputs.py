@@ -19,7 +19,10 @@ import os
 import re
 from collections.abc import Mapping
 
-import nbformat
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # (the no-op build's stamp reads secret_values: kept light)
+    import nbformat
 
 MAX_LINE_CHARS = 5_000
 """Longest line kept whole; longer lines keep their first and last halves of this."""
@@ -121,12 +124,17 @@ def _text_fields(out: dict):
             yield out["data"], mime, mime in ("text/plain", "text/latex", "text/markdown")
 
 
-def guard_outputs(nb: nbformat.NotebookNode,
-                  secrets: Mapping[str, str] | None = None) -> list[tuple[dict, str]]:
+def guard_outputs(nb: nbformat.NotebookNode, secrets: Mapping[str, str] | None = None,
+                  cap: bool = True) -> list[tuple[dict, str]]:
     """Mask secrets in, then cap, every text output of ``nb``, in place.
 
     Returns (cell metadata, what was done) for each cell changed, and records the same
     in the cell's metadata (``tabbook.guarded``) so a cached run can warn again.
+
+    Outputs are capped once, when the run executes (``cap=True``); a cached run is only
+    masked again (``cap=False``: a secret set since it ran), keeping its caps and their
+    notes as they were: capping an already capped output again would cut its notes and
+    count the characters of the note instead of the output's.
     """
     secrets = secret_values() if secrets is None else secrets
     changed = []
@@ -138,19 +146,31 @@ def guard_outputs(nb: nbformat.NotebookNode,
             for holder, key, cappable in _text_fields(out):
                 text, names = mask_text(holder[key], secrets)
                 masked.update(names)
-                if cappable:
+                if cappable and cap:
                     text, n = cap_text(text)
                     cut += n
                 holder[key] = text
+        meta = cell.metadata.setdefault("tabbook", {}) if (masked or cut) else \
+            cell.metadata.get("tabbook", {})
+        truncated = meta.get("truncated")
+        if cut:
+            truncated = (f"truncated its output ({cut:,} characters omitted; the limits are "
+                         f"{MAX_LINE_CHARS:,} characters a line and {MAX_OUTPUT_CHARS:,} an "
+                         "output); print less, or write large results to a file")
+            meta["truncated"] = truncated
+        elif not cap and truncated is None and TRUNCATED in meta.get("guarded", ""):
+            # (an entry cached before the note was kept apart)
+            truncated = TRUNCATED + meta["guarded"].split(TRUNCATED, 1)[1]
         if masked:
             notes.append("masked the value of secret-looking environment variable(s) "
                          + ", ".join(f"${n}" for n in sorted(masked)) + " in its output")
-        if cut:
-            notes.append(f"truncated its output ({cut:,} characters omitted; the limits are "
-                         f"{MAX_LINE_CHARS:,} characters a line and {MAX_OUTPUT_CHARS:,} an "
-                         "output); print less, or write large results to a file")
+        if truncated and (cut or masked):
+            notes.append(truncated)
         if notes:
             note = "; ".join(notes)
-            cell.metadata.setdefault("tabbook", {})["guarded"] = note
+            meta["guarded"] = note
             changed.append((cell.metadata, note))
     return changed
+
+
+TRUNCATED = "truncated its output"

@@ -8,24 +8,22 @@ without tab bars, with code wrapped and solutions open. Each page of the book, i
 ``_toc.yml`` order, is opened with ``?framework=<name>``, printed, and the pages are
 joined (pypdf) with one bookmark per page.
 
-Editions: ``_build/html`` is the book's language (``language`` in ``_config.yml``,
-English when unset); every sub-folder that is a language code and holds an
-``index.html`` (``_build/html/zh``) is an edition too. Output:
-``_build/pdf/<book>-<language>-<framework>.pdf``, e.g. ``d2l-classification-en-jax.pdf``.
+Editions: the site's folder (:meth:`tabbook.layout.Layout.html`) is the book's language
+(``language`` in ``_config.yml``, English when unset); every sub-folder that is a
+language code and holds an ``index.html`` (``zh/``) is an edition too. Output, in the
+build's ``pdf`` folder: ``<book>-<language>-<framework>.pdf``, e.g.
+``d2l-classification-en-jax.pdf``.
 
-    python -m tabbook.pdf [--root .] [--html _build/html] [--out _build/pdf]
-                          [--framework NAME ...] [--language CODE ...]
+    python -m tabbook pdf [--html DIR] [--out DIR] [--framework NAME ...] [--language CODE ...]
 """
 
 from __future__ import annotations
 
-import argparse
 import functools
 import http.server
 import io
 import os
 import re
-import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +32,7 @@ import yaml
 
 from .errors import BookError
 from .files import write_atomic
-from .frameworks import BY_NAME, FRAMEWORKS, Framework
+from .frameworks import FRAMEWORKS, Framework
 from .toc import book_sources
 
 CHROMIUM = os.environ.get("TABBOOK_CHROMIUM", "/usr/bin/chromium")
@@ -50,9 +48,9 @@ SMALL = "font-size:7.5px;font-family:sans-serif;color:#555;width:100%;padding:0 
 class Edition:
     language: str
     html: Path
-    """The edition's folder (``_build/html`` or ``_build/html/zh``)."""
+    """The edition's folder (the site's, or its ``zh/``)."""
     prefix: str
-    """Its URL path under the served ``_build/html`` (``""`` or ``"zh/"``)."""
+    """Its URL path under the served site (``""`` or ``"zh/"``)."""
 
 
 def editions(html: Path, language: str = "en") -> list[Edition]:
@@ -287,30 +285,3 @@ class _browser:
             self.launched.close()
         if self.pw is not None:
             self.pw.stop()
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tabbook.pdf", description=__doc__.split("\n")[0])
-    parser.add_argument("--root", type=Path, default=Path("."), help="the book's folder")
-    parser.add_argument("--html", type=Path, help="the built book (default: ROOT/_build/html)")
-    parser.add_argument("--out", type=Path, help="where PDFs go (default: ROOT/_build/pdf)")
-    parser.add_argument("--framework", action="append", choices=list(BY_NAME),
-                        help="only this framework (repeatable; default: all)")
-    parser.add_argument("--language", action="append",
-                        help="only this edition's language (repeatable; default: all)")
-    parser.add_argument("--timeout", type=float, default=PAGE_TIMEOUT,
-                        help=f"seconds a page may take to load (default: {PAGE_TIMEOUT})")
-    args = parser.parse_args(argv)
-    root = args.root.resolve()
-    try:
-        write_pdfs(args.html or root / "_build" / "html", args.out or root / "_build" / "pdf",
-                   root, frameworks=[BY_NAME[n] for n in args.framework or []] or None,
-                   languages=args.language, timeout=args.timeout)
-    except BookError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,8 +1,8 @@
 """``make publish``: assemble what goes online, pinned to each other, and check it.
 
-``_build/publish/`` (:data:`PUBLISH_DIR`) holds:
+The publish folder (:data:`PUBLISH_DIR`, :mod:`tabbook.layout`) holds:
 
-* ``site/``: the HTML site, every language (``_build/html``, with a translation's
+* ``site/``: the HTML site, every language (the build's ``html`` folder, with a translation's
   edition in its folder, e.g. ``zh/``), plus ``_dist/`` with the ``d2l`` library's wheel
   and sdist built from this checkout (``python -m build``). The notebooks' install cells
   name that wheel's URL on the site (:attr:`BookConfig.wheel_url
@@ -41,9 +41,7 @@ from .config import BookConfig, load_config
 from .errors import BookError
 from .files import write_atomic
 
-PUBLISH_DIR = "_build/publish"
-PDF_SOURCE = "_build/pdf"
-"""Where `make pdf` writes the book's PDFs (tabbook.pdf)."""
+from .layout import PUBLISH_DIR, Layout  # noqa: E402  (PUBLISH_DIR re-exported)
 PDF_DIR = "_pdf"
 """The site's folder of the book's PDFs (one per language edition and framework)."""
 SITE, NOTEBOOKS, DIST, MANIFEST_FILE = "site", "notebooks", "_dist", "publish.json"
@@ -167,7 +165,7 @@ def copy_site(root: Path, html_dir: Path, site: Path) -> None:
 
 
 def assemble(root: Path, out: Path | None = None) -> Path:
-    """Assemble ``_build/publish`` (or ``out``) from the built book; check it; return it."""
+    """Assemble :data:`PUBLISH_DIR` (or ``out``) from the built book; check it; return it."""
     root = Path(root)
     cfg = load_config(root)
     if not cfg.published:
@@ -177,7 +175,7 @@ def assemble(root: Path, out: Path | None = None) -> Path:
     if os.environ.get("TABBOOK_D2L_PACKAGE"):
         raise BookError("$TABBOOK_D2L_PACKAGE is set: the notebooks would install that instead "
                         "of the published wheel; unset it and run `make html` again")
-    html_dir, colab_dir = root / "_build" / "html", root / cfg.colab_dir
+    html_dir, colab_dir = Layout(root).html(), root / cfg.colab_dir
     if not (html_dir / "index.html").exists() or not colab_dir.is_dir():
         raise BookError(f"the book is not built ({html_dir / 'index.html'} or {colab_dir} is "
                         "missing): run `make html` first")
@@ -188,7 +186,7 @@ def assemble(root: Path, out: Path | None = None) -> Path:
         copy_site(root, html_dir, tmp / SITE)
         (tmp / SITE / ".nojekyll").write_text("")  # serve _static/, _dist/ as they are
         build_library(root, tmp / SITE / DIST, cfg)
-        pdfs = offer_pdfs(tmp / SITE, root / PDF_SOURCE, root, html_dir)
+        pdfs = offer_pdfs(tmp / SITE, Layout(root).pdf, root, html_dir)
         # (the manifest and the references file are hidden files: the build's bookkeeping)
         shutil.copytree(colab_dir, tmp / NOTEBOOKS, ignore=_not_this_build(colab_dir, root))
         commit = _git_commit(root)
@@ -233,7 +231,7 @@ _PDF_ENTRY_RE = re.compile(
 
 
 def offer_pdfs(site: Path, pdf_dir: Path, root: Path, html_dir: Path) -> list[str]:
-    """Publish the PDFs `make pdf` wrote (``_build/pdf``) that are newer than every page
+    """Publish the PDFs `make pdf` wrote (:attr:`Layout.pdf`) that are newer than every page
     they print, in the site's ``_pdf/``, and point each page's "Book PDF" download entry
     (tabbook.reader) at its edition's PDFs: ``href`` the first framework's, and
     ``data-tabbook-pdf-<framework>`` each framework's (tabbook-reader.js follows the tabs).

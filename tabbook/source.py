@@ -28,6 +28,9 @@ from .myst_markdown import headings, page_label
 
 TAB_MAGIC = "%%tab"
 SECTION_NUMBER_RE = re.compile(r"^[0-9]+(\.[0-9]+)*$")
+PROVENANCE_PREFIX = "# Defined in "
+"""How the generated library's comment naming the page and cell of a definition starts
+(:mod:`tabbook.extract`; :func:`tabbook.execute.library_text` leaves it out of cache keys)."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,16 @@ class Page:
                     if level == 1:
                         return text.strip()
         return self.docname
+
+    @property
+    def depends(self) -> tuple[str, ...]:
+        """Files the page's code reads, relative to its folder (front matter
+        ``tabbook: {depends: [...]}``): part of its runs' cache keys."""
+        opts = self.metadata.get("tabbook")
+        return tuple(opts.get("depends") or ()) if isinstance(opts, dict) else ()
+
+    def dependency_paths(self) -> list[Path]:
+        return [self.path.parent / rel for rel in self.depends]
 
     def cells_for(self, framework: str) -> list[Cell]:
         return [c for c in self.cells if framework in c.frameworks]
@@ -180,6 +193,7 @@ def read_page(path: Path, root: Path) -> Page:
                 cells.append(Cell(i, "markdown", src, NAMES, line, False, meta))
     docname = relpath.rsplit(".", 1)[0]
     check_section_number(nb.metadata, lines, relpath)
+    check_depends(nb.metadata, lines, relpath, path, Path(root).resolve())
     return Page(path, relpath, docname, cells, dict(nb.metadata), text)
 
 
@@ -211,3 +225,31 @@ def check_section_number(metadata: dict, text_lines: list[str], relpath: str) ->
                         f"`section_number: \"...\"`", path=relpath, line=line)
     raise BookError(f"`section_number` must be a dotted number in quotes such as \"4.3\"; "
                     f"found {value!r}", path=relpath, line=line)
+
+
+def check_depends(metadata: dict, text_lines: list[str], relpath: str, path: Path,
+                  root: Path) -> None:
+    """``tabbook: {depends: [...]}``: files of the book, relative to the page's folder."""
+    opts = metadata.get("tabbook")
+    if opts is None:
+        return
+    line = next((i for prefix in ("depends:", "tabbook:")
+                 for i, ln in enumerate(text_lines, start=1)
+                 if ln.lstrip().startswith(prefix)), None)
+    if not isinstance(opts, dict) or set(opts) - {"depends"}:
+        raise BookError("front matter `tabbook:` takes one key, `depends:` (a list of the "
+                        f"files the page's code reads); found {opts!r}", path=relpath, line=line)
+    depends = opts.get("depends") or []
+    if not isinstance(depends, list) or not all(isinstance(d, str) and d.strip() for d in depends):
+        raise BookError("`tabbook: depends:` must be a list of file paths relative to the "
+                        f"page's folder, e.g. `depends: [data.csv]`; found {depends!r}",
+                        path=relpath, line=line)
+    for rel in depends:
+        target = (path.parent / rel).resolve()
+        if not target.is_relative_to(root):
+            raise BookError(f"`tabbook: depends:` names {rel!r}, which is outside the book",
+                            path=relpath, line=line)
+        if not target.is_file():
+            raise BookError(f"`tabbook: depends:` names {rel!r}, which is not a file "
+                            f"({target.relative_to(root).as_posix()} is missing)",
+                            path=relpath, line=line)

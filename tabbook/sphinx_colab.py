@@ -8,7 +8,7 @@
   pages have notebooks (for the links).
 * At ``build-finished`` (the environment complete: every label, section and equation
   numbered as the pages show them; also after a build that had nothing to rewrite): write every page's notebooks to ``tabbook.colab_dir``
-  (``_build/colab/<lang_dir><framework>/...``, ``lang_dir`` from Sphinx's ``language``)
+  (``<colab_dir>/<lang_dir><framework>/...``, ``lang_dir`` from Sphinx's ``language``)
   and a copy into the HTML output (``_colab/<framework>/...``) for the download links.
   Their cross-references are resolved from Sphinx's environment (:func:`env_references`),
   which is saved with them for ``make colab``.
@@ -16,8 +16,8 @@
   Colab" link (or, when the book is not published, a note saying so) and a "Download
   .ipynb" link; their ``data-*`` attributes name each framework's Colab URL and download
   URL. ``static/colab.js`` points the links at the framework the reader picked in the tabs.
-* Pages are re-rendered when the Colab URLs or the library version change
-  (``env-get-outdated``).
+* Pages are re-rendered when the Colab URLs or the library version change (their
+  content hash, :func:`tabbook.freshness.page_digest`, holds :func:`tabbook.colab.stamp`).
 
 Call :func:`setup` from :func:`tabbook.sphinx_ext.setup`.
 """
@@ -36,7 +36,7 @@ from sphinx.util import logging
 
 from . import __version__
 from .colab import (HTML_DIR, NOT_PUBLISHED, REFERENCES, colab_url, language_dir,
-                    library_label, notebook_relpath, page_notebooks, stamp, write_notebooks)
+                    library_label, notebook_relpath, page_notebooks, write_notebooks)
 from .config import load_config
 from .errors import BookError
 from .frameworks import BY_NAME, FRAMEWORKS
@@ -193,19 +193,6 @@ def _write_notebooks(app: Sphinx, exception) -> None:
         raise ExtensionError(f"[tabbook] {exc}") from None
 
 
-def _env_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
-    """Re-render every page with code when its Colab URLs or library version changed."""
-    state = state_of(env)
-    if not state.ready:
-        return []
-    new = stamp(state.config)
-    old, state.colab_stamp = state.colab_stamp, new
-    if old == new:  # (a first build reads every page anyway)
-        return []
-    return [d for d, names in state.colab.items()
-            if names and d in env.found_docs and d not in added | changed]
-
-
 def buttons_html(names: list[str], docname: str, pattern: str, pathto, lang_dir: str = "",
                  launch: dict | None = None) -> str:
     """The links block of a page; ``pathto(file, 1)`` makes a page-relative URL.
@@ -290,7 +277,6 @@ def setup(app: Sphinx) -> dict:
     # after tabbook.sphinx_ext's builder-inited (priority 500), which executes the pages
     app.connect("builder-inited", _builder_inited, priority=600)
     app.connect("build-finished", _write_notebooks)
-    app.connect("env-get-outdated", _env_get_outdated)
     app.connect("html-page-context", _html_page_context)
     app.add_js_file("colab.js")
     app.add_css_file("colab.css")

@@ -25,7 +25,7 @@ from sphinx.locale import get_translation
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
-from . import __version__, compat
+from . import __version__, compat, nbfast
 from .book import read_book
 from .config import load_config
 from .digest import tool_digest
@@ -84,13 +84,57 @@ def _builder_inited(app: Sphinx) -> None:
                              "is a writable folder and that the disk has room") from None
     app.env.tabbook = BuildState(config=cfg, pages={p.docname: p for p in pages}, runs=runs,
                                  merged=merged, ready=True,
-                                 colab_stamp=state_of(app.env).colab_stamp)
+                                 page_digests=state_of(app.env).page_digests)
+
+
+def _env_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Re-read every page whose content hash changed (:func:`tabbook.freshness.page_digest`).
+
+    Sphinx re-reads a page when its source file's mtime is newer than the last read;
+    what a page shows also comes from its runs (the library, another page's ``#@save``
+    code, a data file), its catalog and the settings, and a copied file can keep an old
+    mtime. So each page's hash of all of that is kept in the environment, and a page
+    whose hash differs from the last build's is read (and written) again.
+    """
+    state = state_of(env)
+    if not state.ready:
+        return []
+    new = _page_digests(app, env, env.found_docs)
+    old, state.page_digests = state.page_digests, new
+    return [d for d, digest in new.items()
+            if old.get(d) != digest and d not in added and d not in changed]
+
+
+def _page_digests(app: Sphinx, env, docnames) -> dict[str, str]:
+    from .freshness import page_digest
+
+    state = state_of(env)
+    root = Path(app.srcdir)
+    language = app.config.language or "en"
+    out = {}
+    for docname in sorted(docnames):
+        # (the files Sphinx noted the page uses when it read it: images, includes)
+        deps = [root / dep for dep in sorted(env.dependencies.get(docname, ()))]
+        out[docname] = page_digest(root, docname, Path(env.doc2path(docname)), language,
+                                   state.merged.get(docname), state.config,
+                                   bool(state.colab.get(docname)), deps)
+    return out
+
+
+def _digests_after_reading(app: Sphinx, env) -> list[str]:
+    """The digests of the pages just read, with the files Sphinx noted while reading
+    them (a page read for the first time had none noted before), so that the next build
+    compares against what this one read."""
+    state = state_of(env)
+    if state.ready:
+        state.page_digests.update(_page_digests(app, env, env.found_docs))
+    return []
 
 
 def _source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     merged = state_of(app.env).merged.get(docname)
     if merged is not None:
-        source[0] = nbformat.writes(merged)
+        source[0] = nbfast.writes(merged)
 
 
 def _framework_of(node: nodes.Node) -> str | None:
@@ -167,6 +211,21 @@ def _prune_stale_pages(app: Sphinx, exception) -> None:
     compat.prune_stale_pages(app, exception, keep_folders=EDITION_FOLDERS)
 
 
+def _note_outputs(app: Sphinx, exception) -> None:
+    """Note what this edition made, for the input stamp of `make html`
+    (:func:`tabbook.freshness.write_stamp`)."""
+    from .freshness import edition_outputs, note_outputs
+    from .i18n import edition_of
+
+    state = state_of(app.env)
+    if exception is not None or app.builder.format != "html" or not state.ready:
+        return
+    edition = edition_of(app.config.language)
+    outputs = edition_outputs(Path(app.srcdir), edition, list(state.pages),
+                              state.runs.values(), state.config)
+    note_outputs(Path(app.srcdir), edition.language, outputs)
+
+
 def setup(app: Sphinx) -> dict:
     compat.quiet_config_dumps()  # before myst's builder-inited prints its settings
     app.setup_extension("sphinx_design")
@@ -176,6 +235,10 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _config_inited, priority=900)
     app.connect("builder-inited", _builder_inited)
     app.connect("source-read", _source_read)
+    # after tabbook.sphinx_colab's builder-inited (which notes the pages' notebooks)
+    app.connect("env-get-outdated", _env_get_outdated)
+    app.connect("env-updated", _digests_after_reading)
+    app.connect("env-get-updated", compat.restore_positional_numbers, priority=100)
     app.connect("env-get-updated", _renumber_sections, priority=900)
     app.add_transform(FrameworkTabs)
     # one Colab notebook per page and framework, and the "Open in Colab" button
@@ -185,4 +248,5 @@ def setup(app: Sphinx) -> dict:
     # translated editions: the tool's strings, the language switch, untranslated messages
     app.setup_extension("tabbook.sphinx_i18n")
     app.connect("build-finished", _prune_stale_pages)
+    app.connect("build-finished", _note_outputs)
     return {"version": __version__, "parallel_read_safe": False, "parallel_write_safe": True}

@@ -1,13 +1,16 @@
-"""The Sphinx side of the translated editions (:mod:`tabbook.i18n`).
+"""The editions on the Sphinx side: the one way Sphinx is run, and the translations.
 
-* ``python -m tabbook.sphinx_i18n build zh_CN``: build one translated edition (the
-  English build's configuration, ``language`` set, the book's ``locales/`` catalogs)
-  into ``_build/html/<folder>/`` (``_build/html/zh/``). It executes nothing: the pages'
-  runs come from the execution cache the English build filled.
-* ``python -m tabbook.sphinx_i18n extract <dir>``: the English messages, one ``.pot``
-  per page (Sphinx's gettext builder, ``gettext_compact = False``), from the same merged
-  notebooks the HTML build reads; ``update`` then runs ``sphinx-intl update``: new
-  messages appear untranslated, changed ones fuzzy (``make translations``).
+* :func:`build_edition` (``python -m tabbook edition <language>``, which ``python -m
+  tabbook html`` runs in a child process for each edition): one edition's HTML, with
+  Jupyter Book's configuration (:func:`run_sphinx`, the only place Sphinx is started),
+  into the edition's folder of :class:`tabbook.layout.Layout`. A translated edition
+  sets ``language`` and reads the book's catalogs compiled into the build folder; it
+  executes nothing: the pages' runs come from the cache the English build filled.
+* :func:`extract` (``python -m tabbook extract-messages <dir>``): the English messages,
+  one ``.pot`` per page (Sphinx's gettext builder, ``gettext_compact = False``), from the
+  same merged notebooks the HTML build reads; :func:`update` (``python -m tabbook i18n``,
+  ``make translations``) then runs ``sphinx-intl update``: new messages appear
+  untranslated, changed ones fuzzy.
 * The extension (``app.setup_extension("tabbook.sphinx_i18n")``): the tool's own strings
   (catalog ``tabbook``, compiled at build time), Chinese search, a language switch on
   every page with ``<link rel="alternate" hreflang>``, and a report, page by page, of
@@ -17,7 +20,6 @@
 
 from __future__ import annotations
 
-import argparse
 import html
 import json
 import shutil
@@ -25,10 +27,12 @@ import sys
 from pathlib import Path
 
 from . import __version__, compat
-from .i18n import (LOCALES, SOURCE, UI_DOMAIN, Edition, Problem, compile_tool_catalogs,
-                   edition_of, link_to, page_catalog, translations, ui_strings)
+from .errors import BookError
+from .i18n import (LOCALES, SOURCE, UI_DOMAIN, Edition, Problem, compile_book_catalogs,
+                   compile_tool_catalogs, edition_of, link_to, page_catalog, translations,
+                   ui_strings)
+from .layout import Layout
 
-BUILD = "_build"
 BOOK_CATALOG = "_book"
 """The catalog of the book's settings that readers see (``author``), beside the pages'
 catalogs: ``locales/<language>/LC_MESSAGES/_book.po`` (`make translations` extracts it)."""
@@ -41,7 +45,8 @@ catalogs: ``locales/<language>/LC_MESSAGES/_book.po`` (`make translations` extra
 def run_sphinx(root: Path, builder: str, outdir: Path, doctreedir: Path, overrides: dict,
                *, force_all: bool = False) -> int:
     """Run Sphinx on the book as ``jupyter-book build`` does, with ``overrides``; warnings
-    are errors (every warning is reported first)."""
+    are errors (every warning is reported first). ``force_all``: read and write every
+    page again, from a fresh environment (``jupyter-book build --all``)."""
     from jupyter_book.sphinx import build_sphinx
 
     root = Path(root).resolve()
@@ -52,43 +57,58 @@ def run_sphinx(root: Path, builder: str, outdir: Path, doctreedir: Path, overrid
                           path_config=str(config) if config.exists() else None,
                           confoverrides=confoverrides, builder=builder,
                           doctreedir=Path(doctreedir), warningiserror=True, keep_going=True,
-                          force_all=force_all)
+                          force_all=force_all, freshenv=force_all)
     return result if isinstance(result, int) else 1
 
 
 def edition_overrides(root: Path, edition: Edition, tool_locale: Path | None) -> dict:
-    """Sphinx settings of a translated edition. ``locale_dirs``: the book's catalogs, then
-    the tool's (compiled into ``tool_locale``), then Sphinx's and the extensions' own."""
-    dirs = [str(Path(root).resolve() / LOCALES)] + ([str(tool_locale)] if tool_locale else [])
-    return {"language": edition.language, "locale_dirs": dirs,
-            "gettext_compact": False, "html_search_language": edition.search_language}
+    """Sphinx settings of a translated edition. ``locale_dirs``: the tool's catalogs
+    (compiled into ``tool_locale``; Sphinx reads its "sphinx" domain before any extension
+    starts), then Sphinx's and the extensions' own; the book's catalogs are compiled and
+    put first at ``config-inited`` (:func:`_config_inited`)."""
+    return {"language": edition.language,
+            "locale_dirs": [str(tool_locale)] if tool_locale else [],
+            "gettext_compact": False, "gettext_auto_build": False,
+            "html_search_language": edition.search_language}
 
 
 def build_edition(root: Path, language: str, force_all: bool = False) -> int:
-    """Build the translated edition ``language`` into ``_build/html/<folder>``."""
+    """Build the edition ``language`` (``en``: the book's own) into its HTML folder."""
+    layout = Layout(Path(root).resolve())
+    if language == SOURCE.language:
+        return run_sphinx(layout.root, "html", layout.html(), layout.doctrees(), {},
+                          force_all=force_all)
     edition = edition_of(language)
     if edition is SOURCE:
-        print(f"error: no translated edition for language {language!r}", file=sys.stderr)
+        print(f"error: no edition for language {language!r}", file=sys.stderr)
         return 2
-    root = Path(root).resolve()
-    from .catalogs import check_catalogs
+    import os
 
-    problems = check_catalogs(root)  # (make html checked them; a direct call is checked too)
-    if problems:
-        print("error: the translations' catalogs:\n  " + "\n  ".join(problems), file=sys.stderr)
-        return 1
-    doctrees = root / BUILD / f".doctrees-{edition.language}"
+    from .lock import HELD_ENV
+
+    if os.environ.get(HELD_ENV) != str(layout.root):  # (`make html` checked them already)
+        from .catalogs import check_catalogs
+
+        problems = check_catalogs(layout.root)
+        if problems:
+            print("error: the translations' catalogs:\n  " + "\n  ".join(problems),
+                  file=sys.stderr)
+            return 1
     # before Sphinx starts: it reads the "sphinx" domain's catalogs first thing
-    tool_locale = compile_tool_catalogs(edition.language, doctrees / TOOL_LOCALE)
-    return run_sphinx(root, "html", root / BUILD / "html" / edition.folder, doctrees,
-                      edition_overrides(root, edition, tool_locale), force_all=force_all)
+    tool_locale = _tool_catalogs(edition.language, layout.tool_locale)
+    return run_sphinx(layout.root, "html", layout.html(edition), layout.doctrees(edition),
+                      edition_overrides(layout.root, edition, tool_locale),
+                      force_all=force_all)
 
 
 def extract(root: Path, pot_dir: Path) -> int:
     """The English messages of every page into ``pot_dir/<docname>.pot``."""
     root = Path(root).resolve()
     pot_dir = Path(pot_dir).resolve()
-    status = run_sphinx(root, "gettext", pot_dir, pot_dir.parent / f".doctrees-{pot_dir.name}",
+    layout = Layout(root)
+    doctrees = (layout.gettext_doctrees() if pot_dir == layout.gettext
+                else pot_dir.parent / f".doctrees-{pot_dir.name}")
+    status = run_sphinx(root, "gettext", pot_dir, doctrees,
                         {"gettext_compact": False, "gettext_uuid": False,
                          "gettext_location": True}, force_all=True)
     if not status:
@@ -129,7 +149,7 @@ def write_book_template(root: Path, pot_dir: Path) -> Path:
 def update(root: Path, languages: list[str] | None = None) -> int:
     """Extract the English messages, then update every translation's catalogs."""
     root = Path(root).resolve()
-    pot_dir = root / BUILD / "gettext"
+    pot_dir = Layout(root).gettext
     status = extract(root, pot_dir)
     if status:
         return status
@@ -192,12 +212,20 @@ def update_catalogs(locale_dir: Path, pot_dir: Path, languages: list[str]) -> di
 # The extension
 
 
-TOOL_LOCALE = "tabbook-locale"
-"""Folder of the doctree folder where the tool's catalogs are compiled."""
+_COMPILED: dict[tuple[str, Path], Path | None] = {}
+
+
+def _tool_catalogs(language: str, dest: Path) -> Path | None:
+    """The tool's catalogs compiled once per process (:func:`build_edition` compiles them
+    before Sphinx starts; the extension's ``setup``, for a Sphinx started otherwise)."""
+    key = (language, Path(dest).resolve())
+    if key not in _COMPILED:
+        _COMPILED[key] = compile_tool_catalogs(language, dest)
+    return _COMPILED[key]
 
 
 def _ui_locale_dir(app) -> Path:
-    return Path(app.doctreedir) / TOOL_LOCALE
+    return Layout(Path(app.srcdir)).tool_locale
 
 
 def _config_inited(app, config) -> None:
@@ -205,9 +233,21 @@ def _config_inited(app, config) -> None:
     if edition is SOURCE:
         return
     root = Path(app.srcdir)
-    dirs = [str(d) for d in (config.locale_dirs or [])]
-    if str(root / LOCALES) not in dirs:
-        config.locale_dirs = dirs + [str(root / LOCALES)]
+    # the book's catalogs, compiled from this build's .po files into the build folder (never a .mo
+    # of the source tree, which may be left over from a catalog since deleted), first
+    try:
+        book_locale = compile_book_catalogs(root, edition.language, Layout(root).book_locale)
+    except BookError as exc:
+        from sphinx.errors import ExtensionError
+
+        raise ExtensionError(f"[tabbook] {exc}") from None
+    source_locales = (root / LOCALES).resolve()
+    dirs = [str(d) for d in (config.locale_dirs or [])
+            if (root / d).resolve() != source_locales and Path(d).resolve() != book_locale.resolve()]
+    config.locale_dirs = [str(book_locale)] + dirs
+    # Sphinx would compile a .po it finds in locale_dirs next to it (by mtime); the tool
+    # compiles every catalog itself, by content
+    config.gettext_auto_build = False
     config.gettext_compact = False
     config.html_search_language = edition.search_language
     from sphinx.locale import get_translation
@@ -297,6 +337,18 @@ def _switch_in_header(app, config) -> None:
     if SWITCH_TEMPLATE not in end:
         options["article_header_end"] = [SWITCH_TEMPLATE, *end]
         config.html_theme_options = options
+
+
+def _keep_intermediates_out_of_the_site(app) -> None:
+    """myst-nb writes its notebooks and output files next to the outdir, which for a
+    translated edition is inside the site: put them in the build folder instead."""
+    edition = edition_of(app.config.language)
+    if edition is SOURCE or not hasattr(app.env, "mystnb_config"):
+        return
+    layout = Layout(Path(app.srcdir))
+    app.env.mystnb_config = app.env.mystnb_config.copy(
+        output_folder=str(layout.notebook_outputs(edition).resolve()),
+        execution_cache_path=str(layout.jupyter_cache(edition).resolve()))
 
 
 def _builder_inited(app) -> None:
@@ -553,7 +605,7 @@ def setup(app) -> dict:
 
     # the tool's own strings: compiled here, from tabbook/locales/, at every build
     if edition_of(app.config.language) is not SOURCE:
-        locale_dir = compile_tool_catalogs(app.config.language, _ui_locale_dir(app))
+        locale_dir = _tool_catalogs(app.config.language, _ui_locale_dir(app))
         if locale_dir is not None:
             app.add_message_catalog(UI_DOMAIN, str(locale_dir))
             _supplement_catalogs(app.config.language, locale_dir)
@@ -576,6 +628,8 @@ def setup(app) -> dict:
 
     app.connect("config-inited", _switch_in_header, priority=800)
     app.connect("builder-inited", _builder_inited)
+    # after myst-nb's (priority 500), which sets the folders from the outdir
+    app.connect("builder-inited", _keep_intermediates_out_of_the_site, priority=550)
     app.connect("html-page-context", _html_page_context)
     app.connect("build-finished", _report)
     app.connect("build-finished", _share_static, priority=900)  # after tabbook.reader's
@@ -583,33 +637,3 @@ def setup(app) -> dict:
     # before Sphinx's toctree collector (priority 500) records the captions
     app.connect("doctree-read", _translate_toctree_captions, priority=100)
     return {"version": __version__, "parallel_read_safe": False, "parallel_write_safe": True}
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tabbook.sphinx_i18n", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--root", default=".", help="the book's folder")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("build", help="build a translated edition")
-    p.add_argument("language")
-    p.add_argument("--all", action="store_true", help="re-render every page")
-    p = sub.add_parser("extract", help="write the English messages (.pot) into a folder")
-    p.add_argument("pot_dir")
-    p = sub.add_parser("update", help="extract, then sphinx-intl update the catalogs")
-    p.add_argument("language", nargs="*")
-    args = parser.parse_args(argv)
-    if args.command == "build":
-        return build_edition(Path(args.root), args.language, args.all)
-    if args.command == "extract":
-        return extract(Path(args.root), Path(args.pot_dir))
-    from .errors import BookError
-
-    try:
-        return update(Path(args.root), args.language or None)
-    except BookError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -5,7 +5,7 @@ pages, executed runs, merged notebooks) and keeps it as ``env.tabbook``, as myst
 keeps ``env.mystnb_config``; every later handler (source-read, section numbers, Colab
 notebooks and buttons) reads it from there with :func:`state_of`. Executed notebooks
 are re-read from the cache at every build, so they are not pickled into the saved
-environment; only what must outlive a build (:attr:`BuildState.colab_stamp`) is.
+environment; only what must outlive a build (:attr:`BuildState.page_digests`) is.
 This module does not import Sphinx.
 """
 
@@ -34,15 +34,16 @@ class BuildState:
     """docname -> frameworks with a Colab notebook (empty when none are written)."""
     ready: bool = False
     """True once the stages ran in this process (False in a state read back from disk)."""
-    colab_stamp: str | None = None
-    """The Colab settings the pages were last rendered with (kept from build to build)."""
+    page_digests: dict[str, str] = field(default_factory=dict)
+    """docname -> the hash of everything the page was last read from (kept from build to
+    build; :func:`tabbook.freshness.page_digest`)."""
 
     def __getstate__(self) -> dict:
         # the rest is rebuilt at every builder-inited: keep the pickled environment small
-        return {"colab_stamp": self.colab_stamp}
+        return {"page_digests": self.page_digests}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(colab_stamp=state.get("colab_stamp"))
+        self.__init__(page_digests=dict(state.get("page_digests") or {}))
 
 
 def state_of(env) -> BuildState:

@@ -28,10 +28,11 @@ from pathlib import Path
 import yaml
 
 from .errors import BookError
+from .layout import SKIP_DIRS as LAYOUT_SKIP_DIRS
 
 TOC_FILE = "_toc.yml"
 SUFFIXES = (".md", ".ipynb")
-SKIP_DIRS = {"_build", "__pycache__", "node_modules", ".ipynb_checkpoints"}
+SKIP_DIRS = {*LAYOUT_SKIP_DIRS, "__pycache__", "node_modules", ".ipynb_checkpoints"}
 
 
 def _line(node: yaml.Node | None) -> int | None:

@@ -78,9 +78,7 @@ def copy_book(dst: Path, with_cache: bool = True) -> Path:
             shutil.copy2(src, dst / name)
     cache = REPO / "_build" / ".tabbook"
     if with_cache and cache.is_dir():
-        shutil.copytree(cache, dst / "_build" / ".tabbook")
+        shutil.copytree(cache, dst / "_build" / ".tabbook", symlinks=True)
         (dst / "_build" / ".tabbook" / "html.stamp").unlink(missing_ok=True)
-    vendor = REPO / "_build" / ".vendor"  # MathJax from npm: no need to fetch it again
-    if vendor.is_dir():
-        shutil.copytree(vendor, dst / "_build" / ".vendor", symlinks=True)
+    # (MathJax from npm comes with it, in .tabbook/vendor: no need to fetch it again)
     return dst

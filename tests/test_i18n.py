@@ -33,8 +33,8 @@ def toc_docnames(root: Path = REPO) -> list[str]:
 def extract_pot(root: Path, pot_dir: Path) -> subprocess.CompletedProcess:
     """The English messages of the book at ``root`` (Sphinx's gettext builder), as
     `make translations` extracts them."""
-    res = subprocess.run([sys.executable, "-m", "tabbook.sphinx_i18n", "--root", str(root),
-                          "extract", str(pot_dir)], capture_output=True, text=True, timeout=900,
+    res = subprocess.run([sys.executable, "-m", "tabbook", "--root", str(root),
+                          "extract-messages", str(pot_dir)], capture_output=True, text=True, timeout=900,
                          env={**__import__("os").environ, "PYTHONPATH": str(REPO)})
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     return res

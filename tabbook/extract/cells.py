@@ -14,7 +14,7 @@ import tokenize
 from dataclasses import dataclass
 
 from ..errors import BookError
-from ..source import Cell, Page
+from ..source import PROVENANCE_PREFIX, Cell, Page
 
 MIN_PYTHON = (3, 9)
 """Oldest Python the library supports (``requires-python`` in pyproject.toml)."""
@@ -41,7 +41,7 @@ class Source:
         if self.page.label:
             where.append(f"({self.page.label})" if where else self.page.label)
         prefix = " ".join(where)
-        return (f"# Defined in {prefix + ', ' if prefix else ''}"
+        return (f"{PROVENANCE_PREFIX}{prefix + ', ' if prefix else ''}"
                 f"{self.page.relpath} cell {self.cell.index}")
 
     def error(self, message: str, cell_lineno: int | None = None,

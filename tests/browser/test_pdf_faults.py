@@ -35,7 +35,7 @@ def _book(tmp_path: Path, busy: bool = False, zh: bool = False) -> Path:
 
 
 def _pdf(book: Path, *args: str, env: dict | None = None):
-    return subprocess.run([sys.executable, "-m", "tabbook.pdf", "--root", str(book),
+    return subprocess.run([sys.executable, "-m", "tabbook", "--root", str(book), "pdf",
                            "--framework", "jax", *args], capture_output=True, text=True,
                           cwd=REPO, timeout=300, env={**os.environ, **(env or {})})
 

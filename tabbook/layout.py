@@ -1,0 +1,150 @@
+"""Where the tool writes and reads under ``_build/``: every such path, per edition, in one place.
+
+Nothing else in ``tabbook/`` spells ``_build``; ask a :class:`Layout` instead::
+
+    _build/
+      html/                    the site: the English edition, each translation in html/<folder>/
+      .doctrees/               Sphinx's environment of the English edition
+      .doctrees-<language>/    ... and of each translated edition
+      .tabbook/                the tool's own state (tabbook.cache_dir by default):
+        exec/                    the execution cache (one executed notebook per run)
+        kernel-logs/             each run's kernel stderr
+        html.stamp               the inputs of the last successful build
+        locale/book/, locale/tool/   catalogs compiled from this build's .po files
+        vendor/                  MathJax's npm tree and its staged copy (not part of the site)
+      jupyter_execute[-<language>]/  myst-nb's notebooks and output files of an edition
+      .tabbook.lock            one tabbook command at a time
+      colab/                   the Colab notebooks (tabbook.colab_dir by default)
+      gettext/                 the English messages (.pot) of `make translations`
+      pdf/                     `make pdf`
+      publish/                 `make publish`
+
+This module imports nothing of the tool (every other module may import it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+BUILD_DIR = "_build"
+"""The build folder, relative to the book's root."""
+DEFAULT_CACHE_DIR = f"{BUILD_DIR}/.tabbook"
+"""``tabbook.cache_dir``'s default (relative to the book's root)."""
+DEFAULT_COLAB_DIR = f"{BUILD_DIR}/colab"
+"""``tabbook.colab_dir``'s default (relative to the book's root)."""
+PUBLISH_DIR = f"{BUILD_DIR}/publish"
+"""Where ``make publish`` assembles what it deploys (relative to the book's root)."""
+LOCK_FILE = f"{BUILD_DIR}/.tabbook.lock"
+"""The book's lock (relative to the book's root)."""
+TOOL_STATE = f"{BUILD_DIR}/.tabbook"
+SKIP_DIRS = frozenset({BUILD_DIR})
+"""Folders of the book that hold no source (what the toc and the input stamp skip)."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The ``_build`` folder of the book at ``root``."""
+
+    root: Path
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root", Path(self.root))
+
+    @property
+    def build(self) -> Path:
+        return self.root / BUILD_DIR
+
+    # --- the site -------------------------------------------------------------------
+    @property
+    def html_root(self) -> Path:
+        """The site: the English edition's HTML, with each translation in a folder."""
+        return self.build / "html"
+
+    def html(self, edition=None) -> Path:
+        """An edition's HTML folder (``edition.folder`` below the English one)."""
+        folder = getattr(edition, "folder", "") if edition is not None else ""
+        return self.html_root / folder if folder else self.html_root
+
+    def doctrees(self, edition=None) -> Path:
+        """Sphinx's environment and doctrees of an edition."""
+        folder = getattr(edition, "folder", "") if edition is not None else ""
+        if not folder:
+            return self.build / ".doctrees"
+        return self.build / f".doctrees-{edition.language}"
+
+    def notebook_outputs(self, edition=None) -> Path:
+        """Where myst-nb writes a page's notebook and output files before Sphinx copies
+        what a page uses (its own default is the outdir's parent: for a translated
+        edition, the site itself)."""
+        folder = getattr(edition, "folder", "") if edition is not None else ""
+        return self.build / ("jupyter_execute" if not folder
+                             else f"jupyter_execute-{edition.language}")
+
+    def jupyter_cache(self, edition=None) -> Path:
+        folder = getattr(edition, "folder", "") if edition is not None else ""
+        return self.build / (".jupyter_cache" if not folder else f".jupyter_cache-{edition.language}")
+
+    def not_site(self, editions) -> list[Path]:
+        """What earlier versions of the tool left in the site that is not part of it (the
+        MathJax npm tree, myst-nb's intermediates of a translated edition)."""
+        paths = [self.html_root / ".vendor", self.build / ".vendor"]
+        for edition in editions:
+            if getattr(edition, "folder", ""):
+                paths += [self.html(edition).parent / "jupyter_execute",
+                          self.html(edition).parent / ".jupyter_cache"]
+        return paths
+
+    def all_doctrees(self, editions) -> list[Path]:
+        return [self.doctrees(None)] + [self.doctrees(e) for e in editions if e.folder]
+
+    # --- the tool's own state -----------------------------------------------------
+    @property
+    def state(self) -> Path:
+        return self.root / TOOL_STATE
+
+    @property
+    def stamp(self) -> Path:
+        """The inputs of the last successful ``make html`` (:func:`tabbook.cli.input_stamp`)."""
+        return self.state / "html.stamp"
+
+    def outputs_note(self, language: str) -> Path:
+        """What an edition's last successful Sphinx run made (for the input stamp)."""
+        return self.state / f"outputs-{language}.json"
+
+    @property
+    def lock(self) -> Path:
+        return self.root / LOCK_FILE
+
+    @property
+    def book_locale(self) -> Path:
+        """The book's catalogs compiled from this build's ``.po`` files (a ``locale_dirs``
+        folder): ``<language>/LC_MESSAGES/<docname>.mo``."""
+        return self.state / "locale" / "book"
+
+    @property
+    def tool_locale(self) -> Path:
+        """The tool's catalogs (``tabbook.mo``, ``sphinx.mo``), compiled at every build."""
+        return self.state / "locale" / "tool"
+
+    @property
+    def vendor(self) -> Path:
+        """Third-party files the build installs (MathJax's npm tree); never part of the site."""
+        return self.state / "vendor"
+
+    # --- other outputs -----------------------------------------------------------------
+    @property
+    def gettext(self) -> Path:
+        """The English messages (``<docname>.pot``) that ``make translations`` extracts."""
+        return self.build / "gettext"
+
+    def gettext_doctrees(self) -> Path:
+        return self.build / ".doctrees-gettext"
+
+    @property
+    def pdf(self) -> Path:
+        return self.build / "pdf"
+
+    @property
+    def publish(self) -> Path:
+        return self.root / PUBLISH_DIR
