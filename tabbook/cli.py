@@ -230,7 +230,7 @@ def cmd_colab(args) -> int:
 def require_built(root: Path, command: str) -> None:
     """Refuse to go on unless the last ``make html`` succeeded and the sources are still
     what it built (its stamp, written only by a successful build, matches them): a failed
-    build leaves its half-rendered pages in _build/html, which must not go out."""
+    build leaves its half-rendered pages in the HTML folder, which must not go out."""
     from .freshness import read_stamp
 
     last, _outputs = read_stamp(root)
@@ -352,7 +352,6 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("pdf", help="print the built book: one PDF per edition and framework")
     p.add_argument("--html", type=Path, help="the built book (default: the build's html folder)")
     p.add_argument("--out", type=Path, help="where PDFs go (default: the build's pdf folder)")
-    from .frameworks import NAMES
     p.add_argument("--framework", action="append", choices=list(NAMES),
                    help="only this framework (repeatable; default: all)")
     p.add_argument("--language", action="append",

@@ -30,7 +30,7 @@ import yaml
 from packaging.version import InvalidVersion, Version
 
 from .errors import BookError
-from .layout import DEFAULT_CACHE_DIR, DEFAULT_COLAB_DIR
+from .layout import BUILD_DIR, DEFAULT_CACHE_DIR, DEFAULT_COLAB_DIR
 
 CONFIG_FILE = "_config.yml"
 PROJECT_FILE = "pyproject.toml"
@@ -138,8 +138,8 @@ SOURCE_FOLDERS = ("d2l", "locales", "tabbook", "static", "tests", "docs", "envs"
 
 def output_folder(value: Any) -> str:
     """A folder for generated files: not the book's root, nor a folder of its sources."""
-    expected = ("a folder for generated files, relative to the book (such as _build/colab), "
-                "not the book itself nor a folder of its sources")
+    expected = (f"a folder for generated files, relative to the book (such as "
+                f"{DEFAULT_COLAB_DIR}), not the book itself nor a folder of its sources")
     if not isinstance(value, str) or not value.strip():
         raise _Invalid(expected)
     norm = os.path.normpath(value.strip())
@@ -415,10 +415,10 @@ def _check_against_book(cfg: BookConfig, root: Path) -> None:
     among_sources = out == base or out in base.parents
     if not among_sources and base in out.parents:  # a folder of the book that holds pages?
         top = base / out.relative_to(base).parts[0]
-        among_sources = top.name != "_build" and top.is_dir() and any(top.rglob("*.md"))
+        among_sources = top.name != BUILD_DIR and top.is_dir() and any(top.rglob("*.md"))
     if among_sources:
         raise BookError("`tabbook.colab_dir` must be a folder for generated files, such as "
-                        "_build/colab, not the book nor a folder of its pages (notebooks would "
+                        f"{DEFAULT_COLAB_DIR}, not the book nor a folder of its pages (notebooks would "
                         f"be written among the sources); found {_found(cfg.colab_dir)}",
                         path=CONFIG_FILE)
 

@@ -3,7 +3,7 @@
 ``python -m tabbook execute --framework NAME`` (``make execute FRAMEWORK=NAME``) executes
 what the execution cache lacks for those frameworks only, with no Sphinx run, creating and
 registering only their environments and kernels. What it adds to
-``_build/.tabbook/exec/`` is that job's *shard* of the cache: one file per run, named by
+the execution cache's ``exec/`` folder (:func:`tabbook.execute.cache_path`) is that job's *shard* of the cache: one file per run, named by
 its content key (:func:`tabbook.execute.cache_key`), holding no path of the machine that
 made it. Shards of several machines merge by copying their files into one folder
 (:func:`merge_shards`, or ``cp``); a render job whose cache then holds every run executes

@@ -145,7 +145,9 @@ def enabled(app: Sphinx) -> bool:
 def _config_inited(app: Sphinx, config) -> None:
     if not enabled(app):
         return
-    vendor = Path(app.outdir).parent / ".vendor"
+    from .layout import Layout
+
+    vendor = Layout(Path(app.srcdir)).vendor  # (never inside the site: not in any edition)
     try:
         staged = stage(Path(app.srcdir), vendor / "tryit-static")
     except TryitError as exc:

@@ -19,7 +19,7 @@ that needs is made here, with no request to anything but npm's registry (once, c
   compiled message catalogs (``locales/<language>/LC_MESSAGES/d2l.mo``), the very
   files the library's wheel holds.
 
-They are staged in ``<stage>/tryit/`` (``_build/.vendor/tryit-static/tryit/``), which
+They are staged in ``<stage>/tryit/`` (``<vendor>/tryit-static/tryit/``, :attr:`tabbook.layout.Layout.vendor`), which
 the Sphinx side adds to ``html_static_path``: the site serves them as ``_static/tryit/``.
 
 ``TABBOOK_TRYIT_NPM_DIR``: a folder whose ``node_modules`` already holds the packages

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from tabbook.cli import input_stamp, main
+from tabbook.freshness import write_stamp
 from tinybook import REPO, TINYBOOK
 
 BAD_PO = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n' \
@@ -33,9 +34,7 @@ def built_book(tmp_path) -> Path:
     html.mkdir(parents=True)
     (html / "index.html").write_text("<html>the render of the last build</html>", encoding="utf-8")
     (book / "_build" / "colab").mkdir()
-    stamp = book / "_build" / ".tabbook" / "html.stamp"
-    stamp.parent.mkdir(parents=True)
-    stamp.write_text(input_stamp(book))
+    write_stamp(book, input_stamp(book), [])  # (as a successful build writes it)
     return book
 
 
