@@ -1,33 +1,43 @@
 """tabbook: build a multi-framework D2L-style Jupyter Book.
 
-Layers (each imports only the ones above it in this list):
+The tool is layered; a module imports only modules of its own layer or of the layers
+before it (:data:`LAYERS`, checked by ``tests/unit/test_layers.py``), and nothing before
+the Sphinx layer imports Sphinx:
 
-1. ``frameworks``  - the framework table (data, no logic); ``layout`` (every path under
-   the build folder), ``errors``, ``files`` (atomic writes) and ``digest`` (the hash of
-   the tool itself and of the environment that reaches the output) beside it
-2. ``config`` (the settings, validated at load), ``source`` (one MyST notebook),
-   ``toc`` and ``book`` (every page of the book: :func:`tabbook.book.read_book`),
-   ``envs`` (per-framework virtual environments and kernels), ``i18n`` (translated
-   editions: the language table, the catalogs, translating MyST message by message)
-3. one package or module per stage: ``extract`` (the ``#@save`` library),
-   ``execute`` (per-framework runs with a content-hash cache; ``outputs`` caps and
-   masks what they record, ``signals`` stops them whole), ``merge`` (executed
-   runs -> one tabbed notebook), ``colab`` (standalone notebooks, with
-   ``myst_markdown`` turning MyST into plain Markdown), ``publish`` (the site, the
-   notebooks tree and the library's wheel, assembled and checked against each other),
-   ``freshness`` (what rebuilds a page: the input stamp, each page's content digest)
-4. front ends: ``cli`` (``python -m tabbook <command>``, the only entry point: what
-   ``make`` calls; ``lock``: one at a time) and ``sphinx_ext``
-   (Jupyter Book), which hands the stages' results to its handlers as one
-   ``sphinx_state.BuildState``; ``pdf`` (``make pdf``: the built book printed per
-   framework by headless Chromium)
-
-Only the front end imports Sphinx: ``sphinx_ext`` and the ``setup`` functions of its
-helpers ``reader`` (offline assets, accessibility, the framework before the first
-paint), ``offline`` (MathJax served from the book) and ``sphinx_colab`` (the Colab
-button) and ``sphinx_i18n`` (every edition's Sphinx run, language switch and
-untranslated-message report); ``sphinx_state`` does not, nor ``icons`` (the theme's icons as CSS, called by
-``reader`` on the built pages).
+1. **base**: the framework table (``frameworks``), every path under the build folder
+   (``layout``), errors, atomic writes (``files``), notebooks built without schema checks
+   (``nbfast``), capped and masked outputs (``outputs``), a kernel's process tree
+   (``procs``), whole stops on signals (``signals``), one build at a time (``lock``), the
+   hash of the tool and of the environment that reaches the output (``digest``), the one
+   MyST reader (``myst_markdown``, myst-parser's markdown-it tokens);
+2. **sources**: the toc, one MyST notebook (``source``), every page of the book
+   (``book``), the settings (``config``, validated at load), per-framework environments
+   (``envs``), the translated editions' table and catalogs (``i18n``) and their checks
+   (``catalogs``);
+3. **stages and outputs**: the ``#@save`` library (``extract``), per-framework execution
+   with a content-hash cache (``execute``; ``warm`` kernels, cache ``shards``), tabbed
+   notebooks (``merge``), Colab notebooks and launch links (``colab``, ``launch``), what
+   rebuilds a page (``freshness``), the in-page exercise runner's assets (``tryit``), the
+   PDFs (``pdf``) and the published assembly (``publish``);
+4. **sphinx**: the Jupyter Book extension (``sphinx_ext``, handed the stages' results as
+   one ``sphinx_state.BuildState``), the reader's page (``reader``, ``offline``,
+   ``icons``), the Colab buttons (``sphinx_colab``), the editions (``sphinx_i18n``,
+   ``shared_static``), the runnable exercise cells (``sphinx_tryit``), and every patch of
+   pinned upstream internals (``compat``);
+5. **front end**: ``cli`` (``python -m tabbook <command>``, the only entry point: what
+   ``make`` calls).
 """
 
 __version__ = "0.1.0"
+
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("base", ("errors", "files", "frameworks", "layout", "nbfast", "outputs", "procs",
+              "signals", "lock", "digest", "myst_markdown", "warm_kernel")),
+    ("sources", ("toc", "source", "book", "i18n", "config", "envs", "catalogs")),
+    ("stages and outputs", ("extract", "warm", "execute", "merge", "launch", "colab",
+                            "shards", "freshness", "tryit", "pdf", "publish")),
+    ("sphinx", ("compat", "icons", "shared_static", "sphinx_state", "reader", "offline",
+                "sphinx_ext", "sphinx_colab", "sphinx_i18n", "sphinx_tryit")),
+    ("front end", ("cli", "__main__")),
+)
+"""The tool's modules by layer, lowest first (module names under ``tabbook``)."""
