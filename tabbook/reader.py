@@ -108,7 +108,9 @@ def early_css(names: list[str]) -> str:
     It outranks sphinx-design's ``input:checked`` rules while the class is there.
     """
     tab = "html.tabbook-fw-early .tabbook-tab-set > input + label"
-    rules = [f"{tab} + .sd-tab-content {{ display: none; }}"]
+    # (sphinx-design fades a label's colour in 250 ms: a label whose input the early script
+    # unchecked while the page was parsed would be seen fading out of the selected look)
+    rules = [f"{tab} + .sd-tab-content {{ display: none; }}", f"{tab} {{ transition: none; }}"]
     for name in names:
         sel = (f'html.tabbook-fw-early.tabbook-fw-{name} .tabbook-tab-set > input '
                f'+ label[data-sync-id="{name}"]')

@@ -38,7 +38,7 @@ def _execution_error(book: Path) -> str:
     page = read_page(book / "chapter_x" / "page.md", book)
     with pytest.raises(BookError) as info:
         execute_all([page], book, cfg, log=lambda *_: None,
-                    before_execute=lambda: ensure_kernels(book))
+                    before_execute=lambda frameworks: ensure_kernels(book))
     return str(info.value)
 
 

@@ -434,7 +434,7 @@ def _execute_jax_page(tmp_path: Path, code: str):
     entry = cache_path(root, cfg, run.key)
     call = lambda: execute_all([page], root, cfg, log=lambda *a: None,  # noqa: E731
                                frameworks=[BY_NAME["jax"]],
-                               before_execute=lambda: ensure_kernels(root))
+                               before_execute=lambda frameworks: ensure_kernels(root))
     return root, entry, call
 
 

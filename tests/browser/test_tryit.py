@@ -77,7 +77,7 @@ EDITIONS = {
            "timeout": "Stopped after 10 seconds"},
     "zh": {"prefix": "zh/", "pass": "通过（PASS）check_", "fail": "未通过（FAIL）check_",
            "passed": "通过", "failed": "还没对", "stopped": "已停止",
-           "timeout": "运行超过 10 秒"},
+           "timeout": "运行超过10秒"},
 }
 
 
