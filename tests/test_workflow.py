@@ -104,7 +104,8 @@ def test_workflow_executes_per_framework_and_renders_from_the_shards(workflow):
     assert re.search(r"^execute:", make, re.M)
     for framework, args in (("pytorch", "--framework pytorch"), ("", ""),
                             ("mxnet jax", "--framework mxnet --framework jax")):
-        dry = subprocess.run(["make", "-n", "execute", f"FRAMEWORK={framework}"], cwd=REPO,
+        dry = subprocess.run(["make", "--no-print-directory", "-n", "execute",
+                              f"FRAMEWORK={framework}"], cwd=REPO,
                              capture_output=True, text=True, timeout=60)
         assert dry.returncode == 0, dry.stderr
         assert dry.stdout.strip().splitlines()[-1].split("-m tabbook ")[1].strip() == (
