@@ -20,6 +20,7 @@ build's ``pdf`` folder: ``<book>-<language>-<framework>.pdf``, e.g.
 from __future__ import annotations
 
 import functools
+import hashlib
 import http.server
 import io
 import os
@@ -78,6 +79,20 @@ def page_paths(root: Path) -> list[str]:
 
 def pdf_name(language: str, framework: Framework) -> str:
     return f"{BOOK_NAME}-{language}-{framework.name}.pdf"
+
+
+def printed_digest(edition_html: Path, pages: list[str]) -> str:
+    """The hash of the HTML pages a PDF prints: their paths and bytes (never their mtimes)."""
+    h = hashlib.sha256()
+    for rel in pages:
+        path = Path(edition_html) / rel
+        h.update(rel.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"") + b"\0")
+    return h.hexdigest()
+
+
+def printed_note(pdf: Path) -> Path:
+    """Where the :func:`printed_digest` of the pages ``pdf`` was printed from is kept."""
+    return Path(pdf).with_name(f".{Path(pdf).name}.printed")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -232,6 +247,10 @@ def write_pdfs(html: Path, out: Path, root: Path, browser=None,
                 target = out / pdf_name(edition.language, fw)
                 try:
                     write_atomic(target, data)
+                    # (after the PDF: a note that failed to change names older pages, and
+                    # `make publish` then leaves the PDF out rather than offer it as new)
+                    write_atomic(printed_note(target),
+                                 printed_digest(edition.html, pages).encode())
                 except OSError as exc:
                     raise BookError(f"could not write the PDF ({exc.strerror or exc}); no "
                                     "partial PDF was left: free disk space (or make the folder "
@@ -243,6 +262,7 @@ def write_pdfs(html: Path, out: Path, root: Path, browser=None,
         for old in sorted(out.glob(f"{BOOK_NAME}-*.pdf")):
             if old not in written:
                 old.unlink()
+                printed_note(old).unlink(missing_ok=True)
                 log(f"[tabbook] removed {old}: not a PDF of the book as it is now")
     return written
 

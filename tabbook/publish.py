@@ -231,30 +231,31 @@ _PDF_ENTRY_RE = re.compile(
 
 
 def offer_pdfs(site: Path, pdf_dir: Path, root: Path, html_dir: Path) -> list[str]:
-    """Publish the PDFs `make pdf` wrote (:attr:`Layout.pdf`) that are newer than every page
-    they print, in the site's ``_pdf/``, and point each page's "Book PDF" download entry
-    (tabbook.reader) at its edition's PDFs: ``href`` the first framework's, and
-    ``data-tabbook-pdf-<framework>`` each framework's (tabbook-reader.js follows the tabs).
-    An edition without PDFs keeps the entry hidden (``href="#"``). Returns the names."""
+    """Publish the PDFs `make pdf` wrote (:attr:`Layout.pdf`) that print the pages as they
+    are now (the hash of the pages they were printed from, :func:`tabbook.pdf.printed_digest`,
+    is the pages' hash now), in the site's ``_pdf/``, and point each page's "Book PDF"
+    download entry (tabbook.reader) at its edition's PDFs: ``href`` the first framework's,
+    and ``data-tabbook-pdf-<framework>`` each framework's (tabbook-reader.js follows the
+    tabs). An edition without PDFs keeps the entry hidden (``href="#"``). Returns the names."""
     from .frameworks import FRAMEWORKS
-    from .pdf import book_language, editions, page_paths, pdf_name
+    from .pdf import book_language, editions, page_paths, pdf_name, printed_digest, printed_note
 
     pages = page_paths(root)
     offered: list[str] = []
     by_prefix: dict[str, dict[str, str]] = {}
     for edition in editions(site, book_language(root)):
-        newest = max(((html_dir / edition.prefix / p).stat().st_mtime for p in pages
-                      if (html_dir / edition.prefix / p).is_file()), default=0.0)
+        now = printed_digest(html_dir / edition.prefix, pages)
         names = {}
         for fw in FRAMEWORKS:
             src = Path(pdf_dir) / pdf_name(edition.language, fw)
-            if src.is_file() and src.stat().st_mtime >= newest:
+            note = printed_note(src)
+            if src.is_file() and note.is_file() and note.read_text(encoding="utf-8") == now:
                 (site / PDF_DIR).mkdir(exist_ok=True)
                 shutil.copy2(src, site / PDF_DIR / src.name)
                 names[fw.name] = src.name
                 offered.append(src.name)
             elif src.is_file():
-                print(f"[tabbook] {src} is older than the pages it prints: not published "
+                print(f"[tabbook] {src} prints other pages than the book's now: not published "
                       "(run `make pdf`)", file=sys.stderr)
         by_prefix[edition.prefix] = names
     others = [p for p in by_prefix if p]

@@ -158,3 +158,37 @@ def test_check_reads_links_of_a_pattern_without_lang_dir(tmp_path):
         'data-download-jax="_colab/jax/page.ipynb"></div>', encoding="utf-8")
     problems = check(tmp_path, cfg)
     assert problems == ["the wheel site/_dist/d2l_demo-0.1.0-py3-none-any.whl is missing"]
+
+
+def test_a_pdf_is_offered_only_while_it_prints_the_pages_as_they_are(tmp_path):
+    """Issue 16 (nothing published outlives its source): `make publish` offers a PDF only
+    when the pages it was printed from are, byte for byte, the pages now; an edited page
+    given an older mtime (a copy, a checkout) does not make an old PDF look current."""
+    import os
+
+    from tabbook.frameworks import FRAMEWORKS
+    from tabbook.pdf import page_paths, pdf_name, printed_digest, printed_note
+    from tabbook.publish import offer_pdfs
+
+    book = tmp_path / "book"
+    shutil.copytree(TINYBOOK, book)
+    html = tmp_path / "html"
+    for rel in page_paths(book):
+        (html / rel).parent.mkdir(parents=True, exist_ok=True)
+        (html / rel).write_text(f"<html>{rel}</html>", encoding="utf-8")
+    pdfs = tmp_path / "pdf"
+    pdfs.mkdir()
+    for fw in FRAMEWORKS:
+        pdf = pdfs / pdf_name("en", fw)
+        pdf.write_bytes(b"%PDF-1.4 " + fw.name.encode())
+        printed_note(pdf).write_text(printed_digest(html, page_paths(book)), encoding="utf-8")
+    shutil.copytree(html, tmp_path / "site")
+    assert sorted(offer_pdfs(tmp_path / "site", pdfs, book, html)) == \
+        sorted(pdf_name("en", fw) for fw in FRAMEWORKS)
+
+    page = html / page_paths(book)[-1]
+    page.write_text("<html>edited since the PDFs were printed</html>", encoding="utf-8")
+    os.utime(page, (0, 0))  # older than every PDF
+    shutil.rmtree(tmp_path / "site")
+    shutil.copytree(html, tmp_path / "site")
+    assert offer_pdfs(tmp_path / "site", pdfs, book, html) == []
