@@ -347,9 +347,11 @@
   // Sphinx 7.4's search snippets look for the *stemmed* words ("accuraci") in the page
   // text; when none is found the snippet is the page's first 240 characters, which were
   // the header's buttons ("....md"). Look for the words as typed too, and leave the
-  // page's buttons and print-only parts out of the text.
+  // page's buttons and print-only parts out of the text, and the code and its outputs
+  // too: a snippet is prose ("...w as d2l" from an import cell told the reader nothing).
   var CHROME = ".bd-header-article, .onlyprint, .d-print-none, .tabbook-colab, "
-    + ".tabbook-print-header, .sd-tab-set > label, button, script, style, .headerlink";
+    + ".tabbook-print-header, .sd-tab-set > label, button, script, style, .headerlink, "
+    + ".cell_input, .cell_output, div.highlight";
 
   function improveSearchSnippets() {
     if (typeof Search === "undefined" || !Search.makeSearchSummary || Search.tabbookSnippets) return;

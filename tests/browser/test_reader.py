@@ -337,6 +337,20 @@ def test_every_icon_is_drawn_and_one_search_box(browse, server, viewport):
     browse.assert_clean(log)
 
 
+def test_search_snippets_are_prose(browse, server):
+    """A snippet is text the reader can read: no code of the page's cells ("validation"
+    once gave "...tensorflow as d2l 4.3.1. The Classifier Class ...")."""
+    context, log = browse()
+    page = open_page(context, server.url("search.html?q=validation"))
+    page.wait_for_function("() => document.querySelector('#search-results')"
+                           ".textContent.includes('matching')", timeout=10_000)
+    snippets = page.locator("#search-results li p.context").all_inner_texts()
+    assert snippets, "no snippet"
+    for snippet in snippets:
+        assert "as d2l" not in snippet and "import" not in snippet, snippet
+    browse.assert_clean(log)
+
+
 def test_search_snippets_show_the_match_and_the_page_highlights_it(browse, server):
     context, log = browse()
     page = open_page(context, server.url("search.html?q=accuracy"))
