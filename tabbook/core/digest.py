@@ -13,7 +13,7 @@ import hashlib
 import os
 from pathlib import Path
 
-TOOL_DIR = Path(__file__).resolve().parent
+TOOL_DIR = Path(__file__).resolve().parent.parent  # tabbook/, every layer
 STATIC_DIR = TOOL_DIR.parent / "static"
 
 

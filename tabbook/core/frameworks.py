@@ -92,7 +92,7 @@ FRAMEWORKS: tuple[Framework, ...] = (
 
 DEVICES = ("cpu", "gpu")
 if any(fw.device not in DEVICES for fw in FRAMEWORKS):
-    raise ValueError(f"tabbook/frameworks.py: a framework's device must be one of {DEVICES}")
+    raise ValueError(f"tabbook/core/frameworks.py: a framework's device must be one of {DEVICES}")
 
 BY_NAME: dict[str, Framework] = {fw.name: fw for fw in FRAMEWORKS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)

@@ -2,8 +2,8 @@
 
 Everything in :mod:`tabbook` that reads MyST Markdown reads it here, through myst-parser's
 markdown-it parser (:func:`tokens`): the Colab conversion (:func:`colab_markdown`), the
-translation of notebooks by message (:mod:`tabbook.i18n`), and the execution context of
-errors (:mod:`tabbook.execute`). No regular expression reads MyST: blocks are found by the
+translation of notebooks by message (:mod:`tabbook.sources.i18n`), and the execution context of
+errors (:mod:`tabbook.stages.execute`). No regular expression reads MyST: blocks are found by the
 parser's tokens and their line maps, and only then is their source text cut.
 
 :func:`colab_markdown` keeps the source as written except what only Sphinx understands:
@@ -14,7 +14,7 @@ labelled equations keep their number (``\\tag``); directives become plain Markdo
 ``{math}`` into ``$$`` blocks, admonitions into block quotes, exercises and solutions
 into numbered bold headings, figures into images. Ordinary fenced code is kept.
 
-The numbers come from the Sphinx build (:mod:`tabbook.sphinx_colab` fills a
+The numbers come from the Sphinx build (:mod:`tabbook.sphinxext.sphinx_colab` fills a
 :class:`References` from Sphinx's environment); this module does not import Sphinx.
 """
 
@@ -172,7 +172,7 @@ class References:
 
     ``targets`` maps labels (and, for ``{doc}``, docnames) to :class:`Target`;
     ``formats`` is Sphinx's ``numfig_format`` (with ``equation``: the ``{eq}`` format).
-    Filled from Sphinx's environment by :mod:`tabbook.sphinx_colab`, saved with the
+    Filled from Sphinx's environment by :mod:`tabbook.sphinxext.sphinx_colab`, saved with the
     notebooks (:meth:`save`) so that ``make colab`` writes the same notebooks.
     """
 
@@ -317,7 +317,7 @@ def _directive(d: Directive, indent: str, state: dict, resolve) -> list[str]:
     if name in GATED:
         # numbered as the book numbers them: Exercise 4.3.1, Solution to Exercise 4.3.1
         numbers = state.setdefault("exercises", {})
-        # a translated edition's words (state["gettext"]: tabbook.i18n.ui_gettext)
+        # a translated edition's words (state["gettext"]: tabbook.sources.i18n.ui_gettext)
         _ = state.get("gettext") or (lambda message: message)
         if GATED[name] == "Exercise":
             section, count = state.get("section"), len(numbers) + 1

@@ -14,7 +14,7 @@ Runs inside a framework's environment, by path (stdlib only at import time):
   it and exits when it does. The kernel exits when this process dies (a watcher thread),
   so killing it (as jupyter_client does) leaves no kernel behind.
 
-:mod:`tabbook.warm` starts the servers and registers their kernelspecs.
+:mod:`tabbook.stages.warm` starts the servers and registers their kernelspecs.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Reading the book: every page listed in ``_toc.yml``, in order, by the reader of its suffix.
 
-This is the one place that turns the table of contents into :class:`~tabbook.source.Page`
+This is the one place that turns the table of contents into :class:`~tabbook.sources.source.Page`
 objects; the library extractor, the execution, the Colab notebooks and the Sphinx
 extension all start from :func:`read_book`. As jupytext does, the reader is chosen by the
 file's suffix (:data:`READERS`). A page in another format, such as an ``.ipynb``
@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from .errors import BookError
+from ..core.errors import BookError
 from .source import Page, read_page
 from .toc import book_sources
 

@@ -14,7 +14,7 @@ on the committed catalogs):
   targets, and link targets: their order may change with the language, their content not.
 
 Both strings are read as the book reads MyST, as myst-parser's markdown-it tokens (the
-parser of :func:`tabbook.myst_markdown.md_parser`): a ``$`` in inline code is no math, ``<`` in
+parser of :func:`tabbook.core.myst_markdown.md_parser`): a ``$`` in inline code is no math, ``<`` in
 a formula no tag, and a ``$`` that opens no formula stays a literal ``$`` in a text token.
 
 Fuzzy and untranslated messages are not checked (Sphinx and the Colab notebooks do not
@@ -31,9 +31,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import BookError
+from ..core.errors import BookError
 from .i18n import LOCALES, UI_LOCALES, _flat, _read_po, edition_of
-from .myst_markdown import md_parser
+from ..core.myst_markdown import md_parser
 
 TEXT_ROLES = {"abbr", "sub", "sup", "guilabel", "menuselection"}
 """Roles whose whole content is prose (translated); other roles' targets must stay."""
@@ -45,7 +45,7 @@ def _space(text: str) -> str:
 
 def _tokens(text: str) -> list:
     """The markdown-it tokens of ``text`` as the book's MyST parser reads it
-    (:func:`tabbook.myst_markdown.md_parser`), escapes and entities left as ``text_special``
+    (:func:`tabbook.core.myst_markdown.md_parser`), escapes and entities left as ``text_special``
     tokens (the core's last rule, ``text_join``, would make ``\\$`` a literal ``$``)."""
     from markdown_it.rules_core import StateCore, text_join
 
@@ -161,7 +161,7 @@ def _unlocalized(target: str, sites: tuple[tuple[str, str], ...]) -> str:
 def message_problems(msgid: str, msgstr: str,
                      sites: tuple[tuple[str, str], ...] = ()) -> list[str]:
     """What a translation ``msgstr`` changes of ``msgid`` that it may not (empty: fine);
-    ``sites``: the edition's :attr:`~tabbook.i18n.Edition.sites`. Both are read as the
+    ``sites``: the edition's :attr:`~tabbook.sources.i18n.Edition.sites`. Both are read as the
     book reads MyST (markdown-it tokens), so a ``$`` in code or a role is no math."""
     problems = []
     want, have = _markup(msgid), _markup(msgstr)

@@ -29,8 +29,8 @@ from typing import Any, Callable
 import yaml
 from packaging.version import InvalidVersion, Version
 
-from .errors import BookError
-from .layout import BUILD_DIR, DEFAULT_CACHE_DIR, DEFAULT_COLAB_DIR
+from ..core.errors import BookError
+from ..core.layout import BUILD_DIR, DEFAULT_CACHE_DIR, DEFAULT_COLAB_DIR
 
 CONFIG_FILE = "_config.yml"
 PROJECT_FILE = "pyproject.toml"

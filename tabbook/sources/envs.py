@@ -19,11 +19,11 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .errors import BookError
-from .files import write_atomic
-from .frameworks import BY_NAME, FRAMEWORKS, Framework
+from ..core.errors import BookError
+from ..core.files import write_atomic
+from ..core.frameworks import BY_NAME, FRAMEWORKS, Framework
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COMPLETE = ".tabbook-complete"
 
 
@@ -63,7 +63,7 @@ def read_requirements(fw: Framework, root: Path = ROOT) -> bytes:
         return path.read_bytes()
     except FileNotFoundError:
         raise BookError(f"the {fw.label} requirements file is missing; every framework of "
-                        f"tabbook/frameworks.py needs one: restore {fw.requirements} "
+                        f"tabbook/core/frameworks.py needs one: restore {fw.requirements} "
                         f"(e.g. `git checkout {fw.requirements}`)", path=fw.requirements) from None
     except OSError as exc:
         raise BookError(f"cannot read the {fw.label} requirements file: {exc.strerror}",

@@ -8,7 +8,7 @@ the MyST source of that piece). The book's own interface strings (Open in Colab,
 notes of empty tabs, ...) have their own catalog, ``tabbook/locales/<language>/
 LC_MESSAGES/tabbook.po``, compiled to ``.mo`` at build time (never committed).
 
-This module does not import Sphinx: the Colab notebooks (:mod:`tabbook.colab`) are
+This module does not import Sphinx: the Colab notebooks (:mod:`tabbook.stages.colab`) are
 translated here, message by message, with the same catalogs the HTML build uses.
 """
 
@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import BookError
-from .files import write_atomic
-from .myst_markdown import directive_of, tokens as myst_tokens
+from ..core.errors import BookError
+from ..core.files import write_atomic
+from ..core.myst_markdown import directive_of, tokens as myst_tokens
 
 LOCALES = "locales"
 """The book's catalogs: ``<book>/locales/<language>/LC_MESSAGES/<docname>.po``."""
 UI_DOMAIN = "tabbook"
-UI_LOCALES = Path(__file__).resolve().parent / "locales"
+UI_LOCALES = Path(__file__).resolve().parent.parent / "locales"
 """The tool's own strings: ``tabbook/locales/<language>/LC_MESSAGES/tabbook.po``."""
 
 
@@ -51,7 +51,7 @@ class Edition:
     sites: tuple[tuple[str, str], ...] = ()
     """(English site, its edition in this language): a translation may link the same page
     of the site's own edition (``https://d2l.ai/x.html`` -> ``https://zh.d2l.ai/x.html``);
-    any other change of a link target is refused by :mod:`tabbook.catalogs`."""
+    any other change of a link target is refused by :mod:`tabbook.sources.catalogs`."""
 
 
 SOURCE = Edition("en", "", "English", "en", "en")

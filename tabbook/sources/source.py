@@ -22,15 +22,15 @@ from pathlib import Path
 
 from myst_nb.core.read import read_myst_markdown_notebook
 
-from .errors import BookError
-from .frameworks import NAMES, parse_tab_spec
-from .myst_markdown import headings, page_label
+from ..core.errors import BookError
+from ..core.frameworks import NAMES, parse_tab_spec
+from ..core.myst_markdown import headings, page_label
 
 TAB_MAGIC = "%%tab"
 SECTION_NUMBER_RE = re.compile(r"^[0-9]+(\.[0-9]+)*$")
 PROVENANCE_PREFIX = "# Defined in "
 """How the generated library's comment naming the page and cell of a definition starts
-(:mod:`tabbook.extract`; :func:`tabbook.execute.library_text` leaves it out of cache keys)."""
+(:mod:`tabbook.stages.extract`; :func:`tabbook.stages.execute.library_text` leaves it out of cache keys)."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ class Page:
 
     @property
     def label(self) -> str | None:
-        for cell in self.cells:  # the first ``(label)=`` target (read by tabbook.myst_markdown)
+        for cell in self.cells:  # the first ``(label)=`` target (read by tabbook.core.myst_markdown)
             if cell.kind == "markdown":
                 label = page_label(cell.source)
                 if label:

@@ -27,8 +27,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import BookError
-from .layout import SKIP_DIRS as LAYOUT_SKIP_DIRS
+from ..core.errors import BookError
+from ..core.layout import SKIP_DIRS as LAYOUT_SKIP_DIRS
 
 TOC_FILE = "_toc.yml"
 SUFFIXES = (".md", ".ipynb")

@@ -41,7 +41,7 @@ class Patch:
     """The version of ``package`` the patch was written and last checked against."""
     fixes: str
     where: tuple[str, ...]
-    """Where it lives: ``tabbook.compat.<name>``, or a file with the names in it that make
+    """Where it lives: ``tabbook.sphinxext.compat.<name>``, or a file with the names in it that make
     the patch (``"static/tabbook-reader.js (wireSidebarToggles)"``)."""
     upstream: str = ""
     """The upstream issue, when one is known."""
@@ -58,25 +58,25 @@ PATCHES: tuple[Patch, ...] = (
           "zh-cn, which a zh_CN build does not find) are put first in "
           "sphinx.locale.translators; the toggle hints computed at load are translated "
           "again before sphinx-togglebutton writes them.",
-          ("tabbook/sphinx_i18n.py (_supplement_catalogs, _translate_extension_settings, "
+          ("tabbook/sphinxext/sphinx_i18n.py (_supplement_catalogs, _translate_extension_settings, "
            "translators)",),
           test="tests/test_zh_visible_text.py"),
     Patch("dedupe_scripts", "Sphinx", "7.4.7",
           "Sphinx 7.4 writes an inline script added with app.add_js_file(None, body=...) "
           "twice (sphinx-thebe's `const THEBE_JS_URL = ...`: an uncaught SyntaxError on "
           "every page); identical scripts are written once.",
-          ("tabbook.compat.dedupe_scripts",),
+          ("tabbook.sphinxext.compat.dedupe_scripts",),
           test="tests/browser/test_browser_reading.py (pages load without console errors)"),
     Patch("renumber_sections", "Sphinx", "7.4.7",
           "Section, figure and exercise numbers follow the book (3.2, 4.3) instead of "
           "Sphinx's positional ones: rewrites env.toc_secnumbers, env.toc_fignumbers, "
           "env.titles/longtitles and env.tocs.",
-          ("tabbook.compat.renumber_sections",),
+          ("tabbook.sphinxext.compat.renumber_sections",),
           test="tests/unit/test_sphinx_build.py, tests/test_book_html.py"),
     Patch("prune_stale_pages", "Sphinx", "7.4.7",
           "Sphinx's incremental builds never remove the HTML of a removed document; a stale "
           "page would still be served and found by search.",
-          ("tabbook.compat.prune_stale_pages",)),
+          ("tabbook.sphinxext.compat.prune_stale_pages",)),
     Patch("search_snippets", "Sphinx", "7.4.7",
           "Search result snippets look for the stemmed words (\"accuraci\") in the page "
           "text, and ?highlight= is not applied where searchtools.js is absent.",
@@ -86,44 +86,44 @@ PATCHES: tuple[Patch, ...] = (
     Patch("build_sphinx", "jupyter-book", "1.0.4.post1",
           "The translated editions and the gettext extraction run Jupyter Book's internal "
           "jupyter_book.sphinx.build_sphinx (the CLI has no language or builder override).",
-          ("tabbook/sphinx_i18n.py (run_sphinx, build_sphinx)",), test="tests/test_i18n_build.py"),
+          ("tabbook/sphinxext/sphinx_i18n.py (run_sphinx, build_sphinx)",), test="tests/test_i18n_build.py"),
     Patch("search_bar_text", "jupyter-book", "1.0.4.post1",
           "Jupyter Book sets the theme's search_bar_text to its own English default, which "
           "no catalog translates: a translated edition gets the tool's translation.",
-          ("tabbook.compat.translate_search_bar_text",),
+          ("tabbook.sphinxext.compat.translate_search_bar_text",),
           test="tests/test_i18n.py (zh interface strings)"),
     # ------------------------------------------------------------------ myst
     Patch("quiet_config_dumps", "myst-nb", "1.4.0",
           "myst-parser and myst-nb log their whole settings (MdParserConfig(...), "
           "NbParserConfig(...)) at every start; the info records carrying them are dropped.",
-          ("tabbook.compat.QuietConfigDumps", "tabbook.compat.quiet_config_dumps"),
+          ("tabbook.sphinxext.compat.QuietConfigDumps", "tabbook.sphinxext.compat.quiet_config_dumps"),
           test="tests/test_build_failures.py (a quiet log)"),
     Patch("notebook_reader", "myst-nb", "1.4.0",
           "myst-nb is handed the merged notebook instead of the MyST source: .md is "
           "registered in nb_custom_formats with tabbook's reader, and execution is off.",
-          ("tabbook/sphinx_ext.py (nb_custom_formats, read_notebook)",),
+          ("tabbook/sphinxext/sphinx_ext.py (nb_custom_formats, read_notebook)",),
           test="tests/unit/test_sphinx_build.py"),
     Patch("gettext_output_images", "myst-nb", "1.4.0",
           "For the gettext builder myst-nb picks a cell output's text/plain over its image, "
           "so the alt text written in the cell's metadata never reached the catalogs.",
-          ("tabbook.compat.extract_output_images",),
+          ("tabbook.sphinxext.compat.extract_output_images",),
           test="tests/test_i18n.py (alt text of a plot translated)"),
     # ------------------------------------------------------------------ sphinx-external-toc
     Patch("toctree_captions", "sphinx-external-toc", "1.1.0",
           "sphinx-external-toc adds the toctrees after Sphinx's Locale transform: their "
           "captions (\"Contents\") stayed in English in a translated edition.",
-          ("tabbook.compat.translate_toctree_captions",),
+          ("tabbook.sphinxext.compat.translate_toctree_captions",),
           test="tests/test_i18n.py (zh interface strings: the toc caption)"),
     # ------------------------------------------------------------------ themes
     Patch("default_mode", "pydata-sphinx-theme", "0.17.1",
           "The theme logs `Got invalid theme mode` on a first visit unless "
           "html_context['default_mode'] is set: it defaults to \"auto\".",
-          ("tabbook.compat.theme_default_mode",),
+          ("tabbook.sphinxext.compat.theme_default_mode",),
           test="tests/browser/test_browser_reading.py (no console errors)"),
     Patch("fontawesome", "pydata-sphinx-theme", "0.17.1",
           "The theme's 1.5 MB fontawesome.js (543 KB gzip) is replaced by CSS drawing the "
           "icons the pages use, read from that script's icon packs (its minified format).",
-          ("tabbook/icons.py (replace_fontawesome, icon_packs)",),
+          ("tabbook/sphinxext/icons.py (replace_fontawesome, icon_packs)",),
           test="tests/browser/test_reader.py"),
     Patch("sidebar_toggles", "pydata-sphinx-theme", "0.17.1",
           "The theme wires only the first .primary-toggle/.secondary-toggle, which "
@@ -141,11 +141,11 @@ PATCHES: tuple[Patch, ...] = (
     Patch("dead_source_download", "sphinx-book-theme", "1.3.0",
           "The header's download menu keeps its \".md\" entry when html_copy_source is False "
           "(a link to a _sources/ that is not built); the theme has no option for that entry.",
-          ("tabbook.compat.drop_dead_downloads",),
+          ("tabbook.sphinxext.compat.drop_dead_downloads",),
           test="tests/test_book_html.py (no source download)"),
     Patch("title_once", "sphinx-book-theme", "1.3.0",
           "The home page's <title> reads \"title - title\"; it says the book's title once.",
-          ("tabbook.compat.title_once",),
+          ("tabbook.sphinxext.compat.title_once",),
           test="tests/test_book_html.py (book title once)"),
     Patch("print_header", "sphinx-book-theme", "1.3.0",
           "The printed page gets its URL and framework above the theme's print-only title.",
@@ -155,13 +155,13 @@ PATCHES: tuple[Patch, ...] = (
     Patch("tab_components", "sphinx_design", "0.8.0",
           "Framework tab-sets are built with sphinx_design.shared.create_component and the "
           "sync_group/sync_id attributes of its tab labels (not a public API).",
-          ("tabbook/sphinx_ext.py (create_component, sync_group)",), test="tests/unit/test_sphinx_build.py"),
+          ("tabbook/sphinxext/sphinx_ext.py (create_component, sync_group)",), test="tests/unit/test_sphinx_build.py"),
     Patch("tabs_storage", "sphinx_design", "0.8.0",
           "The reader's framework is read before the first paint from sphinx-design's "
           "localStorage key (sd_tabs_storage_prefix + group, via its get_sd_config) and "
           "?framework=; the early CSS outranks its input:checked rules; the scripts rely on "
           "its radio-input + label markup and design-tabs.js's `change` handling.",
-          ("tabbook.compat.tabs_storage_prefix", "tabbook/reader.py (early_css, early_head)",
+          ("tabbook.sphinxext.compat.tabs_storage_prefix", "tabbook/sphinxext/reader.py (early_css, early_head)",
            "static/tabbook-early.js (data-storage-prefix, sphinx-design-tab-id-)",
            "static/tabbook-reader.js (selectFramework)", "static/colab.js (input)"),
           test="tests/browser/test_reader.py"),
@@ -170,7 +170,7 @@ PATCHES: tuple[Patch, ...] = (
           "Every exercise and solution body is a section with the same id "
           "(exercise-content/solution-content), and a solution's title link starts with a "
           "space the link underlines.",
-          ("tabbook.compat.TidyExercises",),
+          ("tabbook.sphinxext.compat.TidyExercises",),
           test="tests/test_book_html.py (unique ids, solution links)"),
     # ------------------------------------------------------------------ sphinx-togglebutton
     Patch("solution_toggles", "sphinx-togglebutton", "0.4.5",

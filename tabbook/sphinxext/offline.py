@@ -1,7 +1,7 @@
 """Serve the book's third-party assets from the book itself: no request leaves the site.
 
 Jupyter Book loads MathJax 3 from a CDN. Here the npm package ``mathjax@MATHJAX_VERSION``
-is installed once (by ``npm``) into the build's vendor folder (:attr:`tabbook.layout.Layout.vendor`,
+is installed once (by ``npm``) into the build's vendor folder (:attr:`tabbook.core.layout.Layout.vendor`,
 one for every edition, never committed, never part of the site); its combined component
 and the folders it loads on demand (fonts, TeX extensions, accessibility, menu) are staged
 in ``<vendor>/static/mathjax/``, that folder is added to ``html_static_path`` (Sphinx
@@ -16,7 +16,7 @@ The theme's other assets are already local: pydata-sphinx-theme ships Font Aweso
 uses system fonts (no Google Fonts); sphinx-thebe fetches thebe from unpkg only when a
 reader presses "Live Code".
 
-Loaded by ``tabbook.reader`` (or on its own: ``app.setup_extension("tabbook.offline")``).
+Loaded by ``tabbook.sphinxext.reader`` (or on its own: ``app.setup_extension("tabbook.sphinxext.offline")``).
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def _config_inited(app, config) -> None:
 
     if not _is_default_mathjax(config.mathjax_path or ""):
         return  # the book chose its own MathJax
-    from .layout import Layout
+    from ..core.layout import Layout
 
     vendor = Layout(Path(app.srcdir)).vendor  # (not the outdir's parent: zh's is the site)
     try:
@@ -145,7 +145,7 @@ def _config_inited(app, config) -> None:
 
 
 def setup(app) -> dict:
-    from . import __version__
+    from .. import __version__
 
     app.setup_extension("sphinx.ext.mathjax")
     app.connect("config-inited", _config_inited, priority=800)

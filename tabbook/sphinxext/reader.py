@@ -1,6 +1,6 @@
 """What the reader's browser gets beyond the pages: offline assets, accessibility, a clean console.
 
-* ``tabbook.offline``: MathJax served from the book (no CDN).
+* ``tabbook.sphinxext.offline``: MathJax served from the book (no CDN).
 * ``static/tabbook-reader.js`` and ``static/tabbook-reader.css`` (the book's
   ``html_static_path``): names for the theme's unnamed controls, keyboard focus on the
   framework tabs, contrast, phone layout (see the files).
@@ -23,15 +23,15 @@
   with the same id), no leading space inside the "Solution to Exercise 4.3.1" link.
 * Each framework tab-set is a group labelled as the framework choice.
 * FontAwesome: the theme's 1.5 MB script (543 KB gzip) is replaced by CSS drawing the
-  icons the pages use (:mod:`tabbook.icons`).
+  icons the pages use (:mod:`tabbook.sphinxext.icons`).
 
 User-visible strings go through Sphinx's gettext (catalog ``tabbook``); the ones the
 JavaScript shows reach it as data attributes of the early script.
 
 The patches of upstream internals among these (theme mode, duplicate scripts, download
-menu, title, sphinx-exercise, sphinx-design's storage key) live in :mod:`tabbook.compat`.
+menu, title, sphinx-exercise, sphinx-design's storage key) live in :mod:`tabbook.sphinxext.compat`.
 
-Hooked into Sphinx by ``app.setup_extension("tabbook.reader")``.
+Hooked into Sphinx by ``app.setup_extension("tabbook.sphinxext.reader")``.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from pathlib import Path
 from sphinx.locale import get_translation
 
 from . import compat
-from .frameworks import FRAMEWORKS
+from ..core.frameworks import FRAMEWORKS
 
 _ = get_translation("tabbook")
 
@@ -96,7 +96,7 @@ def _builder_inited(app) -> None:
         app.add_js_file(JS_FILE, loading_method="defer")
     if CSS_FILE in have:
         app.add_css_file(CSS_FILE, priority=900)  # after the theme's and sphinx-design's
-    # written at build-finished (tabbook.icons), in place of the theme's fontawesome.js
+    # written at build-finished (tabbook.sphinxext.icons), in place of the theme's fontawesome.js
     app.add_css_file(ICONS_CSS_FILE, priority=900)
 
 
@@ -168,7 +168,7 @@ def _book_pdf_entry(app, pagename, templatename, context, doctree) -> None:
 
     The entry is written with ``href="#"`` (hidden by tabbook-reader.css): the PDFs are
     made from the HTML afterwards (``make pdf``), and ``make publish`` points it at the
-    PDFs it publishes (:func:`tabbook.publish.offer_pdfs`), one per framework
+    PDFs it publishes (:func:`tabbook.stages.publish.offer_pdfs`), one per framework
     (``data-tabbook-pdf-<framework>``; tabbook-reader.js follows the tabs).
     """
     for group in context.get("header_buttons", []):
@@ -223,9 +223,9 @@ def _log_info(message: str) -> None:
 
 
 def setup(app) -> dict:
-    from . import __version__
+    from .. import __version__
 
-    app.setup_extension("tabbook.offline")
+    app.setup_extension("tabbook.sphinxext.offline")
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
     app.connect("html-page-context", compat.dedupe_scripts, priority=900)

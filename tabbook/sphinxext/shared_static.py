@@ -21,7 +21,7 @@ import posixpath
 import re
 from pathlib import Path
 
-from .files import write_atomic
+from ..core.files import write_atomic
 
 STATIC = "_static"
 _LINK_RE = re.compile(r"""(\b(?:src|href)\s*=\s*["'])([^"'#?]*?_static/[^"'#?]+)""")

@@ -1,10 +1,10 @@
-"""The Sphinx side of the Colab notebooks (:mod:`tabbook.colab`).
+"""The Sphinx side of the Colab notebooks (:mod:`tabbook.stages.colab`).
 
 * At ``config-inited``, with Jupyter Book's theme: its repository buttons follow
   ``repository:`` (off when the book sets no ``repository.url``, rather than pointing at
   Jupyter Book's default), and the footer names the version of the ``d2l`` library the
   book was built with.
-* After ``builder-inited`` (once :mod:`tabbook.sphinx_ext` has executed the pages): which
+* After ``builder-inited`` (once :mod:`tabbook.sphinxext.sphinx_ext` has executed the pages): which
   pages have notebooks (for the links).
 * At ``build-finished`` (the environment complete: every label, section and equation
   numbered as the pages show them; also after a build that had nothing to rewrite): write every page's notebooks to ``tabbook.colab_dir``
@@ -17,9 +17,9 @@
   .ipynb" link; their ``data-*`` attributes name each framework's Colab URL and download
   URL. ``static/colab.js`` points the links at the framework the reader picked in the tabs.
 * Pages are re-rendered when the Colab URLs or the library version change (their
-  content hash, :func:`tabbook.freshness.page_digest`, holds :func:`tabbook.colab.stamp`).
+  content hash, :func:`tabbook.stages.freshness.page_digest`, holds :func:`tabbook.stages.colab.stamp`).
 
-Call :func:`setup` from :func:`tabbook.sphinx_ext.setup`.
+Call :func:`setup` from :func:`tabbook.sphinxext.sphinx_ext.setup`.
 """
 
 from __future__ import annotations
@@ -34,21 +34,21 @@ from sphinx.errors import ExtensionError
 from sphinx.locale import get_translation
 from sphinx.util import logging
 
-from . import __version__
-from .colab import (HTML_DIR, NOT_PUBLISHED, REFERENCES, colab_url, language_dir,
+from .. import __version__
+from ..stages.colab import (HTML_DIR, NOT_PUBLISHED, REFERENCES, colab_url, language_dir,
                     library_label, notebook_relpath, page_notebooks, write_notebooks)
-from .config import load_config
-from .errors import BookError
-from .frameworks import BY_NAME, FRAMEWORKS
-from .files import write_atomic
-from .i18n import SOURCE, Translator, edition_of
-from .launch import launch_urls
-from .myst_markdown import References, Target
+from ..sources.config import load_config
+from ..core.errors import BookError
+from ..core.frameworks import BY_NAME, FRAMEWORKS
+from ..core.files import write_atomic
+from ..sources.i18n import SOURCE, Translator, edition_of
+from ..stages.launch import launch_urls
+from ..core.myst_markdown import References, Target
 from .sphinx_state import state_of
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
+STATIC = Path(__file__).resolve().parents[2] / "static"
 LOGGER = logging.getLogger(__name__)
-_ = get_translation("tabbook")  # the tool's strings (tabbook/locales/, tabbook.sphinx_i18n)
+_ = get_translation("tabbook")  # the tool's strings (tabbook/locales/, tabbook.sphinxext.sphinx_i18n)
 DEFAULT = FRAMEWORKS[0].name
 
 
@@ -57,7 +57,7 @@ BOOK_THEME = "sphinx_book_theme"
 REPOSITORY_BUTTONS = {"use_repository_button": "repository_button",
                       "use_edit_page_button": "edit_page_button",
                       "use_issues_button": "issues_button"}
-"""The theme's repository buttons and the :class:`~tabbook.config.BookConfig` field of each."""
+"""The theme's repository buttons and the :class:`~tabbook.sources.config.BookConfig` field of each."""
 
 
 def _config_inited(app: Sphinx, config) -> None:
@@ -74,7 +74,7 @@ def _config_inited(app: Sphinx, config) -> None:
         return
     options = dict(config.html_theme_options or {})
     if isinstance(options.get("launch_buttons"), dict):
-        # the JupyterHub link is tabbook's, per framework (tabbook.launch): not the theme's
+        # the JupyterHub link is tabbook's, per framework (tabbook.stages.launch): not the theme's
         options["launch_buttons"] = {k: v for k, v in options["launch_buttons"].items()
                                      if k != "jupyterhub_url"}
     if cfg.published:
@@ -117,7 +117,7 @@ def env_references(app: Sphinx) -> References:
     """Every label, equation and page of the built edition, numbered as its pages show them.
 
     Sections, exercises, figures, ...: Sphinx's own ``numref`` numbering
-    (``StandardDomain.get_fignumber``, after :func:`tabbook.sphinx_ext._renumber_sections`
+    (``StandardDomain.get_fignumber``, after :func:`tabbook.sphinxext.sphinx_ext._renumber_sections`
     gave the book's numbers); equations: as Sphinx's math domain writes ``{eq}``.
     """
     env = app.env
@@ -176,7 +176,7 @@ def _write_notebooks(app: Sphinx, exception) -> None:
     root = Path(app.srcdir)
     lang_dir = language_dir(app.config.language)
     folders = [root / cfg.colab_dir / lang_dir, Path(app.outdir) / HTML_DIR]
-    # a translated edition's notebooks: its markdown translated by message (tabbook.i18n)
+    # a translated edition's notebooks: its markdown translated by message (tabbook.sources.i18n)
     edition = edition_of(app.config.language)
     translate = None if edition is SOURCE else Translator(root, edition)
     references = env_references(app)
@@ -187,7 +187,7 @@ def _write_notebooks(app: Sphinx, exception) -> None:
         notebooks = page_notebooks(list(pages.values()), runs, root, cfg, lang_dir, translate,
                                    references)
         write_notebooks(notebooks, folders)
-        # for `make colab` (tabbook.colab.write_colab): the same references
+        # for `make colab` (tabbook.stages.colab.write_colab): the same references
         write_atomic(folders[0] / REFERENCES, references.to_json().encode("utf-8"))
     except BookError as exc:
         raise ExtensionError(f"[tabbook] {exc}") from None
@@ -198,7 +198,7 @@ def buttons_html(names: list[str], docname: str, pattern: str, pathto, lang_dir:
     """The links block of a page; ``pathto(file, 1)`` makes a page-relative URL.
 
     Without a ``pattern`` (the book is not published) "Open in Colab" is a note saying so.
-    ``launch`` maps each framework to ``{service: url}`` (:func:`tabbook.launch.launch_urls`):
+    ``launch`` maps each framework to ``{service: url}`` (:func:`tabbook.stages.launch.launch_urls`):
     a link per service that applies, after Colab's.
     """
     launch = launch or {}
@@ -274,7 +274,7 @@ def _html_page_context(app: Sphinx, pagename: str, templatename: str, context: d
 
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _config_inited)
-    # after tabbook.sphinx_ext's builder-inited (priority 500), which executes the pages
+    # after tabbook.sphinxext.sphinx_ext's builder-inited (priority 500), which executes the pages
     app.connect("builder-inited", _builder_inited, priority=600)
     app.connect("build-finished", _write_notebooks)
     app.connect("html-page-context", _html_page_context)

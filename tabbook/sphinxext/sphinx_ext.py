@@ -2,7 +2,7 @@
 
 * At ``builder-inited``: read the book, execute every page in every framework (cached
   by content, concurrently), merge the runs into one notebook per page, and keep all
-  of it as one :class:`~tabbook.sphinx_state.BuildState` on ``env.tabbook``.
+  of it as one :class:`~tabbook.sphinxext.sphinx_state.BuildState` on ``env.tabbook``.
 * At ``source-read``: hand myst-nb the merged notebook instead of the MyST source.
 * A transform wraps each run of framework cells into a sphinx-design tab-set in
   sync group ``framework``; sphinx-design renders it and its JavaScript syncs the
@@ -10,7 +10,7 @@
 * Section numbers follow the book (``section_number`` in each page's front matter).
 * The log stays readable: myst's settings dumps are filtered out.
 
-The patches of upstream internals hooked here live in :mod:`tabbook.compat`.
+The patches of upstream internals hooked here live in :mod:`tabbook.sphinxext.compat`.
 """
 
 from __future__ import annotations
@@ -25,20 +25,22 @@ from sphinx.locale import get_translation
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
-from . import __version__, compat, nbfast
-from .book import read_book
-from .config import load_config
-from .digest import tool_digest
-from .envs import ensure_all
-from .errors import BookError
-from .execute import execute_all
-from .frameworks import FRAMEWORKS
-from .i18n import TRANSLATIONS
-from .merge import PROSE_CLASS, framework_of_classes, merge
+from .. import __version__
+from ..core import nbfast
+from . import compat
+from ..sources.book import read_book
+from ..sources.config import load_config
+from ..core.digest import tool_digest
+from ..sources.envs import ensure_all
+from ..core.errors import BookError
+from ..stages.execute import execute_all
+from ..core.frameworks import FRAMEWORKS
+from ..sources.i18n import TRANSLATIONS
+from ..stages.merge import PROSE_CLASS, framework_of_classes, merge
 from .sphinx_state import BuildState, state_of
 
 LOGGER = logging.getLogger(__name__)
-_ = get_translation("tabbook")  # the tool's strings (tabbook/locales/, tabbook.sphinx_i18n)
+_ = get_translation("tabbook")  # the tool's strings (tabbook/locales/, tabbook.sphinxext.sphinx_i18n)
 SYNC_GROUP = "framework"
 
 
@@ -55,7 +57,7 @@ def _config_inited(app: Sphinx, config) -> None:
     # a config value with rebuild="env": Sphinx re-reads every page when it changes
     config.tabbook_tool_digest = tool_digest()
     formats = dict(config.nb_custom_formats or {})
-    formats[".md"] = ["tabbook.sphinx_ext.read_notebook", {}, False]
+    formats[".md"] = ["tabbook.sphinxext.sphinx_ext.read_notebook", {}, False]
     config.nb_custom_formats = formats
     config.nb_execution_mode = "off"
 
@@ -88,7 +90,7 @@ def _builder_inited(app: Sphinx) -> None:
 
 
 def _env_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
-    """Re-read every page whose content hash changed (:func:`tabbook.freshness.page_digest`).
+    """Re-read every page whose content hash changed (:func:`tabbook.stages.freshness.page_digest`).
 
     Sphinx re-reads a page when its source file's mtime is newer than the last read;
     what a page shows also comes from its runs (the library, another page's ``#@save``
@@ -106,7 +108,7 @@ def _env_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
 
 
 def _page_digests(app: Sphinx, env, docnames) -> dict[str, str]:
-    from .freshness import page_digest
+    from ..stages.freshness import page_digest
 
     state = state_of(env)
     root = Path(app.srcdir)
@@ -213,9 +215,9 @@ def _prune_stale_pages(app: Sphinx, exception) -> None:
 
 def _note_outputs(app: Sphinx, exception) -> None:
     """Note what this edition made, for the input stamp of `make html`
-    (:func:`tabbook.freshness.write_stamp`)."""
-    from .freshness import edition_outputs, note_outputs
-    from .i18n import edition_of
+    (:func:`tabbook.stages.freshness.write_stamp`)."""
+    from ..stages.freshness import edition_outputs, note_outputs
+    from ..sources.i18n import edition_of
 
     state = state_of(app.env)
     if exception is not None or app.builder.format != "html" or not state.ready:
@@ -230,23 +232,23 @@ def setup(app: Sphinx) -> dict:
     compat.quiet_config_dumps()  # before myst's builder-inited prints its settings
     app.setup_extension("sphinx_design")
     # the reading experience: MathJax served from the book itself, a11y fixes, favicon
-    app.setup_extension("tabbook.reader")
+    app.setup_extension("tabbook.sphinxext.reader")
     app.add_config_value("tabbook_tool_digest", "", "env")
     app.connect("config-inited", _config_inited, priority=900)
     app.connect("builder-inited", _builder_inited)
     app.connect("source-read", _source_read)
-    # after tabbook.sphinx_colab's builder-inited (which notes the pages' notebooks)
+    # after tabbook.sphinxext.sphinx_colab's builder-inited (which notes the pages' notebooks)
     app.connect("env-get-outdated", _env_get_outdated)
     app.connect("env-updated", _digests_after_reading)
     app.connect("env-get-updated", compat.restore_positional_numbers, priority=100)
     app.connect("env-get-updated", _renumber_sections, priority=900)
     app.add_transform(FrameworkTabs)
     # one Colab notebook per page and framework, and the "Open in Colab" button
-    app.setup_extension("tabbook.sphinx_colab")
+    app.setup_extension("tabbook.sphinxext.sphinx_colab")
     # the exercise cells that run (and check) the reader's answer in the page
-    app.setup_extension("tabbook.sphinx_tryit")
+    app.setup_extension("tabbook.sphinxext.sphinx_tryit")
     # translated editions: the tool's strings, the language switch, untranslated messages
-    app.setup_extension("tabbook.sphinx_i18n")
+    app.setup_extension("tabbook.sphinxext.sphinx_i18n")
     app.connect("build-finished", _prune_stale_pages)
     app.connect("build-finished", _note_outputs)
     return {"version": __version__, "parallel_read_safe": False, "parallel_write_safe": True}

@@ -3,7 +3,7 @@
 * :func:`build_edition` (``python -m tabbook edition <language>``, which ``python -m
   tabbook html`` runs in a child process for each edition): one edition's HTML, with
   Jupyter Book's configuration (:func:`run_sphinx`, the only place Sphinx is started),
-  into the edition's folder of :class:`tabbook.layout.Layout`. A translated edition
+  into the edition's folder of :class:`tabbook.core.layout.Layout`. A translated edition
   sets ``language`` and reads the book's catalogs compiled into the build folder; it
   executes nothing: the pages' runs come from the cache the English build filled.
 * :func:`extract` (``python -m tabbook extract-messages <dir>``): the English messages,
@@ -11,7 +11,7 @@
   same merged notebooks the HTML build reads; :func:`update` (``python -m tabbook i18n``,
   ``make translations``) then runs ``sphinx-intl update``: new messages appear
   untranslated, changed ones fuzzy.
-* The extension (``app.setup_extension("tabbook.sphinx_i18n")``): the tool's own strings
+* The extension (``app.setup_extension("tabbook.sphinxext.sphinx_i18n")``): the tool's own strings
   (catalog ``tabbook``, compiled at build time), Chinese search, a language switch on
   every page with ``<link rel="alternate" hreflang>``, and a report, page by page, of
   the messages a translated edition still shows in English (untranslated, fuzzy, or
@@ -26,12 +26,13 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import __version__, compat
-from .errors import BookError
-from .i18n import (LOCALES, SOURCE, UI_DOMAIN, Edition, Problem, compile_book_catalogs,
+from .. import __version__
+from . import compat
+from ..core.errors import BookError
+from ..sources.i18n import (LOCALES, SOURCE, UI_DOMAIN, Edition, Problem, compile_book_catalogs,
                    compile_tool_catalogs, edition_of, link_to, page_catalog, translations,
                    ui_strings)
-from .layout import Layout
+from ..core.layout import Layout
 
 BOOK_CATALOG = "_book"
 """The catalog of the book's settings that readers see (``author``), beside the pages'
@@ -84,10 +85,10 @@ def build_edition(root: Path, language: str, force_all: bool = False) -> int:
         return 2
     import os
 
-    from .lock import HELD_ENV
+    from ..core.lock import HELD_ENV
 
     if os.environ.get(HELD_ENV) != str(layout.root):  # (`make html` checked them already)
-        from .catalogs import check_catalogs
+        from ..sources.catalogs import check_catalogs
 
         problems = check_catalogs(layout.root)
         if problems:
@@ -129,8 +130,8 @@ def write_book_template(root: Path, pot_dir: Path) -> Path:
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import write_po
 
-    from .files import write_atomic
-    from .i18n import PROJECT
+    from ..core.files import write_atomic
+    from ..sources.i18n import PROJECT
 
     config = yaml.safe_load((Path(root) / "_config.yml").read_text(encoding="utf-8")) or {}
     template = Catalog(project=PROJECT, charset="utf-8")
@@ -159,11 +160,11 @@ def update(root: Path, languages: list[str] | None = None) -> int:
         return 0
     result = update_catalogs(root / LOCALES, pot_dir, languages)
     print(f"[tabbook] catalogs of {', '.join(languages)}: {result}")
-    from .i18n import catalog_problems, tidy_catalogs
+    from ..sources.i18n import catalog_problems, tidy_catalogs
 
     for language in languages:  # (Babel's format flags out, the header filled in)
         tidy_catalogs(root, language)
-    from .toc import book_sources
+    from ..sources.toc import book_sources
 
     docnames = [Path(p).with_suffix("").as_posix() for p in book_sources(root)] + [BOOK_CATALOG]
     for language in languages:
@@ -180,14 +181,14 @@ def update_catalogs(locale_dir: Path, pot_dir: Path, languages: list[str]) -> di
     sphinx-intl rewrites each catalog in place: a full disk or an interruption would
     leave a translator's catalog cut short. Here it updates copies in a temporary
     folder, and the updated catalogs then replace the committed ones as one set
-    (:func:`tabbook.files.write_atomic_set`): all of them, or none.
+    (:func:`tabbook.core.files.write_atomic_set`): all of them, or none.
     """
     import tempfile
 
     from sphinx_intl import basic
 
-    from .errors import BookError
-    from .files import write_atomic_set
+    from ..core.errors import BookError
+    from ..core.files import write_atomic_set
 
     locale_dir = Path(locale_dir)
     try:
@@ -302,7 +303,7 @@ def _supplement_catalogs(language: str, locale_dir: Path) -> None:
     Sphinx would add a second catalog of a domain *after* the first one registered (the
     extension's, registered when it loaded), so ours is put first in Sphinx's table of
     translators (``sphinx.locale.translators``, keyed ``("general", domain)``). A
-    translated edition is built in its own process (``python -m tabbook.sphinx_i18n``).
+    translated edition is built in its own process (``python -m tabbook.sphinxext.sphinx_i18n``).
     """
     import gettext
 
@@ -370,7 +371,7 @@ def _builder_inited(app) -> None:
 
 def _translate_toctree_captions(app, doctree) -> None:
     """Translate the captions of the toc's toctrees ("Contents"): see
-    :func:`tabbook.compat.translate_toctree_captions`."""
+    :func:`tabbook.sphinxext.compat.translate_toctree_captions`."""
     edition = edition_of(app.config.language)
     if edition is SOURCE:
         return
@@ -429,14 +430,14 @@ def _load_store(app) -> dict:
 
 
 def _save_store(app, store: dict) -> None:
-    from .files import write_atomic
+    from ..core.files import write_atomic
 
     write_atomic(_store_path(app), json.dumps(store, ensure_ascii=False, indent=1, sort_keys=True))
 
 
 def _open_msgids(root: Path, language: str, docname: str) -> tuple[set, set]:
     """A page's fuzzy msgids and its untranslated ones (as Sphinx keys them)."""
-    from .i18n import catalog_problems
+    from ..sources.i18n import catalog_problems
 
     fuzzy, untranslated = set(), set()
     for problem in catalog_problems(root, language, [docname]):
@@ -492,7 +493,7 @@ def _html_page_context(app, pagename, templatename, context, doctree) -> None:
     block = switch_html(edition, pagename, root, str(_("Language")))
     if not block:
         return
-    context["tabbook_lang_switch"] = block  # (tabbook/templates/tabbook-lang-switch.html)
+    context["tabbook_lang_switch"] = block  # (tabbook/sphinxext/templates/tabbook-lang-switch.html)
     alternates = "".join(
         f'<link rel="alternate" hreflang="{e.html_lang}" '
         f'href="{html.escape(link_to(edition, e, pagename))}" />\n'
@@ -581,7 +582,7 @@ def retitle_solutions(document, config) -> None:
 
 def _share_static(app, exception) -> None:
     """A translated edition links the main edition's copy of the static files they both
-    have the same (tabbook.shared_static): switching language downloads none again."""
+    have the same (tabbook.sphinxext.shared_static): switching language downloads none again."""
     edition = edition_of(app.config.language)
     if exception is not None or edition is SOURCE or app.builder.format != "html":
         return
@@ -632,7 +633,7 @@ def setup(app) -> dict:
     app.connect("builder-inited", _keep_intermediates_out_of_the_site, priority=550)
     app.connect("html-page-context", _html_page_context)
     app.connect("build-finished", _report)
-    app.connect("build-finished", _share_static, priority=900)  # after tabbook.reader's
+    app.connect("build-finished", _share_static, priority=900)  # after tabbook.sphinxext.reader's
     app.connect("doctree-resolved", _note_untranslated)
     # before Sphinx's toctree collector (priority 500) records the captions
     app.connect("doctree-read", _translate_toctree_captions, priority=100)

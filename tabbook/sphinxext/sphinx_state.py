@@ -1,6 +1,6 @@
 """What the tabbook stages hand to the Sphinx side: one object, stored on the environment.
 
-:func:`tabbook.sphinx_ext` fills a :class:`BuildState` at ``builder-inited`` (settings,
+:func:`tabbook.sphinxext.sphinx_ext` fills a :class:`BuildState` at ``builder-inited`` (settings,
 pages, executed runs, merged notebooks) and keeps it as ``env.tabbook``, as myst-nb
 keeps ``env.mystnb_config``; every later handler (source-read, section numbers, Colab
 notebooks and buttons) reads it from there with :func:`state_of`. Executed notebooks
@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import nbformat
 
-from .config import BookConfig
-from .source import Page
+from ..sources.config import BookConfig
+from ..sources.source import Page
 
 ENV_ATTR = "tabbook"
 
@@ -27,7 +27,7 @@ class BuildState:
     pages: dict[str, Page] = field(default_factory=dict)
     """docname -> page, in book order."""
     runs: dict = field(default_factory=dict)
-    """(docname, framework name) -> :class:`tabbook.execute.Run`."""
+    """(docname, framework name) -> :class:`tabbook.stages.execute.Run`."""
     merged: dict[str, nbformat.NotebookNode] = field(default_factory=dict)
     """docname -> the tabbed notebook myst-nb renders."""
     colab: dict[str, list[str]] = field(default_factory=dict)
@@ -36,7 +36,7 @@ class BuildState:
     """True once the stages ran in this process (False in a state read back from disk)."""
     page_digests: dict[str, str] = field(default_factory=dict)
     """docname -> the hash of everything the page was last read from (kept from build to
-    build; :func:`tabbook.freshness.page_digest`)."""
+    build; :func:`tabbook.stages.freshness.page_digest`)."""
 
     def __getstate__(self) -> dict:
         # the rest is rebuilt at every builder-inited: keep the pickled environment small

@@ -1,4 +1,4 @@
-"""The Sphinx side of the in-page exercise runner (assets: :mod:`tabbook.tryit`).
+"""The Sphinx side of the in-page exercise runner (assets: :mod:`tabbook.stages.tryit`).
 
 A code cell is *runnable in the page* when it is tagged ``skip-execution`` and a line of
 its code calls a checker of the book's library, ``exercises.check_<name>(...)`` (the
@@ -11,7 +11,7 @@ all served from ``_static/tryit/``. Without JavaScript the cell stays as it is.
 
 A book without ``d2l/exercises.py`` has no runnable cells (and nothing is staged).
 
-* At ``config-inited``: stage the assets (:func:`tabbook.tryit.stage`) and add them to
+* At ``config-inited``: stage the assets (:func:`tabbook.stages.tryit.stage`) and add them to
   ``html_static_path``.
 * At ``doctree-resolved``: mark the runnable cells; in a translated edition, put the
   starter code's translated comments and docstrings in (the code is unchanged).
@@ -19,7 +19,7 @@ A book without ``d2l/exercises.py`` has no runnable cells (and nothing is staged
   deferred) and ``tryit.css``, and the runner's settings and translated strings as a
   JSON script. Nothing else loads until the reader interacts with a cell.
 
-Loaded by :mod:`tabbook.sphinx_ext`.
+Loaded by :mod:`tabbook.sphinxext.sphinx_ext`.
 """
 
 from __future__ import annotations
@@ -37,9 +37,9 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.locale import get_translation
 
-from . import __version__
-from .i18n import SOURCE, edition_of, page_catalog
-from .tryit import TryitError, library_paths, locked_version, stage
+from .. import __version__
+from ..sources.i18n import SOURCE, edition_of, page_catalog
+from ..stages.tryit import TryitError, library_paths, locked_version, stage
 
 _ = get_translation("tabbook")
 CHECK_RE = re.compile(r"^exercises\.check_\w+\(.*\)\s*$")
@@ -145,7 +145,7 @@ def enabled(app: Sphinx) -> bool:
 def _config_inited(app: Sphinx, config) -> None:
     if not enabled(app):
         return
-    from .layout import Layout
+    from ..core.layout import Layout
 
     vendor = Layout(Path(app.srcdir)).vendor  # (never inside the site: not in any edition)
     try:

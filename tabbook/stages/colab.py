@@ -2,31 +2,31 @@
 
 For a page with code and a framework, the notebook holds, in page order, the page's
 markdown for that framework (shared prose and that framework's prose, MyST markup turned
-into plain Markdown that Colab renders, by :mod:`tabbook.myst_markdown`) and that
+into plain Markdown that Colab renders, by :mod:`tabbook.core.myst_markdown`) and that
 framework's code cells (``%%tab`` lines removed) with the outputs of the book's own run.
 Two cells come first:
 
 1. a note saying what the notebook is (page title, framework, the version of the ``d2l``
    library it was built with) and linking back to the page on the published site
-   (:attr:`BookConfig.site_url <tabbook.config.BookConfig.site_url>`; without it, the
+   (:attr:`BookConfig.site_url <tabbook.sources.config.BookConfig.site_url>`; without it, the
    page's path in the book);
 2. an install cell: ``%pip install`` of exactly that library
-   (:attr:`BookConfig.package_spec <tabbook.config.BookConfig.package_spec>`: the wheel
+   (:attr:`BookConfig.package_spec <tabbook.sources.config.BookConfig.package_spec>`: the wheel
    published with the site, pinned by version) and of what the framework needs beyond
    Colab's defaults
-   (:attr:`Framework.colab_requirements <tabbook.frameworks.Framework.colab_requirements>`),
-   then the framework's :attr:`~tabbook.frameworks.Framework.library_preamble` (MXNet's
+   (:attr:`Framework.colab_requirements <tabbook.core.frameworks.Framework.colab_requirements>`),
+   then the framework's :attr:`~tabbook.core.frameworks.Framework.library_preamble` (MXNet's
    compatibility shims), since a page may import the framework before ``d2l``. A book
    that is not published (no ``repository.url``) gets a cell that says so instead.
 
 Notebooks are written to ``<folder>/<lang_dir><framework>/<page path>.ipynb``, where
 ``lang_dir`` is ``""`` for the book's main language and e.g. ``zh/`` for a translation
 (:func:`language_dir`); the Colab links name the same paths on the notebooks branch
-(:attr:`BookConfig.colab_pattern <tabbook.config.BookConfig.colab_pattern>`). The same input gives
+(:attr:`BookConfig.colab_pattern <tabbook.sources.config.BookConfig.colab_pattern>`). The same input gives
 the same bytes (no timestamps, no machine paths, stable cell ids). The Sphinx build writes
-them on every ``make html`` (see :mod:`tabbook.sphinx_colab`); ``make colab``
+them on every ``make html`` (see :mod:`tabbook.sphinxext.sphinx_colab`); ``make colab``
 (:func:`write_colab`) writes them from the execution cache
-(:func:`tabbook.execute.cached_runs`).
+(:func:`tabbook.stages.execute.cached_runs`).
 
 This module does not import Sphinx.
 """
@@ -40,16 +40,16 @@ from pathlib import Path
 
 import nbformat
 
-from .book import read_book
-from .config import BookConfig, load_config
-from . import nbfast
-from .errors import BookError
+from ..sources.book import read_book
+from ..sources.config import BookConfig, load_config
+from ..core import nbfast
+from ..core.errors import BookError
 from .execute import cached_runs, code_cells
-from .files import write_atomic
-from .frameworks import FRAMEWORKS, Framework
-from .i18n import Translator, translations
-from .myst_markdown import References, Resolver, colab_markdown
-from .source import Page
+from ..core.files import write_atomic
+from ..core.frameworks import FRAMEWORKS, Framework
+from ..sources.i18n import Translator, translations
+from ..core.myst_markdown import References, Resolver, colab_markdown
+from ..sources.source import Page
 
 HTML_DIR = "_colab"
 """Folder of the HTML output that holds a copy of the notebooks (for download links)."""
@@ -57,7 +57,7 @@ MANIFEST = ".tabbook-colab"
 """File (in each output folder) listing the notebooks written last time, to prune stale ones."""
 REFERENCES = ".tabbook-references.json"
 """File (in each language's notebooks folder) of the cross-reference targets the build
-resolved (:class:`tabbook.myst_markdown.References`), read by ``make colab``."""
+resolved (:class:`tabbook.core.myst_markdown.References`), read by ``make colab``."""
 MAIN_LANGUAGES = {"", "en"}
 """Sphinx ``language`` values of the book's main language (notebooks at the tree's top)."""
 
@@ -86,7 +86,7 @@ def notebook_relpath(framework: str, page: Page | str, lang_dir: str = "") -> st
 def colab_url(pattern: str, framework: str, page: Page | str, lang_dir: str = "") -> str:
     """A Colab URL pattern with ``{framework}``, ``{path}``, ``{lang_dir}`` filled in ('' if unset).
 
-    The pattern was checked when the settings were loaded (:mod:`tabbook.config`).
+    The pattern was checked when the settings were loaded (:mod:`tabbook.sources.config`).
     """
     if not pattern:
         return ""
@@ -150,7 +150,7 @@ def intro_markdown(page: Page, fw: Framework, title: str, url: str, library: str
                    translate=None) -> str:
     """The first cell: what the notebook is, where its page is, how to run it.
 
-    ``translate`` (a :class:`tabbook.i18n.Translator`) gives a translated edition's text.
+    ``translate`` (a :class:`tabbook.sources.i18n.Translator`) gives a translated edition's text.
     """
     _ = translate.ui if translate is not None else _identity
     page_title = translate.message(page.docname, page.title) if translate else page.title
@@ -179,12 +179,12 @@ def colab_notebook(page: Page, fw: Framework, executed: nbformat.NotebookNode | 
                    resolve: Resolver | None = None) -> nbformat.NotebookNode:
     """The standalone notebook of ``page`` for ``fw``.
 
-    ``executed`` is the framework's executed run (:attr:`tabbook.execute.Run.notebook`);
+    ``executed`` is the framework's executed run (:attr:`tabbook.stages.execute.Run.notebook`);
     its outputs are kept. ``None`` gives a notebook without outputs. ``baseurl`` is where
     the page's language edition is served; ``library`` names the d2l library installed.
-    ``translate`` (a :class:`tabbook.i18n.Translator`) makes a translated edition's
+    ``translate`` (a :class:`tabbook.sources.i18n.Translator`) makes a translated edition's
     notebook: its markdown translated message by message, the same code and outputs.
-    ``resolve`` (:meth:`tabbook.myst_markdown.References.resolver`) writes each
+    ``resolve`` (:meth:`tabbook.core.myst_markdown.References.resolver`) writes each
     cross-reference as the page shows it ("Section 3.2", linked to its page).
     """
     ran = {}
@@ -273,7 +273,7 @@ def solution_pieces(text: str) -> list[tuple[str, str]]:
     ``[(kind, text), ...]`` in order: ``kind`` is ``"start"`` for a ``{solution-start}``
     directive, ``"end"`` for ``{solution-end}``, ``"text"`` for what lies between.
     """
-    from .myst_markdown import directive_of, tokens
+    from ..core.myst_markdown import directive_of, tokens
 
     lines = text.split("\n")
     cuts = []
@@ -330,11 +330,11 @@ def page_notebooks(pages, runs: dict, root: Path, cfg: BookConfig,
                    references: References | None = None) -> dict[str, bytes]:
     """``{"<framework>/<page>.ipynb": bytes}`` for every page with code and its frameworks.
 
-    ``runs`` maps (docname, framework name) to a :class:`tabbook.execute.Run` (or to an
+    ``runs`` maps (docname, framework name) to a :class:`tabbook.stages.execute.Run` (or to an
     executed notebook, or ``None`` for a notebook without outputs). ``lang_dir`` is the
     language's folder (:func:`language_dir`): the pages it links back to are there. The
     book's title and site come from ``cfg``; ``root`` is no longer read (kept for callers).
-    ``translate`` (a :class:`tabbook.i18n.Translator`) gives a translated edition's
+    ``translate`` (a :class:`tabbook.sources.i18n.Translator`) gives a translated edition's
     notebooks; ``references`` (from the build of that edition) their cross-references.
     """
     baseurl = cfg.site_url + lang_dir if cfg.site_url else ""
@@ -368,14 +368,14 @@ def write_notebooks(notebooks: dict[str, bytes], folders: list[Path]) -> list[Pa
 
 
 def book_pages(root: Path) -> list[Page]:
-    """Every page of the book (:func:`tabbook.book.read_book`)."""
+    """Every page of the book (:func:`tabbook.sources.book.read_book`)."""
     return read_book(root)
 
 
 def write_colab(root: Path, out_dir: Path | None = None) -> list[Path]:
     """``make colab``: write every page's notebooks from the execution cache.
 
-    Into ``tabbook.colab_dir`` (:data:`tabbook.layout.DEFAULT_COLAB_DIR`) unless ``out_dir`` is given.
+    Into ``tabbook.colab_dir`` (:data:`tabbook.core.layout.DEFAULT_COLAB_DIR`) unless ``out_dir`` is given.
     """
     root = Path(root)
     cfg = load_config(root)

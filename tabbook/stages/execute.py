@@ -10,7 +10,7 @@ The cache (docs/cache.md) is machine-free, so the runs of several machines merge
 copying files; a build whose cache holds every run needs no framework at all, and one
 with a gap creates only the environments the gap needs. With ``TABBOOK_WARM_KERNELS=1``
 each page's kernel is forked from a process per framework that imported it once
-(:mod:`tabbook.warm`).
+(:mod:`tabbook.stages.warm`).
 """
 
 from __future__ import annotations
@@ -29,18 +29,18 @@ from pathlib import Path
 import nbformat
 
 from . import warm
-from .config import BookConfig
-from .envs import env_root, read_requirements
+from ..sources.config import BookConfig
+from ..sources.envs import env_root, read_requirements
 
-from . import nbfast
-from .errors import BookError
-from .files import write_atomic
-from .frameworks import FRAMEWORKS, Framework
-from .myst_markdown import directive_of, tokens as myst_tokens
-from .outputs import guard_outputs, mask_text, secret_values
-from .procs import descendants, kill_tree
-from .signals import kernel_folder, run_cancellable
-from .source import PROVENANCE_PREFIX, Cell, Page
+from ..core import nbfast
+from ..core.errors import BookError
+from ..core.files import write_atomic
+from ..core.frameworks import FRAMEWORKS, Framework
+from ..core.myst_markdown import directive_of, tokens as myst_tokens
+from ..core.outputs import guard_outputs, mask_text, secret_values
+from ..core.procs import descendants, kill_tree
+from ..core.signals import kernel_folder, run_cancellable
+from ..sources.source import PROVENANCE_PREFIX, Cell, Page
 
 CACHE_VERSION = "2"  # bump when what an executed notebook holds changes
 NO_EXECUTE = "TABBOOK_NO_EXECUTE"  # set (non-empty): a run the cache lacks is an error
@@ -273,7 +273,7 @@ async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = Non
         nb.cells.append(nbfast.code_cell(f"print({run.framework.device_probe})"))
         nb.cells[-1].metadata["tabbook"] = {"setup": True}
     current: dict = {"cell": None}
-    tree: dict = {"session": None, "known": {}}  # the kernel's processes (tabbook.procs)
+    tree: dict = {"session": None, "known": {}}  # the kernel's processes (tabbook.core.procs)
 
     def on_cell_execute(cell, cell_index):
         current["cell"] = cell

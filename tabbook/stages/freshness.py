@@ -27,20 +27,20 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from .digest import tool_digest
-from .i18n import TRANSLATIONS, catalog_path, translations
-from .layout import Layout
+from ..core.digest import tool_digest
+from ..sources.i18n import TRANSLATIONS, catalog_path, translations
+from ..core.layout import Layout
 
 if TYPE_CHECKING:  # (a no-op build imports this module: the pages' readers stay out)
     import nbformat
 
-    from .config import BookConfig
+    from ..sources.config import BookConfig
 
 def page_digest(root: Path, docname: str, source: Path, language: str,
                 merged: nbformat.NotebookNode | None, cfg: BookConfig,
                 has_notebooks: bool, dependencies=()) -> str:
     """Hash of everything one page of one edition shows (see the module's docstring)."""
-    from . import nbfast
+    from ..core import nbfast
     from .colab import stamp
 
     h = hashlib.sha256()
@@ -91,7 +91,7 @@ def edition_outputs(root: Path, edition, docnames, runs, cfg) -> dict[str, str]:
 
 def note_outputs(root: Path, language: str, outputs: dict[str, str]) -> None:
     """Kept by an edition's (successful) Sphinx run for :func:`write_stamp`."""
-    from .files import write_atomic
+    from ..core.files import write_atomic
 
     write_atomic(Layout(root).outputs_note(language), json.dumps(outputs, sort_keys=True))
 
@@ -111,7 +111,7 @@ def expected_outputs(root: Path, languages) -> dict[str, str]:
 def write_stamp(root: Path, inputs: str, languages) -> None:
     """Record a successful build of the editions ``languages``: its inputs' hash and what
     it made (as each edition noted it: no page is read again here)."""
-    from .files import write_atomic
+    from ..core.files import write_atomic
 
     write_atomic(Layout(root).stamp, json.dumps(
         {"inputs": inputs, "outputs": expected_outputs(root, languages)}, indent=0,

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from .config import BookConfig
+from ..sources.config import BookConfig
 
 STUDIOLAB = "https://studiolab.sagemaker.aws/import/github"
 SERVICES = ("studiolab", "jupyterhub")

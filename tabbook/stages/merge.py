@@ -14,14 +14,14 @@ import copy
 
 import nbformat
 
-from . import nbfast
-from .errors import BookError
-from .layout import DEFAULT_CACHE_DIR
-from .frameworks import FRAMEWORKS
-from .source import Cell, Page
+from ..core import nbfast
+from ..core.errors import BookError
+from ..core.layout import DEFAULT_CACHE_DIR
+from ..core.frameworks import FRAMEWORKS
+from ..sources.source import Cell, Page
 
 # The class-name convention between this module and the Sphinx transform
-# (tabbook.sphinx_ext.FrameworkTabs), defined here only.
+# (tabbook.sphinxext.sphinx_ext.FrameworkTabs), defined here only.
 FW_TAG = "fw-{}"
 """Tag of a framework's code cell; myst-nb turns a tag into the class ``tag_<tag>``."""
 MYST_NB_TAG_CLASS = "tag_{}"

@@ -8,7 +8,7 @@ without tab bars, with code wrapped and solutions open. Each page of the book, i
 ``_toc.yml`` order, is opened with ``?framework=<name>``, printed, and the pages are
 joined (pypdf) with one bookmark per page.
 
-Editions: the site's folder (:meth:`tabbook.layout.Layout.html`) is the book's language
+Editions: the site's folder (:meth:`tabbook.core.layout.Layout.html`) is the book's language
 (``language`` in ``_config.yml``, English when unset); every sub-folder that is a
 language code and holds an ``index.html`` (``zh/``) is an edition too. Output, in the
 build's ``pdf`` folder: ``<book>-<language>-<framework>.pdf``, e.g.
@@ -30,10 +30,10 @@ from pathlib import Path
 
 import yaml
 
-from .errors import BookError
-from .files import write_atomic
-from .frameworks import FRAMEWORKS, Framework
-from .toc import book_sources
+from ..core.errors import BookError
+from ..core.files import write_atomic
+from ..core.frameworks import FRAMEWORKS, Framework
+from ..sources.toc import book_sources
 
 CHROMIUM = os.environ.get("TABBOOK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
@@ -139,7 +139,7 @@ def _print_page(context, url: str, base: str, framework: Framework,
         raise BookError(f"{shown} did not finish loading within {timeout:g} s (the page "
                         "never went network-idle: a request that never ends, or a script "
                         "that keeps fetching): open it in a browser and look at its network "
-                        "requests, or give it longer with `python -m tabbook.pdf --timeout "
+                        "requests, or give it longer with `python -m tabbook.stages.pdf --timeout "
                         "SECONDS`; no PDF was written") from None
     except PlaywrightError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -193,7 +193,7 @@ def print_book(browser, base: str, edition: Edition, pages: list[str],
     finally:
         context.close()
     writer.add_metadata({"/Title": f"{BOOK_NAME} ({edition.language}, {framework.label})",
-                         "/Creator": "tabbook.pdf (headless Chromium)"})
+                         "/Creator": "tabbook.stages.pdf (headless Chromium)"})
     buf = io.BytesIO()
     writer.write(buf)
     return buf.getvalue()
@@ -213,7 +213,7 @@ def write_pdfs(html: Path, out: Path, root: Path, browser=None,
     if not (html / "index.html").is_file():
         raise BookError("the book is not built: run `make html` first", path=str(html))
     pages = page_paths(root)
-    from .i18n import translations
+    from ..sources.i18n import translations
 
     present = {e.folder for e in translations(root)}  # not an edition whose catalogs are gone
     chosen = [e for e in editions(html, book_language(root))

@@ -1,12 +1,12 @@
 """``make publish``: assemble what goes online, pinned to each other, and check it.
 
-The publish folder (:data:`PUBLISH_DIR`, :mod:`tabbook.layout`) holds:
+The publish folder (:data:`PUBLISH_DIR`, :mod:`tabbook.core.layout`) holds:
 
 * ``site/``: the HTML site, every language (the build's ``html`` folder, with a translation's
   edition in its folder, e.g. ``zh/``), plus ``_dist/`` with the ``d2l`` library's wheel
   and sdist built from this checkout (``python -m build``). The notebooks' install cells
   name that wheel's URL on the site (:attr:`BookConfig.wheel_url
-  <tabbook.config.BookConfig.wheel_url>`), so a notebook installs exactly the library it
+  <tabbook.sources.config.BookConfig.wheel_url>`), so a notebook installs exactly the library it
   was built with.
 * ``notebooks/``: the tree of the notebooks branch (``tabbook.notebooks_branch``),
   ``<lang_dir><framework>/<page>.ipynb``: the paths the Colab links name.
@@ -37,11 +37,11 @@ from pathlib import Path
 import nbformat
 
 from .colab import HTML_DIR
-from .config import BookConfig, load_config
-from .errors import BookError
-from .files import write_atomic
+from ..sources.config import BookConfig, load_config
+from ..core.errors import BookError
+from ..core.files import write_atomic
 
-from .layout import PUBLISH_DIR, Layout  # noqa: E402  (PUBLISH_DIR re-exported)
+from ..core.layout import PUBLISH_DIR, Layout  # noqa: E402  (PUBLISH_DIR re-exported)
 PDF_DIR = "_pdf"
 """The site's folder of the book's PDFs (one per language edition and framework)."""
 SITE, NOTEBOOKS, DIST, MANIFEST_FILE = "site", "notebooks", "_dist", "publish.json"
@@ -123,7 +123,7 @@ LINK_RE = re.compile(r"""(?:href|src)\s*=\s*["']([^"'#?]+)""")
 
 def _gone_editions(root: Path) -> set[str]:
     """Folders of the translated editions the book no longer has (its catalogs deleted)."""
-    from .i18n import TRANSLATIONS, translations
+    from ..sources.i18n import TRANSLATIONS, translations
 
     present = {e.folder for e in translations(root)}
     return {e.folder for e in TRANSLATIONS if e.folder not in present}
@@ -233,10 +233,10 @@ _PDF_ENTRY_RE = re.compile(
 def offer_pdfs(site: Path, pdf_dir: Path, root: Path, html_dir: Path) -> list[str]:
     """Publish the PDFs `make pdf` wrote (:attr:`Layout.pdf`) that are newer than every page
     they print, in the site's ``_pdf/``, and point each page's "Book PDF" download entry
-    (tabbook.reader) at its edition's PDFs: ``href`` the first framework's, and
+    (tabbook.sphinxext.reader) at its edition's PDFs: ``href`` the first framework's, and
     ``data-tabbook-pdf-<framework>`` each framework's (tabbook-reader.js follows the tabs).
     An edition without PDFs keeps the entry hidden (``href="#"``). Returns the names."""
-    from .frameworks import FRAMEWORKS
+    from ..core.frameworks import FRAMEWORKS
     from .pdf import book_language, editions, page_paths, pdf_name
 
     pages = page_paths(root)

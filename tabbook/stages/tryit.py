@@ -1,15 +1,15 @@
 """The in-page exercise runner's assets: CodeMirror, Pyodide and the book's checkers.
 
 An exercise cell of a page (a code cell tagged ``skip-execution`` whose code calls
-``exercises.check_...``, see :mod:`tabbook.sphinx_tryit`) becomes, in the reader's
+``exercises.check_...``, see :mod:`tabbook.sphinxext.sphinx_tryit`) becomes, in the reader's
 browser, an editor with a Run button; the code runs in a Web Worker with Pyodide. What
 that needs is made here, with no request to anything but npm's registry (once, cached):
 
-* the npm packages pinned in ``tabbook/tryit_src/package-lock.json`` (CodeMirror 6,
+* the npm packages pinned in ``tabbook/stages/tryit_src/package-lock.json`` (CodeMirror 6,
   ``pyodide``, ``esbuild``), installed by ``npm ci`` into
   ``~/.cache/d2l-book/npm/tryit-<hash of the lock file>/`` (``$TABBOOK_NPM_CACHE``
   overrides the folder above it), never into the source tree;
-* ``tryit/editor.js``: ``tabbook/tryit_src/editor.mjs`` bundled with esbuild (an ES
+* ``tryit/editor.js``: ``tabbook/stages/tryit_src/editor.mjs`` bundled with esbuild (an ES
   module the page imports on the reader's first interaction);
 * ``tryit/pyodide/``: Pyodide's runtime (``pyodide.js``, ``pyodide.asm.js``,
   ``pyodide.asm.wasm``, ``python_stdlib.zip``, ``pyodide-lock.json``). Pyodide's
@@ -19,7 +19,7 @@ that needs is made here, with no request to anything but npm's registry (once, c
   compiled message catalogs (``locales/<language>/LC_MESSAGES/d2l.mo``), the very
   files the library's wheel holds.
 
-They are staged in ``<stage>/tryit/`` (``<vendor>/tryit-static/tryit/``, :attr:`tabbook.layout.Layout.vendor`), which
+They are staged in ``<stage>/tryit/`` (``<vendor>/tryit-static/tryit/``, :attr:`tabbook.core.layout.Layout.vendor`), which
 the Sphinx side adds to ``html_static_path``: the site serves them as ``_static/tryit/``.
 
 ``TABBOOK_TRYIT_NPM_DIR``: a folder whose ``node_modules`` already holds the packages
@@ -35,7 +35,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .files import write_atomic
+from ..core.files import write_atomic
 
 SRC = Path(__file__).resolve().parent / "tryit_src"
 """``package.json``, ``package-lock.json`` (the pinned versions) and ``editor.mjs``."""
@@ -94,7 +94,7 @@ def install_packages() -> Path:
         folder = Path(override)
         if not (folder / "node_modules" / "pyodide" / "pyodide.asm.wasm").is_file():
             raise TryitError(f"TABBOOK_TRYIT_NPM_DIR={override} has no node_modules/pyodide "
-                             "(install tabbook/tryit_src/package-lock.json there with `npm ci`)")
+                             "(install tabbook/stages/tryit_src/package-lock.json there with `npm ci`)")
         return folder
     folder = npm_cache_root() / f"tryit-{lock_hash()}"
     if (folder / ".complete").is_file():
@@ -104,7 +104,7 @@ def install_packages() -> Path:
         raise TryitError(
             "the exercise runner's editor and Python (CodeMirror, Pyodide) are installed with "
             "npm, which is not on PATH: install Node.js (e.g. `apt-get install nodejs npm`), "
-            "or run `npm ci` in a copy of tabbook/tryit_src/ and set TABBOOK_TRYIT_NPM_DIR to it")
+            "or run `npm ci` in a copy of tabbook/stages/tryit_src/ and set TABBOOK_TRYIT_NPM_DIR to it")
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -154,7 +154,7 @@ def compile_catalogs(lib_dir: Path, dest: Path | None = None) -> list[Path]:
 
     A ``.mo`` is rewritten only when its bytes change. Returns the ``.mo`` paths.
     """
-    from .i18n import _write_mo
+    from ..sources.i18n import _write_mo
 
     lib_dir = Path(lib_dir)
     out = []

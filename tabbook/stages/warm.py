@@ -1,10 +1,10 @@
 """Warm kernels for a build: one server per framework that imports the framework once and
-forks a fresh kernel per page (:mod:`tabbook.warm_kernel`), instead of a new interpreter
+forks a fresh kernel per page (:mod:`tabbook.core.warm_kernel`), instead of a new interpreter
 that imports it again for every page.
 
 Turned on by ``TABBOOK_WARM_KERNELS=1``. A run's notebook, cache key and outputs are the
 same either way (a test executes every page both ways and compares); only the fixed cost
-of a run changes. The servers live for one :func:`tabbook.execute.execute_all` call.
+of a run changes. The servers live for one :func:`tabbook.stages.execute.execute_all` call.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .envs import env_python, kernel_dir
-from .errors import BookError
-from .files import write_atomic
-from .frameworks import Framework
+from ..sources.envs import env_python, kernel_dir
+from ..core.errors import BookError
+from ..core.files import write_atomic
+from ..core.frameworks import Framework
 
 WARM_ENV = "TABBOOK_WARM_KERNELS"
-SCRIPT = Path(__file__).resolve().parent / "warm_kernel.py"
+SCRIPT = Path(__file__).resolve().parent.parent / "core" / "warm_kernel.py"
 
 
 def enabled() -> bool:

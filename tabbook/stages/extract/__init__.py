@@ -1,6 +1,6 @@
 """The ``#@save`` extractor: build ``d2l/<module>.py`` for each framework.
 
-For every framework of :data:`tabbook.frameworks.FRAMEWORKS`, the sources are read in
+For every framework of :data:`tabbook.core.frameworks.FRAMEWORKS`, the sources are read in
 ``_toc.yml`` order and each code cell of that framework is scanned for ``#@save``:
 
 * ``#@save`` at the end of the first line of a top-level statement (a decorator line
@@ -19,17 +19,17 @@ For every framework of :data:`tabbook.frameworks.FRAMEWORKS`, the sources are re
 Mistakes are :class:`BookError` naming file, cell and line: syntax errors, ``#@save``
 on an indented line, ``add_to_class`` of a class the library does not define, names
 the library does not define (bare names and ``d2l.X``), names used at import time
-before the library defines them, and ``_toc.yml`` problems (see :mod:`tabbook.toc`).
+before the library defines them, and ``_toc.yml`` problems (see :mod:`tabbook.sources.toc`).
 
 One module per step, each importing only the ones before it (as nbdev splits
 ``process`` / ``export`` / ``maker``):
 
-1. :mod:`~tabbook.extract.names`: which names a statement takes from the module;
-2. :mod:`~tabbook.extract.cells`: a code cell's ``#@save`` statements;
-3. :mod:`~tabbook.extract.imports`: the imports the library gathers;
-4. :mod:`~tabbook.extract.assemble`: one framework's library, folded and in order;
-5. :mod:`~tabbook.extract.checks`: what the saved code uses exists, in time;
-6. :mod:`~tabbook.extract.write`: extract, format, write or compare.
+1. :mod:`~tabbook.stages.extract.names`: which names a statement takes from the module;
+2. :mod:`~tabbook.stages.extract.cells`: a code cell's ``#@save`` statements;
+3. :mod:`~tabbook.stages.extract.imports`: the imports the library gathers;
+4. :mod:`~tabbook.stages.extract.assemble`: one framework's library, folded and in order;
+5. :mod:`~tabbook.stages.extract.checks`: what the saved code uses exists, in time;
+6. :mod:`~tabbook.stages.extract.write`: extract, format, write or compare.
 
 The command line is ``python -m tabbook lib`` (:mod:`tabbook.cli`).
 """

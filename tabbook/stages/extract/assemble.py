@@ -6,7 +6,7 @@ position when what it needs at import time is defined only after the old one);
 ``@d2l.add_to_class(X)  #@save`` folds a function into the body of class ``X``.
 A replacement must say so (``#@save redefine``): :func:`check_redefinition`.
 :meth:`Library.render` gives the module's text (before formatting); the checks of what
-the assembled code uses live in :mod:`tabbook.extract.checks`.
+the assembled code uses live in :mod:`tabbook.stages.extract.checks`.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import copy
 import difflib
 from dataclasses import dataclass, field
 
-from ..errors import BookError
-from ..frameworks import Framework
-from ..source import Cell, Page
+from ...core.errors import BookError
+from ...core.frameworks import Framework
+from ...sources.source import Cell, Page
 from .cells import Block, ParsedCell, Source, first_line
 from .imports import Imports
 from .names import Ref, Scope, bound_names, collect_refs

@@ -2,7 +2,7 @@
 
 A cell with ``#@save`` marks is parsed (IPython magics blanked, line numbers kept); each
 mark must end the first line of a top-level statement, which becomes a :class:`Block`.
-Mistakes are :class:`~tabbook.errors.BookError` naming file, cell and line.
+Mistakes are :class:`~tabbook.core.errors.BookError` naming file, cell and line.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import re
 import tokenize
 from dataclasses import dataclass
 
-from ..errors import BookError
-from ..source import PROVENANCE_PREFIX, Cell, Page
+from ...core.errors import BookError
+from ...sources.source import PROVENANCE_PREFIX, Cell, Page
 
 MIN_PYTHON = (3, 9)
 """Oldest Python the library supports (``requires-python`` in pyproject.toml)."""

@@ -6,7 +6,7 @@
 3. :func:`check_import_order`: names used while the library is imported (base classes,
    decorators, defaults, top-level code) are defined above their use.
 
-Each raises a :class:`~tabbook.errors.BookError` naming file, cell and line, and what to do.
+Each raises a :class:`~tabbook.core.errors.BookError` naming file, cell and line, and what to do.
 """
 
 from __future__ import annotations

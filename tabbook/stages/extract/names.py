@@ -1,6 +1,6 @@
 """Name analysis of saved code: which names a statement takes from the library's namespace.
 
-The ``#@save`` checks (:mod:`tabbook.extract.assemble`) ask two questions of every saved
+The ``#@save`` checks (:mod:`tabbook.stages.extract.assemble`) ask two questions of every saved
 statement: which module-level names it uses (bare ``name`` or ``d2l.name``), and which of
 them are needed while the library is imported (base classes, decorators, defaults and
 top-level code) rather than only when a function runs. This module answers both.

@@ -1,7 +1,7 @@
 """Writing the library: extract every framework's module, format it, write or compare it.
 
-:func:`extract_library` runs the stages (:mod:`~tabbook.extract.cells` parses, 
-:mod:`~tabbook.extract.assemble` assembles, :mod:`~tabbook.extract.checks` checks) for each
+:func:`extract_library` runs the stages (:mod:`~tabbook.stages.extract.cells` parses, 
+:mod:`~tabbook.stages.extract.assemble` assembles, :mod:`~tabbook.stages.extract.checks` checks) for each
 framework and formats the result with ``black``; only then does :func:`write_library`
 write the files, each atomically, or :func:`check_library` compare them with the committed
 ones. The output depends only on the sources (no timestamps, no absolute paths).
@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import BookError
-from ..files import write_atomic_set
-from ..frameworks import FRAMEWORKS
-from ..book import read_book
-from . import checks
+from ...core.errors import BookError
+from ...core.files import write_atomic_set
+from ...core.frameworks import FRAMEWORKS
+from ...sources.book import read_book
+from ..extract import checks
 from .assemble import Library
 from .cells import ParsedCell, parse_cell
 
@@ -36,7 +36,7 @@ def format_module(text: str, name: str) -> str:
         out = black.format_str(text, mode=black.Mode(line_length=LINE_LENGTH))
     except Exception as exc:  # black.InvalidInput and friends
         raise BookError(f"cannot format the generated {name}: {exc}; this is a bug in "
-                        "tabbook.extract unless a saved block is at fault") from None
+                        "tabbook.stages.extract unless a saved block is at fault") from None
     compile(out, name, "exec")
     return out
 

@@ -1,6 +1,6 @@
 // The exercise runner's code editor: CodeMirror 6 with what a short Python answer
 // needs (highlighting, indentation, Tab/Shift-Tab, undo, bracket matching). Bundled by
-// tabbook/tryit.py (esbuild) into _static/tryit/editor.js, which static/tryit.js
+// tabbook/stages/tryit.py (esbuild) into _static/tryit/editor.js, which static/tryit.js
 // imports on the reader's first interaction with an exercise cell.
 import {EditorState} from "@codemirror/state";
 import {EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection} from "@codemirror/view";
