@@ -53,10 +53,10 @@ def test_catalogs_are_in_step_with_the_english(tmp_path):
 
 
 def _ui_msgids() -> set[str]:
-    """The strings the tool passes through gettext: ``_("...")`` in tabbook/*.py and
+    """The strings the tool passes through gettext: ``_("...")`` in tabbook/**/*.py and
     ``t("...")`` in static/*.js (msgid ``js:...``)."""
     found = set()
-    for path in (REPO / "tabbook").glob("*.py"):
+    for path in (REPO / "tabbook").rglob("*.py"):
         for m in re.finditer(r'\b_\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\)', path.read_text("utf-8")):
             found.add("".join(eval(part) for part in re.findall(r'"(?:[^"\\]|\\.)*"', m.group(1))))
     for path in (REPO / "static").glob("*.js"):
