@@ -70,17 +70,17 @@ def plain_build(tmp: Path) -> float:
     """The same pages rendered by plain Jupyter Book: no tabbook, nothing executed."""
     root = fresh(tmp, "plain", cache=False)
     cfg = root / "_config.yml"
-    text = cfg.read_text().replace("  local_extensions:\n    tabbook.sphinx_ext: ./\n", "")
+    text = cfg.read_text().replace("  local_extensions:\n    tabbook.sphinxext.sphinx_ext: ./\n", "")
     cfg.write_text(text)
     return timed([JB, "build", str(root)])
 
 
 def single_framework_execution(tmp: Path, fw_name: str) -> float:
-    from tabbook.config import load_config
-    from tabbook.execute import execute_all
-    from tabbook.frameworks import BY_NAME
-    from tabbook.source import read_page
-    from tabbook.toc import book_sources
+    from tabbook.sources.config import load_config
+    from tabbook.stages.execute import execute_all
+    from tabbook.core.frameworks import BY_NAME
+    from tabbook.sources.source import read_page
+    from tabbook.sources.toc import book_sources
 
     root = fresh(tmp, f"single-{fw_name}", cache=False)
     pages = [read_page(root / p, root) for p in book_sources(root)]
@@ -122,7 +122,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true",
                         help="only the no-op rebuild and the prose edit (nothing executes)")
     args = parser.parse_args()
-    from tabbook.frameworks import NAMES
+    from tabbook.core.frameworks import NAMES
 
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)

@@ -81,8 +81,8 @@ def main() -> int:
                         "framework and the library (their cost per page is the fixed cost)")
     args = parser.parse_args()
     modes = ["fresh", "warm"] if args.kernels == "both" else [args.kernels]
-    from tabbook.config import load_config
-    from tabbook.frameworks import NAMES
+    from tabbook.sources.config import load_config
+    from tabbook.core.frameworks import NAMES
 
     names = [n for n in NAMES if not args.framework or n in args.framework]
     env = dict(os.environ, PYTHONPATH=str(REPO))

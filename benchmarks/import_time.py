@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tabbook.frameworks import BY_NAME, FRAMEWORKS, NAMES  # noqa: E402
+from tabbook.core.frameworks import BY_NAME, FRAMEWORKS, NAMES  # noqa: E402
 
 TARGET = 1.15
 MIN_RUNS = 5
@@ -58,7 +58,7 @@ def time_import(python: Path, stmt: str) -> float:
 def find_python(name: str, overrides: dict[str, Path]) -> Path:
     if name in overrides:
         return overrides[name]
-    from tabbook.envs import env_python  # the book's per-framework environments
+    from tabbook.sources.envs import env_python  # the book's per-framework environments
     return Path(env_python(name))
 
 

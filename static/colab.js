@@ -1,6 +1,6 @@
 // "Open in Colab" / "Download .ipynb": follow the framework picked in the tabs.
 //
-// tabbook/sphinx_colab.py puts a `.tabbook-colab` block under the title of each page
+// tabbook/sphinxext/sphinx_colab.py puts a `.tabbook-colab` block under the title of each page
 // with code. Its data attributes name, per framework, the Colab URL
 // (data-colab-<name>), the notebook's download URL (data-download-<name>), the
 // download's file name (data-file-<name>) and the framework's label
@@ -41,7 +41,7 @@
     var label = box.getAttribute("data-label-" + name) || name;
     setLink(box.querySelector(".tabbook-colab-open"),
       box.getAttribute("data-colab-" + name), label);
-    // the other launch services (tabbook/launch.py): data-<service>-<name>
+    // the other launch services (tabbook/stages/launch.py): data-<service>-<name>
     var launches = box.querySelectorAll("[data-launch]");
     for (var i = 0; i < launches.length; i++) {
       setLink(launches[i], box.getAttribute("data-" + launches[i].getAttribute("data-launch") +

@@ -1,9 +1,9 @@
 // The reader's framework, applied before the page is painted, and the one helper every
 // script of the book asks for it (window.tabbookFramework).
 //
-// tabbook/reader.py inlines this file at the top of every page's <head> (not deferred,
+// tabbook/sphinxext/reader.py inlines this file at the top of every page's <head> (not deferred,
 // not a separate request), in a <script> whose data attributes come from the
-// framework table (tabbook/frameworks.py): data-frameworks (the sync ids, in table
+// framework table (tabbook/core/frameworks.py): data-frameworks (the sync ids, in table
 // order), data-group (sphinx-design's sync group) and data-storage-prefix
 // (sphinx-design's localStorage key prefix, `sphinx-design-tab-id-`).
 //

@@ -1,4 +1,4 @@
-// The language switch (tabbook/sphinx_i18n.py puts a `.tabbook-lang` nav in the header of
+// The language switch (tabbook/sphinxext/sphinx_i18n.py puts a `.tabbook-lang` nav in the header of
 // every page): its links lead to the same page in the other edition, at the same place
 // (the #anchor: both editions have the same ids) and with the same search (?q=). The
 // reader's framework goes along as `?framework=`, which the other edition shows.
@@ -45,7 +45,7 @@
 
   // The theme's template strings that no catalog translates (sidebar buttons, landmark
   // names): a translated edition's catalog has them (msgid "js:<the English>"), handed
-  // over as window.TABBOOK_STRINGS by tabbook/sphinx_i18n.py.
+  // over as window.TABBOOK_STRINGS by tabbook/sphinxext/sphinx_i18n.py.
   var STRINGS = window.TABBOOK_STRINGS || {};
   var ATTRIBUTES = ["title", "aria-label", "data-bs-title", "placeholder"];
 

@@ -1,4 +1,4 @@
-// Reader-side fixes of the theme's HTML (loaded on every page by tabbook.reader).
+// Reader-side fixes of the theme's HTML (loaded on every page by tabbook.sphinxext.reader).
 //
 // * The sidebar's expand/collapse toggles (<summary> with only an icon) get a name.
 // * Buttons whose aria-label differs from their visible text ("Search" vs
@@ -19,7 +19,7 @@
 // the arrow keys switch tabs, and design-tabs.js syncs every tab-set on `change`.
 //
 // Names and strings come from the data attributes of the early script (written by
-// tabbook/reader.py from the framework table and the translated UI strings).
+// tabbook/sphinxext/reader.py from the framework table and the translated UI strings).
 (function () {
   "use strict";
 

@@ -1,4 +1,4 @@
-// The in-page exercise runner. tabbook/sphinx_tryit.py marks the exercise cells that
+// The in-page exercise runner. tabbook/sphinxext/sphinx_tryit.py marks the exercise cells that
 // can run in the page (class "tabbook-tryit": a skip-execution cell calling
 // exercises.check_...) and writes the runner's settings and translated strings into
 // #tabbook-tryit-settings. This file, loaded deferred, only builds each cell's

@@ -1,43 +1,49 @@
 """tabbook: build a multi-framework D2L-style Jupyter Book.
 
-The tool is layered; a module imports only modules of its own layer or of the layers
-before it (:data:`LAYERS`, checked by ``tests/unit/test_layers.py``), and nothing before
-the Sphinx layer imports Sphinx:
+The tool is layered, one folder per layer; a module imports only modules of its own layer
+or of the layers before it (:data:`LAYERS`, checked by ``tests/unit/test_layers.py``), and
+nothing before the Sphinx layer imports Sphinx:
 
-1. **base**: the framework table (``frameworks``), every path under the build folder
-   (``layout``), errors, atomic writes (``files``), notebooks built without schema checks
-   (``nbfast``), capped and masked outputs (``outputs``), a kernel's process tree
-   (``procs``), whole stops on signals (``signals``), one build at a time (``lock``), the
-   hash of the tool and of the environment that reaches the output (``digest``), the one
-   MyST reader (``myst_markdown``, myst-parser's markdown-it tokens);
-2. **sources**: the toc, one MyST notebook (``source``), every page of the book
-   (``book``), the settings (``config``, validated at load), per-framework environments
-   (``envs``), the translated editions' table and catalogs (``i18n``) and their checks
-   (``catalogs``);
-3. **stages and outputs**: the ``#@save`` library (``extract``), per-framework execution
-   with a content-hash cache (``execute``; ``warm`` kernels, cache ``shards``), tabbed
-   notebooks (``merge``), Colab notebooks and launch links (``colab``, ``launch``), what
-   rebuilds a page (``freshness``), the in-page exercise runner's assets (``tryit``), the
-   PDFs (``pdf``) and the published assembly (``publish``);
-4. **sphinx**: the Jupyter Book extension (``sphinx_ext``, handed the stages' results as
-   one ``sphinx_state.BuildState``), the reader's page (``reader``, ``offline``,
-   ``icons``), the Colab buttons (``sphinx_colab``), the editions (``sphinx_i18n``,
-   ``shared_static``), the runnable exercise cells (``sphinx_tryit``), and every patch of
-   pinned upstream internals (``compat``);
-5. **front end**: ``cli`` (``python -m tabbook <command>``, the only entry point: what
-   ``make`` calls).
+1. **base**, ``tabbook/core/``: the framework table (``frameworks``), every path under the
+   build folder (``layout``), errors, atomic writes (``files``), notebooks built without
+   schema checks (``nbfast``), capped and masked outputs (``outputs``), a kernel's process
+   tree (``procs``), whole stops on signals (``signals``), one build at a time (``lock``),
+   the hash of the tool and of the environment that reaches the output (``digest``), the
+   one MyST reader (``myst_markdown``, myst-parser's markdown-it tokens), the warm kernel's
+   script (``warm_kernel``);
+2. **sources**, ``tabbook/sources/``: the toc, one MyST notebook (``source``), every page of
+   the book (``book``), the settings (``config``, validated at load), per-framework
+   environments (``envs``), the translated editions' table and catalogs (``i18n``) and their
+   checks (``catalogs``);
+3. **stages and outputs**, ``tabbook/stages/``: the ``#@save`` library (``extract``),
+   per-framework execution with a content-hash cache (``execute``; ``warm`` kernels, cache
+   ``shards``), tabbed notebooks (``merge``), Colab notebooks and launch links (``colab``,
+   ``launch``), what rebuilds a page (``freshness``), the in-page exercise runner's assets
+   (``tryit``, its npm sources in ``tryit_src/``), the PDFs (``pdf``) and the published
+   assembly (``publish``);
+4. **sphinx**, ``tabbook/sphinxext/``: the Jupyter Book extension (``sphinx_ext``, handed
+   the stages' results as one ``sphinx_state.BuildState``), the reader's page (``reader``,
+   ``offline``, ``icons``), the Colab buttons (``sphinx_colab``), the editions
+   (``sphinx_i18n``, ``shared_static``, ``templates/``), the runnable exercise cells
+   (``sphinx_tryit``), and every patch of pinned upstream internals (``compat``);
+5. **front end**, ``tabbook/`` itself: ``cli`` (``python -m tabbook <command>``, the only
+   entry point: what ``make`` calls) and ``__main__``.
+
+The UI catalogs, ``tabbook/locales/`` (``sources.i18n.UI_LOCALES``), stay at the top.
 """
 
 __version__ = "0.1.0"
 
-LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("errors", "files", "frameworks", "layout", "nbfast", "outputs", "procs",
-              "signals", "lock", "digest", "myst_markdown", "warm_kernel")),
-    ("sources", ("toc", "source", "book", "i18n", "config", "envs", "catalogs")),
-    ("stages and outputs", ("extract", "warm", "execute", "merge", "launch", "colab",
-                            "shards", "freshness", "tryit", "pdf", "publish")),
-    ("sphinx", ("compat", "icons", "shared_static", "sphinx_state", "reader", "offline",
-                "sphinx_ext", "sphinx_colab", "sphinx_i18n", "sphinx_tryit")),
-    ("front end", ("cli", "__main__")),
+LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("base", "core", ("errors", "files", "frameworks", "layout", "nbfast", "outputs", "procs",
+                      "signals", "lock", "digest", "myst_markdown", "warm_kernel")),
+    ("sources", "sources", ("toc", "source", "book", "i18n", "config", "envs", "catalogs")),
+    ("stages and outputs", "stages", ("extract", "warm", "execute", "merge", "launch", "colab",
+                                      "shards", "freshness", "tryit", "pdf", "publish")),
+    ("sphinx", "sphinxext", ("compat", "icons", "shared_static", "sphinx_state", "reader",
+                             "offline", "sphinx_ext", "sphinx_colab", "sphinx_i18n",
+                             "sphinx_tryit")),
+    ("front end", "", ("cli", "__main__")),
 )
-"""The tool's modules by layer, lowest first (module names under ``tabbook``)."""
+"""The tool's modules by layer, lowest first: (label, subpackage of ``tabbook`` that holds
+the layer's modules, ``""`` for the front end at the top, module names in it)."""

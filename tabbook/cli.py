@@ -8,21 +8,21 @@ import os
 import sys
 from pathlib import Path
 
-from .config import load_config
-from .digest import environment_digest, tool_digest
-from .envs import ROOT
-from .errors import BookError
-from .files import remove_stray_temps
-from .frameworks import NAMES
-from .layout import SKIP_DIRS as LAYOUT_SKIP_DIRS
-from .layout import BUILD_DIR, PUBLISH_DIR, Layout
-from .lock import book_lock, held_by_parent_env
-from .signals import Interrupted, run_child
+from .sources.config import load_config
+from .core.digest import environment_digest, tool_digest
+from .sources.envs import ROOT
+from .core.errors import BookError
+from .core.files import remove_stray_temps
+from .core.frameworks import NAMES
+from .core.layout import SKIP_DIRS as LAYOUT_SKIP_DIRS
+from .core.layout import BUILD_DIR, PUBLISH_DIR, Layout
+from .core.lock import book_lock, held_by_parent_env
+from .core.signals import Interrupted, run_child
 
 
 
 def cmd_envs(args) -> int:
-    from .envs import ensure_all
+    from .sources.envs import ensure_all
 
     with book_lock(Path(args.root), "make envs"):
         ensure_all(Path(args.root), args.framework or None)
@@ -31,8 +31,8 @@ def cmd_envs(args) -> int:
 
 
 def cmd_execute(args) -> int:
-    """Execute what the cache lacks for some frameworks, with no Sphinx run (tabbook.shards)."""
-    from .shards import execute_frameworks
+    """Execute what the cache lacks for some frameworks, with no Sphinx run (tabbook.stages.shards)."""
+    from .stages.shards import execute_frameworks
 
     with book_lock(Path(args.root), "make execute"):
         execute_frameworks(Path(args.root), args.framework)
@@ -41,7 +41,7 @@ def cmd_execute(args) -> int:
 
 def cmd_lib(args) -> int:
     """Regenerate ``d2l/*.py`` from the ``#@save`` code, or with ``--check`` compare only."""
-    from .extract import LIB_DIR, check_library, shown_path, write_library
+    from .stages.extract import LIB_DIR, check_library, shown_path, write_library
 
     root = Path(args.root)
     if args.check:
@@ -58,7 +58,7 @@ def cmd_lib(args) -> int:
         remove_stray_temps(out_dir)
         paths = write_library(root, args.out)
         # the exercise checkers' messages in other languages (d2l/locales/*.po -> .mo)
-        from .tryit import compile_catalogs
+        from .stages.tryit import compile_catalogs
         paths += compile_catalogs(out_dir)
     print("wrote " + ", ".join(shown_path(p, root) for p in paths))
     return 0
@@ -86,7 +86,7 @@ SKIP_DIRS = {*LAYOUT_SKIP_DIRS, ".venv", ".git", "__pycache__", "node_modules",
 def input_stamp(root: Path) -> str:
     """Hash of everything a build reads: the book's files, the tool (:func:`tool_digest`)
     and the environment variables that reach the output
-    (:func:`tabbook.digest.environment_digest`); never a modification time."""
+    (:func:`tabbook.core.digest.environment_digest`); never a modification time."""
     h = hashlib.sha256()
     base = Path(root)
     for dirpath, dirnames, filenames in os.walk(base):
@@ -105,7 +105,7 @@ def input_stamp(root: Path) -> str:
 def editions_changed(root: Path) -> bool:
     """Whether the last build made other translated editions than the book has now (a
     ``locales/<language>`` added or deleted since)."""
-    from .i18n import TRANSLATIONS, translations
+    from .sources.i18n import TRANSLATIONS, translations
 
     html = Layout(root).html()
     if not (html / "index.html").is_file():
@@ -119,7 +119,7 @@ def drop_gone_editions(root: Path) -> list[Path]:
     deleted ``locales/zh_CN``): nothing downstream (publish, pdf) may find an old edition."""
     import shutil
 
-    from .i18n import TRANSLATIONS, translations
+    from .sources.i18n import TRANSLATIONS, translations
 
     present = set(translations(root))
     colab = Path(root) / load_config(Path(root)).colab_dir
@@ -151,7 +151,7 @@ def build_html(root: Path, extra: list[str] = ()) -> int:
 
 
 def _run_editions(root: Path, extra: list[str]) -> int:
-    from .freshness import forget_failed_build, missing_outputs, read_stamp
+    from .stages.freshness import forget_failed_build, missing_outputs, read_stamp
 
     layout = Layout(root)
     index = layout.html() / "index.html"
@@ -167,12 +167,12 @@ def _run_editions(root: Path, extra: list[str]) -> int:
         print(f"[tabbook] rebuilding: the last build's {missing[0]} is missing"
               + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
     # (imported here: the no-op build above does without Jupyter Book and the pages)
-    from .freshness import write_stamp
-    from .i18n import SOURCE, translations
+    from .stages.freshness import write_stamp
+    from .sources.i18n import SOURCE, translations
 
     stamp_file.unlink(missing_ok=True)
-    # catalogs are checked like code, before Sphinx reads any of them (tabbook.catalogs)
-    from .catalogs import require_valid_catalogs
+    # catalogs are checked like code, before Sphinx reads any of them (tabbook.sources.catalogs)
+    from .sources.catalogs import require_valid_catalogs
 
     require_valid_catalogs(root)
     if editions_changed(root) and "--all" not in extra:
@@ -219,7 +219,7 @@ def cmd_html(args) -> int:
 
 
 def cmd_colab(args) -> int:
-    from .colab import write_colab
+    from .stages.colab import write_colab
 
     with book_lock(Path(args.root), "make colab"):
         paths = write_colab(Path(args.root))
@@ -231,7 +231,7 @@ def require_built(root: Path, command: str) -> None:
     """Refuse to go on unless the last ``make html`` succeeded and the sources are still
     what it built (its stamp, written only by a successful build, matches them): a failed
     build leaves its half-rendered pages in the HTML folder, which must not go out."""
-    from .freshness import read_stamp
+    from .stages.freshness import read_stamp
 
     last, _outputs = read_stamp(root)
     if last is None:
@@ -245,7 +245,7 @@ def require_built(root: Path, command: str) -> None:
 
 
 def cmd_publish(args) -> int:
-    from .publish import assemble, read_manifest
+    from .stages.publish import assemble, read_manifest
 
     with book_lock(Path(args.root), "make publish"):
         require_built(Path(args.root), "make publish")
@@ -262,7 +262,7 @@ def cmd_publish(args) -> int:
 
 def cmd_publish_info(args) -> int:
     """``key=value`` lines of where the assembly goes, for CI (``>> $GITHUB_OUTPUT``)."""
-    from .publish import PUBLISH_DIR, read_manifest
+    from .stages.publish import PUBLISH_DIR, read_manifest
 
     base = Path(args.root) / PUBLISH_DIR
     if not (base / "publish.json").exists():
@@ -278,7 +278,7 @@ def cmd_publish_info(args) -> int:
 
 def cmd_i18n(args) -> int:
     """Extract the English messages and update the translations' catalogs (sphinx-intl)."""
-    from .sphinx_i18n import update
+    from .sphinxext.sphinx_i18n import update
 
     with book_lock(Path(args.root), "make translations"):
         return update(Path(args.root), args.language or None)
@@ -286,7 +286,7 @@ def cmd_i18n(args) -> int:
 
 def cmd_extract_messages(args) -> int:
     """The English messages of every page, one ``.pot`` per page, into a folder."""
-    from .sphinx_i18n import extract
+    from .sphinxext.sphinx_i18n import extract
 
     with book_lock(Path(args.root), "extract messages"):
         return extract(Path(args.root), Path(args.pot_dir))
@@ -294,7 +294,7 @@ def cmd_extract_messages(args) -> int:
 
 def cmd_edition(args) -> int:
     """One edition's HTML (what ``html`` runs, in a child process, for each edition)."""
-    from .sphinx_i18n import build_edition
+    from .sphinxext.sphinx_i18n import build_edition
 
     with book_lock(Path(args.root), f"build the {args.language} edition"):
         return build_edition(Path(args.root), args.language, args.all)
@@ -302,8 +302,8 @@ def cmd_edition(args) -> int:
 
 def cmd_pdf(args) -> int:
     """One PDF per edition and framework, printed by Chromium from the built HTML."""
-    from .frameworks import BY_NAME
-    from .pdf import PAGE_TIMEOUT, write_pdfs
+    from .core.frameworks import BY_NAME
+    from .stages.pdf import PAGE_TIMEOUT, write_pdfs
 
     root = Path(args.root).resolve()
     layout = Layout(root)
@@ -357,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--language", action="append",
                    help="only this edition's language (repeatable; default: all)")
     p.add_argument("--timeout", type=float, default=None,
-                   help="seconds a page may take to load (default: tabbook.pdf.PAGE_TIMEOUT)")
+                   help="seconds a page may take to load (default: tabbook.stages.pdf.PAGE_TIMEOUT)")
     p.set_defaults(func=cmd_pdf)
     p = sub.add_parser("colab", help="write the Colab notebooks")
     p.set_defaults(func=cmd_colab)

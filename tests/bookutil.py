@@ -40,9 +40,9 @@ def tiny_book(dst: Path, seed_cache: bool = True) -> Path:
     build executes nothing."""
     import nbformat
 
-    from tabbook.config import load_config
-    from tabbook.execute import cache_path, plan
-    from tabbook.source import read_page
+    from tabbook.sources.config import load_config
+    from tabbook.stages.execute import cache_path, plan
+    from tabbook.sources.source import read_page
 
     dst.mkdir(parents=True, exist_ok=True)
     for name in TINY_FILES:

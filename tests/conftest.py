@@ -44,8 +44,8 @@ def built_html() -> Path:
 @pytest.fixture(scope="session")
 def assembled():
     """`make publish` (into _build/publish) from the book `make html` built: (folder, config)."""
-    from tabbook.config import load_config
-    from tabbook.publish import PUBLISH_DIR
+    from tabbook.sources.config import load_config
+    from tabbook.stages.publish import PUBLISH_DIR
 
     if not (HTML / "index.html").exists():
         pytest.fail("the book is not built: run `make html` (make test does it first)")

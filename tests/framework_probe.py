@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from tabbook.frameworks import BY_NAME, FRAMEWORKS
+from tabbook.core.frameworks import BY_NAME, FRAMEWORKS
 
 REPO = Path(__file__).resolve().parent.parent
 TIMEOUT = 900  # seconds for one framework's probe (its sections together)
@@ -89,7 +89,7 @@ class Probe:
 
 
 def _python(name: str) -> Path:
-    from tabbook.envs import env_python
+    from tabbook.sources.envs import env_python
 
     return Path(env_python(name, REPO))
 

@@ -20,7 +20,7 @@ import random
 import pytest
 
 from framework_probe import ProbeError, probe, section
-from tabbook.frameworks import FRAMEWORKS
+from tabbook.core.frameworks import FRAMEWORKS
 
 def _random_case(seed: int, n: int, k: int) -> dict:
     rng = random.Random(seed)

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 
 from bookutil import REPO
 
-from tabbook.frameworks import FRAMEWORKS
+from tabbook.core.frameworks import FRAMEWORKS
 
 PAGE_43 = "chapter_linear-classification/classification.html"
 PAGE_32 = "chapter_linear-regression/oo-design.html"

@@ -2,7 +2,7 @@
 
 One failing build runs end to end (``python -m tabbook html``: non-zero exit, the
 message, no page written); the other faults are raised by the same code in this
-process (:func:`tabbook.execute.execute_all`, :func:`tabbook.source.read_page`), whose
+process (:func:`tabbook.stages.execute.execute_all`, :func:`tabbook.sources.source.read_page`), whose
 message the build prints as it is.
 """
 
@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from bookutil import REPO, build
-from tabbook.config import load_config
-from tabbook.envs import ensure_kernels
-from tabbook.errors import BookError
-from tabbook.execute import execute_all
-from tabbook.source import read_page
+from tabbook.sources.config import load_config
+from tabbook.sources.envs import ensure_kernels
+from tabbook.core.errors import BookError
+from tabbook.stages.execute import execute_all
+from tabbook.sources.source import read_page
 
 FIXTURE = Path(__file__).parent / "fixtures" / "failbook"
 pytestmark = pytest.mark.book_build

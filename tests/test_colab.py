@@ -22,13 +22,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tabbook import colab
-from tabbook.config import load_config
-from tabbook.errors import BookError
-from tabbook.execute import cached_runs, code_cells
-from tabbook.frameworks import BY_NAME, FRAMEWORKS
-from tabbook.i18n import EDITIONS
-from tabbook.myst_markdown import LINK_ROLES, References, split_target, tokens
+from tabbook.stages import colab
+from tabbook.sources.config import load_config
+from tabbook.core.errors import BookError
+from tabbook.stages.execute import cached_runs, code_cells
+from tabbook.core.frameworks import BY_NAME, FRAMEWORKS
+from tabbook.sources.i18n import EDITIONS
+from tabbook.core.myst_markdown import LINK_ROLES, References, split_target, tokens
 
 REPO = Path(__file__).resolve().parent.parent
 BOOK = Path(os.environ.get("TABBOOK_TEST_BOOK") or REPO)
@@ -43,7 +43,7 @@ def book():
     assert pages, "the book has no page with code"
     if not (BOOK / cfg.colab_dir).is_dir():
         pytest.fail(f"the build wrote no Colab notebooks ({cfg.colab_dir} is missing): is "
-                    "tabbook.sphinx_colab set up (sphinx_ext.setup) and the book rebuilt?")
+                    "tabbook.sphinxext.sphinx_colab set up (sphinx_ext.setup) and the book rebuilt?")
     return cfg, pages
 
 

@@ -41,11 +41,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tabbook import colab
-from tabbook.config import load_config
-from tabbook.errors import BookError
-from tabbook.execute import plan
-from tabbook.frameworks import BY_NAME, FRAMEWORKS
+from tabbook.stages import colab
+from tabbook.sources.config import load_config
+from tabbook.core.errors import BookError
+from tabbook.stages.execute import plan
+from tabbook.core.frameworks import BY_NAME, FRAMEWORKS
 
 pytestmark = pytest.mark.colab_like
 
@@ -80,7 +80,7 @@ def _run(cmd: list[str], timeout: int = 3600, **kw) -> str:
 
 def colab_env(name: str) -> Path:
     """The cached Colab-like environment of framework ``name`` (built when missing)."""
-    from tabbook.envs import find_python
+    from tabbook.sources.envs import find_python
 
     python, reqs = COLAB_LIKE[name]
     digest = hashlib.sha256(json.dumps([FORMAT, python, sorted(reqs)]).encode()).hexdigest()[:12]

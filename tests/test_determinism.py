@@ -12,9 +12,9 @@ import dataclasses
 import pytest
 
 from bookutil import REPO
-from tabbook.config import load_config
-from tabbook.execute import cache_path, execute_all
-from tabbook.source import read_page
+from tabbook.sources.config import load_config
+from tabbook.stages.execute import cache_path, execute_all
+from tabbook.sources.source import read_page
 
 pytestmark = pytest.mark.book_build
 PAGE = "chapter_linear-classification/classification.md"

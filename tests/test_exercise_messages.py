@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from d2l import exercises
-from tabbook.tryit import compile_catalogs
-from tabbook.i18n import _read_po as read_catalog  # (Babel, as Sphinx reads them)
+from tabbook.stages.tryit import compile_catalogs
+from tabbook.sources.i18n import _read_po as read_catalog  # (Babel, as Sphinx reads them)
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCE = REPO / "d2l" / "exercises.py"

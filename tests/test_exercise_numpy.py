@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from framework_probe import ProbeError, probe, section
-from tabbook.frameworks import FRAMEWORKS
+from tabbook.core.frameworks import FRAMEWORKS
 
 NUMPY_CHECK = """
 import numpy as np

@@ -9,12 +9,12 @@ import pytest
 from bs4 import BeautifulSoup
 
 from bookutil import REPO
-from tabbook.config import load_config
-from tabbook.envs import ensure_kernels
-from tabbook.errors import BookError
-from tabbook.execute import execute_all
-from tabbook.frameworks import FRAMEWORKS, NAMES
-from tabbook.source import read_page
+from tabbook.sources.config import load_config
+from tabbook.sources.envs import ensure_kernels
+from tabbook.core.errors import BookError
+from tabbook.stages.execute import execute_all
+from tabbook.core.frameworks import FRAMEWORKS, NAMES
+from tabbook.sources.source import read_page
 
 pytestmark = pytest.mark.book_build
 PAGE = "chapter_linear-classification/classification.md"

@@ -35,12 +35,12 @@ import nbformat
 import pytest
 
 from bookutil import REPO, build, copy_book, runs_of
-from tabbook.config import load_config
-from tabbook.errors import BookError
-from tabbook.execute import cache_path, load_cached, plan
-from tabbook.files import write_atomic_set
-from tabbook.lock import LOCK_FILE
-from tabbook.source import read_page
+from tabbook.sources.config import load_config
+from tabbook.core.errors import BookError
+from tabbook.stages.execute import cache_path, load_cached, plan
+from tabbook.core.files import write_atomic_set
+from tabbook.core.lock import LOCK_FILE
+from tabbook.sources.source import read_page
 
 OO_DESIGN = "chapter_linear-regression/oo-design.md"
 PAGE = "chapter_x/page.md"
@@ -423,9 +423,9 @@ def test_a_set_of_files_is_written_whole_or_not_at_all(tmp_path):
 
 def _execute_jax_page(tmp_path: Path, code: str):
     """Execute a one-cell JAX page of a small book, in this process, as the build does."""
-    from tabbook.envs import ensure_kernels
-    from tabbook.execute import execute_all
-    from tabbook.frameworks import BY_NAME
+    from tabbook.sources.envs import ensure_kernels
+    from tabbook.stages.execute import execute_all
+    from tabbook.core.frameworks import BY_NAME
 
     root = small_book(tmp_path, "# A Page\n\n" + jax_cell(code))
     page = read_page(root / PAGE, root)

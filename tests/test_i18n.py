@@ -16,10 +16,10 @@ import nbformat
 import pytest
 
 from bookutil import REPO
-from tabbook.frameworks import FRAMEWORKS
-from tabbook.i18n import TRANSLATIONS, UI_LOCALES, edition_of, stale_problems
-from tabbook.i18n import _read_po as read_catalog  # (Babel, as Sphinx reads them)
-from tabbook.toc import book_sources
+from tabbook.core.frameworks import FRAMEWORKS
+from tabbook.sources.i18n import TRANSLATIONS, UI_LOCALES, edition_of, stale_problems
+from tabbook.sources.i18n import _read_po as read_catalog  # (Babel, as Sphinx reads them)
+from tabbook.sources.toc import book_sources
 
 ZH = edition_of("zh_CN")
 PAGE_43 = "chapter_linear-classification/classification"
@@ -53,10 +53,10 @@ def test_catalogs_are_in_step_with_the_english(tmp_path):
 
 
 def _ui_msgids() -> set[str]:
-    """The strings the tool passes through gettext: ``_("...")`` in tabbook/*.py and
+    """The strings the tool passes through gettext: ``_("...")`` in tabbook/**/*.py and
     ``t("...")`` in static/*.js (msgid ``js:...``)."""
     found = set()
-    for path in (REPO / "tabbook").glob("*.py"):
+    for path in (REPO / "tabbook").rglob("*.py"):
         for m in re.finditer(r'\b_\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\)', path.read_text("utf-8")):
             found.add("".join(eval(part) for part in re.findall(r'"(?:[^"\\]|\\.)*"', m.group(1))))
     for path in (REPO / "static").glob("*.js"):
@@ -151,8 +151,8 @@ def test_zh_page_is_chinese_with_the_same_tabs_and_code(pages):
     assert {fw.name for fw in FRAMEWORKS} == set(zh.sync_ids)
     assert len(zh.code) == len(en.code) > 20
     # the same code; only the exercise cells that run in the page have their docstrings
-    # and comments translated (tabbook/sphinx_tryit.py)
-    from tabbook.sphinx_tryit import translate_code
+    # and comments translated (tabbook/sphinxext/sphinx_tryit.py)
+    from tabbook.sphinxext.sphinx_tryit import translate_code
 
     differ = [(e, z) for e, z in zip(en.code, zh.code) if e != z]
     assert len(differ) == 3 and all("exercises.check_" in e for e, _ in differ), differ
@@ -216,8 +216,8 @@ def test_alt_text_of_a_plot_is_translated(built_html):
     """The alt text an author wrote in a code cell's metadata (``mystnb: image: alt:``) is
     a message of the page's catalog: the English page's plot has it, the Chinese page's
     plot its translation (one plot per framework tab)."""
-    from tabbook.i18n import page_catalog
-    from tabbook.source import read_page
+    from tabbook.sources.i18n import page_catalog
+    from tabbook.sources.source import read_page
 
     page = read_page(REPO / f"{PAGE_32}.md", REPO)
     written = [c.metadata["mystnb"]["image"]["alt"] for c in page.cells

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from bookutil import REPO, TINY_PAGE, build, runs_of, tiny_book
-from tabbook.i18n import catalog_path, catalog_problems, edition_of, stale_problems
+from tabbook.sources.i18n import catalog_path, catalog_problems, edition_of, stale_problems
 from test_i18n import extract_pot, toc_docnames
 
 ZH = edition_of("zh_CN")

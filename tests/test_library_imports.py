@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from framework_probe import ProbeError, probe
-from tabbook.frameworks import FRAMEWORKS
+from tabbook.core.frameworks import FRAMEWORKS
 
 HEAVY = {"pandas", "scipy", "torchvision", "requests", "matplotlib", "IPython"}
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tabbook.colab import SOLUTIONS_ID, notebook_relpath, solution_pieces
-from tabbook.config import load_config
-from tabbook.frameworks import FRAMEWORKS
+from tabbook.stages.colab import SOLUTIONS_ID, notebook_relpath, solution_pieces
+from tabbook.sources.config import load_config
+from tabbook.core.frameworks import FRAMEWORKS
 
 REPO = Path(__file__).resolve().parents[1]
 PAGE = "chapter_linear-classification/classification"

@@ -26,13 +26,13 @@ import pytest
 import yaml
 
 from bookutil import REPO, TINY_PAGE, build, copy_book, tiny_book
-from tabbook import publish
-from tabbook.colab import NOT_PUBLISHED
-from tabbook.config import load_config
-from tabbook.envs import env_python
-from tabbook.errors import BookError
-from tabbook.frameworks import FRAMEWORKS
-from tabbook.publish import colab_blocks
+from tabbook.stages import publish
+from tabbook.stages.colab import NOT_PUBLISHED
+from tabbook.sources.config import load_config
+from tabbook.sources.envs import env_python
+from tabbook.core.errors import BookError
+from tabbook.core.frameworks import FRAMEWORKS
+from tabbook.stages.publish import colab_blocks
 
 COLAB = "https://colab.research.google.com/github"
 PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
@@ -228,7 +228,7 @@ def test_assembly_holds_what_the_build_made_and_no_machine_path(assembled):
     needles = [str(REPO).encode(), str(REPO.resolve()).encode(), b"/tmp/"]
     # Pyodide's runtime is published as npm ships it (its virtual file system has a /tmp/):
     # those files must be the package's own bytes, and only they are let off the search
-    from tabbook.tryit import PYODIDE_FILES, install_packages
+    from tabbook.stages.tryit import PYODIDE_FILES, install_packages
 
     shipped = install_packages() / "node_modules" / "pyodide"
     vendored = {f"site/_static/tryit/pyodide/{name}": shipped / name for name in PYODIDE_FILES}

@@ -23,11 +23,11 @@ from pathlib import Path
 import pytest
 
 from bookutil import REPO, build, runs_of
-from tabbook.book import read_book
-from tabbook.config import load_config
-from tabbook.envs import ensure_all
-from tabbook.execute import cache_key, execute_all, load_cached, plan
-from tabbook.frameworks import BY_NAME, NAMES
+from tabbook.sources.book import read_book
+from tabbook.sources.config import load_config
+from tabbook.sources.envs import ensure_all
+from tabbook.stages.execute import cache_key, execute_all, load_cached, plan
+from tabbook.core.frameworks import BY_NAME, NAMES
 
 pytestmark = pytest.mark.book_build
 TINYBOOK = REPO / "tests" / "fixtures" / "tinybook"

@@ -18,7 +18,7 @@ import textwrap
 import pytest
 
 from framework_probe import ProbeError, probe, section
-from tabbook.frameworks import FRAMEWORKS
+from tabbook.core.frameworks import FRAMEWORKS
 
 MODULES = {fw.name: fw.module for fw in FRAMEWORKS}
 MAX_EPOCHS = 5

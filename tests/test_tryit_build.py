@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tabbook.sphinx_tryit import code_messages, is_runnable, split_checks, translate_code
-from tabbook.tryit import PYODIDE_FILES
+from tabbook.sphinxext.sphinx_tryit import code_messages, is_runnable, split_checks, translate_code
+from tabbook.stages.tryit import PYODIDE_FILES
 
 REPO = Path(__file__).resolve().parents[1]
 PAGE = "chapter_linear-classification/classification.html"

@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 from bookutil import REPO
-from tabbook.publish import colab_blocks
+from tabbook.stages.publish import colab_blocks
 
 WORKFLOW = REPO / ".github" / "workflows" / "book.yml"
 EXPR_RE = re.compile(r"\$\{\{\s*(.+?)\s*\}\}")
@@ -92,8 +92,8 @@ def test_workflow_executes_per_framework_and_renders_from_the_shards(workflow):
     """One execute job per framework of the table (the README's commands), each keeping its
     cache between runs and uploading its shard; the render job merges the shards where the
     cache lives and renders before testing and publishing, executing nothing."""
-    from tabbook.config import load_config
-    from tabbook.frameworks import NAMES
+    from tabbook.sources.config import load_config
+    from tabbook.core.frameworks import NAMES
 
     cache = f"{load_config(REPO).cache_dir}/exec"
     commands = readme_commands("Building on several machines")

@@ -15,8 +15,8 @@ import pytest
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, ProcessingInstruction
 
 from bookutil import REPO
-from tabbook.i18n import LOCALES, UI_LOCALES, edition_of
-from tabbook.toc import book_sources
+from tabbook.sources.i18n import LOCALES, UI_LOCALES, edition_of
+from tabbook.sources.toc import book_sources
 
 ZH = edition_of("zh_CN")
 CJK = re.compile(r"[\u4e00-\u9fff]")

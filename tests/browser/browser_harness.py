@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from tabbook.frameworks import FRAMEWORKS  # noqa: E402  (the one framework table)
+from tabbook.core.frameworks import FRAMEWORKS  # noqa: E402  (the one framework table)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",

@@ -14,11 +14,11 @@ from playwright.sync_api import expect
 import browser_harness as bh
 from browser_harness import REPO, open_page, settle
 
-from tabbook import colab
-from tabbook.book import read_book
-from tabbook.config import load_config
-from tabbook.execute import code_cells
-from tabbook.frameworks import FRAMEWORKS
+from tabbook.stages import colab
+from tabbook.sources.book import read_book
+from tabbook.sources.config import load_config
+from tabbook.stages.execute import code_cells
+from tabbook.core.frameworks import FRAMEWORKS
 
 pytestmark = pytest.mark.browser
 DEFAULT = FRAMEWORKS[0]

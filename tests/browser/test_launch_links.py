@@ -2,7 +2,7 @@
 
 On the built English and Chinese 4.3 pages: the SageMaker Studio Lab link (the book's
 repository is on GitHub) names the notebook of the framework picked in the tabs, in the
-page's language, exactly as tabbook.launch makes it; no JupyterHub link is shown, since
+page's language, exactly as tabbook.stages.launch makes it; no JupyterHub link is shown, since
 _config.yml sets no ``launch_buttons.jupyterhub_url``.
 """
 
@@ -14,8 +14,8 @@ import pytest
 
 import browser_harness as bh
 from browser_harness import LABELS, PAGE_43, click_tab, open_page
-from tabbook.config import load_config
-from tabbook.launch import launch_urls
+from tabbook.sources.config import load_config
+from tabbook.stages.launch import launch_urls
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[2]

@@ -1,4 +1,4 @@
-"""tabbook.offline without a browser: staging MathJax, and saying what is missing.
+"""tabbook.sphinxext.offline without a browser: staging MathJax, and saying what is missing.
 
 (The browser tests check the result: every page typesets its math from _static/mathjax/
 and no request leaves 127.0.0.1.)
@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from tabbook import offline
+from tabbook.sphinxext import offline
 
 
 def fake_mathjax(root, version=offline.MATHJAX_VERSION):

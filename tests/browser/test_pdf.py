@@ -1,7 +1,7 @@
 """`make pdf`: one PDF of the whole book per framework, read back with pypdf.
 
 Each PDF holds its framework's code, every line of it whole (wrapped, not cut at the
-margin), and none of the other frameworks' code. Runs tabbook.pdf on the built book
+margin), and none of the other frameworks' code. Runs tabbook.stages.pdf on the built book
 (``make html``; or ``TABBOOK_HTML``) with the tests' Chromium.
 """
 
@@ -13,8 +13,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from bookutil import REPO
-from tabbook.frameworks import FRAMEWORKS
-from tabbook.pdf import editions, page_paths, pdf_name, write_pdfs
+from tabbook.core.frameworks import FRAMEWORKS
+from tabbook.stages.pdf import editions, page_paths, pdf_name, write_pdfs
 
 pytestmark = pytest.mark.browser
 
@@ -98,7 +98,7 @@ def test_the_published_site_offers_the_pdfs_of_the_chosen_framework(pdfs, book_h
     import shutil
 
     import browser_harness as bh
-    from tabbook.publish import PDF_DIR, offer_pdfs
+    from tabbook.stages.publish import PDF_DIR, offer_pdfs
 
     site = tmp_path / "site"
     shutil.copytree(book_html, site, ignore=shutil.ignore_patterns("_colab", "jupyter_execute"))

@@ -66,9 +66,9 @@ def test_page_that_never_goes_network_idle_is_named(tmp_path, chromium):
 FULL_DISK = """\
 import resource, signal, sys
 from pathlib import Path
-from tabbook import pdf
-from tabbook.errors import BookError
-from tabbook.frameworks import BY_NAME
+from tabbook.stages import pdf
+from tabbook.core.errors import BookError
+from tabbook.core.frameworks import BY_NAME
 
 book, out = Path(sys.argv[1]), Path(sys.argv[2])
 with pdf._browser(None) as browser:  # Chromium started before the disk "fills"

@@ -14,7 +14,7 @@ import pytest
 
 import browser_harness as bh
 from browser_harness import DESKTOP, LABELS, PAGE_32, PAGE_43, PHONE, open_page, settle, tab_report
-from tabbook.frameworks import FRAMEWORKS
+from tabbook.core.frameworks import FRAMEWORKS
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,4 @@
-"""The in-page exercise runner (tabbook/sphinx_tryit.py, static/tryit*.js) in Chromium.
+"""The in-page exercise runner (tabbook/sphinxext/sphinx_tryit.py, static/tryit*.js) in Chromium.
 
 On the built English and Chinese 4.3 pages, served from 127.0.0.1 with every other
 request blocked: nothing of the editor or Pyodide is fetched before the reader touches an

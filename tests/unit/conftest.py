@@ -13,9 +13,9 @@ import shutil
 import nbformat
 import pytest
 
-from tabbook.config import BookConfig
-from tabbook.execute import cache_path, plan
-from tabbook.source import Page, read_page
+from tabbook.sources.config import BookConfig
+from tabbook.stages.execute import cache_path, plan
+from tabbook.sources.source import Page, read_page
 from tinybook import CONF_PY, PAGE, REPO, TINYBOOK, SphinxResult, executed_runs
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tabbook.book import READERS, read_book
-from tabbook.errors import BookError
+from tabbook.sources.book import READERS, read_book
+from tabbook.core.errors import BookError
 
 REPO = Path(__file__).resolve().parents[2]
 

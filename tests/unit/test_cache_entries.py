@@ -9,10 +9,10 @@ import shutil
 
 import pytest
 
-from tabbook.config import BookConfig
-from tabbook.execute import ENTRY_STAMP, Run, cache_path, load_cached, plan, store
-from tabbook.shards import merge_shards
-from tabbook.source import read_page
+from tabbook.sources.config import BookConfig
+from tabbook.stages.execute import ENTRY_STAMP, Run, cache_path, load_cached, plan, store
+from tabbook.stages.shards import merge_shards
+from tabbook.sources.source import read_page
 from tinybook import PAGE, REPO, TINYBOOK, executed_runs
 
 

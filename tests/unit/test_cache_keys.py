@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import shutil
 
-from tabbook.execute import cache_key, code_cells
-from tabbook.frameworks import FRAMEWORKS
-from tabbook.source import read_page
+from tabbook.stages.execute import cache_key, code_cells
+from tabbook.core.frameworks import FRAMEWORKS
+from tabbook.sources.source import read_page
 from tinybook import PAGE, REPO, TINYBOOK
 
 

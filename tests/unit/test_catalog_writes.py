@@ -38,8 +38,8 @@ msgstr ""
 CHILD = textwrap.dedent("""\
     import resource, signal, sys
     from pathlib import Path
-    from tabbook.sphinx_i18n import update_catalogs
-    from tabbook.errors import BookError
+    from tabbook.sphinxext.sphinx_i18n import update_catalogs
+    from tabbook.core.errors import BookError
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
     limit = int(sys.argv[3])
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))

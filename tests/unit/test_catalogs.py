@@ -1,4 +1,4 @@
-"""Catalogs checked like code (tabbook.catalogs): small synthetic catalogs, each with one fault,
+"""Catalogs checked like code (tabbook.sources.catalogs): small synthetic catalogs, each with one fault,
 are refused naming the catalog, the line and the message; the committed catalogs pass.
 
 Issue 16, items 7 (a translation adds markup) and 8 (malformed catalogs, changed math,
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tabbook.catalogs import catalog_problems, check_catalogs
+from tabbook.sources.catalogs import catalog_problems, check_catalogs
 from tabbook.cli import main
 from tinybook import REPO, TINYBOOK
 

@@ -1,7 +1,7 @@
 """Every gettext catalog of the book and of its tool passes ``msgfmt -c`` (GNU gettext's
 own check: header, format strings, newlines), with nothing fuzzy or untranslated and no
 header field left at gettext's placeholder; and ``make translations``' update step
-(sphinx-intl, then :func:`tabbook.i18n.tidy_catalogs`) writes catalogs that pass it."""
+(sphinx-intl, then :func:`tabbook.sources.i18n.tidy_catalogs`) writes catalogs that pass it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tabbook.i18n import LOCALES, TRANSLATIONS, UI_LOCALES, tidy_catalog
+from tabbook.sources.i18n import LOCALES, TRANSLATIONS, UI_LOCALES, tidy_catalog
 
 REPO = Path(__file__).resolve().parents[2]
 CATALOGS = sorted((REPO / LOCALES).rglob("*.po")) + sorted(UI_LOCALES.rglob("*.po"))
@@ -129,8 +129,8 @@ def test_the_books_settings_are_extracted_and_translated(tmp_path):
     import yaml
     from babel.messages import pofile
 
-    from tabbook.i18n import page_catalog
-    from tabbook.sphinx_i18n import BOOK_CATALOG, write_book_template
+    from tabbook.sources.i18n import page_catalog
+    from tabbook.sphinxext.sphinx_i18n import BOOK_CATALOG, write_book_template
 
     (tmp_path / "_config.yml").write_text("title: T\nauthor: Someone (after D2L)\n", "utf-8")
     pot = write_book_template(tmp_path, tmp_path / "pot")

@@ -11,13 +11,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tabbook import colab
-from tabbook.config import BookConfig
-from tabbook.errors import BookError
-from tabbook.execute import code_cells
-from tabbook.frameworks import BY_NAME, FRAMEWORKS
-from tabbook.myst_markdown import References, Target
-from tabbook.source import read_page
+from tabbook.stages import colab
+from tabbook.sources.config import BookConfig
+from tabbook.core.errors import BookError
+from tabbook.stages.execute import code_cells
+from tabbook.core.frameworks import BY_NAME, FRAMEWORKS
+from tabbook.core.myst_markdown import References, Target
+from tabbook.sources.source import read_page
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -1,8 +1,8 @@
-"""The patches of pinned upstream internals (:mod:`tabbook.compat`) against the pins.
+"""The patches of pinned upstream internals (:mod:`tabbook.sphinxext.compat`) against the pins.
 
 When a pin in ``requirements.txt`` moves (or what is installed differs from it), these
 fail naming every patch that relies on that package, what it fixes, and where it lives:
-recheck each, then set its ``checked`` version in ``tabbook/compat.py``.
+recheck each, then set its ``checked`` version in ``tabbook/sphinxext/compat.py``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 
-from tabbook import compat
+from tabbook.sphinxext import compat
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -45,7 +45,7 @@ def recheck(patches: list[compat.Patch]) -> str:
 def test_every_patched_package_is_pinned():
     pinned = pins()
     loose = sorted({p.package for p in compat.PATCHES if canonical(p.package) not in pinned})
-    assert not loose, (f"tabbook/compat.py patches the internals of {', '.join(loose)}, which "
+    assert not loose, (f"tabbook/sphinxext/compat.py patches the internals of {', '.join(loose)}, which "
                        "requirements.txt does not pin: pin them (==)")
 
 
@@ -58,7 +58,7 @@ def test_the_pins_are_the_versions_the_patches_were_checked_against():
             moved.setdefault(f"{patch.package}: pinned {pin}", []).append(patch)
     assert not moved, "\n".join(
         f"{what} in requirements.txt, but these patches were checked against another "
-        f"version; recheck each, then set its `checked` in tabbook/compat.py (or delete it "
+        f"version; recheck each, then set its `checked` in tabbook/sphinxext/compat.py (or delete it "
         f"if upstream fixed it):\n{recheck(patches)}" for what, patches in moved.items())
 
 
@@ -78,13 +78,13 @@ def test_the_installed_versions_are_the_pins():
 
 
 def test_every_patch_is_where_the_table_says():
-    """Each place a patch names exists: a name of tabbook.compat, or a file holding the
+    """Each place a patch names exists: a name of tabbook.sphinxext.compat, or a file holding the
     names listed after it."""
     missing = []
     for patch in compat.PATCHES:
         assert patch.fixes and patch.where and patch.checked, patch
         for place in patch.where:
-            if place.startswith("tabbook.compat."):
+            if place.startswith("tabbook.sphinxext.compat."):
                 if not hasattr(compat, place.rsplit(".", 1)[1]):
                     missing.append(f"{patch.name}: {place}")
                 continue
@@ -95,7 +95,7 @@ def test_every_patch_is_where_the_table_says():
             text = (REPO / path).read_text(encoding="utf-8")
             missing += [f"{patch.name}: {name} in {path}" for name in names.rstrip(")").split(", ")
                         if name and name not in text]
-    assert not missing, "patches listed in tabbook/compat.py that are not there:\n" + "\n".join(missing)
+    assert not missing, "patches listed in tabbook/sphinxext/compat.py that are not there:\n" + "\n".join(missing)
 
 
 def test_patch_names_are_unique():
@@ -139,5 +139,5 @@ def test_one_gettext_path():
     """The catalogs are read and compiled with Babel, as Sphinx does: no polib anywhere."""
     users = [str(p.relative_to(REPO)) for folder in ("tabbook", "tests", "benchmarks")
              for p in (REPO / folder).rglob("*.py") if "polib" in _imported_modules(p)]
-    assert not users, f"polib is imported by {users}: read catalogs with tabbook.i18n._read_po"
+    assert not users, f"polib is imported by {users}: read catalogs with tabbook.sources.i18n._read_po"
     assert "polib" not in pins(), "requirements.txt still pins polib"

@@ -1,6 +1,6 @@
 """The book's settings: every field validated at load, bad values named with key and value.
 
-The table of invalid values covers every field of :class:`tabbook.config.BookConfig`
+The table of invalid values covers every field of :class:`tabbook.sources.config.BookConfig`
 (as sphinx-design's ``INVALID_CONFIG_VALUES`` covers its config), so a new setting
 cannot arrive without its validator being tested.
 """
@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tabbook.config import BookConfig, load_config
-from tabbook.errors import BookError
+from tabbook.sources.config import BookConfig, load_config
+from tabbook.core.errors import BookError
 
 REPO = Path(__file__).resolve().parents[2]
 

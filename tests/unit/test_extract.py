@@ -1,4 +1,4 @@
-"""Tests of the ``#@save`` extractor (tabbook.extract) and the toc reader (tabbook.toc).
+"""Tests of the ``#@save`` extractor (tabbook.stages.extract) and the toc reader (tabbook.sources.toc).
 
 Golden files: ``tests/fixtures/extract/<case>/expected/<module>.py``. After an intended
 change of the generated library, regenerate them with
@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from tabbook.errors import BookError
+from tabbook.core.errors import BookError
 from tabbook.cli import main as cli_main
-from tabbook.extract import LINE_LENGTH, check_library, extract_library, write_library
-from tabbook.frameworks import FRAMEWORKS
-from tabbook.toc import book_sources, read_toc
+from tabbook.stages.extract import LINE_LENGTH, check_library, extract_library, write_library
+from tabbook.core.frameworks import FRAMEWORKS
+from tabbook.sources.toc import book_sources, read_toc
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "extract"
@@ -291,7 +291,7 @@ def test_committed_library_is_fresh():
 def module_refs(code: str) -> set[str]:
     import ast
 
-    from tabbook.extract.names import collect_refs
+    from tabbook.stages.extract.names import collect_refs
     tree = ast.parse(code)
     return {("d2l." if r.d2l else "") + r.name for stmt in tree.body for r in collect_refs(stmt)}
 

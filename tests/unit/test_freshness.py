@@ -21,15 +21,15 @@ import nbformat
 import pytest
 
 from tabbook.cli import input_stamp
-from tabbook.config import BookConfig
-from tabbook.errors import BookError
-from tabbook.execute import cache_key, cache_path, cached_runs, load_cached, plan
-from tabbook.extract import write_library
-from tabbook.i18n import TRANSLATIONS, compile_tool_catalogs
-from tabbook.layout import Layout
-from tabbook.outputs import guard_outputs
-from tabbook.source import read_page
-from tabbook.sphinx_i18n import edition_overrides
+from tabbook.sources.config import BookConfig
+from tabbook.core.errors import BookError
+from tabbook.stages.execute import cache_key, cache_path, cached_runs, load_cached, plan
+from tabbook.stages.extract import write_library
+from tabbook.sources.i18n import TRANSLATIONS, compile_tool_catalogs
+from tabbook.core.layout import Layout
+from tabbook.core.outputs import guard_outputs
+from tabbook.sources.source import read_page
+from tabbook.sphinxext.sphinx_i18n import edition_overrides
 from tinybook import CONF_PY, PAGE, REPO, TINYBOOK, executed_runs
 
 ZH = TRANSLATIONS[0]
@@ -327,7 +327,7 @@ def test_bad_dependency_lists_are_refused(tmp_path, value):
 # -- issue 17: one module owns the build folder's layout -----------------------------------
 
 def test_only_the_layout_module_spells_the_build_folder():
-    """Every path under the build folder comes from tabbook/layout.py."""
+    """Every path under the build folder comes from tabbook/core/layout.py."""
     spelled = re.compile(r"(?<![\w])_build(?![\w])")
     offenders = [f"{path.relative_to(REPO)}:{n}: {line.strip()}"
                  for path in sorted((REPO / "tabbook").rglob("*.py"))

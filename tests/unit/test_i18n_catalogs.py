@@ -11,10 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tabbook.i18n import (TRANSLATIONS, UI_LOCALES, catalog_problems, edition_of, link_to,
+from tabbook.sources.i18n import (TRANSLATIONS, UI_LOCALES, catalog_problems, edition_of, link_to,
                           translate_myst, translations)
-from tabbook.i18n import _read_po as read_catalog  # (Babel, as Sphinx reads them)
-from tabbook.toc import book_sources
+from tabbook.sources.i18n import _read_po as read_catalog  # (Babel, as Sphinx reads them)
+from tabbook.sources.toc import book_sources
 
 REPO = Path(__file__).resolve().parents[2]
 ZH = edition_of("zh_CN")
@@ -54,11 +54,11 @@ def test_the_tools_supplement_of_sphinx_strings_holds_only_theirs():
 def test_the_tools_supplements_of_extension_catalogs_hold_only_their_strings():
     """booktheme.po and togglebutton.po supplement sphinx-book-theme's and
     sphinx-togglebutton's catalogs: each message is a string of theirs (in their code),
-    translated, and in the domain the tool puts first (tabbook.sphinx_i18n.SUPPLEMENTED)."""
+    translated, and in the domain the tool puts first (tabbook.sphinxext.sphinx_i18n.SUPPLEMENTED)."""
     import sphinx_book_theme
     import sphinx_togglebutton
 
-    from tabbook.sphinx_i18n import SUPPLEMENTED
+    from tabbook.sphinxext.sphinx_i18n import SUPPLEMENTED
 
     sources = {"booktheme": Path(sphinx_book_theme.__file__).parent,
                "togglebutton": Path(sphinx_togglebutton.__file__).parent}
@@ -126,8 +126,8 @@ def test_links_between_editions():
 
 def test_translating_notebooks_needs_no_sphinx():
     """The core translates Colab notebooks without Sphinx (only the edge imports it)."""
-    code = ("import sys, tabbook.i18n, tabbook.colab; "
-            "tabbook.i18n.translate_myst('# A', {'A': 'B'}); "
+    code = ("import sys, tabbook.sources.i18n, tabbook.stages.colab; "
+            "tabbook.sources.i18n.translate_myst('# A', {'A': 'B'}); "
             "print(sorted(m for m in sys.modules if m == 'sphinx' or m.startswith('sphinx.')))")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=REPO, env={**__import__("os").environ, "PYTHONPATH": str(REPO)})

@@ -1,4 +1,4 @@
-"""Launch services beside Colab (tabbook/launch.py), tested by the URLs they produce.
+"""Launch services beside Colab (tabbook/stages/launch.py), tested by the URLs they produce.
 
 Every URL comes from the one ``repository:`` setting (and the notebooks branch), names
 the same notebook as the Colab link (``<lang_dir><framework>/<page>.ipynb``) for every
@@ -17,11 +17,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tabbook.colab import colab_url
-from tabbook.config import BookConfig
-from tabbook.frameworks import FRAMEWORKS
-from tabbook.launch import jupyterhub_url, launch_urls, studiolab_url
-from tabbook.sphinx_colab import buttons_html
+from tabbook.stages.colab import colab_url
+from tabbook.sources.config import BookConfig
+from tabbook.core.frameworks import FRAMEWORKS
+from tabbook.stages.launch import jupyterhub_url, launch_urls, studiolab_url
+from tabbook.sphinxext.sphinx_colab import buttons_html
 
 PAGE = "chapter_linear-classification/classification"
 REPO_URL = "https://github.com/d2l-classification-book/d2l-classification-book"

@@ -1,5 +1,6 @@
-"""The layers of tabbook (``tabbook.LAYERS``): every module is in one, none imports a module
-of a later layer, and nothing before the Sphinx layer imports Sphinx."""
+"""The layers of tabbook (``tabbook.LAYERS``): every layer is a folder (a subpackage of
+tabbook) and every module lives in its layer's folder, none imports a module of a later
+layer, and nothing before the Sphinx layer imports Sphinx."""
 
 from __future__ import annotations
 
@@ -11,54 +12,103 @@ from pathlib import Path
 import tabbook
 
 PACKAGE = Path(tabbook.__file__).resolve().parent
-LAYER_OF = {name: i for i, (_, names) in enumerate(tabbook.LAYERS) for name in names}
-SPHINX_LAYER = [label for label, _ in tabbook.LAYERS].index("sphinx")
+LAYER_OF = {name: i for i, (_, _, names) in enumerate(tabbook.LAYERS) for name in names}
+FOLDER_OF = {folder: i for i, (_, folder, _) in enumerate(tabbook.LAYERS)}
+SPHINX_LAYER = [label for label, _, _ in tabbook.LAYERS].index("sphinx")
 
 
-def _module_of(path: Path) -> str:
-    """The top-level module under tabbook that ``path`` belongs to (a package counts whole)."""
-    return path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+def _dotted(path: Path) -> list[str]:
+    """``path``'s module name under tabbook, split (``stages/extract/cells.py`` ->
+    ``["stages", "extract", "cells"]``; a package's ``__init__.py`` is the package)."""
+    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    return parts[:-1] if parts[-1] == "__init__" else parts
 
 
-def _tabbook_imports(path: Path) -> set[str]:
-    """The top-level tabbook modules ``path`` imports (relative or absolute imports)."""
-    own = _module_of(path)
-    package_depth = len(path.relative_to(PACKAGE).parts) - 1
+def _layer_and_module(parts: list[str]) -> tuple[str, str] | None:
+    """(layer folder, module of that layer) of a dotted name under tabbook, e.g.
+    ``["stages", "extract", "cells"]`` -> ``("stages", "extract")``; None for a layer's
+    package itself, ``tabbook`` itself or ``__version__``."""
+    if parts and parts[0] in FOLDER_OF and parts[0]:
+        return (parts[0], parts[1]) if len(parts) > 1 else None
+    return ("", parts[0]) if parts and parts[0] != "__version__" else None
+
+
+def _tabbook_imports(path: Path) -> set[tuple[str, str]]:
+    """The (layer folder, module) pairs of tabbook that ``path`` imports (relative or
+    absolute imports), its own module left out."""
+    here = _dotted(path)
+    package = here if path.name == "__init__.py" else here[:-1]
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.level:
-            if node.level <= package_depth:  # (inside a subpackage: its own modules)
-                continue
-            names = [node.module.split(".")[0]] if node.module else [a.name for a in node.names]
+            mod = package[:len(package) - (node.level - 1)] + (node.module or "").split(".")
         elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tabbook."):
-            names = [node.module.split(".")[1]]
+            mod = node.module.split(".")[1:]
         elif isinstance(node, ast.Import):
-            names = [a.name.split(".")[1] for a in node.names if a.name.startswith("tabbook.")]
+            found |= {lm for a in node.names if a.name.startswith("tabbook.")
+                      if (lm := _layer_and_module(a.name.split(".")[1:]))}
+            continue
         else:
             continue
-        found |= {n for n in names if n in LAYER_OF or n.isidentifier()} - {own, "__version__"}
-    return found
+        mod = [m for m in mod if m]
+        # `from .. import x` / `from ..core import x`: the names are modules; else attributes
+        targets = ([mod + [a.name] for a in node.names]
+                   if not mod or (len(mod) == 1 and mod[0] in FOLDER_OF) else [mod])
+        found |= {lm for t in targets if (lm := _layer_and_module(t))}
+    return found - {_layer_and_module(here)}
 
 
 def _modules() -> list[Path]:
-    return sorted(p for p in PACKAGE.rglob("*.py") if p.name != "__init__.py" or p.parent != PACKAGE)
+    layer_inits = {PACKAGE / f / "__init__.py" for f in FOLDER_OF if f}
+    return sorted(p for p in PACKAGE.rglob("*.py")
+                  if p != PACKAGE / "__init__.py" and p not in layer_inits)
 
 
-def test_every_module_has_a_layer():
-    unlisted = sorted({_module_of(p) for p in _modules()} - set(LAYER_OF))
-    assert not unlisted, f"modules of tabbook in no layer of tabbook.LAYERS: {unlisted}"
-    gone = sorted(n for n in LAYER_OF if not ((PACKAGE / f"{n}.py").is_file()
-                                              or (PACKAGE / n / "__init__.py").is_file()))
+def test_every_layer_is_a_folder():
+    missing = [f"tabbook/{folder}/" for _, folder, _ in tabbook.LAYERS
+               if folder and not (PACKAGE / folder / "__init__.py").is_file()]
+    assert not missing, f"layers of tabbook.LAYERS with no package: {missing}"
+    strays = sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and
+                    (p / "__init__.py").is_file() and p.name not in FOLDER_OF)
+    assert not strays, f"packages at the top of tabbook that are no layer: {strays}"
+
+
+def test_every_module_lives_in_its_layers_folder():
+    misplaced = []
+    for path in _modules():
+        folder, module = _layer_and_module(_dotted(path))
+        if module not in LAYER_OF:
+            misplaced.append(f"{path.relative_to(PACKAGE.parent)}: in no layer of tabbook.LAYERS")
+        elif tabbook.LAYERS[LAYER_OF[module]][1] != folder:
+            misplaced.append(f"{path.relative_to(PACKAGE.parent)}: tabbook.LAYERS puts {module} in "
+                             f"tabbook/{tabbook.LAYERS[LAYER_OF[module]][1]}")
+    assert not misplaced, "\n".join(misplaced)
+    gone = sorted(f"{f}/{n}".lstrip("/") for _, f, names in tabbook.LAYERS for n in names
+                  if not ((PACKAGE / f / f"{n}.py").is_file()
+                          or (PACKAGE / f / n / "__init__.py").is_file()))
     assert not gone, f"tabbook.LAYERS lists modules that do not exist: {gone}"
+
+
+def test_imports_name_modules_where_they_are():
+    """Every import of a tabbook module names it in its layer's folder (no old flat path)."""
+    wrong = []
+    for path in _modules():
+        for folder, module in _tabbook_imports(path):
+            if module not in LAYER_OF or tabbook.LAYERS[LAYER_OF[module]][1] != folder:
+                wrong.append(f"{path.relative_to(PACKAGE.parent)} imports "
+                             f"tabbook.{folder + '.' if folder else ''}{module}")
+    assert not wrong, "\n".join(wrong)
 
 
 def test_no_module_imports_a_later_layer():
     wrong = []
     for path in _modules():
-        own = _module_of(path)
-        for dep in _tabbook_imports(path):
-            if dep in LAYER_OF and LAYER_OF[dep] > LAYER_OF[own]:
-                wrong.append(f"{path.relative_to(PACKAGE.parent)} ({tabbook.LAYERS[LAYER_OF[own]][0]})"
+        own = LAYER_OF.get(_layer_and_module(_dotted(path))[1])
+        if own is None:  # (in no layer: test_every_module_lives_in_its_layers_folder)
+            continue
+        for _, dep in _tabbook_imports(path):
+            if dep in LAYER_OF and LAYER_OF[dep] > own:
+                wrong.append(f"{path.relative_to(PACKAGE.parent)} ({tabbook.LAYERS[own][0]})"
                              f" imports {dep} ({tabbook.LAYERS[LAYER_OF[dep]][0]})")
     assert not wrong, "\n".join(wrong)
 
@@ -66,7 +116,8 @@ def test_no_module_imports_a_later_layer():
 def test_the_core_imports_no_sphinx():
     """Every module before the Sphinx layer, imported in a fresh interpreter, leaves Sphinx
     out of ``sys.modules``."""
-    core = [n for n, i in LAYER_OF.items() if i < SPHINX_LAYER]
+    core = [f"{folder}.{n}" for i, (_, folder, names) in enumerate(tabbook.LAYERS)
+            if i < SPHINX_LAYER for n in names]
     code = ("import importlib, sys\n"
             f"for name in {core!r}:\n"
             "    importlib.import_module('tabbook.' + name)\n"

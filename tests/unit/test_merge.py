@@ -1,6 +1,6 @@
 """The merged notebook of a page, from hand-written executed runs: a golden file.
 
-``tests/fixtures/tinybook/expected/merged.ipynb`` is what :func:`tabbook.merge.merge`
+``tests/fixtures/tinybook/expected/merged.ipynb`` is what :func:`tabbook.stages.merge.merge`
 makes of the tiny page and ``executed/<framework>.ipynb``. After an intended change,
 regenerate it with ``UPDATE_GOLDEN=1 python -m pytest tests/unit/test_merge.py`` and
 review the diff.
@@ -14,8 +14,8 @@ import nbformat
 import pytest
 
 from tinybook import TINYBOOK, executed_runs, framework_names
-from tabbook.errors import BookError
-from tabbook.merge import FW_TAG, PROSE_CLASS, framework_classes, framework_of_classes, merge
+from tabbook.core.errors import BookError
+from tabbook.stages.merge import FW_TAG, PROSE_CLASS, framework_classes, framework_of_classes, merge
 
 GOLDEN = TINYBOOK / "expected" / "merged.ipynb"
 

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from tabbook.cli import input_stamp, main
-from tabbook.freshness import write_stamp
+from tabbook.stages.freshness import write_stamp
 from tinybook import REPO, TINYBOOK
 
 BAD_PO = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n' \
@@ -88,7 +88,7 @@ def _files(folder: Path) -> list[str]:
 def test_site_holds_what_this_build_made_and_links(built_book, tmp_path):
     """Item 11: myst-nb's intermediates (a removed page's draft notebook) are not published,
     except a file a page links; nothing names a path of the build machine."""
-    from tabbook.publish import copy_site
+    from tabbook.stages.publish import copy_site
 
     html = _built_site(built_book)
     (built_book / "locales" / "zh_CN" / "LC_MESSAGES").mkdir(parents=True)
@@ -105,7 +105,7 @@ def test_site_holds_what_this_build_made_and_links(built_book, tmp_path):
 
 def test_edition_whose_catalogs_are_gone_is_not_published(built_book, tmp_path):
     """Item 10: with locales/ deleted, the old Chinese site and notebooks stay out."""
-    from tabbook.publish import _not_this_build, copy_site
+    from tabbook.stages.publish import _not_this_build, copy_site
 
     html = _built_site(built_book)  # (no locales/: the book has no translation now)
     site = tmp_path / "site"
@@ -138,8 +138,8 @@ def test_build_drops_the_outputs_of_an_edition_whose_catalogs_are_gone(built_boo
 def test_check_reads_links_of_a_pattern_without_lang_dir(tmp_path):
     """Item 13: an English-only book may use a pattern without {lang_dir}; the assembly's
     check reads its links (it raised IndexError: no such group)."""
-    from tabbook.config import BookConfig
-    from tabbook.publish import check
+    from tabbook.sources.config import BookConfig
+    from tabbook.stages.publish import check
 
     cfg = BookConfig(colab_url="https://colab.example/o/r/{framework}/{path}",
                      library_name="d2l-demo", library_version="0.1.0",
@@ -166,9 +166,9 @@ def test_a_pdf_is_offered_only_while_it_prints_the_pages_as_they_are(tmp_path):
     given an older mtime (a copy, a checkout) does not make an old PDF look current."""
     import os
 
-    from tabbook.frameworks import FRAMEWORKS
-    from tabbook.pdf import page_paths, pdf_name, printed_digest, printed_note
-    from tabbook.publish import offer_pdfs
+    from tabbook.core.frameworks import FRAMEWORKS
+    from tabbook.stages.pdf import page_paths, pdf_name, printed_digest, printed_note
+    from tabbook.stages.publish import offer_pdfs
 
     book = tmp_path / "book"
     shutil.copytree(TINYBOOK, book)

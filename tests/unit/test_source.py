@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from tabbook.errors import BookError
-from tabbook.frameworks import NAMES
-from tabbook.source import read_page
+from tabbook.core.errors import BookError
+from tabbook.core.frameworks import NAMES
+from tabbook.sources.source import read_page
 
 PAGE = """\
 ---

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from bookutil import REPO
 
-from tabbook.source import read_page
-from tabbook.toc import book_sources
+from tabbook.sources.source import read_page
+from tabbook.sources.toc import book_sources
 
 MAX = 80
 

@@ -9,7 +9,7 @@ import re
 
 from bs4 import BeautifulSoup
 
-from tabbook.frameworks import BY_NAME, FRAMEWORKS
+from tabbook.core.frameworks import BY_NAME, FRAMEWORKS
 from tinybook import framework_names
 
 DOC = "chapter_demo/page"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from babel.messages import pofile
 
-from tabbook.i18n import LOCALES, UI_LOCALES
+from tabbook.sources.i18n import LOCALES, UI_LOCALES
 
 REPO = Path(__file__).resolve().parents[2]
 CATALOGS = sorted((REPO / LOCALES / "zh_CN").rglob("*.po")) \

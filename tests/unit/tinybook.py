@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 
-from tabbook.frameworks import FRAMEWORKS
+from tabbook.core.frameworks import FRAMEWORKS
 
 REPO = Path(__file__).resolve().parents[2]
 TINYBOOK = REPO / "tests" / "fixtures" / "tinybook"
@@ -21,7 +21,7 @@ PAGE = "chapter_demo/page.md"
 CONF_PY = '''\
 # Sphinx configuration of the tiny book: the extensions Jupyter Book loads for ours.
 project = "Tiny Book"
-extensions = ["myst_nb", "sphinx_design", "tabbook.sphinx_ext"]
+extensions = ["myst_nb", "sphinx_design", "tabbook.sphinxext.sphinx_ext"]
 exclude_patterns = ["_build", "executed", "expected", "envs"]
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 nb_execution_mode = "off"
@@ -29,7 +29,7 @@ nb_merge_streams = True
 numfig = True
 numfig_secnum_depth = 2
 html_static_path = []
-# not the default CDN URL: tabbook.offline then installs no local MathJax copy
+# not the default CDN URL: tabbook.sphinxext.offline then installs no local MathJax copy
 mathjax_path = "mathjax/not-installed.js"
 '''
 

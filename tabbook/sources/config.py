@@ -1,0 +1,469 @@
+"""The book's settings: one frozen dataclass read from ``_config.yml`` and validated at load.
+
+Settings live under the top-level ``tabbook:`` key of ``_config.yml`` (Jupyter Book
+ignores keys it does not know); the book's ``title``, its pages' base URL
+(``html.baseurl``, or ``sphinx.config.html_baseurl``), where it is published (Jupyter
+Book's own ``repository:`` block, ``url`` and ``branch``) and the theme's repository
+buttons are read into the same object, as are the ``d2l`` library's name and version
+from ``pyproject.toml``; no other module reads these files. Each field declares where it
+is read from (``key``, and ``file`` when not ``_config.yml``), its help and its
+validator; :func:`load_config` runs them all, once, then the checks that tie fields
+together (:func:`_check_together`). A bad value is a :class:`BookError` naming the key,
+what was expected and what was found.
+
+Every outward URL (the Colab links, the install cell's wheel, the theme's repository
+buttons) is derived here from ``repository.url`` (and ``html.baseurl``); the two
+``tabbook:`` URL settings are optional, validated overrides.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import string
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+from packaging.version import InvalidVersion, Version
+
+from ..core.errors import BookError
+from ..core.layout import BUILD_DIR, DEFAULT_CACHE_DIR, DEFAULT_COLAB_DIR
+
+CONFIG_FILE = "_config.yml"
+PROJECT_FILE = "pyproject.toml"
+COLAB = "https://colab.research.google.com/github"
+COLAB_URL_FIELDS = ("framework", "path")
+"""The replacement fields a Colab URL pattern must use."""
+COLAB_URL_OPTIONAL = ("lang_dir",)
+"""The field it may use: ``{lang_dir}`` is ``""`` or a language's folder (``zh/``)."""
+GITHUB_RE = re.compile(r"^https://github\.com/(?P<owner>[A-Za-z0-9-]+)/"
+                       r"(?P<repo>[A-Za-z0-9._-]+?)(?:\.git)?/?$")
+PINNED_GIT_RE = re.compile(r"^git\+\S+@[0-9a-f]{7,40}$")
+DIST_NAME_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
+
+
+class _Invalid(ValueError):
+    """A validator's verdict: what was expected (the message) and what was found."""
+
+
+def _found(value: Any) -> str:
+    return f"{type(value).__name__} {value!r}"
+
+
+# ---------------------------------------------------------------------------
+# Validators: each returns the value to keep, or raises _Invalid(what was expected)
+
+
+def positive_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise _Invalid("a positive integer")
+    return value
+
+
+def text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Invalid("a string")
+    return value
+
+
+def flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _Invalid("true or false")
+    return value
+
+
+def title_text(value: Any) -> str:
+    """A title; YAML reads a title such as ``2026`` as a number, which is kept as text."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise _Invalid("a string")
+    return value
+
+
+def nonempty_text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _Invalid("a non-empty string (a folder, relative to the book)")
+    return value
+
+
+def http_url(value: Any) -> str:
+    """'' (unset) or an ``http(s)://host/...`` URL."""
+    if not isinstance(value, str):
+        raise _Invalid("a string: an http(s) URL, or empty")
+    if value and not (value.startswith(("http://", "https://")) and len(value.split("/")) > 2
+                      and value.split("/")[2]):
+        raise _Invalid("an http:// or https:// URL, or empty")
+    return value
+
+
+def repository_url(value: Any) -> str:
+    """'' (not published) or the ``https://`` URL of the book's repository (no trailing /)."""
+    expected = "an https:// URL of the book's repository, or empty"
+    if not isinstance(value, str):
+        raise _Invalid(expected)
+    value = value.strip().rstrip("/")
+    if value and not (value.startswith("https://") and len(value.split("/")) > 3
+                      and value.split("/")[2]):
+        raise _Invalid(expected)
+    return value
+
+
+def git_branch_ok(name: str) -> bool:
+    """Whether git takes ``name`` as a branch name: ``git check-ref-format --branch``'s rules
+    (git-check-ref-format(1)), implemented here so loading the settings runs no process."""
+    if not name or name == "@" or name == "HEAD" or name.startswith("-"):
+        return False
+    if name.startswith("/") or name.endswith(("/", ".")) or "//" in name or ".." in name \
+            or "@{" in name:
+        return False
+    if any(c in name for c in " ~^:?*[\\") or any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return False
+    return not any(part.startswith(".") or part.endswith(".lock") for part in name.split("/"))
+
+
+def branch_name(value: Any) -> str:
+    if not isinstance(value, str) or not git_branch_ok(value):
+        raise _Invalid("a git branch name (git check-ref-format --branch)")
+    return value
+
+
+SOURCE_FOLDERS = ("d2l", "locales", "tabbook", "static", "tests", "docs", "envs", "benchmarks",
+                  ".git")
+"""Folders of the book's sources (and ``chapter_*``): no generated file is written into them."""
+
+
+def output_folder(value: Any) -> str:
+    """A folder for generated files: not the book's root, nor a folder of its sources."""
+    expected = (f"a folder for generated files, relative to the book (such as "
+                f"{DEFAULT_COLAB_DIR}), not the book itself nor a folder of its sources")
+    if not isinstance(value, str) or not value.strip():
+        raise _Invalid(expected)
+    norm = os.path.normpath(value.strip())
+    top = norm.split(os.sep)[0]
+    if norm == "." or top in SOURCE_FOLDERS or top.startswith("chapter_"):
+        raise _Invalid(expected)
+    return value
+
+
+def colab_url_pattern(value: Any) -> str:
+    """'' (derived from ``repository.url``) or an https URL pattern of the Colab links."""
+    expected = ("an https:// URL pattern that contains {framework} and {path} (and optionally "
+                "{lang_dir}; no other {field}), or empty")
+    if not isinstance(value, str):
+        raise _Invalid(expected)
+    if not value:
+        return value
+    try:
+        names = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
+    except ValueError:
+        raise _Invalid(expected) from None
+    if not set(COLAB_URL_FIELDS) <= names <= set(COLAB_URL_FIELDS + COLAB_URL_OPTIONAL):
+        raise _Invalid(expected)
+    if not value.startswith("https://") or not value.split("/")[2]:
+        raise _Invalid(expected)
+    return value
+
+
+def pinned_spec(value: Any) -> str:
+    """'' (the wheel published with the site) or a pip spec that installs one exact library."""
+    expected = ("a pinned d2l library (a .whl file or URL, name==version, or git+URL@<commit "
+                "sha>), or empty: an unpinned spec installs whatever the library is when the "
+                "reader runs the notebook")
+    if not isinstance(value, str):
+        raise _Invalid(expected)
+    if value and not (value.endswith(".whl") or PINNED_GIT_RE.match(value)
+                      or re.search(r"[^=<>!~]==[^=,*]+$", value)):
+        raise _Invalid(expected)
+    return value
+
+
+def dist_name_text(value: Any) -> str:
+    if not isinstance(value, str) or not DIST_NAME_RE.match(value):
+        raise _Invalid("a distribution name (letters, digits, '.', '-', '_')")
+    return value
+
+
+def version_text(value: Any) -> str:
+    """A PEP 440 version, normalized as the wheel's file name spells it."""
+    if not isinstance(value, str):
+        raise _Invalid("a version such as \"0.1.0\"")
+    try:
+        return str(Version(value))
+    except InvalidVersion:
+        raise _Invalid("a version such as \"0.1.0\"") from None
+
+
+# ---------------------------------------------------------------------------
+# The settings
+
+
+@dataclass(frozen=True)
+class BookConfig:
+    # --- under `tabbook:` in _config.yml
+    timeout: int = field(default=600, metadata={
+        "key": "tabbook.timeout", "validate": positive_int,
+        "help": "seconds a cell may run before the build fails (a hung kernel fails too)"})
+    jobs: int = field(default=4, metadata={
+        "key": "tabbook.jobs", "validate": positive_int,
+        "help": "notebooks executed at once (one kernel each)"})
+    cache_dir: str = field(default=DEFAULT_CACHE_DIR, metadata={
+        "key": "tabbook.cache_dir", "validate": nonempty_text,
+        "help": "where executed notebooks are cached by content hash (relative to the book)"})
+    notebooks_branch: str = field(default="colab", metadata={
+        "key": "tabbook.notebooks_branch", "validate": branch_name,
+        "help": "branch of `repository.url` that holds the Colab notebooks "
+                "(<framework>/<path>.ipynb, and <lang>/<framework>/... for translations); "
+                "`make publish` assembles it and the workflow pushes it"})
+    d2l_package: str = field(default="", metadata={
+        "key": "tabbook.d2l_package", "validate": pinned_spec,
+        "help": "optional override of what the install cell installs (default: the wheel "
+                "published with the site); must be pinned: a .whl, name==version or "
+                "git+URL@<commit> ($TABBOOK_D2L_PACKAGE overrides it)"})
+    colab_url: str = field(default="", metadata={
+        "key": "tabbook.colab_url", "validate": colab_url_pattern,
+        "help": "optional override of the Colab URL pattern, with {framework}, {path} and "
+                "optionally {lang_dir} (default: derived from `repository.url` and "
+                "`tabbook.notebooks_branch`)"})
+    studiolab: bool | None = field(default=None, metadata={
+        "key": "tabbook.studiolab", "validate": flag,
+        "help": "the \"Open in SageMaker Studio Lab\" link beside Colab's (default: on when "
+                "`repository.url` is a GitHub repository; Studio Lab opens the same notebooks)"})
+    colab_dir: str = field(default=DEFAULT_COLAB_DIR, metadata={
+        "key": "tabbook.colab_dir", "validate": output_folder,
+        "help": "where `make colab` writes one folder of notebooks per framework"})
+    # --- Jupyter Book's own settings
+    title: str = field(default="", metadata={
+        "key": "title", "validate": title_text,
+        "help": "the book's title (Jupyter Book's own setting)"})
+    baseurl: str = field(default="", metadata={
+        "key": "html.baseurl", "validate": http_url,
+        "help": "URL the book is published at (Jupyter Book's `html.baseurl`, or "
+                "`sphinx.config.html_baseurl`; default: the repository's GitHub Pages "
+                "address); Colab notebooks link back to their page"})
+    jupyterhub_url: str = field(default="", metadata={
+        "key": "launch_buttons.jupyterhub_url", "validate": http_url,
+        "help": "a JupyterHub to open the notebooks on, through nbgitpuller (Jupyter Book's "
+                "setting); the link is shown when it and `repository.url` are set"})
+    repository_url: str = field(default="", metadata={
+        "key": "repository.url", "validate": repository_url,
+        "help": "the book's repository (Jupyter Book's setting): every outward URL comes "
+                "from it; empty: the book is not published yet"})
+    repository_branch: str = field(default="main", metadata={
+        "key": "repository.branch", "validate": branch_name,
+        "help": "the branch the book's sources are on (Jupyter Book's setting)"})
+    repository_button: bool | None = field(default=None, metadata={
+        "key": "html.use_repository_button", "validate": flag,
+        "help": "the theme's repository button (default: on when `repository.url` is set)"})
+    edit_page_button: bool | None = field(default=None, metadata={
+        "key": "html.use_edit_page_button", "validate": flag,
+        "help": "the theme's edit-this-page button (default: on when `repository.url` is set)"})
+    issues_button: bool | None = field(default=None, metadata={
+        "key": "html.use_issues_button", "validate": flag,
+        "help": "the theme's issues button (default: on when `repository.url` is set)"})
+    extra_footer: str = field(default="", metadata={
+        "key": "html.extra_footer", "validate": text,
+        "help": "HTML added to every page's footer (Jupyter Book's setting)"})
+    # --- the d2l library (pyproject.toml)
+    library_name: str = field(default="", metadata={
+        "key": "project.name", "file": PROJECT_FILE, "validate": dist_name_text,
+        "help": "the d2l library's distribution name"})
+    library_version: str = field(default="", metadata={
+        "key": "project.version", "file": PROJECT_FILE, "validate": version_text,
+        "help": "the d2l library's version: what the notebooks install, named in the footer"})
+
+    # ------------------------------------------------------------------ derived URLs
+
+    @property
+    def published(self) -> bool:
+        """Whether the book says where it lives (``repository.url``)."""
+        return bool(self.repository_url)
+
+    @property
+    def github(self) -> tuple[str, str] | None:
+        """(owner, repository) when ``repository.url`` is a GitHub repository."""
+        m = GITHUB_RE.match(self.repository_url)
+        return (m.group("owner"), m.group("repo")) if m else None
+
+    @property
+    def site_url(self) -> str:
+        """The site's address, ending in ``/`` ('' when the book is not published)."""
+        if self.baseurl:
+            return self.baseurl.rstrip("/") + "/"
+        if not self.github:
+            return ""
+        owner, repo = self.github
+        host = f"{owner.lower()}.github.io"
+        return f"https://{host}/" if repo.lower() == host else f"https://{host}/{repo}/"
+
+    @property
+    def colab_pattern(self) -> str:
+        """The Colab URL pattern ('' when the book is not published)."""
+        if self.colab_url:
+            return self.colab_url
+        if not self.github:
+            return ""
+        owner, repo = self.github
+        return f"{COLAB}/{owner}/{repo}/blob/{self.notebooks_branch}/{{lang_dir}}{{framework}}/{{path}}"
+
+    @property
+    def wheel_name(self) -> str:
+        """File name of the library's wheel (pure Python), as `python -m build` names it."""
+        return f"{dist_name(self.library_name)}-{self.library_version}-py3-none-any.whl"
+
+    @property
+    def sdist_name(self) -> str:
+        return f"{dist_name(self.library_name)}-{self.library_version}.tar.gz"
+
+    @property
+    def wheel_url(self) -> str:
+        """Where the published site serves the wheel ('' when not published)."""
+        return f"{self.site_url}_dist/{self.wheel_name}" if self.site_url else ""
+
+    @property
+    def package_spec(self) -> str:
+        """What the install cell installs: pinned to the library the book was built with.
+
+        ``$TABBOOK_D2L_PACKAGE``, else ``tabbook.d2l_package``, else the published wheel;
+        '' when the book is not published.
+        """
+        env = os.environ.get("TABBOOK_D2L_PACKAGE")
+        if env:
+            try:
+                return pinned_spec(env)
+            except _Invalid as exc:
+                raise BookError(f"$TABBOOK_D2L_PACKAGE must be {exc}; found {_found(env)}") \
+                    from None
+        return self.d2l_package or self.wheel_url
+
+
+def dist_name(name: str) -> str:
+    """A distribution name as wheel and sdist file names spell it (PEP 427, PEP 625)."""
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+TABBOOK_KEYS = {f.metadata["key"].split(".", 1)[1]: f for f in fields(BookConfig)
+                if f.metadata["key"].startswith("tabbook.")}
+"""The keys of the ``tabbook:`` section and their fields."""
+
+
+def _lookup(data: dict, key: str, file: str = CONFIG_FILE) -> tuple[bool, Any]:
+    """The value at dotted ``key`` of ``data`` (html.baseurl): (found, value).
+
+    A section on the way that is not a mapping (``repository: https://...``) is an error.
+    """
+    node: Any = data
+    parts = key.split(".")
+    for i, part in enumerate(parts):
+        if not isinstance(node, dict) or part not in node:
+            return False, None
+        node = node[part]
+        if i < len(parts) - 1 and node is not None and not isinstance(node, dict):
+            raise BookError(f"`{'.'.join(parts[:i + 1])}` must be a mapping, found "
+                            f"{_found(node)}", path=file)
+    return node is not None, node
+
+
+def validate(values: dict[str, Any]) -> BookConfig:
+    """A BookConfig from raw values (field name -> value), each checked by its validator."""
+    known = {f.name: f for f in fields(BookConfig)}
+    checked = {}
+    for name, value in values.items():
+        f = known[name]
+        validator: Callable[[Any], Any] = f.metadata["validate"]
+        try:
+            checked[name] = validator(value)
+        except _Invalid as exc:
+            raise BookError(f"`{f.metadata['key']}` must be {exc}; found {_found(value)}",
+                            path=f.metadata.get("file", CONFIG_FILE)) from None
+    return BookConfig(**checked)
+
+
+def _check_together(cfg: BookConfig) -> None:
+    """The rules that tie settings together (each field is already valid on its own)."""
+    if cfg.published and not cfg.github and not cfg.colab_url:
+        raise BookError(f"`repository.url` must be https://github.com/<owner>/<repo> (Colab opens "
+                        f"notebooks from GitHub only), or `tabbook.colab_url` must say where "
+                        f"the notebooks are; found {_found(cfg.repository_url)}", path=CONFIG_FILE)
+    if cfg.published and not cfg.site_url and not cfg.d2l_package:
+        raise BookError("the install cell needs the site's address: set `html.baseurl` (or "
+                        "`tabbook.d2l_package`)", path=CONFIG_FILE)
+    if cfg.notebooks_branch == cfg.repository_branch:
+        raise BookError(f"`tabbook.notebooks_branch` must differ from `repository.branch` "
+                        f"(publishing replaces that branch's contents); found "
+                        f"{_found(cfg.notebooks_branch)}", path=CONFIG_FILE)
+    if cfg.published and not (cfg.library_name and cfg.library_version):
+        raise BookError("`project.name` and `project.version` must be set: a published book's "
+                        "notebooks install its library by version", path=PROJECT_FILE)
+
+
+def _check_against_book(cfg: BookConfig, root: Path) -> None:
+    """The rules that need the book's folder: its translations, its sources."""
+    from .i18n import translations
+
+    editions = translations(root)
+    if cfg.colab_url and editions and "{lang_dir}" not in cfg.colab_url:
+        raise BookError(f"`tabbook.colab_url` must place the language with {{lang_dir}} (the "
+                        f"book has a translated edition, {editions[0].language}, whose Colab "
+                        f"links would open the English notebooks); found {_found(cfg.colab_url)}",
+                        path=CONFIG_FILE)
+    base = Path(root).resolve()
+    out = (base / cfg.colab_dir).resolve()
+    among_sources = out == base or out in base.parents
+    if not among_sources and base in out.parents:  # a folder of the book that holds pages?
+        top = base / out.relative_to(base).parts[0]
+        among_sources = top.name != BUILD_DIR and top.is_dir() and any(top.rglob("*.md"))
+    if among_sources:
+        raise BookError("`tabbook.colab_dir` must be a folder for generated files, such as "
+                        f"{DEFAULT_COLAB_DIR}, not the book nor a folder of its pages (notebooks would "
+                        f"be written among the sources); found {_found(cfg.colab_dir)}",
+                        path=CONFIG_FILE)
+
+
+def _read(path: Path, parse: Callable[[str], Any], errors: tuple) -> dict:
+    try:
+        data = parse(path.read_text(encoding="utf-8")) or {}
+    except errors as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise BookError(f"invalid {'YAML' if path.suffix == '.yml' else 'TOML'}: {exc}",
+                        path=path.name, line=mark.line + 1 if mark else None) from None
+    if not isinstance(data, dict):
+        raise BookError(f"expected a mapping of settings, found {_found(data)}", path=path.name)
+    return data
+
+
+def load_config(root: Path) -> BookConfig:
+    """Read and validate the book's settings from ``root/_config.yml`` and ``pyproject.toml``."""
+    path, project = Path(root) / CONFIG_FILE, Path(root) / PROJECT_FILE
+    data = _read(path, yaml.safe_load, (yaml.YAMLError,)) if path.exists() else {}
+    section = data.get("tabbook") or {}
+    if not isinstance(section, dict):
+        raise BookError(f"`tabbook` must be a mapping, found {_found(section)}", path=CONFIG_FILE)
+    values: dict[str, Any] = {}
+    for key, value in section.items():
+        if key not in TABBOOK_KEYS:
+            raise BookError(f"unknown key `tabbook.{key}`; expected one of: "
+                            f"{', '.join(TABBOOK_KEYS)}", path=CONFIG_FILE)
+        values[TABBOOK_KEYS[key].name] = value
+    sources = {CONFIG_FILE: data}
+    if project.exists():
+        sources[PROJECT_FILE] = _read(project, tomllib.loads, (tomllib.TOMLDecodeError,))
+    for f in fields(BookConfig):
+        key, file = f.metadata["key"], f.metadata.get("file", CONFIG_FILE)
+        if key.startswith("tabbook.") or f.name == "baseurl" or file not in sources:
+            continue
+        found, value = _lookup(sources[file], key, file)
+        if found:
+            values[f.name] = value
+    for key in ("html.baseurl", "sphinx.config.html_baseurl"):
+        found, baseurl = _lookup(data, key)
+        if found and baseurl != "":
+            values["baseurl"] = baseurl
+            break
+    cfg = validate(values)
+    _check_together(cfg)
+    _check_against_book(cfg, Path(root))
+    return cfg

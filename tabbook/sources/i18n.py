@@ -1,0 +1,454 @@
+"""Translated editions: the language table, the catalogs, and translating by message.
+
+The book is written in English; a translation is a set of gettext catalogs, one per
+page, made by Sphinx's gettext builder and ``sphinx-intl`` (``python -m tabbook i18n``):
+``locales/<language>/LC_MESSAGES/<docname>.po``. A message is what Sphinx translates
+as one piece: a heading, a paragraph, a list item's paragraph, a caption (its msgid is
+the MyST source of that piece). The book's own interface strings (Open in Colab, the
+notes of empty tabs, ...) have their own catalog, ``tabbook/locales/<language>/
+LC_MESSAGES/tabbook.po``, compiled to ``.mo`` at build time (never committed).
+
+This module does not import Sphinx: the Colab notebooks (:mod:`tabbook.stages.colab`) are
+translated here, message by message, with the same catalogs the HTML build uses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..core.errors import BookError
+from ..core.files import write_atomic
+from ..core.myst_markdown import directive_of, tokens as myst_tokens
+
+LOCALES = "locales"
+"""The book's catalogs: ``<book>/locales/<language>/LC_MESSAGES/<docname>.po``."""
+UI_DOMAIN = "tabbook"
+UI_LOCALES = Path(__file__).resolve().parent.parent / "locales"
+"""The tool's own strings: ``tabbook/locales/<language>/LC_MESSAGES/tabbook.po``."""
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One language of the book."""
+
+    language: str
+    """Sphinx's ``language`` (and the catalogs' folder name)."""
+    folder: str
+    """Where its HTML goes below the English edition's (``''``: the English edition)."""
+    name: str
+    """Its name in its own language, shown by the language switch."""
+    html_lang: str
+    """BCP 47 tag for ``<html lang>`` and ``hreflang``."""
+    search_language: str
+    """Sphinx's ``html_search_language`` (``zh`` segments words with jieba)."""
+    team: str = ""
+    """Who translates it: the catalogs' ``Language-Team`` (and ``Last-Translator`` until a
+    translator puts their own name there)."""
+    sites: tuple[tuple[str, str], ...] = ()
+    """(English site, its edition in this language): a translation may link the same page
+    of the site's own edition (``https://d2l.ai/x.html`` -> ``https://zh.d2l.ai/x.html``);
+    any other change of a link target is refused by :mod:`tabbook.sources.catalogs`."""
+
+
+SOURCE = Edition("en", "", "English", "en", "en")
+TRANSLATIONS = (
+    Edition("zh_CN", "zh", "中文", "zh-CN", "zh",
+            team="d2l-classification-book Chinese translators (中文翻译组)",
+            sites=(("https://d2l.ai/", "https://zh.d2l.ai/"),)),
+)
+EDITIONS = (SOURCE, *TRANSLATIONS)
+BY_LANGUAGE = {e.language: e for e in EDITIONS}
+
+
+def edition_of(language: str | None) -> Edition:
+    """The edition Sphinx's ``language`` builds (English for ``None`` or an unknown one)."""
+    return BY_LANGUAGE.get(language or "en", SOURCE)
+
+
+def translations(root: Path) -> list[Edition]:
+    """The translated editions the book has catalogs for."""
+    return [e for e in TRANSLATIONS if (Path(root) / LOCALES / e.language / "LC_MESSAGES").is_dir()]
+
+
+def catalog_path(root: Path, language: str, docname: str) -> Path:
+    return Path(root) / LOCALES / language / "LC_MESSAGES" / f"{docname}.po"
+
+
+def link_to(edition: Edition, other: Edition, docname: str) -> str:
+    """Relative URL, from ``docname`` in ``edition``, of the same page in ``other``."""
+    up = "../" * docname.count("/") + ("../" if edition.folder else "")
+    return up + (f"{other.folder}/" if other.folder else "") + f"{docname}.html"
+
+
+# ---------------------------------------------------------------------------
+# Catalogs
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One message of a catalog, as read by :func:`_read_po`."""
+
+    msgid: str
+    msgstr: str
+    flags: frozenset[str] = frozenset()
+    obsolete: bool = False
+    context: str | None = None
+    """``msgctxt``."""
+    line: int = 0
+    """The line of its ``msgid`` in the file (what errors name)."""
+
+
+def _read_po(path: Path) -> list[Entry]:
+    """A ``.po``/``.pot`` file's messages (the header left out), obsolete ones last.
+
+    Read with Babel's parser, the one Sphinx compiles the book's catalogs with
+    (``sphinx.util.i18n.CatalogInfo.write_mo``): the notebooks and the HTML read the
+    same messages from the same files.
+    """
+    from babel.messages.pofile import PoFileError, read_po
+
+    try:
+        with open(path, "rb") as fh:
+            catalog = read_po(fh, abort_invalid=True)
+    except (OSError, ValueError, PoFileError) as exc:
+        raise BookError(f"cannot read the catalog: {exc}", path=str(path)) from None
+
+    def entry(message, obsolete: bool) -> Entry:
+        msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+        msgstr = message.string[0] if isinstance(message.string, tuple) else message.string
+        return Entry(msgid, msgstr or "", frozenset(message.flags), obsolete,
+                     message.context, message.lineno or 0)
+
+    return ([entry(m, False) for m in catalog if m.id]
+            + [entry(m, True) for m in catalog.obsolete.values() if m.id])
+
+
+def _write_mo(po: Path, mo: Path) -> None:
+    """Compile ``po`` into ``mo`` as Sphinx does (Babel; fuzzy messages left out)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with open(po, "rb") as fh:
+        catalog = read_po(fh)
+    with open(mo, "wb") as out:
+        write_mo(out, catalog, use_fuzzy=False)
+
+
+def _flat(msgid: str) -> str:
+    """How Sphinx keys a message: newlines as spaces, stripped."""
+    return msgid.replace("\n", " ").strip()
+
+
+def _content_key(path: Path) -> tuple[str, str]:
+    """A catalog's path and the hash of its bytes (never its mtime: a copied file keeps an
+    old one)."""
+    return str(path), hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@lru_cache(maxsize=64)
+def _translations_of(path: str, digest: str) -> dict[str, str]:
+    po = _read_po(Path(path))
+    return {e.msgid: e.msgstr for e in po
+            if e.msgstr and not e.obsolete and "fuzzy" not in e.flags}
+
+
+def page_catalog(root: Path, language: str, docname: str) -> dict[str, str]:
+    """msgid -> msgstr of a page's translated messages (fuzzy ones are not translations)."""
+    path = catalog_path(root, language, docname)
+    if not path.is_file():
+        return {}
+    return _translations_of(*_content_key(path))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A message of a page that the edition does not translate (yet)."""
+
+    docname: str
+    kind: str  # "untranslated", "fuzzy", "not in the catalog", "obsolete", "no catalog"
+    msgid: str
+
+    def __str__(self) -> str:
+        text = _flat(self.msgid)
+        short = text if len(text) <= 90 else text[:87] + "..."
+        return f"{self.docname}: {self.kind} message: {short!r}"
+
+
+def catalog_problems(root: Path, language: str, docnames) -> list[Problem]:
+    """Untranslated and fuzzy messages of the pages' committed catalogs."""
+    problems = []
+    for docname in docnames:
+        path = catalog_path(root, language, docname)
+        if not path.is_file():
+            problems.append(Problem(docname, "no catalog", ""))
+            continue
+        for entry in _read_po(path):
+            if entry.obsolete:
+                continue
+            if "fuzzy" in entry.flags:
+                problems.append(Problem(docname, "fuzzy", entry.msgid))
+            elif not entry.msgstr:
+                problems.append(Problem(docname, "untranslated", entry.msgid))
+    return problems
+
+
+def template_msgids(pot_dir: Path, docname: str) -> list[str]:
+    """The msgids the gettext builder extracted for a page (``<pot_dir>/<docname>.pot``)."""
+    path = Path(pot_dir) / f"{docname}.pot"
+    if not path.is_file():
+        return []
+    return [e.msgid for e in _read_po(path) if not e.obsolete and e.msgid]
+
+
+def stale_problems(root: Path, language: str, pot_dir: Path, docnames) -> list[Problem]:
+    """Messages of the current English that a catalog lacks, and catalog entries it no
+    longer has (the catalogs were not updated since the English changed)."""
+    problems = []
+    for docname in docnames:
+        want = template_msgids(pot_dir, docname)
+        path = catalog_path(root, language, docname)
+        have = {e.msgid for e in _read_po(path) if not e.obsolete} if path.is_file() else set()
+        problems += [Problem(docname, "not in the catalog", m) for m in want if m not in have]
+        problems += [Problem(docname, "obsolete", m) for m in sorted(have - set(want))]
+    return problems
+
+
+FORMAT_FLAGS = frozenset({"python-format", "no-python-format", "python-brace-format",
+                          "no-python-brace-format"})
+"""Flags that make ``msgfmt -c`` check a message as a format string."""
+PROJECT = "d2l-classification-book"
+"""The catalogs' ``Project-Id-Version``."""
+HEADER_COMMENT = """\
+# {language} ({name}) translation of "{docname}",
+# a page (_book: the settings of _config.yml that readers see) of the book
+# "Dive into Deep Learning: The Base Classification Model"
+# (after D2L by Zhang, Lipton, Li and Smola), CC BY-SA 4.0.
+# `make translations` updates it; translators edit the msgstr lines.
+#"""
+
+
+def tidy_catalog(path: Path, edition: Edition, docname: str) -> bool:
+    """Make a page's catalog one that ``msgfmt -c`` accepts, keeping every translation;
+    return whether the file changed (it is rewritten atomically, only when it changes).
+
+    * No format flags. Babel (which sphinx-intl updates the catalogs with) flags every
+      message that *looks* like a Python format string: "100% right" holds ``% r``, and
+      ``{numref}`` is a brace field. A page's message is MyST, never a format string;
+      with the flag, ``msgfmt -c`` checks the translation as one (and a catalog with a
+      translator's ``no-python-format`` beside Babel's ``python-format`` is rejected).
+      Babel adds the flags again at every update, so every update ends here.
+    * A header without gettext's placeholders: ``Project-Id-Version``,
+      ``Language-Team`` and ``Last-Translator`` (a translator's own name there is kept),
+      ``PO-Revision-Date`` (kept once set: a translator's editor updates it), and a
+      header comment that says what the file is.
+    """
+    import io
+    from datetime import datetime, timezone
+
+    from babel.messages import pofile
+
+    path = Path(path)
+    with path.open("rb") as f:
+        catalog = pofile.read_po(f, charset="utf-8")
+    for message in catalog:
+        if message.id:
+            message.flags -= FORMAT_FLAGS
+    catalog.project, catalog.version = PROJECT, edition.language
+    team = edition.team or f"{PROJECT} {edition.language} translators"
+    catalog.language_team = team
+    if not catalog.last_translator or "FULL NAME" in catalog.last_translator:
+        catalog.last_translator = team
+    if not hasattr(catalog.revision_date, "strftime"):  # gettext's YEAR-MO-DA placeholder
+        catalog.revision_date = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    catalog.msgid_bugs_address = ""
+    catalog.header_comment = HEADER_COMMENT.format(language=edition.language, name=edition.name,
+                                                    docname=docname)
+    out = io.BytesIO()
+    pofile.write_po(out, catalog, width=76)
+    return write_atomic(path, out.getvalue())
+
+
+def tidy_catalogs(root: Path, language: str) -> list[Path]:
+    """:func:`tidy_catalog` on every page catalog of ``language``; the changed ones."""
+    edition = edition_of(language)
+    folder = Path(root) / LOCALES / language / "LC_MESSAGES"
+    changed = []
+    for po in sorted(folder.rglob("*.po")):
+        docname = po.relative_to(folder).with_suffix("").as_posix()
+        if tidy_catalog(po, edition, docname):
+            changed.append(po)
+    return changed
+
+
+def book_catalogs(root: Path, language: str) -> dict[str, Path]:
+    """docname -> the ``.po`` of the page, for every catalog of ``language`` in the book."""
+    folder = Path(root) / LOCALES / language / "LC_MESSAGES"
+    if not folder.is_dir():
+        return {}
+    return {po.relative_to(folder).with_suffix("").as_posix(): po
+            for po in sorted(folder.rglob("*.po")) if po.is_file()}
+
+
+def compile_book_catalogs(root: Path, language: str, dest: Path) -> Path:
+    """Compile the book's catalogs of ``language`` into ``dest/<language>/LC_MESSAGES/``.
+
+    The ``.mo`` files are made from this build's ``.po`` files (Babel, as Sphinx compiles
+    them; fuzzy entries are no translations), by content: a ``.mo`` is rewritten only
+    when its bytes change, and one whose ``.po`` is gone is deleted, so nothing but the
+    current catalogs translates. The source tree gets no ``.mo``. Returns ``dest`` (a
+    folder for Sphinx's ``locale_dirs``).
+    """
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    out = Path(dest) / language / "LC_MESSAGES"
+    keep = set()
+    for docname, po in book_catalogs(root, language).items():
+        try:
+            with open(po, "rb") as fh:
+                catalog = read_po(fh, locale=language)
+        except Exception as exc:  # Babel raises assorted types on a malformed catalog
+            raise BookError(f"cannot read the catalog: {exc}", path=str(po)) from None
+        buf = io.BytesIO()
+        write_mo(buf, catalog, use_fuzzy=False)
+        mo = out / f"{docname}.mo"
+        write_atomic(mo, buf.getvalue())
+        keep.add(mo)
+    if out.is_dir():
+        for mo in out.rglob("*.mo"):
+            if mo not in keep:
+                mo.unlink()
+    return Path(dest)
+
+
+def compile_tool_catalogs(language: str, dest: Path) -> Path | None:
+    """Compile the tool's catalogs of ``language`` into ``dest/<language>/LC_MESSAGES/``.
+
+    ``tabbook.po`` (the tool's strings) and ``sphinx.po`` (what Sphinx's and the themes'
+    own catalogs lack). Returns ``dest`` (a locale folder for gettext and Sphinx's
+    ``locale_dirs``), or ``None`` if the tool has no catalog for the language. A ``.mo``
+    is rewritten only when it changes.
+    """
+    folder = UI_LOCALES / language / "LC_MESSAGES"
+    sources = sorted(folder.glob("*.po")) if folder.is_dir() else []
+    if not sources:
+        return None
+    for po in sources:
+        mo = Path(dest) / language / "LC_MESSAGES" / f"{po.stem}.mo"
+        tmp = mo.with_name(f".{mo.name}.build")
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        _write_mo(po, tmp)
+        write_atomic(mo, tmp.read_bytes())
+        tmp.unlink()
+    return Path(dest)
+
+
+def ui_gettext(language: str):
+    """``gettext`` of the tool's own strings in ``language`` (identity for English)."""
+    po = UI_LOCALES / language / "LC_MESSAGES" / f"{UI_DOMAIN}.po"
+    if not po.is_file():
+        return lambda message: message
+    table = _translations_of(*_content_key(po))
+    return lambda message: table.get(message, message)
+
+
+def ui_strings(language: str, prefix: str = "") -> dict[str, str]:
+    """The tool's translated strings whose msgid starts with ``prefix`` (for scripts)."""
+    po = UI_LOCALES / language / "LC_MESSAGES" / f"{UI_DOMAIN}.po"
+    if not po.is_file():
+        return {}
+    table = _translations_of(*_content_key(po))
+    return {k: v for k, v in table.items() if k.startswith(prefix)}
+
+
+# ---------------------------------------------------------------------------
+# Translating MyST by message (for the Colab notebooks)
+
+
+NOT_PROSE = {"code-cell", "code", "code-block", "sourcecode", "math", "raw", "eval-rst"}
+
+
+def _replace_block(lines: list[str], start: int, end: int, content: str, new: str) -> None:
+    """Replace the source of one message (``content``, lines start..end) by ``new``."""
+    first = lines[start]
+    head = content.split("\n", 1)[0]
+    at = first.find(head) if head else -1
+    prefix = first[:at] if at >= 0 else first[:len(first) - len(first.lstrip())]
+    indent = " " * len(prefix) if prefix.strip() else prefix
+    tail = ""
+    if end - start == 1 and at >= 0:
+        tail = first[at + len(head):]  # e.g. a heading's closing #s
+    new_lines = new.split("\n")
+    out = [prefix + new_lines[0] + tail] + [indent + ln if ln else ln for ln in new_lines[1:]]
+    lines[start:end] = out
+
+
+def translate_myst(text: str, catalog: dict[str, str]) -> str:
+    """``text`` (MyST Markdown) with each message that ``catalog`` translates replaced.
+
+    Headings and paragraphs (in lists, quotes and directives too) are looked up by their
+    source, as Sphinx looks them up; code, math and untranslated messages stay as they are.
+    """
+    if not catalog or not text.strip():
+        return text
+    lines = text.split("\n")
+    edits = []  # (start, end, content, translation), applied bottom-up
+    tokens = myst_tokens(text)
+    for i, tok in enumerate(tokens):
+        if tok.type in ("paragraph_open", "heading_open") and tok.map:
+            inline = tokens[i + 1]
+            msg = _flat(inline.content)
+            new = catalog.get(msg) or catalog.get(inline.content)
+            if new:
+                edits.append((tok.map[0], tok.map[1], inline.content, new))
+        elif tok.type in ("fence", "colon_fence") and tok.map:
+            d = directive_of(tok)
+            if d is None or d.name in NOT_PROSE:
+                continue
+            body_end = tok.map[1] - 1
+            inner = "\n".join(lines[d.body_start:body_end])
+            translated = translate_myst(inner, catalog)
+            if translated != inner:
+                edits.append((d.body_start, body_end, None, translated))
+    for start, end, content, new in sorted(edits, key=lambda e: e[0], reverse=True):
+        if content is None:
+            lines[start:end] = new.split("\n")
+        else:
+            _replace_block(lines, start, end, content, new)
+    return "\n".join(lines)
+
+
+class Translator:
+    """What a translated Colab notebook needs: its pages' messages and the tool's strings."""
+
+    def __init__(self, root: Path, edition: Edition):
+        self.root = Path(root)
+        self.edition = edition
+        self.ui = ui_gettext(edition.language)
+        self._done: dict[tuple[str, str], str] = {}
+
+    def markdown(self, docname: str, text: str) -> str:
+        """A page's MyST text (a markdown cell) translated message by message."""
+        key = (docname, text)
+        if key not in self._done:  # (each framework's notebook has the shared cells)
+            self._done[key] = translate_myst(
+                text, page_catalog(self.root, self.edition.language, docname))
+        return self._done[key]
+
+    def message(self, docname: str, text: str) -> str:
+        """One message of a page (a title), or itself."""
+        return page_catalog(self.root, self.edition.language, docname).get(_flat(text), text)
+
+    def book_title(self, title: str) -> str:
+        """The book's title (the root page's title, translated in that page's catalog)."""
+        folder = self.root / LOCALES / self.edition.language / "LC_MESSAGES"
+        for po in sorted(folder.rglob("*.po")):
+            docname = po.relative_to(folder).with_suffix("").as_posix()
+            found = page_catalog(self.root, self.edition.language, docname).get(_flat(title))
+            if found:
+                return found
+        return title

@@ -1,0 +1,283 @@
+"""FontAwesome icons drawn by a small stylesheet instead of the theme's 1.5 MB script.
+
+pydata-sphinx-theme ships all of FontAwesome 6 Free as JavaScript
+(``_static/scripts/fontawesome.js``: 1.5 MB, 543 KB gzip, loaded on every page) that
+turns each ``<i class="fa-solid fa-bars">`` into an ``<svg>`` once it has run. The book
+uses about fifteen icons. After a build, :func:`replace_fontawesome`:
+
+* finds every icon the built pages and the theme's scripts name (``fa-<name>`` with a
+  style class ``fa-solid``/``fas``, ``fa-regular``/``far`` or ``fa-brands``/``fab``);
+* takes those icons' outlines from the theme's own ``fontawesome.js`` (the same icons,
+  the same version) and writes ``_static/tabbook-icons.css``, which draws each icon as a
+  CSS mask in the current text colour (``::before``, so the theme's rules that show or
+  hide an icon keep working);
+* replaces ``fontawesome.js`` in the output by a one-line script (the theme's
+  template still loads it).
+
+An icon name that the theme's FontAwesome does not have is an error naming it and the
+page. No Sphinx here: ``tabbook.sphinxext.reader`` calls this at ``build-finished``.
+FontAwesome Free's icons are CC BY 4.0 (https://fontawesome.com/license/free).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Callable
+from urllib.parse import quote
+
+from ..core.errors import BookError
+from ..core.files import write_atomic
+
+FONTAWESOME_JS = "_static/scripts/fontawesome.js"
+ICONS_CSS = "_static/tabbook-icons.css"
+STUB = ("/* FontAwesome icons are drawn by tabbook-icons.css (written by tabbook/sphinxext/icons.py "
+        "from this theme's fontawesome.js). */\n")
+
+STYLES = {"fa-solid": "fas", "fas": "fas", "fa-regular": "far", "far": "far",
+          "fa-brands": "fab", "fab": "fab"}
+STYLE_CLASSES = {"fas": (".fa-solid", ".fas"), "far": (".fa-regular", ".far"),
+                 "fab": (".fa-brands", ".fab")}
+# FontAwesome's classes that change how an icon is drawn, not which icon it is
+MODIFIERS = re.compile(
+    r"^fa-(?:\d*x|2xs|xs|sm|lg|xl|2xl|fw|li|ul|border|inverse|spin|spin-pulse|"
+    r"spin-reverse|pulse|beat|beat-fade|bounce|fade|flip|shake|flip-horizontal|"
+    r"flip-vertical|flip-both|rotate-\d+|rotate-by|pull-left|pull-right|pull-start|"
+    r"pull-end|stack|stack-1x|stack-2x|width-auto|classic|sharp|duotone|"
+    r"solid|regular|brands|light|thin)$")
+
+_CLASS_RE = re.compile(r"""class(?:List)?\s*=\s*["']([^"']*\bfa-[^"']*)["']""")
+# one icon of a pack: name:[width,height,[aliases],"unicode","path" or ["path",...]]
+_ICON_RE = re.compile(
+    r'(?:"([a-z0-9-]+)"|\b([a-z0-9]+)):\[(\d+),(\d+),\[([^\]]*)\],"([0-9a-f]*)",'
+    r'(?:"([^"]*)"|\["([^"]*)")')
+# a pack is registered with its style right after its icons: d("fas",p),d("fa-solid",p)
+_PACK_RE = re.compile(r'\(\s*"(fas|far|fab)"\s*,\s*[A-Za-z_$][\w$]*\s*\)')
+
+Icon = tuple[int, int, str]
+
+
+def icon_packs(bundle: str) -> dict[str, dict[str, Icon]]:
+    """style (``fas``...) -> icon name (and alias) -> (width, height, SVG path)."""
+    packs: dict[str, dict[str, Icon]] = {}
+    pending: dict[str, Icon] = {}
+    marks = [(m.start(), "pack", m) for m in _PACK_RE.finditer(bundle)]
+    marks += [(m.start(), "icon", m) for m in _ICON_RE.finditer(bundle)]
+    for _pos, kind, m in sorted(marks, key=lambda x: x[0]):
+        if kind == "icon":
+            name = m.group(1) or m.group(2)
+            icon = (int(m.group(3)), int(m.group(4)), m.group(7) or m.group(8))
+            pending[name] = icon
+            if m.group(6):  # its code point, as the web font's CSS names it
+                pending.setdefault(f"U+{m.group(6).lower()}", icon)
+            for alias in re.findall(r'"([a-z0-9-]+)"', m.group(5)):
+                pending.setdefault(alias, icon)
+        elif pending:
+            packs.setdefault(m.group(1), {}).update(pending)
+            pending = {}
+    return packs
+
+
+def used_icons(texts: dict[str, str]) -> dict[tuple[str, str], str]:
+    """(style, name) -> where it is first used, for every icon named in ``texts``
+    (file name -> HTML or JavaScript)."""
+    found: dict[tuple[str, str], str] = {}
+    for where, text in texts.items():
+        for m in _CLASS_RE.finditer(text):
+            classes = m.group(1).split()
+            styles = [STYLES[c] for c in classes if c in STYLES]
+            names = [c[3:] for c in classes
+                     if c.startswith("fa-") and c not in STYLES and not MODIFIERS.match(c)]
+            for name in names:
+                found.setdefault((styles[0] if styles else "fas", name), where)
+    return found
+
+
+def _svg_url(width: int, height: int, path: str) -> str:
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}">'
+           f'<path d="{path}"/></svg>')
+    return 'url("data:image/svg+xml,' + quote(svg, safe=" /:=,.-") + '")'
+
+
+def icons_css(icons: dict[tuple[str, str], Icon]) -> str:
+    """The stylesheet drawing ``icons`` ((style, name) -> outline)."""
+    lines = [
+        "/* Generated by tabbook/sphinxext/icons.py from the theme's FontAwesome Free "
+        "(icons: CC BY 4.0, https://fontawesome.com/license/free). Do not edit. */",
+        # :where() keeps the base rule weaker than the theme's rules that hide icons
+        ":where(.fa, .fas, .far, .fab, .fa-solid, .fa-regular, .fa-brands)::before {",
+        '  content: ""; display: inline-block; height: 1em; width: var(--tabbook-icon-w, 1em);',
+        "  vertical-align: -0.125em; background-color: currentColor;",
+        "  -webkit-mask: var(--tabbook-icon) center / contain no-repeat;",
+        "  mask: var(--tabbook-icon) center / contain no-repeat;",
+        "}",
+        # the icons are masks and draw no glyph (the theme's own CSS icons too, below:
+        # nothing asks for FontAwesome's web font)
+        ".fa, .fas, .far, .fab, .fa-solid, .fa-regular, .fa-brands {",
+        "  font-family: inherit !important;",
+        "}",
+        "@media (forced-colors: active) {",
+        "  :where(.fa, .fas, .far, .fab, .fa-solid, .fa-regular, .fa-brands)::before {",
+        "    background-color: CanvasText; forced-color-adjust: none; }",
+        "}",
+    ]
+    for (style, name), (width, height, path) in sorted(icons.items()):
+        selector = ", ".join(f"{cls}.fa-{name}::before" for cls in STYLE_CLASSES[style])
+        if style == "fas":
+            selector += f", .fa.fa-{name}::before"
+        lines.append(f'{selector} {{ content: ""; --tabbook-icon-w: {width / height:.4g}em; '
+                     f"--tabbook-icon: {_svg_url(width, height, path)}; }}")
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ the themes' CSS icons
+
+_RULE_RE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_COMMENT_RE = re.compile(r"/\*.*?\*/", re.S)
+_VAR_RE = re.compile(r"^var\(\s*(--[\w-]+)\s*\)$")
+FONT_STYLES = {"--fa-font-solid": "fas", "--fa-font-regular": "far", "--fa-font-brands": "fab"}
+
+
+def _declarations(block: str) -> dict[str, str]:
+    decls = {}
+    for part in block.split(";"):
+        prop, colon, value = part.partition(":")
+        if colon:
+            decls[prop.strip().lower()] = value.strip()
+    return decls
+
+
+def _glyph(value: str) -> str | None:
+    """``U+f05a`` for a CSS string of one FontAwesome glyph (``"\\f05a"`` or the character)."""
+    value = value.strip()
+    if len(value) < 3 or value[0] not in "'\"" or value[-1] != value[0]:
+        return None
+    text = value[1:-1]
+    if text.startswith("\\"):
+        digits = text[1:].strip()
+        if digits and all(c in "0123456789abcdefABCDEF" for c in digits):
+            return f"U+{int(digits, 16):x}"
+        return None
+    if len(text) == 1 and 0xE000 <= ord(text) <= 0xF8FF:  # the fonts' private use area
+        return f"U+{ord(text):x}"
+    return None
+
+
+def theme_icon_rules(css: str, packs: dict[str, dict[str, Icon]]) -> list[str]:
+    """Rules drawing, as masks, the icons that a theme's stylesheet writes with
+    FontAwesome's web font (``content`` glyphs in ``font: var(--fa-font-solid)`` or
+    ``font-family: Font Awesome ...`` rules, e.g. the admonitions' icons), so that no
+    page asks for the font."""
+    css = _COMMENT_RE.sub("", css)
+    rules = [(m.group(1).strip(), _declarations(m.group(2))) for m in _RULE_RE.finditer(css)]
+    glyphs: dict[str, str] = {}  # custom property -> glyph, through var() aliases
+    aliases: dict[str, str] = {}
+    for _selector, decls in rules:
+        for prop, value in decls.items():
+            if not prop.startswith("--"):
+                continue
+            g, alias = _glyph(value), _VAR_RE.match(value)
+            if g:
+                glyphs.setdefault(prop, g)
+            elif alias:
+                aliases.setdefault(prop, alias.group(1))
+    for prop in aliases:
+        seen, name = set(), prop
+        while name in aliases and name not in seen and name not in glyphs:
+            seen.add(name)
+            name = aliases[name]
+        if name in glyphs:
+            glyphs.setdefault(prop, glyphs[name])
+
+    def icon_of(content: str, style: str) -> Icon | None:
+        m = _VAR_RE.match(content)
+        g = glyphs.get(m.group(1)) if m else _glyph(content)
+        if not g:
+            return None
+        for name in (style, "fas", "far", "fab"):
+            if g in packs.get(name, {}):
+                return packs[name][g]
+        return None
+
+    out = []
+    for selector, decls in rules:
+        if selector.startswith("@") or ":" not in selector:
+            continue  # (only pseudo-elements draw glyphs)
+        font, family = decls.get("font", ""), decls.get("font-family", "")
+        style = next((s for var, s in FONT_STYLES.items() if var in font), None)
+        if style is None and "font awesome" in family.replace("\\", "").lower():
+            style = "fab" if "brands" in family.lower() else "fas"
+        content = decls.get("content", "")
+        if style is None and not _VAR_RE.match(content) and (
+                not _glyph(content) or all(sel.strip().startswith(".fa")
+                                           for sel in selector.split(","))):
+            continue  # (FontAwesome's own `.fa-<name>:before` rules: icons_css draws those)
+        icon = icon_of(content, style or "fas") if content else None
+        if style is None and icon is None:
+            continue
+        body = []
+        if icon is not None:
+            width, height, path = icon
+            body.append(f'content: ""; --tabbook-glyph: {_svg_url(width, height, path)}')
+        if style is not None:
+            body.append("font-family: inherit; background-color: currentColor; "
+                        "-webkit-mask: var(--tabbook-glyph) center / contain no-repeat; "
+                        "mask: var(--tabbook-glyph) center / contain no-repeat")
+            if "width" not in decls and "position" not in decls:
+                body.append("display: inline-block; width: 1em; height: 1em; "
+                            "vertical-align: -0.125em")
+        out.append(f"{selector} {{ {'; '.join(body)}; }}")
+    return out
+
+
+def replace_fontawesome(outdir: Path, log: Callable[[str], None] = print) -> None:
+    """Write ``tabbook-icons.css`` for the icons ``outdir``'s pages use; stub the script."""
+    bundle_path = outdir / FONTAWESOME_JS
+    css_path = outdir / ICONS_CSS
+    if not bundle_path.is_file():
+        return
+    bundle = bundle_path.read_text(encoding="utf-8")
+    if bundle == STUB:  # replaced by an earlier build; the theme copies it anew when changed
+        bundle_path = _theme_bundle()
+        if bundle_path is None:
+            return
+        bundle = bundle_path.read_text(encoding="utf-8")
+    packs = icon_packs(bundle)
+    if not packs:
+        raise BookError("found no icons in the theme's fontawesome.js: its format changed; "
+                        "update tabbook/sphinxext/icons.py", path=str(bundle_path))
+    texts = {p.relative_to(outdir).as_posix(): p.read_text(encoding="utf-8", errors="replace")
+             for p in sorted(outdir.rglob("*.html"))}
+    for script in sorted((outdir / "_static").rglob("*.js")):
+        if script != outdir / FONTAWESOME_JS:
+            texts[script.relative_to(outdir).as_posix()] = script.read_text(
+                encoding="utf-8", errors="replace")
+    wanted = used_icons(texts)
+    icons: dict[tuple[str, str], Icon] = {}
+    for (style, name), where in sorted(wanted.items()):
+        icon = packs.get(style, {}).get(name)
+        if icon is None:
+            raise BookError(f"FontAwesome icon `fa-{name}` ({style}) is not in the theme's "
+                            "FontAwesome: use an icon it has", path=where)
+        icons[(style, name)] = icon
+    theme_rules = []
+    for sheet in sorted((outdir / "_static").rglob("*.css")):
+        if sheet != css_path and "fontawesome" not in sheet.relative_to(outdir).as_posix():
+            theme_rules += theme_icon_rules(sheet.read_text(encoding="utf-8", errors="replace"),
+                                            packs)
+    write_atomic(css_path, icons_css(icons) + "".join(f"{r}\n" for r in theme_rules))
+    write_atomic(outdir / FONTAWESOME_JS, STUB)
+    log(f"[tabbook] {len(icons)} FontAwesome icons and {len(theme_rules)} of the themes' CSS "
+        f"icons drawn by {ICONS_CSS}; "
+        f"{FONTAWESOME_JS} replaced ({len(bundle):,} bytes saved per first visit)")
+
+
+def _theme_bundle() -> Path | None:
+    """pydata-sphinx-theme's own fontawesome.js (when the output holds the stub)."""
+    try:
+        import pydata_sphinx_theme
+    except ImportError:
+        return None
+    path = (Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
+            / "static" / "scripts" / "fontawesome.js")
+    return path if path.is_file() else None

@@ -1,0 +1,245 @@
+"""The Sphinx side of the in-page exercise runner (assets: :mod:`tabbook.stages.tryit`).
+
+A code cell is *runnable in the page* when it is tagged ``skip-execution`` and a line of
+its code calls a checker of the book's library, ``exercises.check_<name>(...)`` (the
+"try your answer" cells of the exercises). Such a cell gets the class
+``tabbook-tryit`` and an id (``tryit-<page>-<n>``, the same in every language edition,
+so an answer saved in one edition is there in the other); ``static/tryit.js`` turns it
+into an editor with Run, Reset and Stop, and runs the code and then the cell's
+``exercises.check_...`` lines in a Web Worker (``static/tryit-worker.js``) with Pyodide,
+all served from ``_static/tryit/``. Without JavaScript the cell stays as it is.
+
+A book without ``d2l/exercises.py`` has no runnable cells (and nothing is staged).
+
+* At ``config-inited``: stage the assets (:func:`tabbook.stages.tryit.stage`) and add them to
+  ``html_static_path``.
+* At ``doctree-resolved``: mark the runnable cells; in a translated edition, put the
+  starter code's translated comments and docstrings in (the code is unchanged).
+* At ``html-page-context``: on a page with runnable cells only, add ``tryit.js`` (small,
+  deferred) and ``tryit.css``, and the runner's settings and translated strings as a
+  JSON script. Nothing else loads until the reader interacts with a cell.
+
+Loaded by :mod:`tabbook.sphinxext.sphinx_ext`.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+import re
+import textwrap
+import tokenize
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.locale import get_translation
+
+from .. import __version__
+from ..sources.i18n import SOURCE, edition_of, page_catalog
+from ..stages.tryit import TryitError, library_paths, locked_version, stage
+
+_ = get_translation("tabbook")
+CHECK_RE = re.compile(r"^exercises\.check_\w+\(.*\)\s*$")
+"""A line of a runnable cell that runs a checker (it runs after the reader's code)."""
+TAG = "skip-execution"
+CLASS = "tabbook-tryit"
+TIME_LIMIT_S = 10
+"""A Run that takes longer is stopped (its worker ended; the next Run starts afresh)."""
+
+
+def is_runnable(source: str, tags) -> bool:
+    """A ``skip-execution`` cell that calls ``exercises.check_...``: runnable in the page."""
+    return TAG in (tags or ()) and any(CHECK_RE.match(ln) for ln in source.splitlines())
+
+
+def split_checks(source: str) -> tuple[str, list[str]]:
+    """The reader's part of a runnable cell (the starter code) and its checker lines."""
+    lines = source.rstrip("\n").split("\n")
+    checks = [ln for ln in lines if CHECK_RE.match(ln)]
+    starter = [ln for ln in lines if not CHECK_RE.match(ln)]
+    while starter and not starter[-1].strip():
+        starter.pop()
+    return "\n".join(starter) + "\n", checks
+
+
+def _code_texts(source: str) -> list[tuple[int, int, int, int, str, str]]:
+    """The prose of a cell's code: its docstrings and comments.
+
+    ``[(first line, first column, last line, end column, kind, text)]`` (lines from 1,
+    columns from 0; ``kind`` is ``"docstring"`` or ``"comment"``; ``text`` is the
+    message: a docstring's lines joined by spaces, a comment without its ``#``).
+    """
+    found = []
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return found
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)):
+            doc = ast.get_docstring(node, clean=True)
+            first = node.body[0] if node.body else None
+            if doc and isinstance(first, ast.Expr):
+                text = " ".join(ln.strip() for ln in doc.splitlines() if ln.strip())
+                found.append((first.lineno, first.col_offset, first.end_lineno,
+                              first.end_col_offset, "docstring", text))
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type == tokenize.COMMENT and tok.string.lstrip("#").strip():
+            found.append((tok.start[0], tok.start[1], tok.end[0], tok.end[1], "comment",
+                          tok.string.lstrip("#").strip()))
+    return sorted(found)
+
+
+def code_messages(source: str) -> list[str]:
+    """The messages of a runnable cell's code a translation translates (in order)."""
+    return [text for *_, text in _code_texts(source)]
+
+
+QUOTES = '"' * 3
+
+
+def translate_code(source: str, translate) -> str:
+    """``source`` with each docstring and comment that ``translate(text)`` knows replaced.
+
+    The code itself is unchanged (a docstring stays a triple-quoted string, wrapped to
+    the width of its function's body).
+    """
+    lines = source.split("\n")
+    for line, col, end_line, end_col, kind, text in reversed(_code_texts(source)):
+        new = translate(text)
+        if not new or new == text:
+            continue
+        if kind == "comment":
+            replacement = "# " + new
+        else:
+            new = new.replace(QUOTES, "'" * 3).replace("\\", "\\\\")
+            width = max(20, (72 - col) // 2)  # (CJK characters are two columns wide)
+            wrapped = textwrap.wrap(new, width=width, break_long_words=True,
+                                    break_on_hyphens=False) or [new]
+            replacement = QUOTES + ("\n" + " " * col).join(wrapped) + QUOTES
+        head, tail = lines[line - 1][:col], lines[end_line - 1][end_col:]
+        lines[line - 1:end_line] = (head + replacement + tail).split("\n")
+    return "\n".join(lines)
+
+
+def _doctree_read(app: Sphinx, doctree) -> None:
+    """For the gettext builder: the runnable cells' docstrings and comments are messages."""
+    if app.builder.name != "gettext" or not enabled(app):
+        return
+    for node, block in _cells(doctree):
+        starter, _checks = split_checks(block.astext())
+        for text in code_messages(starter):
+            para = nodes.paragraph(text, text)
+            para.source = node.source or doctree.get("source")
+            para.line = node.line or block.line or 1
+            node.append(para)
+
+
+def enabled(app: Sphinx) -> bool:
+    """Whether the book has checkers to run (``d2l/exercises.py``): else no cell is runnable."""
+    return (Path(app.srcdir) / "d2l" / "exercises.py").is_file()
+
+
+def _config_inited(app: Sphinx, config) -> None:
+    if not enabled(app):
+        return
+    from ..core.layout import Layout
+
+    vendor = Layout(Path(app.srcdir)).vendor  # (never inside the site: not in any edition)
+    try:
+        staged = stage(Path(app.srcdir), vendor / "tryit-static")
+    except TryitError as exc:
+        raise ExtensionError(f"[tabbook] {exc}") from None
+    static = [str(p) for p in config.html_static_path]
+    if str(staged) not in static:
+        config.html_static_path = static + [str(staged)]
+
+
+def _cells(doctree):
+    for node in doctree.findall(nodes.container):
+        if node.get("nb_element") != "cell_code":
+            continue
+        classes = node.get("classes", [])
+        tags = [c[4:] for c in classes if c.startswith("tag_")]
+        blocks = list(node.findall(nodes.literal_block))
+        if blocks and is_runnable(blocks[0].astext(), tags):
+            yield node, blocks[0]
+
+
+def _doctree_resolved(app: Sphinx, doctree, docname: str) -> None:
+    if not enabled(app):
+        return
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", docname).strip("-")
+    edition = edition_of(app.config.language)
+    catalog = {} if edition is SOURCE else page_catalog(Path(app.srcdir), edition.language,
+                                                        docname)
+    count = 0
+    for node, block in _cells(doctree):
+        count += 1
+        node["classes"].append(CLASS)
+        node["ids"].append(f"tryit-{slug}-{count}")
+        if catalog:  # the starter code's prose in the edition's language; the code as is
+            source = block.astext()
+            new = translate_code(source, catalog.get)
+            if new != source:
+                block.children = [nodes.Text(new)]
+                block.rawsource = new
+
+
+def _settings(app: Sphinx) -> dict:
+    edition = edition_of(app.config.language)
+    lib = Path(app.srcdir) / "d2l"
+    strings = {
+        "run": _("Run"),
+        "reset": _("Reset"),
+        "stop": _("Stop"),
+        "toolbar": _("Try your answer"),
+        "editor": _("Your code for this exercise"),
+        "keys": _("Ctrl+Enter (⌘+Enter) runs the code. In the editor, Tab indents; press "
+                  "Esc, then Tab, to leave it."),
+        "then": _("Then the self-check runs:"),
+        "output": _("Output"),
+        "idle": _("Runs in your browser, in plain Python (no NumPy): the framework code "
+                  "runs in Colab."),
+        "loadingEditor": _("Loading the editor…"),
+        "starting": _("Starting Python in your browser (the first time takes a few "
+                      "seconds)…"),
+        "running": _("Running…"),
+        "passed": _("Passed: every self-check passed."),
+        "failed": _("Not yet: a self-check failed (see the output)."),
+        "error": _("Your code raised an error (see the output)."),
+        "stopped": _("Stopped. The next Run starts a fresh Python."),
+        "timeout": _("Stopped after {} seconds (an endless loop?). The next Run starts a "
+                     "fresh Python."),
+        "noPython": _("Python could not start in this browser: {}. Open the notebook in "
+                      "Colab instead."),
+        "restored": _("Your saved answer is shown; Reset brings the starter code back."),
+        "resetDone": _("The starter code is back."),
+    }
+    return {"language": edition.language, "timeLimit": TIME_LIMIT_S,
+            "pyodide": locked_version("pyodide"), "library": library_paths(lib),
+            "strings": {k: str(v) for k, v in strings.items()}}
+
+
+def _html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict,
+                       doctree) -> None:
+    if doctree is None or "body" not in context:
+        return
+    if not any(CLASS in n.get("classes", ()) for n in doctree.findall(nodes.container)):
+        return
+    app.add_js_file("tryit.js", loading_method="defer")
+    app.add_css_file("tryit.css")
+    data = json.dumps(_settings(app), ensure_ascii=False).replace("</", "<\\/")
+    context["body"] += (f'\n<script type="application/json" id="tabbook-tryit-settings">'
+                        f"{data}</script>\n")
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", _config_inited, priority=800)
+    app.connect("doctree-read", _doctree_read)
+    app.connect("doctree-resolved", _doctree_resolved)
+    app.connect("html-page-context", _html_page_context)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+

@@ -1,0 +1,586 @@
+"""Execute each page once per framework, in that framework's kernel, with a content-hash cache.
+
+For a page and a framework, the framework notebook holds that framework's code cells
+only (``%%tab`` lines removed). Its cache key is the hash of its code, its kernel and
+environment, and the library files it imports, so a prose edit re-executes nothing
+and an edit to one framework's cell re-executes only that framework's notebook.
+All notebooks of a build run concurrently (one kernel each) in one event loop.
+
+The cache (docs/cache.md) is machine-free, so the runs of several machines merge by
+copying files; a build whose cache holds every run needs no framework at all, and one
+with a gap creates only the environments the gap needs. With ``TABBOOK_WARM_KERNELS=1``
+each page's kernel is forked from a process per framework that imported it once
+(:mod:`tabbook.stages.warm`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from . import warm
+from ..sources.config import BookConfig
+from ..sources.envs import env_root, read_requirements
+
+from ..core import nbfast
+from ..core.errors import BookError
+from ..core.files import write_atomic
+from ..core.frameworks import FRAMEWORKS, Framework
+from ..core.myst_markdown import directive_of, tokens as myst_tokens
+from ..core.outputs import guard_outputs, mask_text, secret_values
+from ..core.procs import descendants, kill_tree
+from ..core.signals import kernel_folder, run_cancellable
+from ..sources.source import PROVENANCE_PREFIX, Cell, Page
+
+CACHE_VERSION = "2"  # bump when what an executed notebook holds changes
+NO_EXECUTE = "TABBOOK_NO_EXECUTE"  # set (non-empty): a run the cache lacks is an error
+ENTRY_STAMP = "tabbook_entry"  # notebook metadata of a cache entry: key, framework, digest
+
+# Hidden first cell of every run: SVG plots, reproducible SVG bytes, seeded RNGs.
+SETUP_CODE = """\
+%config InlineBackend.figure_formats = ['svg']
+%config InlineBackend.print_figure_kwargs = {'bbox_inches': 'tight', 'metadata': {'Date': None}}
+import random as _random, numpy as _np, matplotlib as _mpl
+_mpl.rcParams['svg.hashsalt'] = 'tabbook'
+_random.seed(0); _np.random.seed(0)
+del _random, _np, _mpl
+"""
+
+ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+@dataclass
+class Run:
+    """One page executed (or taken from the cache) in one framework."""
+    page: Page
+    framework: Framework
+    key: str
+    notebook: nbformat.NotebookNode | None = None
+    cached: bool = False
+    seconds: float = 0.0
+    device: str = "cpu"
+    """The device the run computed on (a ``"gpu"`` framework's probe says it)."""
+
+
+def code_cells(page: Page, fw: Framework) -> list[Cell]:
+    return [c for c in page.cells if c.kind == "code" and fw.name in c.frameworks]
+
+
+def framework_notebook(page: Page, fw: Framework) -> nbformat.NotebookNode:
+    """The notebook that runs: ``fw``'s code cells of ``page``, ``%%tab`` lines removed."""
+    nb = nbfast.notebook()
+    nb.metadata["kernelspec"] = {"name": fw.kernel, "display_name": f"D2L {fw.label}",
+                                 "language": "python"}
+    for cell in code_cells(page, fw):
+        nbcell = nbfast.code_cell(cell.source.rstrip("\n"))
+        nbcell.id = f"cell-{cell.index}"
+        if cell.tags:
+            nbcell.metadata["tags"] = list(cell.tags)
+        nbcell.metadata["tabbook"] = {"cell": cell.index, "line": cell.line}
+        nb.cells.append(nbcell)
+    return nb
+
+
+def library_files(root: Path, fw: Framework) -> list[Path]:
+    """The library files a ``fw`` notebook can import: its module and the shared ones."""
+    other = {f"{f.module}.py" for f in FRAMEWORKS if f is not fw}
+    return sorted(p for p in (Path(root) / "d2l").glob("*.py") if p.name not in other)
+
+
+PROVENANCE_RE = re.compile(rb"^[ \t]*" + re.escape(PROVENANCE_PREFIX.encode()) + rb".*$", re.M)
+
+
+def library_text(path: Path) -> bytes:
+    """A library file as it runs: without its provenance comments ("# Defined in Section
+    3.2 (...), ... cell 7"), which name cell positions that a prose cell added above
+    shifts; the lines stay, so line numbers in tracebacks do not move."""
+    return PROVENANCE_RE.sub(b"#", Path(path).read_bytes())
+
+
+def cache_key(page: Page, fw: Framework, root: Path) -> str:
+    h = hashlib.sha256()
+    payload = {
+        "version": CACHE_VERSION,
+        "kernel": fw.kernel,
+        "requirements": read_requirements(fw, root).decode("utf-8", "replace"),
+        "python": fw.python,
+        "setup": SETUP_CODE + fw.seed,
+        "cells": [[c.source, sorted(c.tags)] for c in code_cells(page, fw)],
+        # the page's folder is the working directory, so it is part of what runs
+        "folder": Path(page.relpath).parent.as_posix(),
+    }
+    if fw.device != "cpu":  # (absent for the CPU: the CPU build's keys never change)
+        payload["device"] = fw.device
+    h.update(json.dumps(payload, sort_keys=True).encode())
+    for lib in library_files(root, fw):
+        h.update(lib.name.encode() + b"\0" + library_text(lib) + b"\0")
+    # the files the page declares it reads (front matter `tabbook: {depends: [...]}`)
+    for rel, path in zip(page.depends, page.dependency_paths()):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise BookError(f"cannot read {rel!r}, which `tabbook: depends:` names: "
+                            f"{exc.strerror}", path=page.relpath) from None
+        h.update(b"depends\0" + rel.encode() + b"\0" + hashlib.sha256(data).digest())
+    return h.hexdigest()
+
+
+def _context(page: Page, cell_index: int) -> str:
+    """What a reader would call the place of a cell: the exercise or heading it is under."""
+    heading = label = None
+    for cell in page.cells:
+        if cell.index >= cell_index:
+            break
+        if cell.kind != "markdown":
+            continue
+        toks = myst_tokens(cell.source)
+        for i, tok in enumerate(toks):
+            d = directive_of(tok)
+            if d is not None and d.name in ("exercise-start", "solution-start"):
+                label = (d.name.split("-")[0], d.arg or d.options.get("label") or None)
+            elif d is not None and d.name in ("exercise-end", "solution-end"):
+                label = None
+            elif tok.type == "heading_open":
+                heading = toks[i + 1].content.strip()
+    if label:
+        kind, name = label
+        return f"{kind} {name}" if kind == "exercise" else f"solution of {name}"
+    return f"section '{heading}'" if heading else ""
+
+
+def sanitize(text: str, root: Path) -> str:
+    """Replace build-machine paths in an output by stable, machine-free ones."""
+    replacements = [
+        (str(env_root()), "<envs>"),
+        (str(Path(root).resolve()), "<book>"),
+        (os.path.expanduser("~"), "~"),
+    ]
+    for old, new in replacements:
+        if old and old != "/":
+            text = text.replace(old, new)
+    return text
+
+
+def _merge_streams(outputs: list) -> list:
+    """Join consecutive stdout (or stderr) chunks: how a kernel splits them is timing."""
+    merged: list = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (prev is not None and out.get("output_type") == "stream"
+                and prev.get("output_type") == "stream" and prev.get("name") == out.get("name")):
+            prev["text"] += out["text"]
+        else:
+            merged.append(out)
+    return merged
+
+
+def _sanitize_outputs(nb: nbformat.NotebookNode, root: Path) -> None:
+    for cell in nb.cells:
+        if "outputs" in cell:
+            cell.outputs = _merge_streams(cell.outputs)
+        for out in cell.get("outputs", []):
+            if "text" in out:
+                out["text"] = sanitize(out["text"], root)
+            if "traceback" in out:
+                out["traceback"] = [sanitize(t, root) for t in out["traceback"]]
+            if "evalue" in out:
+                out["evalue"] = sanitize(out["evalue"], root)
+            for mime, value in out.get("data", {}).items():
+                if mime.startswith("text/") and isinstance(value, str):
+                    out["data"][mime] = sanitize(value, root)
+        cell.metadata.pop("execution", None)
+
+
+def _error_of(nb: nbformat.NotebookNode) -> tuple[int, str] | None:
+    """An error output in a cell not tagged ``raises-exception`` (never published)."""
+    for i, cell in enumerate(nb.cells):
+        if "raises-exception" in cell.metadata.get("tags", []):
+            continue
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                return i, f"{out.get('ename')}: {out.get('evalue')}"
+    return None
+
+
+def _last_frames(traceback: str, root: Path, lines: int = 12) -> str:
+    """The end of a cell's traceback: what explains an exception that has no message."""
+    text = sanitize(ANSI_RE.sub("", traceback), root).rstrip().splitlines()
+    return "\n".join("    " + ln for ln in text[-lines:])
+
+
+def _where(run: Run, meta: dict) -> str:
+    info = meta.get("tabbook", {})
+    line = f":{info['line']}" if info.get("line") else ""
+    cell = f", cell {info['cell']}" if info.get("cell") else ""
+    return f"{run.page.relpath}{line}{cell}, framework {run.framework.name}"
+
+
+def _warn_guarded(run: Run, nb: nbformat.NotebookNode, log) -> None:
+    """Warn about outputs that were capped or masked (on every build, cached or not)."""
+    for cell in nb.cells:
+        note = cell.metadata.get("tabbook", {}).get("guarded")
+        if note:
+            log(f"[tabbook] warning: {_where(run, cell.metadata)}: {note}")
+
+
+def _fail(run: Run, nbcell, what: str, traceback: str = "", detail: str = "") -> BookError:
+    info = nbcell.metadata.get("tabbook", {}) if nbcell is not None else {}
+    cell_index, line = info.get("cell"), info.get("line")
+    # IPython names the failing line of the cell: "Cell In[3], line 2"
+    m = re.findall(r"Cell In\[\d+\], line (\d+)", ANSI_RE.sub("", traceback))
+    if m and line:
+        line += int(m[-1]) - 1
+    where = _context(run.page, cell_index) if cell_index else ""
+    return BookError(what + (f" (in {where})" if where else "") + detail, path=run.page.relpath,
+                     cell=cell_index, line=line, framework=run.framework.name)
+
+
+def kernel_env(root: Path, fw: Framework) -> dict:
+    """The environment a kernel of ``fw`` runs with (the same for every page)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(root).resolve()),
+                                                        env.get("PYTHONPATH")]))
+    env["PYTHONHASHSEED"] = "0"
+    env.pop("MPLBACKEND", None)
+    if fw.device == "cpu":
+        # a CPU framework ignores a GPU the machine has: the same bytes on every machine
+        env["CUDA_VISIBLE_DEVICES"] = ""
+    return env
+
+
+async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = None,
+                   kernel_name: str | None = None) -> None:
+    # (imported here: a build that executes nothing, a no-op one, does without them)
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    nb = framework_notebook(run.page, run.framework)
+    setup = nbfast.code_cell(SETUP_CODE + run.framework.seed)
+    setup.metadata["tabbook"] = {"setup": True}
+    nb.cells.insert(0, setup)
+    probe = run.framework.device != "cpu"
+    if probe:  # which device the framework computed on, said by the run's last output
+        nb.cells.append(nbfast.code_cell(f"print({run.framework.device_probe})"))
+        nb.cells[-1].metadata["tabbook"] = {"setup": True}
+    current: dict = {"cell": None}
+    tree: dict = {"session": None, "known": {}}  # the kernel's processes (tabbook.core.procs)
+
+    def on_cell_execute(cell, cell_index):
+        current["cell"] = cell
+        if tree["session"] is None:
+            tree["session"] = _kernel_session(client)
+
+    def on_cell_executed(cell, cell_index, execute_reply):
+        # while the kernel lives: what it started (a process in a session of its own is
+        # found only as its descendant, and only before the kernel exits)
+        if tree["session"]:
+            tree["known"].update(descendants(tree["session"]))
+
+    env = kernel_env(root, run.framework)
+    client = NotebookClient(
+        nb, kernel_name=kernel_name or run.framework.kernel, timeout=cfg.timeout,
+        resources={"metadata": {"path": str(run.page.path.parent)}},
+        on_cell_execute=on_cell_execute, on_cell_executed=on_cell_executed,
+        record_timing=False,
+        startup_timeout=max(120, cfg.timeout // 5))
+    # IPC sockets instead of TCP: local only, and the kernel does not warn about
+    # unencrypted TCP on every start
+    client.km = client.create_kernel_manager()
+    client.km.transport = "ipc"
+    if live is not None:
+        live.add(client)  # so an interruption can stop its kernel at once
+    sockets = kernel_folder()
+    client.km.ip = os.path.join(sockets, "k")
+    # The kernel's own stderr (TensorFlow's and absl's start-up lines, echoes of what the
+    # cells print) goes to a log file, not into the build's output; what a cell prints is
+    # in the notebook, and its errors fail the build by name.
+    stderr_log = kernel_log(root, cfg, run)
+    stderr_log.parent.mkdir(parents=True, exist_ok=True)
+    kernel_stderr = open(stderr_log, "wb")
+    # the connection file holds the kernel's key: keep it in the folder removed below
+    client.km.connection_file = os.path.join(sockets, "kernel.json")
+    try:
+        await client.async_execute(env=env, stderr=kernel_stderr)
+    except CellTimeoutError:
+        raise _fail(run, current["cell"],
+                    f"cell did not finish within {cfg.timeout} s (tabbook.timeout in _config.yml)") from None
+    except DeadKernelError as exc:
+        raise _fail(run, current["cell"], f"the kernel died: {exc}; its stderr is in "
+                    f"{stderr_log}{_tail(stderr_log)}") from None
+    except CellExecutionError as exc:
+        what, detail = f"{exc.ename}: {sanitize(exc.evalue, root)}", ""
+        if not (exc.evalue or "").strip():  # `assert x`: the traceback is all there is
+            what += "(no message)"
+            detail = "; the end of its traceback:\n" + _last_frames(exc.traceback, root)
+        secrets = secret_values()  # build logs are published too (CI)
+        what, detail = mask_text(what, secrets)[0], mask_text(detail, secrets)[0]
+        raise _fail(run, current["cell"], what, exc.traceback, detail) from None
+    except Exception as exc:  # a kernel that cannot start, a missing kernelspec, ...
+        cell = current["cell"]
+        if cell is not None and cell.metadata.get("tabbook", {}).get("setup"):
+            cell = None
+        raise _fail(run, cell, f"{type(exc).__name__}: {exc}") from None
+    finally:
+        if tree["session"]:  # a daemon a cell started does not outlive the build
+            kill_tree(tree["session"], tree["known"])
+        kernel_stderr.close()
+        shutil.rmtree(sockets, ignore_errors=True)
+        if live is not None:
+            live.discard(client)
+    nb.cells.pop(0)
+    if probe:
+        said = "".join(o.get("text", "") for o in nb.cells.pop().get("outputs", [])).strip()
+        run.device = said or "unknown"
+        if nb.cells:
+            nb.cells[-1].outputs.append(nbformat.v4.new_output(
+                "stream", name="stdout",
+                text=f"[{run.framework.label} ran on: {run.device}]\n"))
+    _sanitize_outputs(nb, root)
+    guard_outputs(nb)
+    err = _error_of(nb)
+    if err:  # e.g. a cell that errored while allow_errors was set by a notebook
+        raise _fail(run, nb.cells[err[0]], err[1])
+    run.notebook = nb
+
+
+def _kernel_session(client) -> int | None:
+    """The kernel's pid when it leads a session of its own (jupyter_client starts it so),
+    else ``None``: killing its session then would kill the build's own."""
+    provisioner = getattr(client.km, "provisioner", None)
+    process = getattr(provisioner, "process", None)
+    pid = getattr(process, "pid", None)
+    try:
+        if pid and os.getsid(pid) == pid and pid != os.getsid(0):
+            return pid
+    except OSError:
+        pass
+    return None
+
+
+def kernel_log(root: Path, cfg: BookConfig, run: Run) -> Path:
+    """Where the kernel of ``run`` writes its stderr (overwritten by the next run)."""
+    logs = Path(root) / cfg.cache_dir / "kernel-logs"
+    return logs / f"{run.page.docname}.{run.framework.name}.log"
+
+
+def warm_log(root: Path, cfg: BookConfig, fw: Framework) -> Path:
+    """Where ``fw``'s warm kernel server writes its stderr (TABBOOK_WARM_KERNELS=1)."""
+    return Path(root) / cfg.cache_dir / "kernel-logs" / f"warm.{fw.name}.log"
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    """The last lines of a kernel's stderr, for an error message ('' when empty)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace").rstrip()
+    except OSError:
+        return ""
+    return ("; its last lines:\n" + "\n".join(text.splitlines()[-lines:])) if text else ""
+
+
+def cache_path(root: Path, cfg: BookConfig, key: str) -> Path:
+    return Path(root) / cfg.cache_dir / "exec" / f"{key}.ipynb"
+
+
+def _cells_digest(nb: nbformat.NotebookNode) -> str:
+    """sha256 of an entry's cells (sources and outputs): its integrity check."""
+    return hashlib.sha256(json.dumps(nb.cells, sort_keys=True).encode()).hexdigest()
+
+
+def store(run: Run, root: Path, cfg: BookConfig) -> Path:
+    """Write ``run``'s notebook into the cache as ``exec/<key>.ipynb``, stamped with its key,
+    framework and the digest of its cells (checked by :func:`load_cached`)."""
+    nb = copy.deepcopy(run.notebook)
+    nb.metadata[ENTRY_STAMP] = {"key": run.key, "framework": run.framework.name,
+                                "device": run.device, "cells_sha256": _cells_digest(nb)}
+    path = cache_path(root, cfg, run.key)
+    write_atomic(path, nbfast.writes(nb))
+    return path
+
+
+def _integrity_problem(nb: nbformat.NotebookNode, run: Run) -> str | None:
+    """Why a cache entry read from the file of ``run.key`` is not ``run``'s run (None: it is)."""
+    stamp = nb.metadata.pop(ENTRY_STAMP, None)
+    want = [c.source for c in framework_notebook(run.page, run.framework).cells]
+    if [c.get("source") for c in nb.cells] != want:
+        return "its cells are not the page's cells"
+    if stamp is not None:  # (entries written before the stamp existed have only the cells check)
+        if not isinstance(stamp, dict):
+            return "its stamp is not a mapping"
+        if stamp.get("key") != run.key:
+            return "its stamp names another key (a file renamed or copied under a wrong name)"
+        if stamp.get("framework") != run.framework.name:
+            return f"its stamp names another framework ({stamp.get('framework')!r})"
+        if stamp.get("cells_sha256") != _cells_digest(nb):
+            return "its cells do not match their digest (the file was altered or damaged)"
+        run.device = str(stamp.get("device", "cpu"))
+    return None
+
+
+def plan(pages: list[Page], root: Path, frameworks=FRAMEWORKS) -> list[Run]:
+    """One run per page and framework that has code on that page."""
+    return [Run(page, fw, cache_key(page, fw, root))
+            for page in pages for fw in frameworks if code_cells(page, fw)]
+
+
+def load_cached(run: Run, root: Path, cfg: BookConfig, log=print) -> bool:
+    """Fill ``run.notebook`` from the execution cache; whether it was there.
+
+    A cache entry cut short (a full disk, a crash) or one that holds other cells (a
+    file copied in by hand) is a miss: it is logged, deleted and executed again.
+    """
+    path = cache_path(root, cfg, run.key)
+    if not path.is_file():
+        return False
+    try:
+        nb = nbformat.read(path, as_version=4)
+        problem = _integrity_problem(nb, run)
+    except Exception as exc:  # JSON, validation, encoding: whatever a damaged file gives
+        problem = f"it cannot be read ({type(exc).__name__}: {str(exc)[:200]})"
+    if problem is not None:
+        log(f"[tabbook] warning: the cache entry {path} of {run.page.relpath} "
+            f"[{run.framework.name}] is corrupt: {problem}; deleted it, executing again")
+        path.unlink(missing_ok=True)
+        return False
+    # a secret set since the run executed; the caps were applied when it ran, once
+    guard_outputs(nb, cap=False)
+    run.notebook = nb
+    run.cached = True
+    return True
+
+
+def library_digest(root: Path) -> dict[str, str]:
+    """sha256 of each file of the book's ``d2l/`` package (relative path -> digest)."""
+    base = Path(root) / "d2l"
+    return {p.relative_to(Path(root)).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(base.rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts} if base.is_dir() else {}
+
+
+def library_changes(root: Path, before: dict[str, str]) -> list[str]:
+    """The files of ``d2l/`` added, changed or removed since :func:`library_digest` was ``before``."""
+    after = library_digest(root)
+    return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+
+
+def cached_runs(pages: list[Page], root: Path, cfg: BookConfig, frameworks=FRAMEWORKS
+                ) -> dict[tuple[str, str], nbformat.NotebookNode | None]:
+    """(docname, framework name) -> the cached run of the current sources, executing nothing.
+
+    ``None`` where the page has changed since its last run (or never ran).
+    """
+    out = {}
+    for run in plan(pages, root, frameworks):
+        out[(run.page.docname, run.framework.name)] = (
+            run.notebook if load_cached(run, root, cfg) else None)
+    return out
+
+
+def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
+                frameworks=FRAMEWORKS, before_execute=None) -> dict[tuple[str, str], Run]:
+    """Execute (or load from the cache) every page in every framework, concurrently.
+
+    ``before_execute(frameworks)`` is called once, only when some run must execute (after
+    the cache was read, so an unreadable entry counts), with the frameworks (table order)
+    that have runs to execute: e.g. to create and register only their environments.
+    Returns runs keyed by (docname, framework name). Raises the first BookError
+    after all runs have finished, so one failure does not leave kernels behind.
+    """
+    runs = plan(pages, root, frameworks)
+    todo = []
+    for run in runs:
+        if load_cached(run, root, cfg, log):
+            log(f"[tabbook] cached    {run.page.relpath} [{run.framework.name}] 0.0 s")
+            _warn_guarded(run, run.notebook, log)
+        else:
+            todo.append(run)
+
+    library = library_digest(root)
+    running: set[str] = set()
+
+    async def one(run: Run, sem: asyncio.Semaphore):
+        async with sem:
+            start = time.perf_counter()
+            where = f"{run.page.relpath} [{run.framework.name}]"
+            running.add(where)
+            try:
+                await _execute(run, root, cfg, live, warm_names.get(run.framework.name))
+            finally:
+                run.seconds = time.perf_counter() - start
+                also = sorted(running - {where})
+                running.discard(where)
+            changed = library_changes(root, library)
+            if changed:  # no cache entry: the run saw a library that is not the book's
+                raise BookError(
+                    f"{', '.join(changed)} changed while this page ran"
+                    + (f" (alongside {', '.join(also)})" if also else "")
+                    + ": a cell wrote into the d2l library, which every later page and the "
+                    "translated editions import; write elsewhere (a temporary folder), then "
+                    "restore the library (`git checkout d2l/` or `make lib`)",
+                    path=run.page.relpath, framework=run.framework.name)
+            store(run, root, cfg)
+            log(f"[tabbook] executed  {run.page.relpath} [{run.framework.name}] "
+                f"{run.seconds:.1f} s" + (f" on {run.device}" if run.framework.device != "cpu"
+                                          else ""))
+            _warn_guarded(run, run.notebook, log)
+
+    live: set = set()  # the NotebookClients running
+    warm_names: dict[str, str] = {}  # framework name -> its warm kernelspec
+    servers = None
+
+    def stop_at_once():
+        # an interrupted run's kernel is killed, not asked to finish its cell first
+        for client in live:
+            client.shutdown_kernel = "immediate"
+
+    async def main():
+        sem = asyncio.Semaphore(cfg.jobs)
+        return await asyncio.gather(*(one(r, sem) for r in todo), return_exceptions=True)
+
+    if todo and os.environ.get(NO_EXECUTE):
+        lacking = ", ".join(f"{r.page.relpath} [{r.framework.name}]" for r in todo[:8])
+        raise BookError(f"the execution cache lacks {len(todo)} runs ({lacking}"
+                        f"{', ...' if len(todo) > 8 else ''}) and {NO_EXECUTE} is set, so "
+                        "this build executes nothing: run `make execute FRAMEWORK=<name>` for "
+                        "them (or copy in the cache shards of the jobs that did)")
+    if todo:
+        needed = [fw for fw in frameworks if any(r.framework.name == fw.name for r in todo)]
+        log(f"[tabbook] the cache lacks {len(todo)} of {len(runs)} runs; executing them in "
+            + ", ".join(f"{fw.name} ({sum(r.framework.name == fw.name for r in todo)})"
+                        for fw in needed)
+            + (": only these frameworks' environments and kernels are needed"
+               if len(needed) < len(FRAMEWORKS) else ""))
+        if before_execute is not None:
+            before_execute(needed)
+        if warm.enabled():  # one process per framework imports it once, forks each kernel
+            servers = warm.WarmServers()
+            for fw in needed:
+                log_file = warm_log(root, cfg, fw)
+                log_file.parent.mkdir(parents=True, exist_ok=True)
+                with open(log_file, "wb") as stderr:
+                    warm_names[fw.name] = servers.start(fw, root, kernel_env(root, fw), stderr)
+    else:
+        log(f"[tabbook] all {len(runs)} runs are in the cache: executing nothing, "
+            "no framework environment needed")
+    if todo:
+        # SIGINT/SIGTERM cancel every run (kernels shut down) and raise signals.Interrupted
+        try:
+            results = run_cancellable(main, stop_at_once)
+        finally:
+            if servers is not None:
+                servers.close()
+        errors = [e for e in results if isinstance(e, BaseException)]
+        if errors:
+            for e in errors[1:]:
+                log(f"[tabbook] also failed: {e}")
+            raise errors[0]
+    return {(r.page.docname, r.framework.name): r for r in runs}

@@ -1,0 +1,307 @@
+"""`make pdf`: the whole book as one PDF per framework (and per language), printed by Chromium.
+
+Like Jupyter Book's ``pdfhtml`` builder, the built HTML is printed by a headless
+Chromium (Debian's ``/usr/bin/chromium``, driven by Playwright, as in the browser
+tests), so the PDF is what a reader gets from "Print" in the browser: the book's print
+stylesheet (``static/tabbook-reader.css``) shows the chosen framework's code only,
+without tab bars, with code wrapped and solutions open. Each page of the book, in
+``_toc.yml`` order, is opened with ``?framework=<name>``, printed, and the pages are
+joined (pypdf) with one bookmark per page.
+
+Editions: the site's folder (:meth:`tabbook.core.layout.Layout.html`) is the book's language
+(``language`` in ``_config.yml``, English when unset); every sub-folder that is a
+language code and holds an ``index.html`` (``zh/``) is an edition too. Output, in the
+build's ``pdf`` folder: ``<book>-<language>-<framework>.pdf``, e.g.
+``d2l-classification-en-jax.pdf``.
+
+    python -m tabbook pdf [--html DIR] [--out DIR] [--framework NAME ...] [--language CODE ...]
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import http.server
+import io
+import os
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..core.errors import BookError
+from ..core.files import write_atomic
+from ..core.frameworks import FRAMEWORKS, Framework
+from ..sources.toc import book_sources
+
+CHROMIUM = os.environ.get("TABBOOK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+BOOK_NAME = "d2l-classification"
+LANGUAGE_DIR = re.compile(r"^[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?$")
+MARGIN = {"top": "16mm", "bottom": "14mm", "left": "14mm", "right": "14mm"}
+SMALL = "font-size:7.5px;font-family:sans-serif;color:#555;width:100%;padding:0 14mm;"
+
+
+@dataclass(frozen=True)
+class Edition:
+    language: str
+    html: Path
+    """The edition's folder (the site's, or its ``zh/``)."""
+    prefix: str
+    """Its URL path under the served site (``""`` or ``"zh/"``)."""
+
+
+def editions(html: Path, language: str = "en") -> list[Edition]:
+    """The book's language at ``html``, then each language sub-folder that holds a book."""
+    found = [Edition(language, html, "")]
+    for sub in sorted(p for p in html.iterdir() if p.is_dir()):
+        if LANGUAGE_DIR.match(sub.name) and (sub / "index.html").is_file():
+            found.append(Edition(sub.name, sub, sub.name + "/"))
+    return found
+
+
+def book_language(root: Path) -> str:
+    try:
+        config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return "en"
+    sphinx = (config.get("sphinx") or {}).get("config") or {}
+    return str(config.get("language") or sphinx.get("language") or "en")
+
+
+def page_paths(root: Path) -> list[str]:
+    """The book's pages in ``_toc.yml`` order, as paths of built HTML files."""
+    return [rel.rsplit(".", 1)[0] + ".html" for rel in book_sources(root)]
+
+
+def pdf_name(language: str, framework: Framework) -> str:
+    return f"{BOOK_NAME}-{language}-{framework.name}.pdf"
+
+
+def printed_digest(edition_html: Path, pages: list[str]) -> str:
+    """The hash of the HTML pages a PDF prints: their paths and bytes (never their mtimes)."""
+    h = hashlib.sha256()
+    for rel in pages:
+        path = Path(edition_html) / rel
+        h.update(rel.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"") + b"\0")
+    return h.hexdigest()
+
+
+def printed_note(pdf: Path) -> Path:
+    """Where the :func:`printed_digest` of the pages ``pdf`` was printed from is kept."""
+    return Path(pdf).with_name(f".{Path(pdf).name}.printed")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, fmt, *args):
+        pass
+
+
+class _Server:
+    """The built book on 127.0.0.1 (an ephemeral port), in a thread."""
+
+    def __init__(self, root: Path):
+        handler = functools.partial(_QuietHandler, directory=str(root))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+_READY_JS = """async () => {
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+        await MathJax.startup.promise;
+    }
+    await document.fonts.ready;
+    const early = document.querySelector('script[data-tabbook-early]');
+    let text = {};
+    try { text = JSON.parse(early.getAttribute('data-i18n')); } catch (e) {}
+    return {title: document.title, framework: text.printFramework || 'Framework: {}'};
+}"""
+
+
+PAGE_TIMEOUT = 60
+"""Seconds a page may take to load and go network-idle before `make pdf` gives up on it."""
+
+
+def _print_page(context, url: str, base: str, framework: Framework,
+                timeout: float = PAGE_TIMEOUT) -> tuple[bytes, str]:
+    """Print one page; a BookError naming it when it does not load or print."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    from urllib.parse import urlsplit
+
+    shown = urlsplit(url).path.lstrip("/")  # the page in the built book: zh/chapter/x.html
+    try:
+        return _print(context, url, base, framework, timeout)
+    except PlaywrightTimeout:
+        raise BookError(f"{shown} did not finish loading within {timeout:g} s (the page "
+                        "never went network-idle: a request that never ends, or a script "
+                        "that keeps fetching): open it in a browser and look at its network "
+                        "requests, or give it longer with `python -m tabbook.stages.pdf --timeout "
+                        "SECONDS`; no PDF was written") from None
+    except PlaywrightError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise BookError(f"Chromium failed printing {shown}: {first}; check that the page "
+                        "opens in a browser, then run `make pdf` again; no PDF was "
+                        "written") from None
+
+
+def _print(context, url: str, base: str, framework: Framework,
+           timeout: float) -> tuple[bytes, str]:
+    page = context.new_page()
+    try:
+        page.goto(url, wait_until="networkidle", timeout=timeout * 1000)
+        info = page.evaluate(_READY_JS)
+        # the printed header names the page by its path in the book, not by 127.0.0.1
+        page.evaluate("""base => { const h = document.querySelector('.tabbook-print-header');
+            if (h && !document.querySelector('link[rel=canonical]'))
+                h.textContent = h.textContent.replace(base, ''); }""", base)
+        page.emulate_media(media="print")
+        label = info["framework"].replace("{}", framework.label)
+        title = info["title"].split(" \u2014 ")[0]
+        header = (f'<div style="{SMALL}display:flex;justify-content:space-between">'
+                  f"<span>{_escape(title)}</span><span>{_escape(label)}</span></div>")
+        footer = f'<div style="{SMALL}text-align:center"><span class="pageNumber"></span></div>'
+        data = page.pdf(format="A4", print_background=True, margin=MARGIN,
+                        display_header_footer=True, header_template=header,
+                        footer_template=footer)
+        return data, title
+    finally:
+        page.close()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def print_book(browser, base: str, edition: Edition, pages: list[str],
+               framework: Framework, timeout: float = PAGE_TIMEOUT) -> bytes:
+    """One PDF of ``pages`` of ``edition``, showing ``framework``'s code."""
+    from pypdf import PdfReader, PdfWriter
+
+    context = browser.new_context(viewport={"width": 900, "height": 1200})  # empty storage
+    writer = PdfWriter()
+    try:
+        for path in pages:
+            url = f"{base}{edition.prefix}{path}?framework={framework.name}"
+            data, title = _print_page(context, url, base + edition.prefix, framework, timeout)
+            start = len(writer.pages)
+            writer.append(PdfReader(io.BytesIO(data)))
+            writer.add_outline_item(title=title, page_number=start)
+    finally:
+        context.close()
+    writer.add_metadata({"/Title": f"{BOOK_NAME} ({edition.language}, {framework.label})",
+                         "/Creator": "tabbook.stages.pdf (headless Chromium)"})
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def write_pdfs(html: Path, out: Path, root: Path, browser=None,
+               frameworks: list[Framework] | None = None,
+               languages: list[str] | None = None, log=print,
+               timeout: float = PAGE_TIMEOUT) -> list[Path]:
+    """Write one PDF per edition and framework into ``out``; return their paths.
+
+    Each PDF is written whole or not at all (a failure leaves no partial file); when
+    every edition and framework is printed, PDFs of ``out`` this run did not write (an
+    edition or framework the book no longer has) are deleted.
+    """
+    html, out = Path(html), Path(out)
+    if not (html / "index.html").is_file():
+        raise BookError("the book is not built: run `make html` first", path=str(html))
+    pages = page_paths(root)
+    from ..sources.i18n import translations
+
+    present = {e.folder for e in translations(root)}  # not an edition whose catalogs are gone
+    chosen = [e for e in editions(html, book_language(root))
+              if (not e.prefix or e.language in present)
+              and (languages is None or e.language in languages)]
+    frameworks = list(frameworks or FRAMEWORKS)
+    written = []
+    with _Server(html) as server, _browser(browser) as chromium:
+        for edition in chosen:
+            missing = [p for p in pages if not (edition.html / p).is_file()]
+            if missing:
+                raise BookError(f"the {edition.language} edition lacks {missing[0]}: rebuild it",
+                                path=str(edition.html))
+            for fw in frameworks:
+                data = print_book(chromium, server.base, edition, pages, fw, timeout)
+                target = out / pdf_name(edition.language, fw)
+                try:
+                    write_atomic(target, data)
+                    # (after the PDF: a note that failed to change names older pages, and
+                    # `make publish` then leaves the PDF out rather than offer it as new)
+                    write_atomic(printed_note(target),
+                                 printed_digest(edition.html, pages).encode())
+                except OSError as exc:
+                    raise BookError(f"could not write the PDF ({exc.strerror or exc}); no "
+                                    "partial PDF was left: free disk space (or make the folder "
+                                    "writable) and run `make pdf` again",
+                                    path=str(target)) from None
+                written.append(target)
+                log(f"[tabbook] wrote {target} ({len(data):,} bytes)")
+    if languages is None and len(frameworks) == len(FRAMEWORKS):
+        for old in sorted(out.glob(f"{BOOK_NAME}-*.pdf")):
+            if old not in written:
+                old.unlink()
+                printed_note(old).unlink(missing_ok=True)
+                log(f"[tabbook] removed {old}: not a PDF of the book as it is now")
+    return written
+
+
+class _browser:
+    """The given browser, or a headless Chromium launched (and closed) here."""
+
+    def __init__(self, browser):
+        self.given, self.pw, self.launched = browser, None, None
+
+    def __enter__(self):
+        if self.given is not None:
+            return self.given
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError:
+            raise BookError("`make pdf` needs Playwright: `pip install -r requirements.txt`") from None
+        if not Path(CHROMIUM).exists():
+            raise BookError(f"`make pdf` prints with Chromium, and {CHROMIUM} is missing: "
+                            "install it (`apt-get install chromium`) or set TABBOOK_CHROMIUM")
+        from playwright.sync_api import Error as PlaywrightError
+
+        self.pw = sync_playwright().start()
+        try:
+            self.launched = self.pw.chromium.launch(executable_path=CHROMIUM,
+                                                    args=CHROMIUM_ARGS, headless=True)
+        except PlaywrightError as exc:
+            self.pw.stop()
+            self.pw = None
+            lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+            raise BookError(f"Chromium ({CHROMIUM}) failed to start: "
+                            f"{lines[0] if lines else type(exc).__name__}; check that "
+                            f"`{CHROMIUM} --headless --no-sandbox --version` runs (a missing "
+                            "library or font, too little memory), or set TABBOOK_CHROMIUM to a "
+                            "Chromium that does; no PDF was written") from None
+        return self.launched
+
+    def __exit__(self, *exc):
+        if self.launched is not None:
+            self.launched.close()
+        if self.pw is not None:
+            self.pw.stop()

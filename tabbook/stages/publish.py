@@ -1,0 +1,398 @@
+"""``make publish``: assemble what goes online, pinned to each other, and check it.
+
+The publish folder (:data:`PUBLISH_DIR`, :mod:`tabbook.core.layout`) holds:
+
+* ``site/``: the HTML site, every language (the build's ``html`` folder, with a translation's
+  edition in its folder, e.g. ``zh/``), plus ``_dist/`` with the ``d2l`` library's wheel
+  and sdist built from this checkout (``python -m build``). The notebooks' install cells
+  name that wheel's URL on the site (:attr:`BookConfig.wheel_url
+  <tabbook.sources.config.BookConfig.wheel_url>`), so a notebook installs exactly the library it
+  was built with.
+* ``notebooks/``: the tree of the notebooks branch (``tabbook.notebooks_branch``),
+  ``<lang_dir><framework>/<page>.ipynb``: the paths the Colab links name.
+* ``publish.json``: what was assembled and where it goes (repository, branch, folders,
+  library version). The CI workflow reads the branch and folders from it, so they come
+  from ``_config.yml`` like the links do.
+
+:func:`check` holds the assembly against its pages: every Colab link of every page
+resolves to a notebook of the tree (the same bytes as the page's download), every
+notebook is linked, every install cell installs the built wheel, and the wheel holds
+the library of this checkout. This module does not import Sphinx.
+"""
+
+from __future__ import annotations
+
+import html.parser
+import json
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import nbformat
+
+from .colab import HTML_DIR
+from ..sources.config import BookConfig, load_config
+from ..core.errors import BookError
+from ..core.files import write_atomic
+
+from ..core.layout import PUBLISH_DIR, Layout  # noqa: E402  (PUBLISH_DIR re-exported)
+PDF_DIR = "_pdf"
+"""The site's folder of the book's PDFs (one per language edition and framework)."""
+SITE, NOTEBOOKS, DIST, MANIFEST_FILE = "site", "notebooks", "_dist", "publish.json"
+LIBRARY_FILES = ("pyproject.toml", "d2l")
+"""What the library's distributions are built from (``pyproject.toml`` packages ``d2l`` only)."""
+
+
+# ---------------------------------------------------------------------------
+# Building the library
+
+
+def build_library(root: Path, out_dir: Path, cfg: BookConfig) -> tuple[Path, Path]:
+    """Build the library's wheel and sdist into ``out_dir``; return (wheel, sdist).
+
+    Built from a copy of the library's files (setuptools writes ``build/`` and
+    ``*.egg-info`` next to its input), without build isolation: the build environment's
+    pinned setuptools is the backend, so no index is needed.
+    """
+    root, out_dir = Path(root), Path(out_dir)
+    with tempfile.TemporaryDirectory(prefix="tabbook-dist-") as tmp:
+        src = Path(tmp) / "src"
+        src.mkdir()
+        for name in LIBRARY_FILES:
+            path = root / name
+            if path.is_dir():
+                shutil.copytree(path, src / name, ignore=shutil.ignore_patterns("__pycache__"))
+            elif path.exists():
+                shutil.copy2(path, src / name)
+            else:
+                raise BookError(f"the library's {name} is missing (run `make lib`)", path=name)
+        res = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir",
+                              str(out_dir), str(src)], capture_output=True, text=True,
+                             env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
+        if res.returncode != 0:
+            raise BookError("`python -m build` failed building the d2l library:\n"
+                            + (res.stdout + res.stderr)[-3000:], path="pyproject.toml")
+    wheel, sdist = out_dir / cfg.wheel_name, out_dir / cfg.sdist_name
+    found = sorted(p.name for p in out_dir.iterdir())
+    if found != sorted([wheel.name, sdist.name]):
+        raise BookError(f"`python -m build` made {found}, expected {wheel.name} and {sdist.name} "
+                        "(is the library still pure Python?)", path="pyproject.toml")
+    return wheel, sdist
+
+
+# ---------------------------------------------------------------------------
+# Assembling
+
+
+def _git_commit(root: Path) -> str:
+    """The commit the book is built from ('' outside git or with uncommitted changes)."""
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
+                              text=True, timeout=30)
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain",
+                                "--untracked-files=no"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    if head.returncode != 0 or dirty.returncode != 0 or dirty.stdout.strip():
+        return ""
+    return head.stdout.strip()
+
+
+def branch_readme(cfg: BookConfig, commit: str) -> str:
+    source = f"commit {commit} of " if commit else ""
+    return (f"# Colab notebooks of the book\n\n"
+            f"Generated by `make publish` from {source}{cfg.repository_url} "
+            f"(branch `{cfg.repository_branch}`); the workflow replaces this branch on every "
+            f"publication, so do not edit it. One folder per framework "
+            f"(`<framework>/<page>.ipynb`), and per language for translations "
+            f"(`<language>/<framework>/<page>.ipynb`). Each notebook installs the d2l library "
+            f"{cfg.library_name} {cfg.library_version} from {cfg.wheel_url or 'its own cell'}.\n")
+
+
+INTERMEDIATES = "jupyter_execute"
+"""myst-nb's executed notebooks and output files beside the HTML: published only where a
+page links them."""
+LINK_RE = re.compile(r"""(?:href|src)\s*=\s*["']([^"'#?]+)""")
+
+
+def _gone_editions(root: Path) -> set[str]:
+    """Folders of the translated editions the book no longer has (its catalogs deleted)."""
+    from ..sources.i18n import TRANSLATIONS, translations
+
+    present = {e.folder for e in translations(root)}
+    return {e.folder for e in TRANSLATIONS if e.folder not in present}
+
+
+def _not_this_build(top: Path, root: Path):
+    """A copytree ``ignore``: what the build at ``top`` did not make for the book as it is
+    now: hidden files (the build's own bookkeeping, which names paths of this machine),
+    the folders of editions whose catalogs are gone, myst-nb's intermediates."""
+    gone = _gone_editions(root)
+    top = Path(top).resolve()
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        here = Path(folder).resolve()
+        skip = {n for n in names if n.startswith(".")}
+        if here == top:
+            skip |= {n for n in names if n in gone}
+        return skip | {n for n in names if n == INTERMEDIATES}
+    return ignore
+
+
+def copy_site(root: Path, html_dir: Path, site: Path) -> None:
+    """Copy the built site without what this build did not make (:func:`_not_this_build`);
+    of myst-nb's intermediates, only the files a page links."""
+    html_dir = Path(html_dir)
+    shutil.copytree(html_dir, site, ignore=_not_this_build(html_dir, root))
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8", errors="replace")
+        if INTERMEDIATES not in text:
+            continue
+        for link in LINK_RE.findall(text):
+            if INTERMEDIATES not in link or "://" in link:
+                continue
+            rel = posixpath.normpath(posixpath.join(page.parent.relative_to(site).as_posix(), link))
+            src = html_dir / rel
+            if not rel.startswith("../") and src.is_file() and not (site / rel).exists():
+                (site / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(src, site / rel)
+
+
+def assemble(root: Path, out: Path | None = None) -> Path:
+    """Assemble :data:`PUBLISH_DIR` (or ``out``) from the built book; check it; return it."""
+    root = Path(root)
+    cfg = load_config(root)
+    if not cfg.published:
+        raise BookError("the book is not published: set `repository.url` (and `branch`) in "
+                        "_config.yml to the repository the site and notebooks go to",
+                        path="_config.yml")
+    if os.environ.get("TABBOOK_D2L_PACKAGE"):
+        raise BookError("$TABBOOK_D2L_PACKAGE is set: the notebooks would install that instead "
+                        "of the published wheel; unset it and run `make html` again")
+    html_dir, colab_dir = Layout(root).html(), root / cfg.colab_dir
+    if not (html_dir / "index.html").exists() or not colab_dir.is_dir():
+        raise BookError(f"the book is not built ({html_dir / 'index.html'} or {colab_dir} is "
+                        "missing): run `make html` first")
+    out = Path(out) if out else root / PUBLISH_DIR
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        copy_site(root, html_dir, tmp / SITE)
+        (tmp / SITE / ".nojekyll").write_text("")  # serve _static/, _dist/ as they are
+        build_library(root, tmp / SITE / DIST, cfg)
+        pdfs = offer_pdfs(tmp / SITE, Layout(root).pdf, root, html_dir)
+        # (the manifest and the references file are hidden files: the build's bookkeeping)
+        shutil.copytree(colab_dir, tmp / NOTEBOOKS, ignore=_not_this_build(colab_dir, root))
+        commit = _git_commit(root)
+        (tmp / NOTEBOOKS / "README.md").write_text(branch_readme(cfg, commit), encoding="utf-8")
+        manifest = {
+            "repository": cfg.repository_url,
+            "commit": commit,
+            "site": SITE,
+            "site_url": cfg.site_url,
+            "notebooks": NOTEBOOKS,
+            "notebooks_branch": cfg.notebooks_branch,
+            "colab_url": cfg.colab_pattern,
+            "pdfs": [f"{SITE}/{PDF_DIR}/{name}" for name in pdfs],
+            "library": {"name": cfg.library_name, "version": cfg.library_version,
+                        "wheel": f"{SITE}/{DIST}/{cfg.wheel_name}",
+                        "sdist": f"{SITE}/{DIST}/{cfg.sdist_name}", "wheel_url": cfg.wheel_url},
+        }
+        write_atomic(tmp / MANIFEST_FILE, (json.dumps(manifest, indent=2) + "\n").encode())
+        problems = check(tmp, cfg, root)
+        if problems:
+            raise BookError("the assembled site and notebooks disagree:\n  "
+                            + "\n  ".join(problems[:30])
+                            + (f"\n  ... and {len(problems) - 30} more" if len(problems) > 30 else ""))
+        if out.exists():
+            old = out.with_name(f".{out.name}-old")
+            shutil.rmtree(old, ignore_errors=True)
+            out.rename(old)
+            tmp.rename(out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# The book's PDFs
+
+_PDF_ENTRY_RE = re.compile(
+    r'<a href="#"(?P<rest>(?:\s+target="_blank")?\s+class="[^"]*\bbtn-download-book-pdf-button\b)')
+
+
+def offer_pdfs(site: Path, pdf_dir: Path, root: Path, html_dir: Path) -> list[str]:
+    """Publish the PDFs `make pdf` wrote (:attr:`Layout.pdf`) that print the pages as they
+    are now (the hash of the pages they were printed from,
+    :func:`tabbook.stages.pdf.printed_digest`, is the pages' hash now), in the site's
+    ``_pdf/``, and point each page's "Book PDF" download entry (tabbook.sphinxext.reader)
+    at its edition's PDFs: ``href`` the first framework's, and
+    ``data-tabbook-pdf-<framework>`` each framework's (tabbook-reader.js follows the
+    tabs). An edition without PDFs keeps the entry hidden (``href="#"``). Returns the names."""
+    from ..core.frameworks import FRAMEWORKS
+    from .pdf import book_language, editions, page_paths, pdf_name, printed_digest, printed_note
+
+    pages = page_paths(root)
+    offered: list[str] = []
+    by_prefix: dict[str, dict[str, str]] = {}
+    for edition in editions(site, book_language(root)):
+        now = printed_digest(html_dir / edition.prefix, pages)
+        names = {}
+        for fw in FRAMEWORKS:
+            src = Path(pdf_dir) / pdf_name(edition.language, fw)
+            note = printed_note(src)
+            if src.is_file() and note.is_file() and note.read_text(encoding="utf-8") == now:
+                (site / PDF_DIR).mkdir(exist_ok=True)
+                shutil.copy2(src, site / PDF_DIR / src.name)
+                names[fw.name] = src.name
+                offered.append(src.name)
+            elif src.is_file():
+                print(f"[tabbook] {src} prints other pages than the book's now: not published "
+                      "(run `make pdf`)", file=sys.stderr)
+        by_prefix[edition.prefix] = names
+    others = [p for p in by_prefix if p]
+    for page in sorted(site.rglob("*.html")):
+        rel = page.relative_to(site).as_posix()
+        prefix = next((p for p in others if rel.startswith(p)), "")
+        names = by_prefix.get(prefix)
+        if not names or rel.startswith(("_static/", f"{DIST}/", f"{PDF_DIR}/")) \
+                or f"/{HTML_DIR}/" in f"/{rel}":
+            continue
+        up = posixpath.dirname(rel)
+        links = {fw: posixpath.relpath(f"{PDF_DIR}/{name}", up or ".") for fw, name in names.items()}
+        first = links.get(FRAMEWORKS[0].name) or next(iter(links.values()))
+        attrs = "".join(f' data-tabbook-pdf-{fw}="{href}"' for fw, href in links.items())
+        text = page.read_text(encoding="utf-8")
+        new = _PDF_ENTRY_RE.sub(lambda m: f'<a href="{first}"{attrs}{m.group("rest")}', text)
+        if new != text:
+            write_atomic(page, new.encode("utf-8"))
+    return offered
+
+
+# ---------------------------------------------------------------------------
+# Checking
+
+
+class ColabBlocks(html.parser.HTMLParser):
+    """The ``data-*`` attributes of each ``.tabbook-colab`` block of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.blocks: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "div" and "tabbook-colab" in (attrs.get("class") or "").split():
+            self.blocks.append(attrs)
+
+
+def colab_blocks(page: Path) -> list[dict]:
+    parser = ColabBlocks()
+    parser.feed(page.read_text(encoding="utf-8", errors="replace"))
+    return parser.blocks
+
+
+def url_regex(pattern: str) -> re.Pattern:
+    """A regex that reads (lang_dir, framework, path) back from a Colab URL of ``pattern``."""
+    parts = re.split(r"(\{lang_dir\}|\{framework\}|\{path\})", pattern)
+    groups = {"{lang_dir}": r"(?P<lang_dir>(?:[a-z]{2,3}/)?)",
+              "{framework}": r"(?P<framework>[a-z0-9]+)", "{path}": r"(?P<path>[^?#]+\.ipynb)"}
+    return re.compile("^" + "".join(groups.get(p, re.escape(p)) for p in parts) + "$")
+
+
+def install_line(nb: nbformat.NotebookNode) -> str:
+    """The ``%pip install`` line of a notebook's install cell ('' if none)."""
+    cell = next((c for c in nb.cells if c.get("id") == "colab-install"), None)
+    if cell is None:
+        return ""
+    return next((ln for ln in cell.source.splitlines() if ln.startswith("%pip install")), "")
+
+
+def check(publish: Path, cfg: BookConfig, root: Path | None = None) -> list[str]:
+    """Problems of an assembled ``publish`` folder (empty when it is consistent)."""
+    publish = Path(publish)
+    site, tree = publish / SITE, publish / NOTEBOOKS
+    problems: list[str] = []
+    regex = url_regex(cfg.colab_pattern)
+    linked: set[str] = set()
+    pages = 0
+    for page in sorted(site.rglob("*.html")):
+        rel = page.relative_to(site).as_posix()
+        if rel.startswith(("_static/", f"{DIST}/")) or f"/{HTML_DIR}/" in f"/{rel}":
+            continue
+        for block in colab_blocks(page):
+            pages += 1
+            for name in (block.get("data-frameworks") or "").split():
+                url = block.get(f"data-colab-{name}") or ""
+                m = regex.match(url)
+                if not m:
+                    problems.append(f"{rel}: the {name} Colab link {url!r} does not follow "
+                                    f"{cfg.colab_pattern!r}")
+                    continue
+                lang_dir = m.groupdict().get("lang_dir") or ""  # (a pattern may lack it)
+                nb_rel = lang_dir + m.group("framework") + "/" + m.group("path")
+                linked.add(nb_rel)
+                if m.group("framework") != name:
+                    problems.append(f"{rel}: the {name} Colab link opens {nb_rel}")
+                if not (tree / nb_rel).is_file():
+                    problems.append(f"{rel}: the {name} Colab link opens {nb_rel}, which is not "
+                                    f"in the notebooks tree")
+                    continue
+                download = posixpath.normpath(posixpath.join(posixpath.dirname(rel),
+                                                             block.get(f"data-download-{name}", "")))
+                edition, _, below = download.partition(f"{HTML_DIR}/")
+                if edition != lang_dir or below != f"{name}/{m.group('path')}":
+                    problems.append(f"{rel}: the {name} Colab link opens {nb_rel} but the page's "
+                                    f"download is {download}")
+                elif not (site / download).is_file() or \
+                        (site / download).read_bytes() != (tree / nb_rel).read_bytes():
+                    problems.append(f"{rel}: {nb_rel} differs from the page's download {download}")
+    if not pages:
+        problems.append(f"no page of {site} has Colab links")
+    wheel = site / DIST / cfg.wheel_name
+    expected = cfg.d2l_package or cfg.wheel_url
+    for nb_path in sorted(tree.rglob("*.ipynb")):
+        nb_rel = nb_path.relative_to(tree).as_posix()
+        if nb_rel not in linked:
+            problems.append(f"notebooks/{nb_rel}: no page links to it")
+        nb = nbformat.read(nb_path, as_version=4)
+        line = install_line(nb)
+        if line.split()[3:4] != [expected]:
+            problems.append(f"notebooks/{nb_rel}: the install cell does not install "
+                            f"{expected} (found {line!r})")
+        intro = nb.cells[0].source if nb.cells else ""
+        if f"{cfg.library_name} {cfg.library_version}" not in intro:
+            problems.append(f"notebooks/{nb_rel}: the first cell does not name the library "
+                            f"{cfg.library_name} {cfg.library_version}")
+    if not wheel.is_file():
+        problems.append(f"the wheel {wheel.relative_to(publish)} is missing")
+    elif root is not None:
+        problems += _library_problems(wheel, Path(root))
+    return problems
+
+
+def _library_problems(wheel: Path, root: Path) -> list[str]:
+    """The wheel must hold this checkout's ``d2l`` package, file for file."""
+    problems = []
+    with zipfile.ZipFile(wheel) as zf:
+        inside = {n: zf.read(n) for n in zf.namelist() if n.startswith("d2l/")}
+    # the modules, and the exercise checkers' compiled catalogs (`make lib`)
+    here = {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in [*(root / "d2l").rglob("*.py"), *(root / "d2l").glob("locales/*/*/*.mo")]}
+    for name in sorted(set(inside) | set(here)):
+        if inside.get(name) != here.get(name):
+            problems.append(f"{wheel.name}: {name} differs from the checkout's")
+    return problems
+
+
+def read_manifest(publish: Path) -> dict:
+    return json.loads((Path(publish) / MANIFEST_FILE).read_text(encoding="utf-8"))

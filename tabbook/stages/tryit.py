@@ -1,0 +1,221 @@
+"""The in-page exercise runner's assets: CodeMirror, Pyodide and the book's checkers.
+
+An exercise cell of a page (a code cell tagged ``skip-execution`` whose code calls
+``exercises.check_...``, see :mod:`tabbook.sphinxext.sphinx_tryit`) becomes, in the reader's
+browser, an editor with a Run button; the code runs in a Web Worker with Pyodide. What
+that needs is made here, with no request to anything but npm's registry (once, cached):
+
+* the npm packages pinned in ``tabbook/stages/tryit_src/package-lock.json`` (CodeMirror 6,
+  ``pyodide``, ``esbuild``), installed by ``npm ci`` into
+  ``~/.cache/d2l-book/npm/tryit-<hash of the lock file>/`` (``$TABBOOK_NPM_CACHE``
+  overrides the folder above it), never into the source tree;
+* ``tryit/editor.js``: ``tabbook/stages/tryit_src/editor.mjs`` bundled with esbuild (an ES
+  module the page imports on the reader's first interaction);
+* ``tryit/pyodide/``: Pyodide's runtime (``pyodide.js``, ``pyodide.asm.js``,
+  ``pyodide.asm.wasm``, ``python_stdlib.zip``, ``pyodide-lock.json``). Pyodide's
+  packages (NumPy among them) are not in the npm package, and no registry ships them,
+  so the in-page cells run plain Python: the checkers hand them nested lists;
+* ``tryit/d2l/``: the book's own ``d2l/__init__.py``, ``d2l/exercises.py`` and its
+  compiled message catalogs (``locales/<language>/LC_MESSAGES/d2l.mo``), the very
+  files the library's wheel holds.
+
+They are staged in ``<stage>/tryit/`` (``<vendor>/tryit-static/tryit/``, :attr:`tabbook.core.layout.Layout.vendor`), which
+the Sphinx side adds to ``html_static_path``: the site serves them as ``_static/tryit/``.
+
+``TABBOOK_TRYIT_NPM_DIR``: a folder whose ``node_modules`` already holds the packages
+(machines without npm). This module does not import Sphinx.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from ..core.files import write_atomic
+
+SRC = Path(__file__).resolve().parent / "tryit_src"
+"""``package.json``, ``package-lock.json`` (the pinned versions) and ``editor.mjs``."""
+STATIC_NAME = "tryit"
+PYODIDE_FILES = ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip",
+                 "pyodide-lock.json")
+"""What ``loadPyodide`` fetches for plain Python (no packages)."""
+LIBRARY_FILES = ("__init__.py", "exercises.py")
+"""The library files the worker imports (from the book's ``d2l/``)."""
+CATALOG_DOMAIN = "d2l"
+
+
+class TryitError(Exception):
+    """The runner's assets cannot be made (no npm, no network, a failed bundle)."""
+
+
+def npm_cache_root() -> Path:
+    root = os.environ.get("TABBOOK_NPM_CACHE")
+    if root:
+        return Path(root)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "d2l-book" / "npm"
+
+
+def lock_hash() -> str:
+    h = hashlib.sha256()
+    for name in ("package.json", "package-lock.json"):
+        h.update((SRC / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def locked_version(name: str) -> str:
+    """The version of npm package ``name`` that the lock file pins."""
+    lock = json.loads((SRC / "package-lock.json").read_text(encoding="utf-8"))
+    return lock["packages"][f"node_modules/{name}"]["version"]
+
+
+def _run(cmd: list[str], cwd: Path, what: str) -> None:
+    try:
+        res = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=900)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise TryitError(f"{what}: `{' '.join(cmd)}` failed: {exc}") from None
+    if res.returncode != 0:
+        raise TryitError(f"{what}: `{' '.join(cmd)}` failed (exit {res.returncode}):\n"
+                         f"{(res.stderr or res.stdout).strip()[-2000:]}")
+
+
+def install_packages() -> Path:
+    """The folder whose ``node_modules`` holds the pinned packages (installed if missing).
+
+    Installed into a temporary folder and renamed into place, so an interrupted install
+    leaves nothing that looks complete.
+    """
+    override = os.environ.get("TABBOOK_TRYIT_NPM_DIR")
+    if override:
+        folder = Path(override)
+        if not (folder / "node_modules" / "pyodide" / "pyodide.asm.wasm").is_file():
+            raise TryitError(f"TABBOOK_TRYIT_NPM_DIR={override} has no node_modules/pyodide "
+                             "(install tabbook/stages/tryit_src/package-lock.json there with `npm ci`)")
+        return folder
+    folder = npm_cache_root() / f"tryit-{lock_hash()}"
+    if (folder / ".complete").is_file():
+        return folder
+    npm = shutil.which("npm")
+    if npm is None:
+        raise TryitError(
+            "the exercise runner's editor and Python (CodeMirror, Pyodide) are installed with "
+            "npm, which is not on PATH: install Node.js (e.g. `apt-get install nodejs npm`), "
+            "or run `npm ci` in a copy of tabbook/stages/tryit_src/ and set TABBOOK_TRYIT_NPM_DIR to it")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        for name in ("package.json", "package-lock.json"):
+            shutil.copy2(SRC / name, tmp / name)
+        _run([npm, "ci", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"],
+             tmp, "installing the exercise runner's npm packages")
+        (tmp / ".complete").write_text(lock_hash() + "\n", encoding="utf-8")
+        if folder.exists():  # a concurrent build finished first
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            tmp.rename(folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return folder
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    if dst.exists():
+        dst.unlink()
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def bundle_editor(npm_dir: Path, out: Path) -> Path:
+    """esbuild ``editor.mjs`` (with CodeMirror) into ``out`` (minified ES module)."""
+    entry = npm_dir / "editor.mjs"  # beside node_modules, so esbuild resolves the imports
+    shutil.copy2(SRC / "editor.mjs", entry)
+    esbuild = npm_dir / "node_modules" / ".bin" / "esbuild"
+    tmp = out.with_name(f".{out.name}.tmp")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _run([str(esbuild), str(entry), "--bundle", "--format=esm", "--minify",
+          "--legal-comments=none", "--target=es2020", f"--outfile={tmp}"],
+         npm_dir, "bundling the exercise runner's editor")
+    os.replace(tmp, out)
+    return out
+
+
+def compile_catalogs(lib_dir: Path, dest: Path | None = None) -> list[Path]:
+    """Compile ``<lib_dir>/locales/*/LC_MESSAGES/*.po`` to ``.mo`` (beside, or under ``dest``).
+
+    A ``.mo`` is rewritten only when its bytes change. Returns the ``.mo`` paths.
+    """
+    from ..sources.i18n import _write_mo
+
+    lib_dir = Path(lib_dir)
+    out = []
+    for po in sorted((lib_dir / "locales").glob("*/LC_MESSAGES/*.po")):
+        rel = po.relative_to(lib_dir).with_suffix(".mo")
+        mo = (Path(dest) if dest else lib_dir) / rel
+        tmp = mo.with_name(f".{mo.name}.build")
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        _write_mo(po, tmp)
+        data = tmp.read_bytes()
+        tmp.unlink()
+        if not mo.is_file() or mo.read_bytes() != data:
+            write_atomic(mo, data)
+        out.append(mo)
+    return out
+
+
+def _digest(paths) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(str(p).encode() + b"\0" + Path(p).read_bytes())
+    return h.hexdigest()
+
+
+def stage(root: Path, stage_dir: Path) -> Path:
+    """Make ``<stage_dir>/tryit/`` (editor, Pyodide, the book's checkers); return ``stage_dir``.
+
+    The npm part is redone only when the lock file or ``editor.mjs`` changed (a marker
+    says so); the library files are copied on every call (they are small).
+    """
+    root, stage_dir = Path(root), Path(stage_dir)
+    dst = stage_dir / STATIC_NAME
+    marker = dst / ".staged"
+    want = f"{lock_hash()} {_digest([SRC / 'editor.mjs'])}"
+    if not (marker.is_file() and marker.read_text(encoding="utf-8") == want
+            and (dst / "editor.js").is_file()):
+        npm_dir = install_packages()
+        shutil.rmtree(dst, ignore_errors=True)
+        dst.mkdir(parents=True)
+        bundle_editor(npm_dir, dst / "editor.js")
+        pyodide = npm_dir / "node_modules" / "pyodide"
+        for name in PYODIDE_FILES:
+            _link_or_copy(pyodide / name, dst / "pyodide" / name)
+        _link_or_copy(pyodide / "package.json", dst / "pyodide" / "package.json")
+        marker.write_text(want, encoding="utf-8")  # hidden: Sphinx does not copy dotfiles
+    lib = root / "d2l"
+    for name in LIBRARY_FILES:
+        src, out = lib / name, dst / "d2l" / name
+        if not src.is_file():
+            raise TryitError(f"d2l/{name} is missing: the exercise runner serves the book's "
+                             "own checkers")
+        if not out.is_file() or out.read_bytes() != src.read_bytes():
+            write_atomic(out, src.read_bytes())
+    compile_catalogs(lib, dst / "d2l")
+    return stage_dir
+
+
+def library_paths(lib_dir: Path) -> list[str]:
+    """The files of ``tryit/d2l/`` the worker writes into Pyodide's file system."""
+    lib_dir = Path(lib_dir)
+    paths = list(LIBRARY_FILES)
+    paths += [p.relative_to(lib_dir).with_suffix(".mo").as_posix()
+              for p in sorted((lib_dir / "locales").glob("*/LC_MESSAGES/*.po"))]
+    return paths
