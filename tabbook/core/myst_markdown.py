@@ -54,8 +54,16 @@ def md_parser():
 
 
 def tokens(text: str) -> list:
-    """The block tokens of MyST ``text`` (each with ``map``: its 0-based line range)."""
-    return md_parser().parse(text)
+    """The block tokens of MyST ``text`` (each with ``map``: its 0-based line range).
+
+    The tokens are shared between calls with the same text (a page's markdown is read once
+    per framework's notebook and once per edition): read them, never change them."""
+    return list(_parsed(text))
+
+
+@lru_cache(maxsize=2048)
+def _parsed(text: str) -> tuple:
+    return tuple(md_parser().parse(text))
 
 
 @dataclass
