@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -42,8 +43,11 @@ def built_html() -> Path:
 
 
 @pytest.fixture(scope="session")
-def assembled():
-    """`make publish` (into _build/publish) from the book `make html` built: (folder, config)."""
+def assembled(tmp_path_factory):
+    """`make publish` (into _build/publish) from the book `make html` built: (folder, config).
+
+    Once per test run: `make test` runs the test files on two workers (pytest-xdist), and
+    the first worker that needs the assembly makes it while the other waits for it."""
     from tabbook.sources.config import load_config
     from tabbook.stages.publish import PUBLISH_DIR
 
@@ -52,8 +56,17 @@ def assembled():
     cfg = load_config(REPO)
     if not cfg.published:
         pytest.skip("_config.yml sets no repository.url: the book is not published")
-    env = {k: v for k, v in os.environ.items() if k != "TABBOOK_D2L_PACKAGE"}
-    res = subprocess.run([sys.executable, "-m", "tabbook", "publish"], cwd=REPO, env=env,
-                         capture_output=True, text=True, timeout=900)
-    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-3000:]
+    # the folder the workers of this run share (a run of its own without pytest-xdist)
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    with open(shared / "publish.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = shared / "publish.done"
+        if not done.exists():
+            env = {k: v for k, v in os.environ.items() if k != "TABBOOK_D2L_PACKAGE"}
+            res = subprocess.run([sys.executable, "-m", "tabbook", "publish"], cwd=REPO,
+                                 env=env, capture_output=True, text=True, timeout=900)
+            assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-3000:]
+            done.write_text("published\n")
     return REPO / PUBLISH_DIR, cfg

@@ -67,8 +67,15 @@ def msgids() -> list[str]:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def catalogs():
-    compile_catalogs(REPO / "d2l")  # what `make lib` does
+def catalogs(tmp_path_factory):
+    """The checkout's compiled catalogs are those of its .po files (`make lib` compiled
+    them; the tests never write into d2l/, which other tests' kernels import meanwhile)."""
+    fresh = compile_catalogs(REPO / "d2l", tmp_path_factory.mktemp("mo"))
+    for mo in fresh:
+        rel = mo.relative_to(mo.parents[3])
+        built = REPO / "d2l" / rel
+        assert built.is_file() and built.read_bytes() == mo.read_bytes(), (
+            f"d2l/{rel.as_posix()} is not compiled from its .po: run `make lib`")
     yield
     exercises.set_language("en")
 

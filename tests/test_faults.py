@@ -27,6 +27,7 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import sys
 import time
 from pathlib import Path
@@ -183,10 +184,12 @@ def _running(pids: set[int]) -> set[int]:
 
 @pytest.mark.book_build
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_signal_during_execution_stops_every_process(tmp_path, signum):
+def test_signal_during_execution_stops_every_process(tmp_path, signum, request):
     root = small_book(tmp_path, "# A Slow Page\n\n" + jax_cell("import time\ntime.sleep(300)"))
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
+    # a short $TMPDIR of the test's own, so that the kernels' sockets are made in it
+    # (tmp_path is too long for a socket path under pytest-xdist)
+    tmp = Path(tempfile.mkdtemp(prefix="tb-sig-", dir="/tmp"))
+    request.addfinalizer(lambda: shutil.rmtree(tmp, ignore_errors=True))
     env = dict(os.environ, PYTHONPATH=str(REPO), TMPDIR=str(tmp))
     # a background job: SIGINT is not sent by a terminal here, and may start ignored
     proc = subprocess.Popen([sys.executable, "-m", "tabbook", "--root", str(root), "html"],

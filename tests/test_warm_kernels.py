@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,8 +27,17 @@ from bookutil import REPO, copy_book, runs_of
 pytestmark = pytest.mark.book_build
 
 
-def execute(root: Path, *args: str, warm: bool) -> str:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+@pytest.fixture
+def own_tmp():
+    """A short ``$TMPDIR`` for the tool's processes in this test (warm servers make their
+    sockets in it): its servers are told apart from those of tests running beside it."""
+    tmp = tempfile.mkdtemp(prefix="tb-warm-", dir="/tmp")
+    yield tmp
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def execute(root: Path, *args: str, warm: bool, tmp: str) -> str:
+    env = dict(os.environ, PYTHONPATH=str(REPO), TMPDIR=tmp)
     env.pop("TABBOOK_WARM_KERNELS", None)
     if warm:
         env["TABBOOK_WARM_KERNELS"] = "1"
@@ -42,13 +52,13 @@ def entries(root: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in (root / "_build" / ".tabbook" / "exec").glob("*.ipynb")}
 
 
-def test_every_page_both_ways_gives_the_same_entries(tmp_path):
+def test_every_page_both_ways_gives_the_same_entries(tmp_path, own_tmp):
     (tmp_path / "cold").mkdir()
     (tmp_path / "warm").mkdir()
     cold = copy_book(tmp_path / "cold")  # with the repository's cache: the usual way's runs
     warm = copy_book(tmp_path / "warm", with_cache=False)
-    execute(cold, warm=False)  # (runs only what the repository's cache lacks)
-    out = execute(warm, warm=True)
+    execute(cold, warm=False, tmp=own_tmp)  # (runs only what the repository's cache lacks)
+    out = execute(warm, warm=True, tmp=own_tmp)
     assert all(kind == "executed" for kind, _, _ in runs_of(out))
     got = entries(warm)
     assert len(got) >= 8  # 2 pages x 4 frameworks at least
@@ -57,7 +67,7 @@ def test_every_page_both_ways_gives_the_same_entries(tmp_path):
         assert name in want, f"{name}: a key the usual way does not have"
         # (entries written before their stamp existed differ in the stamp only)
         assert _without_stamp(data) == _without_stamp(want[name]), name
-    assert not _warm_servers_left()
+    assert not _warm_servers_left(own_tmp)
 
 
 def _without_stamp(data: bytes) -> dict:
@@ -68,14 +78,15 @@ def _without_stamp(data: bytes) -> dict:
     return nb
 
 
-def _warm_servers_left() -> list[str]:
+def _warm_servers_left(tmp: str) -> list[str]:
+    """The warm servers still running that made their socket in ``tmp``."""
     left = []
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
             text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        if "warm_kernel.py" in text and "serve" in text and "tbw-" in text:
+        if "warm_kernel.py" in text and "serve" in text and f"{tmp}/tbw-" in text:
             left.append(text)
     return left
 
@@ -95,7 +106,7 @@ sys.modules["leaky_module"] = sys
 """
 
 
-def test_pages_see_no_state_of_another(tmp_path):
+def test_pages_see_no_state_of_another(tmp_path, own_tmp):
     root = tmp_path / "leaky"
     root.mkdir()
     for name in ("_config.yml", "pyproject.toml", "envs", "d2l", "static"):
@@ -108,7 +119,7 @@ def test_pages_see_no_state_of_another(tmp_path):
     (root / "index.md").write_text("# Leaky\n")
     (root / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n"
                                    + "".join(f"- file: part{i}/page\n" for i in (1, 2, 3)))
-    out = execute(root, "--framework", "pytorch", warm=True)
+    out = execute(root, "--framework", "pytorch", warm=True, tmp=own_tmp)
     assert len(runs_of(out)) == 3
     import nbformat
 
@@ -117,7 +128,7 @@ def test_pages_see_no_state_of_another(tmp_path):
         text = "".join(o.get("text", "") for o in nb.cells[0].outputs)
         folder = text.split()[3]  # each page runs in its own folder
         assert folder.startswith("part") and text == f"False None False {folder} False\n", text
-    assert not _warm_servers_left()
+    assert not _warm_servers_left(own_tmp)
 
 
 FAULTY = {
@@ -126,7 +137,7 @@ FAULTY = {
 }
 
 
-def test_warm_kernel_faults_fail_as_fresh_ones_do(tmp_path):
+def test_warm_kernel_faults_fail_as_fresh_ones_do(tmp_path, own_tmp):
     """A kernel that dies and one that hangs past tabbook.timeout fail the run by name, as a
     fresh kernel does, and leave no server or kernel behind."""
     root = tmp_path / "faulty"
@@ -144,7 +155,7 @@ def test_warm_kernel_faults_fail_as_fresh_ones_do(tmp_path):
     (root / "index.md").write_text("# Faulty\n")
     (root / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n"
                                    + "".join(f"- file: {name}/page\n" for name in FAULTY))
-    env = dict(os.environ, PYTHONPATH=str(REPO), TABBOOK_WARM_KERNELS="1")
+    env = dict(os.environ, PYTHONPATH=str(REPO), TABBOOK_WARM_KERNELS="1", TMPDIR=own_tmp)
     res = subprocess.run([sys.executable, "-m", "tabbook", "--root", str(root), "execute",
                           "--framework", "pytorch"], capture_output=True, text=True,
                          timeout=600, env=env)
@@ -153,5 +164,8 @@ def test_warm_kernel_faults_fail_as_fresh_ones_do(tmp_path):
     assert "dies/page.md:5, cell 2, framework pytorch: the kernel died" in out
     assert "hangs/page.md:5, cell 2, framework pytorch: cell did not finish within 8 s" in out
     assert not list((root / "_build" / ".tabbook" / "exec").glob("*.ipynb"))
-    time.sleep(1)  # (a kernel notices its managed process is gone within half a second)
-    assert not _warm_servers_left()
+    # (a kernel notices its managed process is gone within half a second)
+    deadline = time.monotonic() + 10
+    while _warm_servers_left(own_tmp) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _warm_servers_left(own_tmp)

@@ -126,6 +126,23 @@ def kernel_folder() -> str:
 
 # -- command-line side -------------------------------------------------------------
 
+SOCKET_PATH_MAX = 107
+"""The longest Unix socket path Linux takes (``sun_path`` is 108 bytes, NUL included)."""
+SOCKET_TAIL = len("/k-xxxxxxxx/k-12345")
+"""What :func:`kernel_folder` and the kernel's ipc sockets add to the kernels' folder."""
+
+
+def _kernels_root() -> str:
+    """The folder of a build's kernel folders: in ``$TMPDIR`` when the kernels' sockets fit
+    under it, else in ``/tmp`` (a long ``$TMPDIR`` would make every kernel fail to start
+    with "AF_UNIX path too long")."""
+    folder = tempfile.mkdtemp(prefix="tabbook-kernel-")
+    if len(folder.encode()) + SOCKET_TAIL > SOCKET_PATH_MAX and os.path.isdir("/tmp"):
+        os.rmdir(folder)
+        folder = tempfile.mkdtemp(prefix="tabbook-kernel-", dir="/tmp")
+    return folder
+
+
 def _processes_mentioning(text: str) -> list[int]:
     """PIDs of processes whose command line contains ``text`` (Linux /proc)."""
     pids = []
@@ -152,7 +169,7 @@ def run_child(cmd: list[str], env: dict[str, str], grace: float = GRACE_SECONDS)
     The child and its kernels get a kernel folder (``$TABBOOK_KERNEL_DIR``), removed
     afterwards; a kernel still running then is killed with its process group.
     """
-    kernels = tempfile.mkdtemp(prefix="tabbook-kernel-")
+    kernels = _kernels_root()
     env = dict(env, **{KERNEL_DIR_ENV: kernels})
     received: list[int] = []
     proc = subprocess.Popen(cmd, env=env, start_new_session=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
@@ -133,7 +134,12 @@ def _write_mo(po: Path, mo: Path) -> None:
     from babel.messages.pofile import read_po
 
     with open(po, "rb") as fh:
-        catalog = read_po(fh)
+        raw = fh.read()
+    catalog = read_po(io.BytesIO(raw))
+    if b"POT-Creation-Date:" not in raw:
+        # Babel fills a missing creation date in with the time of compiling: the .mo would
+        # change every minute (and with it the library's digest and the editions' inputs)
+        catalog.creation_date = datetime(1970, 1, 1, tzinfo=timezone.utc)
     with open(mo, "wb") as out:
         write_mo(out, catalog, use_fuzzy=False)
 

@@ -288,6 +288,11 @@ def watch(context) -> PageLog:
 
     def on_failed(request):
         log.inflight.discard(request)
+        if (request.failure == "net::ERR_ABORTED"
+                and urlsplit(request.url).path.rsplit("/", 1)[-1].startswith("favicon")):
+            # Chromium's own favicon fetch, cancelled when the page is left before it
+            # came (a missing favicon still shows, as an HTTP error)
+            return
         if is_local(request.url):  # external ones are aborted on purpose (and recorded)
             log.failed.append(f"{request.url} ({request.failure})")
 

@@ -501,7 +501,11 @@ def test_print_title_has_its_number_and_wrapped_code_hangs(browse, server, book_
     page.evaluate("() => document.querySelectorAll('div.highlight pre')"
                   ".forEach(p => p.dataset.before = p.textContent)")
     page.emulate_media(media="print")
-    page.wait_for_timeout(200)
+    # the page splits its code into lines when idle after loading (or at beforeprint); the
+    # print stylesheet makes each line a block
+    page.wait_for_function("""() => {
+        const line = document.querySelector('div.highlight pre .tabbook-line');
+        return line && getComputedStyle(line).display === 'block'; }""")
     got = page.evaluate(_PRINT_TITLE_AND_WRAP_JS)
     assert got["title"] and got["title"][0].startswith("4.3. "), got["title"]
     assert got["same"], "preparing code for print changed its text"

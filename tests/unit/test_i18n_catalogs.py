@@ -133,3 +133,27 @@ def test_translating_notebooks_needs_no_sphinx():
                          cwd=REPO, env={**__import__("os").environ, "PYTHONPATH": str(REPO)})
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == "[]", res.stdout
+
+
+def test_a_catalog_compiles_to_the_same_bytes_at_any_time(tmp_path, monkeypatch):
+    """A .po without a POT-Creation-Date (d2l's own) compiles to the same .mo whenever it is
+    compiled: Babel would stamp the time of compiling into it, and the library's .mo would
+    change under the build every minute."""
+    import datetime as real
+
+    import babel.messages.catalog as babel_catalog
+
+    from tabbook.sources.i18n import _write_mo
+
+    po = Path(__file__).resolve().parents[2] / "d2l" / "locales" / "zh_CN" / "LC_MESSAGES" / "d2l.po"
+    assert b"POT-Creation-Date:" not in po.read_bytes()
+    _write_mo(po, tmp_path / "now.mo")
+
+    class Later(real.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return real.datetime(2031, 2, 3, 4, 5, tzinfo=tz)
+
+    monkeypatch.setattr(babel_catalog.datetime, "datetime", Later)
+    _write_mo(po, tmp_path / "later.mo")
+    assert (tmp_path / "now.mo").read_bytes() == (tmp_path / "later.mo").read_bytes()
