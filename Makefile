@@ -55,14 +55,12 @@ pdf: html
 
 # The machine first (Chromium, fonts-noto-cjk, npm's axe-core... installed before any
 # test starts: tests/setup_machine.py), the kernel-free tests (tests/unit, seconds),
-# then the build, then the rest, on $(TEST_WORKERS) workers (pytest-xdist: each file's tests
-# on one worker; tests/conftest.py publishes the checkout once for both).
-TEST_WORKERS ?= 2
+# then the build, then the rest.
 test: test-setup venv
 	$(PY) -m pytest -ra tests/unit
 	$(MAKE) html
 	$(MAKE) envs  # the tests run the library in every framework's environment
-	$(PY) -m pytest -ra -n $(TEST_WORKERS) --dist loadfile tests --ignore=tests/unit
+	$(PY) -m pytest -ra tests --ignore=tests/unit
 
 # Debian packages (apt-get, as root) and npm tools the tests need, when missing
 test-setup:

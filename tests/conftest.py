@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 import subprocess
 import sys
@@ -43,11 +42,8 @@ def built_html() -> Path:
 
 
 @pytest.fixture(scope="session")
-def assembled(tmp_path_factory):
-    """`make publish` (into _build/publish) from the book `make html` built: (folder, config).
-
-    Once per test run: `make test` runs the test files on two workers (pytest-xdist), and
-    the first worker that needs the assembly makes it while the other waits for it."""
+def assembled():
+    """`make publish` (into _build/publish) from the book `make html` built: (folder, config)."""
     from tabbook.sources.config import load_config
     from tabbook.stages.publish import PUBLISH_DIR
 
@@ -56,17 +52,8 @@ def assembled(tmp_path_factory):
     cfg = load_config(REPO)
     if not cfg.published:
         pytest.skip("_config.yml sets no repository.url: the book is not published")
-    # the folder the workers of this run share (a run of its own without pytest-xdist)
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent
-    with open(shared / "publish.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        done = shared / "publish.done"
-        if not done.exists():
-            env = {k: v for k, v in os.environ.items() if k != "TABBOOK_D2L_PACKAGE"}
-            res = subprocess.run([sys.executable, "-m", "tabbook", "publish"], cwd=REPO,
-                                 env=env, capture_output=True, text=True, timeout=900)
-            assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-3000:]
-            done.write_text("published\n")
+    env = {k: v for k, v in os.environ.items() if k != "TABBOOK_D2L_PACKAGE"}
+    res = subprocess.run([sys.executable, "-m", "tabbook", "publish"], cwd=REPO, env=env,
+                         capture_output=True, text=True, timeout=900)
+    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-3000:]
     return REPO / PUBLISH_DIR, cfg
