@@ -55,12 +55,14 @@ pdf: html
 
 # The machine first (Chromium, fonts-noto-cjk, npm's axe-core... installed before any
 # test starts: tests/setup_machine.py), the kernel-free tests (tests/unit, seconds),
-# then the build, then the rest.
+# then the build, then the rest: the browser tests and the others as two pytest runs side
+# by side (tests/run_after_build.py; TEST_ARGS go to both, e.g. TEST_ARGS=--one-at-a-time).
+TEST_ARGS ?=
 test: test-setup venv
 	$(PY) -m pytest -ra tests/unit
 	$(MAKE) html
 	$(MAKE) envs  # the tests run the library in every framework's environment
-	$(PY) -m pytest -ra tests --ignore=tests/unit
+	$(PY) tests/run_after_build.py $(TEST_ARGS)
 
 # Debian packages (apt-get, as root) and npm tools the tests need, when missing
 test-setup:

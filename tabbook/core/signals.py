@@ -16,7 +16,7 @@ Two sides:
 
 from __future__ import annotations
 
-import asyncio
+import functools
 import os
 import shutil
 import signal
@@ -47,39 +47,46 @@ class Interrupted(KeyboardInterrupt):
 
 # -- execution side ---------------------------------------------------------------
 
-class OwnSignalsLoop(asyncio.SelectorEventLoop):
-    """An event loop that ignores other code's SIGINT/SIGTERM handlers (nbclient's)."""
+@functools.lru_cache(maxsize=None)
+def own_signals_loop() -> type:
+    """:class:`OwnSignalsLoop`, made on first use (a no-op build does without asyncio)."""
+    import asyncio
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._owner_installing = False
+    class OwnSignalsLoop(asyncio.SelectorEventLoop):
+        """An event loop that ignores other code's SIGINT/SIGTERM handlers (nbclient's)."""
 
-    def own_signals(self, callback) -> None:
-        """Install ``callback(signum)`` as the only handler of SIGINT and SIGTERM."""
-        self._owner_installing = True
-        try:
-            for sig in OWNED:
-                super().add_signal_handler(sig, callback, sig)
-        finally:
+        def __init__(self) -> None:
+            super().__init__()
             self._owner_installing = False
 
-    def release_signals(self) -> None:
-        self._owner_installing = True
-        try:
-            for sig in OWNED:
-                super().remove_signal_handler(sig)
-        finally:
-            self._owner_installing = False
+        def own_signals(self, callback) -> None:
+            """Install ``callback(signum)`` as the only handler of SIGINT and SIGTERM."""
+            self._owner_installing = True
+            try:
+                for sig in OWNED:
+                    super().add_signal_handler(sig, callback, sig)
+            finally:
+                self._owner_installing = False
 
-    def add_signal_handler(self, sig, callback, *args):
-        if sig in OWNED and not self._owner_installing:
-            return None
-        return super().add_signal_handler(sig, callback, *args)
+        def release_signals(self) -> None:
+            self._owner_installing = True
+            try:
+                for sig in OWNED:
+                    super().remove_signal_handler(sig)
+            finally:
+                self._owner_installing = False
 
-    def remove_signal_handler(self, sig):
-        if sig in OWNED and not self._owner_installing:
-            return False
-        return super().remove_signal_handler(sig)
+        def add_signal_handler(self, sig, callback, *args):
+            if sig in OWNED and not self._owner_installing:
+                return None
+            return super().add_signal_handler(sig, callback, *args)
+
+        def remove_signal_handler(self, sig):
+            if sig in OWNED and not self._owner_installing:
+                return False
+            return super().remove_signal_handler(sig)
+
+    return OwnSignalsLoop
 
 
 def run_cancellable(make_tasks, on_signal=None) -> list:
@@ -89,6 +96,8 @@ def run_cancellable(make_tasks, on_signal=None) -> list:
     (each cancellation runs the task's cleanup: kernels shut down, socket folders
     removed), then :class:`Interrupted` is raised.
     """
+    import asyncio
+
     received: list[int] = []
 
     async def main():
@@ -112,7 +121,7 @@ def run_cancellable(make_tasks, on_signal=None) -> list:
         finally:
             loop.release_signals()
 
-    with asyncio.Runner(loop_factory=OwnSignalsLoop) as runner:
+    with asyncio.Runner(loop_factory=own_signals_loop()) as runner:
         return runner.run(main())
 
 

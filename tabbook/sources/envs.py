@@ -16,7 +16,6 @@ import os
 import shutil
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..core.errors import BookError
@@ -134,6 +133,8 @@ def register_kernel(fw: Framework, python: Path) -> Path:
 def ensure_all(root: Path = ROOT, names: list[str] | None = None, log=print) -> dict[str, Path]:
     """Create (in parallel) and register every framework's environment."""
     fws = [fw for fw in FRAMEWORKS if names is None or fw.name in names]
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max_workers=len(fws) or 1) as pool:
         pythons = dict(zip([fw.name for fw in fws],
                            pool.map(lambda fw: ensure_env(fw, root, log), fws)))
