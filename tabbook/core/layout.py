@@ -10,6 +10,7 @@ Nothing else in ``tabbook/`` spells ``_build``; ask a :class:`Layout` instead::
         exec/                    the execution cache (one executed notebook per run)
         kernel-logs/             each run's kernel stderr
         html.stamp               the inputs of the last successful build
+        catalogs-checked.json    the hashes of the catalogs found sound
         locale/book/, locale/tool/   catalogs compiled from this build's .po files
         vendor/                  MathJax's npm tree and its staged copy (not part of the site)
       jupyter_execute[-<language>]/  myst-nb's notebooks and output files of an edition
@@ -111,6 +112,12 @@ class Layout:
     def outputs_note(self, language: str) -> Path:
         """What an edition's last successful Sphinx run made (for the input stamp)."""
         return self.state / f"outputs-{language}.json"
+
+    @property
+    def checked_catalogs(self) -> Path:
+        """The hashes of the catalogs the last builds found sound (checked again only
+        when one changes: :func:`tabbook.sources.catalogs.require_valid_catalogs`)."""
+        return self.state / "catalogs-checked.json"
 
     @property
     def lock(self) -> Path:

@@ -285,9 +285,49 @@ def check_catalogs(root: Path) -> list[str]:
     return problems
 
 
+def _checker_identity() -> bytes:
+    """What a catalog's verdict depends on besides its bytes: the tool's code (these
+    checks, the editions table) and the msgfmt that checks it."""
+    from ..core.digest import tool_digest
+
+    msgfmt = shutil.which("msgfmt")
+    stat = Path(msgfmt).stat() if msgfmt else None
+    return (f"{tool_digest()}\0{msgfmt}\0{stat and (stat.st_size, stat.st_mtime_ns)}\0"
+            .encode())
+
+
 def require_valid_catalogs(root: Path) -> None:
-    """Raise a BookError listing the catalogs' problems, if any."""
-    problems = check_catalogs(root)
+    """Raise a BookError listing the catalogs' problems, if any.
+
+    A catalog found sound is noted by the hash of its bytes, its path and the checker
+    (:func:`_checker_identity`) in the build folder; the next build checks only the
+    catalogs whose hash is not noted (a prose edit checks none). A catalog with problems is
+    never noted: it is checked, and fails, at every build."""
+    import hashlib
+    import json
+
+    from ..core.files import write_atomic
+    from ..core.layout import Layout
+
+    memo = Layout(root).checked_catalogs
+    try:
+        noted = set(json.loads(memo.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        noted = set()
+    checker = _checker_identity()
+    problems: list[str] = []
+    sound: set[str] = set()
+    for path, shown in catalog_files(root):
+        key = hashlib.sha256(checker + shown.encode() + b"\0" + path.read_bytes()).hexdigest()
+        if key in noted:
+            sound.add(key)
+            continue
+        found = catalog_problems(path, shown)
+        problems += found
+        if not found:
+            sound.add(key)
+    if sound != noted:
+        write_atomic(memo, json.dumps(sorted(sound)).encode("utf-8"))
     if problems:
         raise BookError(f"{len(problems)} problem(s) in the translations' catalogs (fix the "
                         "msgstr, keeping the English message's markup, math, code and targets):\n  "

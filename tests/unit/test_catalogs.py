@@ -175,3 +175,52 @@ def test_markup_that_only_the_translation_has_is_refused(tmp_path, msgstr, needl
     problems = catalog_problems(path, "locales/zh_CN/LC_MESSAGES/page.po")
     assert problems and all(":6:" in p for p in problems), problems
     assert any(all(n in p for n in needles) for p in problems), problems
+
+
+def _book_with_catalog(tmp_path: Path, msgstr: str) -> Path:
+    root = tmp_path / "book"
+    folder = root / "locales" / "zh_CN" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "page.po").write_text(HEADER + f'msgid "Tiny Book"\nmsgstr "{msgstr}"\n',
+                                    encoding="utf-8")
+    return root
+
+
+def test_a_sound_catalog_is_checked_again_only_when_it_changes(tmp_path, monkeypatch):
+    """`make html` notes each catalog it found sound by the hash of its bytes (and of the
+    checker): a prose edit's build checks none again; a changed catalog is checked; a
+    catalog with a problem is never noted, so it fails every build."""
+    from tabbook.core.layout import Layout
+    from tabbook.core.errors import BookError
+    from tabbook.sources import catalogs
+
+    root = _book_with_catalog(tmp_path, "小书")
+    checked = []
+    real = catalogs.catalog_problems
+
+    def counting(path, shown=None):
+        checked.append(shown)
+        return real(path, shown)
+
+    monkeypatch.setattr(catalogs, "catalog_problems", counting)
+    catalogs.require_valid_catalogs(root)
+    first = list(checked)
+    assert "locales/zh_CN/LC_MESSAGES/page.po" in first  # (and the tool's own catalogs)
+    assert Layout(root).checked_catalogs.exists()
+    checked.clear()
+    catalogs.require_valid_catalogs(root)
+    assert checked == []  # nothing changed: nothing checked again
+    po = root / "locales" / "zh_CN" / "LC_MESSAGES" / "page.po"
+    po.write_text(po.read_text(encoding="utf-8").replace("小书", "小书<b>x</b>"), encoding="utf-8")
+    for _ in range(2):  # refused, and refused again: a problem is never noted as sound
+        checked.clear()
+        with pytest.raises(BookError, match="adds markup"):
+            catalogs.require_valid_catalogs(root)
+        assert checked == ["locales/zh_CN/LC_MESSAGES/page.po"]
+    # another checker (here: no msgfmt on PATH) checks every catalog again
+    po.write_text(po.read_text(encoding="utf-8").replace("<b>x</b>", ""), encoding="utf-8")
+    catalogs.require_valid_catalogs(root)
+    checked.clear()
+    monkeypatch.setattr(catalogs.shutil, "which", lambda name: None)
+    catalogs.require_valid_catalogs(root)
+    assert sorted(checked) == sorted(first)
