@@ -82,3 +82,27 @@ def copy_book(dst: Path, with_cache: bool = True) -> Path:
         (dst / "_build" / ".tabbook" / "html.stamp").unlink(missing_ok=True)
     # (MathJax from npm comes with it, in .tabbook/vendor: no need to fetch it again)
     return dst
+
+
+def warm_servers_left(tmp: str) -> list[str]:
+    """The warm kernel servers still running that made their socket in ``tmp`` (the
+    ``$TMPDIR`` a test gave the tool)."""
+    left = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if "warm_kernel.py" in text and "serve" in text and f"{tmp}/tbw-" in text:
+            left.append(text)
+    return left
+
+
+def without_stamp(data: bytes) -> dict:
+    """A cache entry without its stamp (entries written before the stamp existed differ
+    in it only)."""
+    import json
+
+    nb = json.loads(data)
+    nb["metadata"].pop("tabbook_entry", None)
+    return nb

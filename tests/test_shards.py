@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -191,11 +192,17 @@ def test_gpu_framework_is_its_own_entry_and_names_its_device(machines):
 
 
 def test_whole_book_on_three_machines(built_html, tmp_path):
-    """The book itself: A executes PyTorch and MXNet, B JAX and TensorFlow (warm kernels, to
-    save time: their outputs are the usual ones, see test_warm_kernels.py); C merges the two
-    shards and renders both editions with no framework environment; its pages have the
-    bodies of the repository's own single-machine build (`make html`)."""
-    from bookutil import copy_book
+    """The book itself: A executes PyTorch and MXNet, B JAX and TensorFlow, with warm kernels
+    (TABBOOK_WARM_KERNELS=1); C merges the two shards and renders both editions with no
+    framework environment; its pages have the bodies of the repository's own
+    single-machine build (`make html`).
+
+    Warm kernels give the outputs of fresh ones: every page in every framework is executed
+    warm here, and each entry is byte for byte the run `make html` left in the
+    repository's cache (a new kernel per page); no warm server is left running."""
+    import tempfile
+
+    from bookutil import copy_book, warm_servers_left, without_stamp
 
     machines = {}
     for name in "abc":
@@ -203,18 +210,35 @@ def test_whole_book_on_three_machines(built_html, tmp_path):
         machines[name] = copy_book(tmp_path / name, with_cache=False)
         # (copy_book leaves the catalogs out: the Chinese edition needs them)
         shutil.copytree(REPO / "locales", machines[name] / "locales")
-    warm = dict(os.environ, TABBOOK_WARM_KERNELS="1")
-    out_a = tabbook(machines["a"], "execute", "--framework", "pytorch", "--framework", "mxnet",
-                    env=warm)
-    out_b = tabbook(machines["b"], "execute", "--framework", "jax", "--framework", "tensorflow",
-                    env=warm)
+    # (a $TMPDIR of its own: its warm servers are told apart from other tests')
+    own_tmp = tempfile.mkdtemp(prefix="tb-warm-", dir="/tmp")
+    warm = dict(os.environ, TABBOOK_WARM_KERNELS="1", TMPDIR=own_tmp)
+    try:
+        out_a = tabbook(machines["a"], "execute", "--framework", "pytorch", "--framework",
+                        "mxnet", env=warm)
+        out_b = tabbook(machines["b"], "execute", "--framework", "jax", "--framework",
+                        "tensorflow", env=warm)
+        deadline = time.monotonic() + 10  # (a server exits once its build has gone)
+        while warm_servers_left(own_tmp) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not warm_servers_left(own_tmp)
+    finally:
+        shutil.rmtree(own_tmp, ignore_errors=True)
     assert {fw for fw, _ in executed(out_a)} == {"pytorch", "mxnet"}
     assert {fw for fw, _ in executed(out_b)} == {"jax", "tensorflow"}
+    assert all(kind == "executed" for kind, _, _ in runs_of(out_a) + runs_of(out_b))
     cache = machines["c"] / "_build" / ".tabbook" / "exec"
     cache.mkdir(parents=True)
     for shard in ("a", "b"):
         for entry in (machines[shard] / "_build" / ".tabbook" / "exec").glob("*.ipynb"):
             shutil.copy2(entry, cache / entry.name)
+    usual = REPO / "_build" / ".tabbook" / "exec"
+    merged = sorted(cache.glob("*.ipynb"))
+    assert len(merged) >= 8  # 2 pages x 4 frameworks at least
+    for entry in merged:
+        assert (usual / entry.name).exists(), f"{entry.name}: a key `make html` did not make"
+        assert without_stamp(entry.read_bytes()) == without_stamp(
+            (usual / entry.name).read_bytes()), f"{entry.name}: warm and fresh runs differ"
     envs = tmp_path / "no-envs"
     envs.mkdir()
     log = tabbook(machines["c"], "html", env=dict(

@@ -1,13 +1,12 @@
-"""Warm kernels (TABBOOK_WARM_KERNELS=1) give the outputs of fresh ones, and no page sees
-another's state.
+"""Warm kernels (TABBOOK_WARM_KERNELS=1): no page sees another's state, and a kernel that
+dies or hangs fails as a fresh one does.
 
-Every page of the book is executed both ways, in every framework: the usual way (a new
-kernel per page; the runs `make html` left in the repository's cache are such runs, and
-what it lacks is executed here) and warm (one process per framework that imported the
-framework once forks each page's kernel). The cache entries must be byte for byte the
-same. A two-page book then checks that what one page does to a module, to the
-environment, to the working directory or to its globals is not seen by the next page
-forked from the same server; and a kernel that dies or hangs fails as a fresh one does.
+That warm kernels give the outputs of fresh ones, byte for byte, for every page of the book
+in every framework, is checked where the whole book is executed warm anyway:
+tests/test_shards.py::test_whole_book_on_three_machines compares its entries with the runs
+`make html` left in the repository's cache (fresh kernels). Here, a book of three pages
+checks that what one page does to a module, to the environment, to the working directory
+or to its globals is not seen by the next page forked from the same server.
 """
 
 from __future__ import annotations
@@ -22,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from bookutil import REPO, copy_book, runs_of
+from bookutil import REPO, runs_of
+from bookutil import warm_servers_left as _warm_servers_left
 
 pytestmark = pytest.mark.book_build
 
@@ -46,49 +46,6 @@ def execute(root: Path, *args: str, warm: bool, tmp: str) -> str:
     out = res.stdout + res.stderr
     assert res.returncode == 0, out[-4000:]
     return out
-
-
-def entries(root: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in (root / "_build" / ".tabbook" / "exec").glob("*.ipynb")}
-
-
-def test_every_page_both_ways_gives_the_same_entries(tmp_path, own_tmp):
-    (tmp_path / "cold").mkdir()
-    (tmp_path / "warm").mkdir()
-    cold = copy_book(tmp_path / "cold")  # with the repository's cache: the usual way's runs
-    warm = copy_book(tmp_path / "warm", with_cache=False)
-    execute(cold, warm=False, tmp=own_tmp)  # (runs only what the repository's cache lacks)
-    out = execute(warm, warm=True, tmp=own_tmp)
-    assert all(kind == "executed" for kind, _, _ in runs_of(out))
-    got = entries(warm)
-    assert len(got) >= 8  # 2 pages x 4 frameworks at least
-    want = entries(cold)
-    for name, data in got.items():
-        assert name in want, f"{name}: a key the usual way does not have"
-        # (entries written before their stamp existed differ in the stamp only)
-        assert _without_stamp(data) == _without_stamp(want[name]), name
-    assert not _warm_servers_left(own_tmp)
-
-
-def _without_stamp(data: bytes) -> dict:
-    import json
-
-    nb = json.loads(data)
-    nb["metadata"].pop("tabbook_entry", None)
-    return nb
-
-
-def _warm_servers_left(tmp: str) -> list[str]:
-    """The warm servers still running that made their socket in ``tmp``."""
-    left = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if "warm_kernel.py" in text and "serve" in text and f"{tmp}/tbw-" in text:
-            left.append(text)
-    return left
 
 
 LEAKY = """\
