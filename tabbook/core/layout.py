@@ -11,6 +11,7 @@ Nothing else in ``tabbook/`` spells ``_build``; ask a :class:`Layout` instead::
         kernel-logs/             each run's kernel stderr
         html.stamp               the inputs of the last successful build
         catalogs-checked.json    the hashes of the catalogs found sound
+        templates/               the theme's Jinja templates, compiled
         locale/book/, locale/tool/   catalogs compiled from this build's .po files
         vendor/                  MathJax's npm tree and its staged copy (not part of the site)
       jupyter_execute[-<language>]/  myst-nb's notebooks and output files of an edition
@@ -118,6 +119,11 @@ class Layout:
         """The hashes of the catalogs the last builds found sound (checked again only
         when one changes: :func:`tabbook.sources.catalogs.require_valid_catalogs`)."""
         return self.state / "catalogs-checked.json"
+
+    @property
+    def templates(self) -> Path:
+        """The theme's Jinja templates, compiled (checked against their source at each use)."""
+        return self.state / "templates"
 
     @property
     def lock(self) -> Path:

@@ -89,6 +89,9 @@ def _formulas_not_tabbable(app) -> None:
 def _builder_inited(app) -> None:
     if app.builder.format != "html":
         return
+    from ..core.layout import Layout
+
+    compat.cache_compiled_templates(app, Layout(Path(app.srcdir)).templates)
     _formulas_not_tabbable(app)
     have = {name for folder in _static_dirs(app) for name in (JS_FILE, CSS_FILE)
             if (folder / name).is_file()}

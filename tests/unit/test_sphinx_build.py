@@ -77,3 +77,35 @@ def test_sections_are_numbered_as_the_book_numbers_them(sphinx_run):
     assert re.search(r"Table 7\.2\.1", page), "numbered table"
     index = BeautifulSoup(sphinx_run.page("index"), "html.parser").get_text(" ")
     assert "7.2. A Tiny Page" in index and "7.2.1. A Subsection" in index
+
+
+def test_templates_are_compiled_once(sphinx_run, monkeypatch):
+    """The theme's Jinja templates are compiled into the build folder by the first build
+    (tabbook.sphinxext.compat.cache_compiled_templates); a later Sphinx run loads them
+    from there instead of compiling them again, and writes the same pages."""
+    import io
+
+    from sphinx.application import Sphinx
+    from sphinx.jinja2glue import SandboxedEnvironment  # (the HTML builder's Jinja)
+
+    from tabbook.core.layout import Layout
+
+    cached = sorted(Layout(sphinx_run.root).templates.glob("*/*.cache"))
+    assert len(cached) >= 10, cached  # the theme's layout, its sections and macros
+    written = {p: p.stat().st_mtime_ns for p in cached}
+    compiled = []
+    real = SandboxedEnvironment.compile
+
+    def counting(self, source, name=None, filename=None, *args, **kwargs):
+        compiled.append(name)
+        return real(self, source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(SandboxedEnvironment, "compile", counting)
+    root = sphinx_run.root
+    out = root / "_build" / "html-again"
+    app = Sphinx(str(root), str(root), str(out), str(root / "_build" / "doctrees-again"),
+                 "html", status=io.StringIO(), warning=io.StringIO(), freshenv=True)
+    app.build()
+    assert [n for n in compiled if n and n.endswith(".html")] == []  # every page template loaded
+    assert {p: p.stat().st_mtime_ns for p in cached} == written
+    assert (out / f"{DOC}.html").read_text(encoding="utf-8") == sphinx_run.page(DOC)
