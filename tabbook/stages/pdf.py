@@ -5,8 +5,10 @@ Chromium (Debian's ``/usr/bin/chromium``, driven by Playwright, as in the browse
 tests), so the PDF is what a reader gets from "Print" in the browser: the book's print
 stylesheet (``static/tabbook-reader.css``) shows the chosen framework's code only,
 without tab bars, with code wrapped and solutions open. Each page of the book, in
-``_toc.yml`` order, is opened with ``?framework=<name>``, printed, and the pages are
-joined (pypdf) with one bookmark per page.
+``_toc.yml`` order, is opened once (``?framework=`` the first framework), printed, then
+printed again with each other framework picked as a reader picks its tab (MathJax, the
+fonts and the layout are made once per page, not once per framework); each framework's
+pages are joined (pypdf) with one bookmark per page.
 
 Editions: the site's folder (:meth:`tabbook.core.layout.Layout.html`) is the book's language
 (``language`` in ``_config.yml``, English when unset); every sub-folder that is a
@@ -139,9 +141,10 @@ PAGE_TIMEOUT = 60
 """Seconds a page may take to load and go network-idle before `make pdf` gives up on it."""
 
 
-def _print_page(context, url: str, base: str, framework: Framework,
-                timeout: float = PAGE_TIMEOUT) -> tuple[bytes, str]:
-    """Print one page; a BookError naming it when it does not load or print."""
+def _print_page(context, url: str, base: str, frameworks: list[Framework],
+                timeout: float = PAGE_TIMEOUT) -> tuple[dict[str, bytes], str]:
+    """Print one page once per framework; a BookError naming it when it does not load or
+    print."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -149,12 +152,12 @@ def _print_page(context, url: str, base: str, framework: Framework,
 
     shown = urlsplit(url).path.lstrip("/")  # the page in the built book: zh/chapter/x.html
     try:
-        return _print(context, url, base, framework, timeout)
+        return _print(context, url, base, frameworks, timeout)
     except PlaywrightTimeout:
         raise BookError(f"{shown} did not finish loading within {timeout:g} s (the page "
                         "never went network-idle: a request that never ends, or a script "
                         "that keeps fetching): open it in a browser and look at its network "
-                        "requests, or give it longer with `python -m tabbook.stages.pdf --timeout "
+                        "requests, or give it longer with `python -m tabbook pdf --timeout "
                         "SECONDS`; no PDF was written") from None
     except PlaywrightError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -163,26 +166,44 @@ def _print_page(context, url: str, base: str, framework: Framework,
                         "written") from None
 
 
-def _print(context, url: str, base: str, framework: Framework,
-           timeout: float) -> tuple[bytes, str]:
+_SELECT_JS = """name => {
+    // the reader picks a framework: every tab-set shows it, the print header names it
+    const inputs = window.tabbookFramework.inputsOf(name);
+    inputs.forEach(input => { input.checked = true; });
+    if (inputs.length) inputs[0].dispatchEvent(new Event('change', {bubbles: true}));
+    return inputs.length;
+}"""
+
+
+def _print(context, url: str, base: str, frameworks: list[Framework],
+           timeout: float) -> tuple[dict[str, bytes], str]:
+    """The page loaded once (``?framework=`` the first of ``frameworks``), then printed
+    with each framework chosen in turn, as a reader would pick its tab: the page's
+    MathJax, fonts and layout are made once, not once per framework."""
     page = context.new_page()
     try:
-        page.goto(url, wait_until="networkidle", timeout=timeout * 1000)
+        page.goto(f"{url}?framework={frameworks[0].name}", wait_until="networkidle",
+                  timeout=timeout * 1000)
         info = page.evaluate(_READY_JS)
         # the printed header names the page by its path in the book, not by 127.0.0.1
-        page.evaluate("""base => { const h = document.querySelector('.tabbook-print-header');
+        unhost = """base => { const h = document.querySelector('.tabbook-print-header');
             if (h && !document.querySelector('link[rel=canonical]'))
-                h.textContent = h.textContent.replace(base, ''); }""", base)
+                h.textContent = h.textContent.replace(base, ''); }"""
         page.emulate_media(media="print")
-        label = info["framework"].replace("{}", framework.label)
         title = info["title"].split(" \u2014 ")[0]
-        header = (f'<div style="{SMALL}display:flex;justify-content:space-between">'
-                  f"<span>{_escape(title)}</span><span>{_escape(label)}</span></div>")
         footer = f'<div style="{SMALL}text-align:center"><span class="pageNumber"></span></div>'
-        data = page.pdf(format="A4", print_background=True, margin=MARGIN,
-                        display_header_footer=True, header_template=header,
-                        footer_template=footer)
-        return data, title
+        printed = {}
+        for n, framework in enumerate(frameworks):
+            if n:
+                page.evaluate(_SELECT_JS, framework.name)
+            page.evaluate(unhost, base)
+            label = info["framework"].replace("{}", framework.label)
+            header = (f'<div style="{SMALL}display:flex;justify-content:space-between">'
+                      f"<span>{_escape(title)}</span><span>{_escape(label)}</span></div>")
+            printed[framework.name] = page.pdf(
+                format="A4", print_background=True, margin=MARGIN,
+                display_header_footer=True, header_template=header, footer_template=footer)
+        return printed, title
     finally:
         page.close()
 
@@ -191,27 +212,33 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def print_book(browser, base: str, edition: Edition, pages: list[str],
-               framework: Framework, timeout: float = PAGE_TIMEOUT) -> bytes:
-    """One PDF of ``pages`` of ``edition``, showing ``framework``'s code."""
+def print_edition(browser, base: str, edition: Edition, pages: list[str],
+                  frameworks: list[Framework], timeout: float = PAGE_TIMEOUT) -> dict[str, bytes]:
+    """One PDF of ``pages`` of ``edition`` per framework (by name), each showing only that
+    framework's code. Each page is loaded once and printed for every framework."""
     from pypdf import PdfReader, PdfWriter
 
     context = browser.new_context(viewport={"width": 900, "height": 1200})  # empty storage
-    writer = PdfWriter()
+    writers = {fw.name: PdfWriter() for fw in frameworks}
     try:
         for path in pages:
-            url = f"{base}{edition.prefix}{path}?framework={framework.name}"
-            data, title = _print_page(context, url, base + edition.prefix, framework, timeout)
-            start = len(writer.pages)
-            writer.append(PdfReader(io.BytesIO(data)))
-            writer.add_outline_item(title=title, page_number=start)
+            printed, title = _print_page(context, f"{base}{edition.prefix}{path}",
+                                         base + edition.prefix, frameworks, timeout)
+            for name, writer in writers.items():
+                start = len(writer.pages)
+                writer.append(PdfReader(io.BytesIO(printed[name])))
+                writer.add_outline_item(title=title, page_number=start)
     finally:
         context.close()
-    writer.add_metadata({"/Title": f"{BOOK_NAME} ({edition.language}, {framework.label})",
-                         "/Creator": "tabbook.stages.pdf (headless Chromium)"})
-    buf = io.BytesIO()
-    writer.write(buf)
-    return buf.getvalue()
+    out = {}
+    for fw in frameworks:
+        writer = writers[fw.name]
+        writer.add_metadata({"/Title": f"{BOOK_NAME} ({edition.language}, {fw.label})",
+                             "/Creator": "tabbook.stages.pdf (headless Chromium)"})
+        buf = io.BytesIO()
+        writer.write(buf)
+        out[fw.name] = buf.getvalue()
+    return out
 
 
 def write_pdfs(html: Path, out: Path, root: Path, browser=None,
@@ -242,8 +269,9 @@ def write_pdfs(html: Path, out: Path, root: Path, browser=None,
             if missing:
                 raise BookError(f"the {edition.language} edition lacks {missing[0]}: rebuild it",
                                 path=str(edition.html))
+            printed = print_edition(chromium, server.base, edition, pages, frameworks, timeout)
             for fw in frameworks:
-                data = print_book(chromium, server.base, edition, pages, fw, timeout)
+                data = printed[fw.name]
                 target = out / pdf_name(edition.language, fw)
                 try:
                     write_atomic(target, data)

@@ -70,6 +70,9 @@ def test_pdf_has_its_frameworks_code_whole_and_no_other(pdfs, book_html, fw):
     text = "\n".join(page_text(page, fw.label) for page in reader.pages)
     assert len(reader.pages) >= 10
     assert f"from d2l import {fw.module} as d2l" in text
+    # each page's printed header (its address and framework) names this PDF's framework
+    # (every framework is printed from one load of the page, picked in turn)
+    assert set(re.findall(r"\u00b7\s*Framework:\s*(\w+)", text)) == {fw.label}, fw.label
     for other in FRAMEWORKS:
         if other is not fw:
             assert f"from d2l import {other.module} as d2l" not in text, f"{other.label} code"
