@@ -91,29 +91,42 @@
   var SCROLLERS = "pre, .cell_output > .output, .output_area, .pst-scrollable-table-container, "
     + ".table-wrapper, div.math";
 
+  // Every size is read first, then every mark written: a write between two reads would
+  // make the browser lay the whole page out again for the next block (on the 4.3 page,
+  // a quarter of a second of every load).
   function keyboardScroll() {
-    document.querySelectorAll(SCROLLERS).forEach(function (el) {
+    var found = Array.prototype.map.call(document.querySelectorAll(SCROLLERS), function (el) {
       var style = window.getComputedStyle(el);
-      var scrollX = /auto|scroll/.test(style.overflowX) && el.scrollWidth > el.clientWidth + 1;
-      var scrollY = /auto|scroll/.test(style.overflowY) && el.scrollHeight > el.clientHeight + 1;
-      if (scrollX || scrollY) {
-        if (el.tabIndex !== 0) el.tabIndex = 0;
-      } else if (el.getAttribute("tabindex") === "0") {
-        el.tabIndex = -1;
+      return {
+        el: el,
+        x: /auto|scroll/.test(style.overflowX) && el.scrollWidth > el.clientWidth + 1,
+        y: /auto|scroll/.test(style.overflowY) && el.scrollHeight > el.clientHeight + 1,
+        end: scrolledToEnd(el),
+      };
+    });
+    found.forEach(function (f) {
+      if (f.x || f.y) {
+        if (f.el.tabIndex !== 0) f.el.tabIndex = 0;
+      } else if (f.el.getAttribute("tabindex") === "0") {
+        f.el.tabIndex = -1;
       }
-      scrollSign(el, scrollX);
+      scrollSign(f.el, f.x, f.end);
     });
   }
 
   // A code block wider than its box shows that it scrolls (tabbook-reader.css draws a
   // fade and a "›" at its right edge, gone once it is scrolled to the end): on a phone
   // the scroll bar only appears while one scrolls.
-  function atEnd(el) {
-    el.parentElement.classList.toggle("tabbook-scrolled-end",
-      el.scrollLeft + el.clientWidth >= el.scrollWidth - 2);
+  function scrolledToEnd(el) {
+    return el.scrollLeft + el.clientWidth >= el.scrollWidth - 2;
   }
 
-  function scrollSign(el, scrollX) {
+  function atEnd(el, end) {
+    el.parentElement.classList.toggle("tabbook-scrolled-end",
+      end === undefined ? scrolledToEnd(el) : end);
+  }
+
+  function scrollSign(el, scrollX, end) {
     var box = el.parentElement;
     if (el.tagName !== "PRE" || !box || !box.classList.contains("highlight")) return;
     box.classList.toggle("tabbook-scrolls", scrollX);
@@ -121,7 +134,7 @@
       el.tabbookScrollSign = true;
       el.addEventListener("scroll", function () { atEnd(el); }, { passive: true });
     }
-    if (scrollX) atEnd(el);
+    if (scrollX) atEnd(el, end);
   }
 
   // pydata-sphinx-theme 0.17 wires only the first `.primary-toggle` and the first
