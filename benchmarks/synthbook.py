@@ -20,6 +20,8 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # (run as a script: the tool's layout module)
+    sys.path.insert(0, str(REPO))
 FROM_REPO = ("_config.yml", "pyproject.toml", "envs", "d2l", "static")
 STEPS = 50
 
@@ -172,9 +174,11 @@ def make_book(dst: Path, n: int, shape: str = "4.3") -> Path:
             shutil.copytree(src, dst / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(src, dst / name)
-    vendor = REPO / "_build" / ".vendor"  # MathJax from npm, as the book's build left it
+    from tabbook.core.layout import Layout
+
+    vendor = Layout(REPO).vendor  # MathJax from npm and the runner's bundle, as the book's build left them
     if vendor.is_dir():
-        shutil.copytree(vendor, dst / "_build" / ".vendor", symlinks=True)
+        shutil.copytree(vendor, Layout(dst).vendor, symlinks=True)
     # a Chinese edition too (its catalogs empty: its pages show the English text), so that
     # rendering costs what the real book's two editions cost
     (dst / "locales" / "zh_CN" / "LC_MESSAGES").mkdir(parents=True)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+import bookutil
 from bookutil import REPO, build, runs_of
 from tabbook.sources.book import read_book
 from tabbook.sources.config import load_config
@@ -31,29 +32,14 @@ from tabbook.stages.execute import cache_key, execute_all, load_cached, plan
 from tabbook.core.frameworks import BY_NAME, NAMES
 
 pytestmark = pytest.mark.book_build
-TINYBOOK = REPO / "tests" / "fixtures" / "tinybook"
 PAGE = "chapter_demo/page"
-FROM_REPO = ("_config.yml", "pyproject.toml", "envs", "d2l", "static")
 
 
 def tiny_book(dst: Path) -> Path:
-    """A buildable copy of the tiny book: the repository's settings, library and static files,
-    the tiny book's pages, and an (empty) Chinese catalog folder, so both editions build."""
-    dst.mkdir(parents=True)
-    for name in FROM_REPO:
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, dst / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, dst / name)
-    shutil.copy2(TINYBOOK / "_toc.yml", dst / "_toc.yml")
-    shutil.copytree(TINYBOOK / "chapter_demo", dst / "chapter_demo")
-    # (the fixture's index has a toctree for plain Sphinx; Jupyter Book takes _toc.yml's)
-    (dst / "index.md").write_text("# Tiny Book\n\nOne page in every framework.\n")
+    """A buildable copy of the tiny book (:func:`bookutil.tiny_book`, its cache empty) and an
+    (empty) Chinese catalog folder, so both editions build."""
+    bookutil.tiny_book(dst, seed_cache=False)
     (dst / "locales" / "zh_CN" / "LC_MESSAGES").mkdir(parents=True)
-    vendor = REPO / "_build" / ".vendor"  # MathJax from npm: no need to fetch it again
-    if vendor.is_dir():
-        shutil.copytree(vendor, dst / "_build" / ".vendor", symlinks=True)
     return dst
 
 
