@@ -20,8 +20,9 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:  # (run as a script: the tool's layout module)
-    sys.path.insert(0, str(REPO))
+for _path in (REPO, REPO / "tests"):  # (run as a script: the tests' copying helpers)
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 FROM_REPO = ("_config.yml", "pyproject.toml", "envs", "d2l", "static")
 STEPS = 50
 
@@ -174,11 +175,9 @@ def make_book(dst: Path, n: int, shape: str = "4.3") -> Path:
             shutil.copytree(src, dst / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(src, dst / name)
-    from tabbook.core.layout import Layout
+    from bookutil import copy_vendor
 
-    vendor = Layout(REPO).vendor  # MathJax from npm and the runner's bundle, as the book's build left them
-    if vendor.is_dir():
-        shutil.copytree(vendor, Layout(dst).vendor, symlinks=True)
+    copy_vendor(dst)  # MathJax from npm and the runner's bundle, as the book's build left them
     # a Chinese edition too (its catalogs empty: its pages show the English text), so that
     # rendering costs what the real book's two editions cost
     (dst / "locales" / "zh_CN" / "LC_MESSAGES").mkdir(parents=True)

@@ -93,9 +93,21 @@ def copy_book(dst: Path, with_cache: bool = True) -> Path:
     return dst
 
 
-def warm_servers_left(tmp: str) -> list[str]:
+def warm_servers_left(tmp: str, within: float = 0) -> list[str]:
     """The warm kernel servers still running that made their socket in ``tmp`` (the
-    ``$TMPDIR`` a test gave the tool)."""
+    ``$TMPDIR`` a test gave the tool), after waiting up to ``within`` seconds for them to
+    exit (a server notices that its build has gone within half a second)."""
+    import time
+
+    deadline = time.monotonic() + within
+    while True:
+        left = _warm_servers(tmp)
+        if not left or time.monotonic() >= deadline:
+            return left
+        time.sleep(0.1)
+
+
+def _warm_servers(tmp: str) -> list[str]:
     left = []
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:

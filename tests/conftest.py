@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -57,3 +59,12 @@ def assembled():
                          capture_output=True, text=True, timeout=900)
     assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-3000:]
     return REPO / PUBLISH_DIR, cfg
+
+
+@pytest.fixture
+def own_tmp():
+    """A short ``$TMPDIR`` for the tool's processes in a test (warm servers make their
+    sockets in it): its servers are told apart from those of tests running beside it."""
+    tmp = tempfile.mkdtemp(prefix="tb-warm-", dir="/tmp")
+    yield tmp
+    shutil.rmtree(tmp, ignore_errors=True)

@@ -18,7 +18,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -177,7 +176,7 @@ def test_gpu_framework_is_its_own_entry_and_names_its_device(machines):
     assert load_cached(again, a, cfg) and again.device == "cpu"
 
 
-def test_whole_book_on_three_machines(built_html, tmp_path):
+def test_whole_book_on_three_machines(built_html, tmp_path, own_tmp):
     """The book itself: A executes PyTorch and MXNet, B JAX and TensorFlow, with warm kernels
     (TABBOOK_WARM_KERNELS=1); C merges the two shards and renders both editions with no
     framework environment; its pages have the bodies of the repository's own
@@ -186,8 +185,6 @@ def test_whole_book_on_three_machines(built_html, tmp_path):
     Warm kernels give the outputs of fresh ones: every page in every framework is executed
     warm here, and each entry is byte for byte the run `make html` left in the
     repository's cache (a new kernel per page); no warm server is left running."""
-    import tempfile
-
     from bookutil import copy_book, warm_servers_left, without_stamp
 
     machines = {}
@@ -197,19 +194,12 @@ def test_whole_book_on_three_machines(built_html, tmp_path):
         # (copy_book leaves the catalogs out: the Chinese edition needs them)
         shutil.copytree(REPO / "locales", machines[name] / "locales")
     # (a $TMPDIR of its own: its warm servers are told apart from other tests')
-    own_tmp = tempfile.mkdtemp(prefix="tb-warm-", dir="/tmp")
     warm = dict(os.environ, TABBOOK_WARM_KERNELS="1", TMPDIR=own_tmp)
-    try:
-        out_a = tabbook(machines["a"], "execute", "--framework", "pytorch", "--framework",
-                        "mxnet", env=warm)
-        out_b = tabbook(machines["b"], "execute", "--framework", "jax", "--framework",
-                        "tensorflow", env=warm)
-        deadline = time.monotonic() + 10  # (a server exits once its build has gone)
-        while warm_servers_left(own_tmp) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not warm_servers_left(own_tmp)
-    finally:
-        shutil.rmtree(own_tmp, ignore_errors=True)
+    out_a = tabbook(machines["a"], "execute", "--framework", "pytorch", "--framework",
+                    "mxnet", env=warm)
+    out_b = tabbook(machines["b"], "execute", "--framework", "jax", "--framework",
+                    "tensorflow", env=warm)
+    assert not warm_servers_left(own_tmp, within=10)
     assert {fw for fw, _ in executed(out_a)} == {"pytorch", "mxnet"}
     assert {fw for fw, _ in executed(out_b)} == {"jax", "tensorflow"}
     assert all(kind == "executed" for kind, _, _ in runs_of(out_a) + runs_of(out_b))

@@ -15,8 +15,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -25,15 +23,6 @@ from bookutil import REPO, runs_of
 from bookutil import warm_servers_left as _warm_servers_left
 
 pytestmark = pytest.mark.book_build
-
-
-@pytest.fixture
-def own_tmp():
-    """A short ``$TMPDIR`` for the tool's processes in this test (warm servers make their
-    sockets in it): its servers are told apart from those of tests running beside it."""
-    tmp = tempfile.mkdtemp(prefix="tb-warm-", dir="/tmp")
-    yield tmp
-    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def execute(root: Path, *args: str, warm: bool, tmp: str) -> str:
@@ -121,8 +110,4 @@ def test_warm_kernel_faults_fail_as_fresh_ones_do(tmp_path, own_tmp):
     assert "dies/page.md:5, cell 2, framework pytorch: the kernel died" in out
     assert "hangs/page.md:5, cell 2, framework pytorch: cell did not finish within 8 s" in out
     assert not list((root / "_build" / ".tabbook" / "exec").glob("*.ipynb"))
-    # (a kernel notices its managed process is gone within half a second)
-    deadline = time.monotonic() + 10
-    while _warm_servers_left(own_tmp) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not _warm_servers_left(own_tmp)
+    assert not _warm_servers_left(own_tmp, within=10)

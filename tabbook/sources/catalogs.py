@@ -277,11 +277,35 @@ def catalog_files(root: Path) -> list[tuple[Path, str]]:
     return found
 
 
-def check_catalogs(root: Path) -> list[str]:
-    """The problems of every catalog of the book and of the tool (empty: all are sound)."""
-    problems = []
+def check_catalogs(root: Path, memo: Path | None = None) -> list[str]:
+    """The problems of every catalog of the book and of the tool (empty: all are sound).
+
+    ``memo``: a file noting the catalogs found sound, by the hash of their bytes, their path
+    and the checker (:func:`_checker_identity`); only the catalogs whose hash it does not
+    note are checked, and it is updated. A catalog with problems is never noted: it is
+    checked, and fails, every time."""
+    import hashlib
+    import json
+
+    noted: set[str] = set()
+    if memo is not None and memo.is_file():
+        try:
+            noted = set(json.loads(memo.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            pass
+    checker = _checker_identity()
+    problems: list[str] = []
+    sound: set[str] = set()
     for path, shown in catalog_files(root):
-        problems += catalog_problems(path, shown)
+        key = hashlib.sha256(checker + shown.encode() + b"\0" + path.read_bytes()).hexdigest()
+        found = [] if key in noted else catalog_problems(path, shown)
+        problems += found
+        if not found:
+            sound.add(key)
+    if memo is not None and sound != noted:
+        from ..core.files import write_atomic
+
+        write_atomic(memo, json.dumps(sorted(sound)).encode("utf-8"))
     return problems
 
 
@@ -297,37 +321,12 @@ def _checker_identity() -> bytes:
 
 
 def require_valid_catalogs(root: Path) -> None:
-    """Raise a BookError listing the catalogs' problems, if any.
-
-    A catalog found sound is noted by the hash of its bytes, its path and the checker
-    (:func:`_checker_identity`) in the build folder; the next build checks only the
-    catalogs whose hash is not noted (a prose edit checks none). A catalog with problems is
-    never noted: it is checked, and fails, at every build."""
-    import hashlib
-    import json
-
-    from ..core.files import write_atomic
+    """Raise a BookError listing the catalogs' problems, if any; the catalogs found sound
+    are noted in the build folder, so the next build checks only those that changed (a
+    prose edit checks none: :func:`check_catalogs`)."""
     from ..core.layout import Layout
 
-    memo = Layout(root).checked_catalogs
-    try:
-        noted = set(json.loads(memo.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
-        noted = set()
-    checker = _checker_identity()
-    problems: list[str] = []
-    sound: set[str] = set()
-    for path, shown in catalog_files(root):
-        key = hashlib.sha256(checker + shown.encode() + b"\0" + path.read_bytes()).hexdigest()
-        if key in noted:
-            sound.add(key)
-            continue
-        found = catalog_problems(path, shown)
-        problems += found
-        if not found:
-            sound.add(key)
-    if sound != noted:
-        write_atomic(memo, json.dumps(sorted(sound)).encode("utf-8"))
+    problems = check_catalogs(root, Layout(root).checked_catalogs)
     if problems:
         raise BookError(f"{len(problems)} problem(s) in the translations' catalogs (fix the "
                         "msgstr, keeping the English message's markup, math, code and targets):\n  "

@@ -201,8 +201,6 @@ def patches_of(package: str) -> list[Patch]:
 def cache_compiled_templates(app, folder: Path) -> bool:
     """Give the HTML builder's Jinja environment a bytecode cache in ``folder`` (see
     :data:`PATCHES`, ``template_bytecode_cache``); whether it could."""
-    from jinja2 import FileSystemBytecodeCache
-
     import hashlib
 
     import jinja2
@@ -221,7 +219,7 @@ def cache_compiled_templates(app, folder: Path) -> bool:
                      environment.optimized))
     folder = folder / hashlib.sha256(settings.encode()).hexdigest()[:16]
     folder.mkdir(parents=True, exist_ok=True)
-    environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
+    environment.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
     return True
 
 
