@@ -1,9 +1,11 @@
 """Faults and bad input: a build that fails stays failed, a cache that heals, signals
 that stop everything, outputs that cannot hang the build, errors that name the file.
 
-Each test works on a small copy of the book (:func:`small_book`): the landing page,
-section 3.2 (its runs come from the copied execution cache) and, where the test needs
-one, a page of its own, so that only that page executes.
+Each test that builds works on the tiny book (:func:`tiny_with_page`: one page in every
+framework, its runs seeded in the cache) and, where the test needs one, a page of its
+own, so that only that page executes. Tests of the library's faults, which need section
+3.2's ``#@save`` code, work on a small copy of the book (:func:`small_book`): the
+landing page, section 3.2 and a page of the test's own.
 
 Issue 16, items 7-16: the faults that need no kernel are tested where they are fast:
 
@@ -35,7 +37,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from bookutil import REPO, build, copy_book, runs_of
+from bookutil import REPO, TINY_PAGE, build, copy_book, runs_of, tiny_book
 from tabbook.sources.config import load_config
 from tabbook.core.errors import BookError
 from tabbook.stages.execute import cache_path, load_cached, plan
@@ -73,6 +75,18 @@ def small_book(tmp_path: Path, page: str | None = None) -> Path:
         (root / "chapter_x").mkdir()
         (root / PAGE).write_text(FRONT + page, encoding="utf-8")
     (root / "_toc.yml").write_text(toc)
+    return root
+
+
+def tiny_with_page(tmp_path: Path, page: str | None = None) -> Path:
+    """The tiny book (``bookutil.tiny_book``: its page's runs seeded in the cache, so its
+    first build executes nothing) and ``page`` (chapter_x/page.md) after it."""
+    root = tiny_book(tmp_path / "book")
+    if page is not None:
+        with open(root / "_toc.yml", "a", encoding="utf-8") as toc:
+            toc.write("- file: chapter_x/page\n")
+        (root / "chapter_x").mkdir()
+        (root / PAGE).write_text(FRONT + page, encoding="utf-8")
     return root
 
 
@@ -115,7 +129,7 @@ def assert_clear_error(res, *needles: str, raw: str = "Traceback (most recent ca
 
 @pytest.mark.book_build
 def test_failed_build_fails_again_until_fixed(tmp_path):
-    root = small_book(tmp_path, "# A Page With A Typo\n\n```{notadirective}\nSome content.\n```\n")
+    root = tiny_with_page(tmp_path, "# A Page With A Typo\n\n```{notadirective}\nSome content.\n```\n")
     for attempt in (1, 2):  # the second build, with nothing changed, must fail too
         res = build(root)
         assert res.returncode != 0, (attempt, output(res)[-3000:])
@@ -129,11 +143,11 @@ def test_failed_build_fails_again_until_fixed(tmp_path):
 
 @pytest.mark.book_build
 def test_noop_build_checks_pages_and_cache_entries_exist(tmp_path):
-    root = small_book(tmp_path, "# A Small Page\n\n" + jax_cell("print('small page ran')"))
+    root = tiny_with_page(tmp_path, "# A Small Page\n\n" + jax_cell("print('small page ran')"))
     assert build(root).returncode == 0
     res = build(root)
     assert "nothing changed since the last build" in res.stdout
-    page_html = root / "_build" / "html" / "chapter_linear-regression" / "oo-design.html"
+    page_html = root / "_build" / "html" / "chapter_demo" / "page.html"
     page_html.unlink()
     res = build(root)
     assert res.returncode == 0 and "nothing changed" not in res.stdout, output(res)[-3000:]
@@ -185,7 +199,7 @@ def _running(pids: set[int]) -> set[int]:
 @pytest.mark.book_build
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_signal_during_execution_stops_every_process(tmp_path, signum, request):
-    root = small_book(tmp_path, "# A Slow Page\n\n" + jax_cell("import time\ntime.sleep(300)"))
+    root = tiny_with_page(tmp_path, "# A Slow Page\n\n" + jax_cell("import time\ntime.sleep(300)"))
     # a short $TMPDIR of the test's own, so that the kernels' sockets are made in it
     # (tmp_path is too long for a socket path under pytest-xdist)
     tmp = Path(tempfile.mkdtemp(prefix="tb-sig-", dir="/tmp"))
@@ -232,7 +246,7 @@ def guarded_book(tmp_path_factory):
             + jax_cell("print('x' * 5_000_000)") + "\n"
             + jax_cell("for i in range(30_000):\n    print(f'line {i:06d} ' + 'y' * 90)") + "\n"
             + jax_cell("import os\nprint('the token is', os.environ['TABBOOK_TEST_TOKEN'])"))
-    root = small_book(tmp_path_factory.mktemp("guarded"), page)
+    root = tiny_with_page(tmp_path_factory.mktemp("guarded"), page)
     old = os.environ.get("TABBOOK_TEST_TOKEN")
     os.environ["TABBOOK_TEST_TOKEN"] = SECRET
     try:
@@ -276,15 +290,15 @@ def test_secret_environment_values_are_masked(guarded_book):
 
 @pytest.mark.book_build
 def test_truncated_cache_entry_is_deleted_and_executed_again(tmp_path):
-    root = small_book(tmp_path)
-    entry = entry_of(root, OO_DESIGN, "jax")
+    root = tiny_with_page(tmp_path)
+    entry = entry_of(root, TINY_PAGE, "jax")
     data = entry.read_bytes()
     entry.write_bytes(data[: len(data) // 2])
     res = build(root)
     out = output(res)
     assert res.returncode == 0, out[-3000:]
     assert "corrupt" in out and str(entry) in out
-    assert ("executed", OO_DESIGN, "jax") in runs_of(out)
+    assert ("executed", TINY_PAGE, "jax") in runs_of(out)
     assert [kind for kind, page, fw in runs_of(out) if kind == "executed"] == ["executed"]
     nbformat.read(entry, as_version=4)  # a whole notebook again
 
@@ -310,7 +324,7 @@ def test_cache_entry_holding_other_cells_is_a_miss(tmp_path):
 
 @pytest.mark.book_build
 def test_undecodable_byte_names_the_page_and_line(tmp_path):
-    root = small_book(tmp_path, "# Bytes\n\nA sentence.\n")
+    root = tiny_with_page(tmp_path, "# Bytes\n\nA sentence.\n")
     path = root / PAGE
     path.write_bytes(path.read_bytes().replace(b"A sentence.", b"A sent\xe9nce."))
     res = build(root)
@@ -320,7 +334,7 @@ def test_undecodable_byte_names_the_page_and_line(tmp_path):
 
 @pytest.mark.book_build
 def test_missing_requirements_file_is_named(tmp_path):
-    root = small_book(tmp_path)
+    root = tiny_with_page(tmp_path)
     (root / "envs" / "jax.txt").unlink()
     assert_clear_error(build(root), "envs/jax.txt", "requirements file is missing",
                        raw="FileNotFoundError")
@@ -330,7 +344,7 @@ def test_missing_requirements_file_is_named(tmp_path):
 def test_unwritable_build_folder_is_named(tmp_path):
     # tests run as root, for whom permissions do not stop a write: a file where the
     # _build folder should be stops it for everyone
-    root = small_book(tmp_path)
+    root = tiny_with_page(tmp_path)
     shutil.rmtree(root / "_build")
     (root / "_build").write_text("not a folder")
     assert_clear_error(build(root), str(root / "_build"), "writable")
@@ -353,7 +367,7 @@ def test_bad_section_number_is_refused(tmp_path, value, needles):
 
 @pytest.mark.book_build
 def test_exception_without_message_shows_the_end_of_its_traceback(tmp_path):
-    root = small_book(tmp_path, "# Asserts\n\n" + jax_cell(
+    root = tiny_with_page(tmp_path, "# Asserts\n\n" + jax_cell(
         "def check(flag):\n    assert flag\n\ncheck(0)"))
     res = build(root)
     assert_clear_error(res, "AssertionError", "assert flag", "check(0)", f"{PAGE}:",
@@ -430,7 +444,7 @@ def _execute_jax_page(tmp_path: Path, code: str):
     from tabbook.stages.execute import execute_all
     from tabbook.core.frameworks import BY_NAME
 
-    root = small_book(tmp_path, "# A Page\n\n" + jax_cell(code))
+    root = tiny_with_page(tmp_path, "# A Page\n\n" + jax_cell(code))
     page = read_page(root / PAGE, root)
     cfg = load_config(root)
     run = plan([page], root, [BY_NAME["jax"]])[0]

@@ -10,8 +10,11 @@ reports, and ``test_broken_builds.py`` shows each check can fail.
   :data:`CHROMIUM_ARGS`. It, the Chinese fonts and axe-core are installed by
   ``make test-setup`` (``tests/setup_machine.py``) before any test starts; the
   ``require_*`` functions here only check, and fail saying to run it.
-* :func:`watch` records everything a page does on the network and in the console;
-  requests to anything but 127.0.0.1 are recorded and aborted, never sent.
+* :func:`watch` records everything a page does on the network and in the console.
+  Requests to anything but 127.0.0.1 are recorded, and never leave the machine:
+  Chromium sends them to a proxy that is not there (:data:`CHROMIUM_ARGS`), which fails
+  them at once. (Not Playwright's routing, which would do it too, but turns off the
+  browser's cache: a reader's second page would download every script again.)
 """
 
 from __future__ import annotations
@@ -36,8 +39,11 @@ if str(REPO) not in sys.path:
 from tabbook.core.frameworks import FRAMEWORKS  # noqa: E402  (the one framework table)
 
 CHROMIUM = "/usr/bin/chromium"
+OFFLINE_ARGS = ["--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=127.0.0.1"]
+"""Every request but those to 127.0.0.1 goes to a proxy on the discard port, where nothing
+listens: it fails (``net::ERR_PROXY_CONNECTION_FAILED``) and is never sent anywhere."""
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+                 "--disable-component-update", "--disable-sync", "--no-first-run", *OFFLINE_ARGS]
 PAGE_43 = "chapter_linear-classification/classification.html"
 PAGE_32 = "chapter_linear-regression/oo-design.html"
 LABELS = {fw.name: fw.label for fw in FRAMEWORKS}
@@ -155,16 +161,28 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             path = path / "index.html"  # (without the slash: the parent class redirects)
         accepts = "gzip" in self.headers.get("Accept-Encoding", "")
         if self.server.gzip and accepts and path.is_file() and path.suffix in COMPRESSIBLE:
+            stat = path.stat()
+            etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}-gz"'
+            modified = self.date_time_string(int(stat.st_mtime))
+            if (self.headers.get("If-None-Match") == etag  # the browser's copy is current
+                    or ("If-None-Match" not in self.headers
+                        and self.headers.get("If-Modified-Since") == modified)):
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.end_headers()
+                return
             body = self.server.compressed(path)
             self.send_response(200)
             self.send_header("Content-Type", self.guess_type(str(path)))
             self.send_header("Content-Encoding", "gzip")
             self.send_header("Vary", "Accept-Encoding")
+            self.send_header("ETag", etag)
+            self.send_header("Last-Modified", modified)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
             return
-        super().do_GET()
+        super().do_GET()  # (answers If-Modified-Since with 304 itself)
 
 
 class _Server(http.server.ThreadingHTTPServer):
@@ -198,7 +216,10 @@ class BookServer:
     """Serve ``root`` on 127.0.0.1 (ephemeral port) in a thread; ``with BookServer(p) as s``.
 
     Like GitHub Pages and most static hosts it gzips text files (``use_gzip``), so the
-    bytes the browser reports are the bytes a reader downloads.
+    bytes the browser reports are the bytes a reader downloads, and it answers a browser
+    that asks whether its cached copy is current (ETag, Last-Modified) with 304. Every
+    answer says ``Cache-Control: no-cache``, so the browser asks each time: every request
+    a page makes reaches the server and its log.
     """
 
     def __init__(self, root: Path, use_gzip: bool = True):
@@ -277,7 +298,8 @@ def is_local(url: str) -> bool:
 
 
 def watch(context) -> PageLog:
-    """Record everything the pages of a browser ``context`` do; block non-local requests."""
+    """Record everything the pages of a browser ``context`` do (the browser itself sends no
+    request off 127.0.0.1: :data:`OFFLINE_ARGS`)."""
     log = PageLog()
 
     def on_request(request):
@@ -309,18 +331,11 @@ def watch(context) -> PageLog:
         page.on("console", on_console)
         page.on("pageerror", lambda exc: log.page_errors.append(str(exc)))
 
-    def route(route):
-        if is_local(route.request.url):
-            route.continue_()
-        else:
-            route.abort("blockedbyclient")
-
     context.on("request", on_request)
     context.on("requestfailed", on_failed)
     context.on("requestfinished", lambda request: log.inflight.discard(request))
     context.on("response", on_response)
     context.on("page", on_page)
-    context.route("**/*", route)
     _LOGS[id(context)] = log
     return log
 

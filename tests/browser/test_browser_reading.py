@@ -100,8 +100,10 @@ def test_every_page_loads_offline_without_errors(browse, server, book_html):
     context, log = browse()
     pages = _pages(book_html)
     assert PAGE_43 in pages and PAGE_32 in pages, pages
+    page = context.new_page()  # one tab, going from page to page as a reader does
     for path in pages:
-        page = open_page(context, server.url(path))
+        page.goto(server.url(path))
+        settle(page)
         for label in bh.LABELS.values():
             tabs = page.locator(".sd-tab-set > label.sd-tab-label", has_text=label).filter(visible=True)
             if tabs.count():
@@ -109,7 +111,6 @@ def test_every_page_loads_offline_without_errors(browse, server, book_html):
         for button in page.locator(".solution button.toggle-button").all():
             button.click()
         settle(page)
-        page.close()
     local = [u for u in log.requests if bh.is_local(u)]
     assert any("/_static/mathjax/" in u for u in local), "MathJax was not loaded from the book"
     browse.assert_clean(log)
@@ -156,17 +157,21 @@ def test_tabs_work_from_the_keyboard(browse, server):
     browse.assert_clean(log)
 
 
-@pytest.mark.parametrize("framework", ["pytorch", "jax"])
 @pytest.mark.parametrize("path", [PAGE_43, PAGE_32])
-def test_phone_width_has_no_horizontal_scroll(browse, server, path, framework):
+def test_phone_width_has_no_horizontal_scroll(browse, server, path):
+    """With PyTorch's code shown, then JAX's (a link with ?framework=, one tab)."""
     # a desktop-like viewport of phone width: a mobile one would zoom out to fit a too-wide
     # page (innerWidth grows), hiding what this test looks for
     context, log = browse(viewport=bh.PHONE, has_touch=True)
-    page = open_page(context, server.url(f"{path}?framework={framework}"))
-    report = bh.overflow_report(page)
-    assert report["innerWidth"] == bh.PHONE["width"], report
-    assert report["scrollWidth"] <= report["innerWidth"] and not report["offenders"], (
-        f"{path} at {bh.PHONE['width']} px scrolls sideways: {report}")
+    page = context.new_page()
+    for framework in ("pytorch", "jax"):
+        page.goto(server.url(f"{path}?framework={framework}"))
+        settle(page)
+        assert tab_report(page, bh.LABELS[framework]).ok
+        report = bh.overflow_report(page)
+        assert report["innerWidth"] == bh.PHONE["width"], report
+        assert report["scrollWidth"] <= report["innerWidth"] and not report["offenders"], (
+            f"{path} with {framework} at {bh.PHONE['width']} px scrolls sideways: {report}")
     browse.assert_clean(log)
 
 
