@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -127,3 +128,18 @@ def without_stamp(data: bytes) -> dict:
     nb = json.loads(data)
     nb["metadata"].pop("tabbook_entry", None)
     return nb
+
+
+def parsed_html(path: Path):
+    """The built page at ``path`` as BeautifulSoup's tree (``html.parser``), parsed once per
+    test run while the file is unchanged: the tests that read the same pages share it, so
+    a test must only read the tree, never change it."""
+    stat = Path(path).stat()
+    return _parsed(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=None)
+def _parsed(path: str, mtime_ns: int, size: int):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(Path(path).read_text(encoding="utf-8"), "html.parser")

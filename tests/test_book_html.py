@@ -7,7 +7,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from bookutil import REPO
+from bookutil import REPO, parsed_html
 
 from tabbook.core.frameworks import FRAMEWORKS
 
@@ -17,7 +17,8 @@ LABELS = [fw.label for fw in FRAMEWORKS]
 
 
 def soup(html_dir, page) -> BeautifulSoup:
-    return BeautifulSoup((html_dir / page).read_text(encoding="utf-8"), "html.parser")
+    """The page's tree, parsed once for every test here (read it, do not change it)."""
+    return parsed_html(html_dir / page)
 
 
 def framework_tab_sets(doc: BeautifulSoup):
@@ -170,7 +171,7 @@ def test_section_43_links_to_what_it_builds_on(built_html):
 
 def test_plots_have_alt_text_that_says_what_they_show(built_html):
     images = [img for page in all_pages(built_html)
-              for img in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select(
+              for img in parsed_html(page).select(
                   "article img")]
     assert images, "no images in the book"
     for img in images:
@@ -183,7 +184,7 @@ def test_plots_have_alt_text_that_says_what_they_show(built_html):
 
 def test_ids_are_unique_on_every_page(built_html):
     for page in all_pages(built_html):
-        doc = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        doc = parsed_html(page)
         ids = [el["id"] for el in doc.find_all(id=True)]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         assert not dupes, f"{page.relative_to(built_html)}: repeated ids {dupes}"
@@ -211,7 +212,7 @@ def test_book_title_once_in_the_sidebar_and_the_title(built_html):
     home = soup(built_html, "index.html")
     assert home.title.get_text() == BOOK_TITLE
     for page in all_pages(built_html):
-        doc = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        doc = parsed_html(page)
         # the edition's own title (a translated edition has its own)
         book = doc.select_one("#pst-primary-sidebar .logo__title").get_text(strip=True)
         title = doc.title.get_text()
@@ -222,6 +223,6 @@ def test_book_title_once_in_the_sidebar_and_the_title(built_html):
 
 def test_no_source_download_without_sources(built_html):
     for page in all_pages(built_html):
-        doc = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        doc = parsed_html(page)
         assert not doc.select(".btn-download-source-button"), page.name
         assert not [a for a in doc.select("a[href]") if "_sources" in a["href"]], page.name

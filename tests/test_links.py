@@ -12,14 +12,14 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from bs4 import BeautifulSoup
+from bookutil import parsed_html
 
 URL_ATTRS = ("href", "src", "poster", "data")
 
 
 def local_targets(page: Path, html_dir: Path):
     """(attribute, url, resolved file) for each local URL in ``page``."""
-    doc = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    doc = parsed_html(page)
     for el in doc.find_all(True):
         urls = [(a, el.get(a)) for a in URL_ATTRS if el.get(a)]
         urls += [(a, v) for a, v in el.attrs.items() if a.startswith("data-download-")]

@@ -299,45 +299,55 @@ def is_local(url: str) -> bool:
 
 def watch(context) -> PageLog:
     """Record everything the pages of a browser ``context`` do (the browser itself sends no
-    request off 127.0.0.1: :data:`OFFLINE_ARGS`)."""
-    log = PageLog()
+    request off 127.0.0.1: :data:`OFFLINE_ARGS`). The listeners write into the context's
+    current log: :func:`new_log` starts another (a reused context, a new test)."""
+    _LOGS[id(context)] = PageLog()
+
+    def log():
+        return _LOGS[id(context)]
 
     def on_request(request):
-        log.requests.append(request.url)
-        log.inflight.add(request)
+        log().requests.append(request.url)
+        log().inflight.add(request)
         if not is_local(request.url):
-            log.external.append(request.url)
+            log().external.append(request.url)
 
     def on_failed(request):
-        log.inflight.discard(request)
+        log().inflight.discard(request)
         if (request.failure == "net::ERR_ABORTED"
                 and urlsplit(request.url).path.rsplit("/", 1)[-1].startswith("favicon")):
             # Chromium's own favicon fetch, cancelled when the page is left before it
             # came (a missing favicon still shows, as an HTTP error)
             return
-        if is_local(request.url):  # external ones are aborted on purpose (and recorded)
-            log.failed.append(f"{request.url} ({request.failure})")
+        if is_local(request.url):  # external ones are refused on purpose (and recorded)
+            log().failed.append(f"{request.url} ({request.failure})")
 
     def on_response(response):
         if response.status >= 400:
-            log.bad_status.append(f"{response.status} {response.url}")
+            log().bad_status.append(f"{response.status} {response.url}")
 
     def on_console(msg):
         if msg.type == "error":
             loc = msg.location or {}
-            log.console_errors.append(f"{msg.text} [{loc.get('url', '')}:{loc.get('lineNumber', '')}]")
+            log().console_errors.append(
+                f"{msg.text} [{loc.get('url', '')}:{loc.get('lineNumber', '')}]")
 
     def on_page(page):
         page.on("console", on_console)
-        page.on("pageerror", lambda exc: log.page_errors.append(str(exc)))
+        page.on("pageerror", lambda exc: log().page_errors.append(str(exc)))
 
     context.on("request", on_request)
     context.on("requestfailed", on_failed)
-    context.on("requestfinished", lambda request: log.inflight.discard(request))
+    context.on("requestfinished", lambda request: log().inflight.discard(request))
     context.on("response", on_response)
     context.on("page", on_page)
-    _LOGS[id(context)] = log
-    return log
+    return log()
+
+
+def new_log(context) -> PageLog:
+    """A fresh log for a context that :func:`watch` watches (what it records from now on)."""
+    _LOGS[id(context)] = PageLog()
+    return _LOGS[id(context)]
 
 
 _LOGS: dict[int, PageLog] = {}

@@ -1,4 +1,5 @@
-"""Fixtures of the browser tests: the built book, Chromium, a server, browser contexts.
+"""Fixtures of the browser tests: the built book, Chromium, a server, browser contexts
+(shared between tests with their cache kept, or fresh: :class:`Browse`).
 
 The book under test is ``_build/html`` (``make html``), or ``$TABBOOK_HTML``.
 Chromium, the Chinese fonts (Debian) and axe-core (npm) are installed by `make test-setup`
@@ -7,6 +8,9 @@ saying to run it.
 """
 
 from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -59,15 +63,41 @@ def server(book_html):
         yield srv
 
 
-class Browse:
-    """Open fresh browser contexts (empty cache and storage), each with a :class:`PageLog`."""
+CLEARED = ("cookies,file_systems,indexeddb,local_storage,websql,service_workers,"
+           "cache_storage,shared_storage,storage_buckets")
+"""What a shared context forgets between tests: every kind of storage, not the HTTP cache."""
 
-    def __init__(self, browser, server):
-        self.browser, self.server = browser, server
-        self.contexts = []
+
+class Browse:
+    """Browser contexts for one test, each with a :class:`PageLog`.
+
+    ``browse(**options)`` gives the session's context with those options (viewport, color
+    scheme, ...) as a returning reader has it: its HTTP cache is kept (every request still
+    reaches the server, which says ``no-cache``), everything else is new: no page open,
+    no storage of any kind (cleared after each test), a new log. ``browse.fresh(**options)``
+    gives a new context, empty cache included: for a first visit, and for a test that adds
+    init scripts or routes (a context keeps them). A test that asks twice for the same
+    options gets a fresh context the second time.
+    """
+
+    def __init__(self, browser, server, pool: dict):
+        self.browser, self.server, self.pool = browser, server, pool
+        self.contexts, self.shared = [], []
         self._first_hit = len(server.hits)
 
     def __call__(self, viewport=bh.DESKTOP, **kwargs):
+        key = json.dumps([viewport, kwargs], sort_keys=True)
+        context = self.pool.get(key)
+        if context is None or context in self.shared:
+            if context is not None:
+                return self.fresh(viewport, **kwargs)
+            context = self.browser.new_context(viewport=viewport, **kwargs)
+            bh.watch(context)
+            self.pool[key] = context
+        self.shared.append(context)
+        return context, bh.new_log(context)
+
+    def fresh(self, viewport=bh.DESKTOP, **kwargs):
         context = self.browser.new_context(viewport=viewport, **kwargs)
         self.contexts.append(context)
         return context, bh.watch(context)
@@ -83,10 +113,29 @@ class Browse:
     def close(self):
         for context in self.contexts:
             context.close()
+        for context in self.shared:
+            origins = {self.server.base.rstrip("/")}  # and another server's, where a test used one
+            origins |= {f"{u.scheme}://{u.netloc}" for u in map(urlsplit, (p.url for p in context.pages))
+                        if u.scheme in ("http", "https")}
+            page = context.pages[0] if context.pages else context.new_page()
+            cdp = context.new_cdp_session(page)
+            for origin in sorted(origins):
+                cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": CLEARED})
+            cdp.detach()
+            for page in context.pages:
+                page.close()
+
+
+@pytest.fixture(scope="session")
+def context_pool(browser):
+    pool: dict = {}
+    yield pool
+    for context in pool.values():
+        context.close()
 
 
 @pytest.fixture
-def browse(browser, server):
-    b = Browse(browser, server)
+def browse(browser, server, context_pool):
+    b = Browse(browser, server, context_pool)
     yield b
     b.close()

@@ -176,7 +176,7 @@ def test_language_switch_is_on_every_page_in_view_and_keeps_the_place(browse, se
 def test_switching_language_fetches_no_asset_already_fetched(browse, server, zh_built, book_html):
     """The Chinese pages use the English edition's copy of every static file that is the
     same (one URL: a browser's cache has it); only what differs is the edition's own."""
-    context, log = browse()
+    context, log = browse.fresh()
     fetched: list[str] = []
     context.on("requestfinished", lambda r: fetched.append(r.url.split("?")[0]))
     page = open_page(context, server.url(PAGE_43))

@@ -71,7 +71,8 @@ def colab_shows(page) -> tuple[str, str]:
 
 
 def store(context, name: str) -> None:
-    """A reader who chose ``name`` on an earlier visit."""
+    """A reader who chose ``name`` on an earlier visit (an init script: the context must be
+    the test's own, ``browse.fresh()``)."""
     context.add_init_script(
         f"try {{ if (!sessionStorage.getItem('seeded')) {{ sessionStorage.setItem('seeded', 1);"
         f" localStorage.setItem({bh.STORAGE_KEY!r}, {name!r}); }} }} catch (e) {{}}")
@@ -144,7 +145,7 @@ def test_desktop_menu_collapses_and_restores_the_sidebar(browse, server):
 
 
 def test_stored_framework_shows_before_the_deferred_scripts_load(browse, server):
-    context, log = browse()
+    context, log = browse.fresh()
     store(context, OTHER.name)
     page = context.new_page()
     with server.hold(*HELD):
@@ -184,7 +185,7 @@ def test_framework_parameter_ignores_case(browse, server, fw):
 def test_framework_parameter_leaves_the_stored_choice_alone(browse, server):
     """A shared link shows its framework; the reader's own choice stays for later pages,
     until they pick a tab."""
-    context, log = browse()
+    context, log = browse.fresh()
     store(context, FIRST.name)
     mxnet = FRAMEWORKS[1]
     page = open_page(context, server.url(f"{PAGE_43}?framework={OTHER.name}"))
@@ -207,7 +208,7 @@ def test_framework_parameter_leaves_the_stored_choice_alone(browse, server):
 
 
 def test_unknown_framework_parameter_changes_nothing(browse, server):
-    context, log = browse()
+    context, log = browse.fresh()
     store(context, OTHER.name)
     page = open_page(context, server.url(PAGE_43))
     assert stored(page) == OTHER.name

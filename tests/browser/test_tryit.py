@@ -144,7 +144,7 @@ def edition(request, book_html):
 
 
 def test_nothing_of_the_runner_loads_before_the_reader_interacts(browse, server, edition):
-    context, log = browse()
+    context, log = browse.fresh()
     page = open_page(context, server.url(EDITIONS[edition]["prefix"] + PAGE_43))
     assert cell(page, 2).count() == 1, "the 4.3 page has three runnable exercise cells"
     page.mouse.wheel(0, 20_000)  # scrolling past the cells is not interacting with them
@@ -219,7 +219,7 @@ def test_a_runaway_loop_is_stopped_and_the_next_run_works(browse, server, book_h
     built = (book_html / (want["prefix"] + PAGE_43)).read_text(encoding="utf-8")
     setting = f'"timeLimit": {TIME_LIMIT_S}'
     assert TIME_LIMIT_S == 10 and setting in built
-    context, log = browse()
+    context, log = browse.fresh()
 
     def shorter_limit(route):
         response = route.fetch()
@@ -302,7 +302,7 @@ def test_without_javascript_the_static_cell_and_colab_remain(browse, server, edi
 
 
 def test_without_webassembly_the_static_cell_remains(browse, server):
-    context, log = browse()
+    context, log = browse.fresh()
     context.add_init_script("delete window.WebAssembly")
     page = open_page(context, server.url(PAGE_43))
     assert cell(page, 0).locator(".cell_input").is_visible()
