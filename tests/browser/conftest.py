@@ -63,6 +63,9 @@ def server(book_html):
         yield srv
 
 
+KEEPER = "_static/basic.css"
+"""What a shared context's first tab shows while tests come and go: a file of the book
+that runs no script."""
 CLEARED = ("cookies,file_systems,indexeddb,local_storage,websql,service_workers,"
            "cache_storage,shared_storage,storage_buckets")
 """What a shared context forgets between tests: every kind of storage, not the HTTP cache."""
@@ -73,8 +76,9 @@ class Browse:
 
     ``browse(**options)`` gives the session's context with those options (viewport, color
     scheme, ...) as a returning reader has it: its HTTP cache is kept (every request still
-    reaches the server, which says ``no-cache``), everything else is new: no page open,
-    no storage of any kind (cleared after each test), a new log. ``browse.fresh(**options)``
+    reaches the server, which says ``no-cache``), everything else is new: no page of the
+    book open (a tab on :data:`KEEPER` stays), no storage of any kind (cleared after each
+    test: pages are closed first, so none writes again), a new log. ``browse.fresh(**options)``
     gives a new context, empty cache included: for a first visit, and for a test that adds
     init scripts or routes (a context keeps them). A test that asks twice for the same
     options gets a fresh context the second time.
@@ -93,6 +97,9 @@ class Browse:
                 return self.fresh(viewport, **kwargs)
             context = self.browser.new_context(viewport=viewport, **kwargs)
             bh.watch(context)
+            # a tab of the book's origin that stays open: the browser keeps the site's
+            # renderer process for the next test's tab (about 1 CPU-second a page load)
+            context.new_page().goto(self.server.url(KEEPER))
             self.pool[key] = context
         self.shared.append(context)
         return context, bh.new_log(context)
@@ -114,16 +121,16 @@ class Browse:
         for context in self.contexts:
             context.close()
         for context in self.shared:
+            keeper, *pages = context.pages
             origins = {self.server.base.rstrip("/")}  # and another server's, where a test used one
-            origins |= {f"{u.scheme}://{u.netloc}" for u in map(urlsplit, (p.url for p in context.pages))
+            origins |= {f"{u.scheme}://{u.netloc}" for u in map(urlsplit, (p.url for p in pages))
                         if u.scheme in ("http", "https")}
-            page = context.pages[0] if context.pages else context.new_page()
-            cdp = context.new_cdp_session(page)
+            for page in pages:
+                page.close()
+            cdp = context.new_cdp_session(keeper)
             for origin in sorted(origins):
                 cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": CLEARED})
             cdp.detach()
-            for page in context.pages:
-                page.close()
 
 
 @pytest.fixture(scope="session")
