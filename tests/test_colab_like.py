@@ -113,10 +113,17 @@ def fresh_copy(env: Path, dst: Path) -> Path:
     return dst
 
 
+INSTALLED = """\
+import importlib.metadata as m, json
+print(json.dumps([[d.metadata["Name"], d.version] for d in m.distributions()]))
+"""
+
+
 def installed(env: Path) -> dict[str, str]:
-    out = _run([str(env / "bin" / "python"), "-m", "pip", "list", "--format=json",
-                "--disable-pip-version-check"])
-    return {re.sub(r"[-_.]+", "-", p["name"]).lower(): p["version"] for p in json.loads(out)}
+    """Project -> version of what ``env`` has installed (what ``pip list`` reads, without
+    starting pip: a second of CPU each time)."""
+    out = _run([str(env / "bin" / "python"), "-c", INSTALLED])
+    return {re.sub(r"[-_.]+", "-", name).lower(): version for name, version in json.loads(out)}
 
 
 def _project(req: str) -> str:
