@@ -171,7 +171,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
                 self.send_header("ETag", etag)
                 self.end_headers()
                 return
-            body = self.server.compressed(path)
+            body = self.server.compressed(path, stat)
             self.send_response(200)
             self.send_header("Content-Type", self.guess_type(str(path)))
             self.send_header("Content-Encoding", "gzip")
@@ -194,15 +194,15 @@ class _Server(http.server.ThreadingHTTPServer):
         self.hits: list[Hit] = []
         self.lock = threading.Lock()
         self.holds: list[tuple[re.Pattern, threading.Event]] = []
-        self._cache: dict[tuple[str, float], bytes] = {}
+        self._cache: dict[tuple[str, int, int], bytes] = {}
 
     def handle_error(self, request, client_address):
         if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
             return  # the browser went away mid-transfer (a closed page): not the book's fault
         super().handle_error(request, client_address)
 
-    def compressed(self, path: Path) -> bytes:
-        key = (str(path), path.stat().st_mtime)
+    def compressed(self, path: Path, stat: os.stat_result) -> bytes:
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
         with self.lock:
             body = self._cache.get(key)
         if body is None:
@@ -301,8 +301,6 @@ def watch(context) -> PageLog:
     """Record everything the pages of a browser ``context`` do (the browser itself sends no
     request off 127.0.0.1: :data:`OFFLINE_ARGS`). The listeners write into the context's
     current log: :func:`new_log` starts another (a reused context, a new test)."""
-    _LOGS[id(context)] = PageLog()
-
     def log():
         return _LOGS[id(context)]
 
@@ -341,7 +339,7 @@ def watch(context) -> PageLog:
     context.on("requestfinished", lambda request: log().inflight.discard(request))
     context.on("response", on_response)
     context.on("page", on_page)
-    return log()
+    return new_log(context)
 
 
 def new_log(context) -> PageLog:
