@@ -63,9 +63,11 @@ def server(book_html):
         yield srv
 
 
-KEEPER = "_static/basic.css"
-"""What a shared context's first tab shows while tests come and go: a file of the book
-that runs no script."""
+KEEPER = "tabbook-keeper.html"
+"""What a shared context's first tab shows while tests come and go: a blank page of the
+book's origin that is not a file of the book. The tab's own route answers it, so it never
+reaches the server or its log, and its icon (``data:``) asks for no ``/favicon.ico``."""
+KEEPER_HTML = '<!doctype html><link rel="icon" href="data:,"><title>keeper</title>'
 CLEARED = ("cookies,file_systems,indexeddb,local_storage,websql,service_workers,"
            "cache_storage,shared_storage,storage_buckets")
 """What a shared context forgets between tests: every kind of storage, not the HTTP cache."""
@@ -99,7 +101,7 @@ class Browse:
             bh.watch(context)
             # a tab of the book's origin that stays open: the browser keeps the site's
             # renderer process for the next test's tab (about 1 CPU-second a page load)
-            context.new_page().goto(self.server.url(KEEPER))
+            self._keeper(context)
             self.pool[key] = context
         self.shared.append(context)
         return context, bh.new_log(context)
@@ -108,6 +110,26 @@ class Browse:
         context = self.browser.new_context(viewport=viewport, **kwargs)
         self.contexts.append(context)
         return context, bh.watch(context)
+
+    def remember(self, context, key: str, value: str) -> None:
+        """What an earlier visit left in ``context``'s local storage: ``key`` set to
+        ``value`` on the book's origin (from the kept tab, which runs no script; the
+        storage is cleared after the test like any other)."""
+        keeper = next((p for p in context.pages if p.url == self.server.url(KEEPER)), None)
+        page = keeper or self._keeper(context)
+        page.evaluate("([k, v]) => localStorage.setItem(k, v)", [key, value])
+        if keeper is None:
+            page.close()
+
+    def _keeper(self, context):
+        """A new tab showing :data:`KEEPER` (routed in that tab only: the other tabs keep
+        the HTTP cache, which a route of the whole context would turn off)."""
+        page = context.new_page()
+        url = self.server.url(KEEPER)
+        page.route(url, lambda route: route.fulfill(status=200, content_type="text/html",
+                                                    body=KEEPER_HTML))
+        page.goto(url)
+        return page
 
     def server_errors(self) -> list[str]:
         """4xx/5xx answers the server gave since this test started (e.g. /favicon.ico)."""

@@ -70,12 +70,9 @@ def colab_shows(page) -> tuple[str, str]:
             box.locator(".tabbook-colab-download").get_attribute("href"))
 
 
-def store(context, name: str) -> None:
-    """A reader who chose ``name`` on an earlier visit (an init script: the context must be
-    the test's own, ``browse.fresh()``)."""
-    context.add_init_script(
-        f"try {{ if (!sessionStorage.getItem('seeded')) {{ sessionStorage.setItem('seeded', 1);"
-        f" localStorage.setItem({bh.STORAGE_KEY!r}, {name!r}); }} }} catch (e) {{}}")
+def store(browse, context, name: str) -> None:
+    """A reader who chose ``name`` on an earlier visit."""
+    browse.remember(context, bh.STORAGE_KEY, name)
 
 
 def stored(page) -> str | None:
@@ -145,8 +142,8 @@ def test_desktop_menu_collapses_and_restores_the_sidebar(browse, server):
 
 
 def test_stored_framework_shows_before_the_deferred_scripts_load(browse, server):
-    context, log = browse.fresh()
-    store(context, OTHER.name)
+    context, log = browse()
+    store(browse, context, OTHER.name)
     page = context.new_page()
     with server.hold(*HELD):
         page.goto(server.url(PAGE_43), wait_until="commit")
@@ -185,8 +182,8 @@ def test_framework_parameter_ignores_case(browse, server, fw):
 def test_framework_parameter_leaves_the_stored_choice_alone(browse, server):
     """A shared link shows its framework; the reader's own choice stays for later pages,
     until they pick a tab."""
-    context, log = browse.fresh()
-    store(context, FIRST.name)
+    context, log = browse()
+    store(browse, context, FIRST.name)
     mxnet = FRAMEWORKS[1]
     page = open_page(context, server.url(f"{PAGE_43}?framework={OTHER.name}"))
     assert tab_report(page, OTHER.label).ok and colab_shows(page)[0] == f"({OTHER.label})"
@@ -208,8 +205,8 @@ def test_framework_parameter_leaves_the_stored_choice_alone(browse, server):
 
 
 def test_unknown_framework_parameter_changes_nothing(browse, server):
-    context, log = browse.fresh()
-    store(context, OTHER.name)
+    context, log = browse()
+    store(browse, context, OTHER.name)
     page = open_page(context, server.url(PAGE_43))
     assert stored(page) == OTHER.name
     for value in ("caffe", "", "jax2"):
@@ -227,9 +224,9 @@ def test_unknown_framework_parameter_changes_nothing(browse, server):
 
 
 def test_link_to_an_anchor_inside_a_tab_switches_every_tab_set(browse, server, book_html):
-    from bs4 import BeautifulSoup
+    from bookutil import parsed_html
 
-    doc = BeautifulSoup((book_html / PAGE_43).read_text(encoding="utf-8"), "html.parser")
+    doc = parsed_html(book_html / PAGE_43)  # (read only)
     label = doc.select('.sd-tab-set > label[data-sync-id="jax"]')[-1]  # a late tab-set
     anchor = label["for"] + "-content"
     assert doc.find(id=anchor) is not None
