@@ -6,9 +6,8 @@ import dataclasses
 import shutil
 
 import pytest
-from bs4 import BeautifulSoup
 
-from bookutil import REPO
+from bookutil import REPO, parsed_html
 from tabbook.sources.config import load_config
 from tabbook.sources.envs import ensure_kernels
 from tabbook.core.errors import BookError
@@ -47,7 +46,7 @@ def test_broken_reference_solution_fails_naming_the_exercise(tmp_path):
 
 
 def test_solutions_are_collapsed_dropdowns_with_math_and_four_tabs(built_html):
-    doc = BeautifulSoup((built_html / PAGE.replace(".md", ".html")).read_text(), "html.parser")
+    doc = parsed_html(built_html / PAGE.replace(".md", ".html"))  # (read only)
     exercises = doc.select("div.exercise")
     solutions = doc.select("div.solution")
     assert len(exercises) == 3 and len(solutions) == 3

@@ -12,7 +12,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from bookutil import REPO
+from bookutil import REPO, parsed_html
 from tabbook.core.frameworks import FRAMEWORKS
 from tabbook.stages.pdf import editions, page_paths, pdf_name, write_pdfs
 
@@ -28,7 +28,7 @@ def code_lines(html_dir, framework: str) -> list[str]:
     """Every line of code a reader of ``framework`` sees in the book, in order."""
     lines = []
     for path in page_paths(REPO):
-        doc = BeautifulSoup((html_dir / path).read_text(encoding="utf-8"), "html.parser")
+        doc = parsed_html(html_dir / path)  # (read only)
         for pre in doc.select("article .cell_input pre"):
             content = pre.find_parent(class_="sd-tab-content")
             if content is not None:
