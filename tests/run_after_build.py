@@ -47,27 +47,29 @@ def start(name: str, args: list[str], basetemp: Path) -> subprocess.Popen:
                             stderr=subprocess.STDOUT, text=True, bufsize=1, errors="replace")
 
 
-def relay(name: str, proc: subprocess.Popen, lock: threading.Lock) -> None:
+def relay(name: str, proc: subprocess.Popen, lock: threading.Lock, began: float,
+          ended: dict[str, tuple[int, float]]) -> None:
+    """Print the run's lines as they come; note its exit status and when it ended."""
     width = max(map(len, GROUPS))
     for line in proc.stdout:
         with lock:
             sys.stdout.write(f"[{name:<{width}}] {line}")
             sys.stdout.flush()
+    ended[name] = (proc.wait(), time.monotonic() - began)
 
 
 def run(names: list[str], args: list[str], basetemp: Path) -> dict[str, tuple[int, float]]:
     lock = threading.Lock()
     began = time.monotonic()
     procs = {name: start(name, args, basetemp) for name in names}
-    threads = [threading.Thread(target=relay, args=(name, proc, lock), daemon=True)
+    ended: dict[str, tuple[int, float]] = {}  # each run's own end (the relay notes it)
+    threads = [threading.Thread(target=relay, args=(name, proc, lock, began, ended), daemon=True)
                for name, proc in procs.items()]
     for t in threads:
         t.start()
-    ended = {}
     try:
-        for name, proc in procs.items():
+        for proc in procs.values():
             proc.wait()
-            ended[name] = (proc.returncode, time.monotonic() - began)
     except KeyboardInterrupt:
         for proc in procs.values():
             proc.terminate()
@@ -76,7 +78,7 @@ def run(names: list[str], args: list[str], basetemp: Path) -> dict[str, tuple[in
         raise
     for t in threads:
         t.join()
-    return ended
+    return {name: ended[name] for name in names}
 
 
 def main(argv: list[str]) -> int:
