@@ -9,7 +9,7 @@ export PYTHONPATH := $(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: html test test-setup screenshots lib envs execute colab publish pdf bench clean venv \
-	translations
+	translations workflow
 
 # Renders from the execution cache; only the runs the cache lacks need a framework, and
 # only their environments and kernels are created (a full cache needs none).
@@ -71,6 +71,12 @@ test-setup:
 # _build/screenshots: the 4.3 page (English, Chinese) at desktop and phone width, for review
 screenshots: html test-setup
 	$(PY) tests/browser/screenshots.py
+
+# .github/workflows/book.yml run here as written, each job in a fresh Debian root (as root;
+# tools/workflow): `make workflow WORKFLOW_ARGS="--jobs execute --fresh-cache"`
+WORKFLOW_ARGS ?=
+workflow: venv
+	$(PY) -m tools.workflow $(WORKFLOW_ARGS)
 
 bench: html envs
 	$(PY) benchmarks/run.py

@@ -126,8 +126,13 @@ def git_branch_ok(name: str) -> bool:
 
 
 def branch_name(value: Any) -> str:
+    """A branch's short name: what `git push origin X:refs/heads/<name>` and a Colab link's
+    `/blob/<name>/` take. A full ref (`refs/heads/main`) would be pushed to
+    `refs/heads/refs/heads/main` and named nowhere, so it is refused."""
     if not isinstance(value, str) or not git_branch_ok(value):
         raise _Invalid("a git branch name (git check-ref-format --branch)")
+    if value == "refs" or value.startswith(("refs/", "heads/", "remotes/", "origin/")):
+        raise _Invalid("a branch's short name (`main`, not `refs/heads/main`)")
     return value
 
 

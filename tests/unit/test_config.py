@@ -29,7 +29,8 @@ INVALID_CONFIG_VALUES = {
     "jobs": [0, -1, "4", 2.0, False],
     "cache_dir": ["", "   ", 3, ["_build"]],
     "notebooks_branch": ["a..b", "-x", "x/", "with space", "", 3,
-                         "colab.lock", "a/.hidden", "x@{1}", "a:b", "HEAD", "@"],
+                         "colab.lock", "a/.hidden", "x@{1}", "a:b", "HEAD", "@",
+                         "refs/heads/main", "heads/colab", "refs"],  # issue 27: full refs
     "d2l_package": [
         3, ["d2l"], {"git": "x"},
         "git+https://github.com/o/r",                     # a branch: installs what is there

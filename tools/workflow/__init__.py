@@ -1,0 +1,1 @@
+"""The book's GitHub Actions workflow, run here in fresh Debian roots (``make workflow``)."""

@@ -1,0 +1,5 @@
+import sys
+
+from tools.workflow.run import main
+
+sys.exit(main())
