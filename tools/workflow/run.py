@@ -196,8 +196,10 @@ class Run:
                 for future in concurrent.futures.as_completed(futures):
                     try:
                         future.result()
-                    except WorkflowFailed as exc:
+                    except (WorkflowFailed, roots.RootError, ExprError) as exc:
                         failures.append(str(exc))
+                        for other in futures:  # start no other job: the run has failed
+                            other.cancel()
             if failures:
                 for failure in failures:
                     say(failure)
@@ -245,6 +247,7 @@ class Run:
         repo_name = self.args.repository.split("/")[1]
         workspace = f"{roots.WORK}/{repo_name}/{repo_name}"
         try:
+            root.inside(workspace).mkdir(parents=True, exist_ok=True)  # as the runner does
             root.bind(self.run_dir / "origin.git", "/__origin.git")
             result = self._steps(job_id, folder, job, ev, contexts, root, workspace)
         finally:
