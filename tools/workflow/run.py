@@ -194,6 +194,8 @@ class Run:
                 futures = {pool.submit(self.run_job, *r): r for r in runs}
                 failures = []
                 for future in concurrent.futures.as_completed(futures):
+                    if future.cancelled():
+                        continue
                     try:
                         future.result()
                     except (WorkflowFailed, roots.RootError, ExprError) as exc:
