@@ -30,6 +30,11 @@ class Framework:
     library_preamble: str = ""
     """Code the generated library runs before its imports (compatibility shims)."""
     python: str = "3.11"
+    debian: tuple[str, ...] = ()
+    """Debian packages of the shared libraries this framework's wheels load but do not ship
+    (MXNet's ``libmxnet.so`` links the system's OpenMP and quadmath). Creating or using its
+    environment installs them with apt-get when missing, as root (a ``debian:bookworm``
+    container has neither); :mod:`tabbook.sources.system`."""
     device: str = "cpu"
     """Where this framework's pages run: ``"cpu"`` (the default: the kernel sees no GPU, so a
     build on a GPU machine gives the CPU build's bytes) or ``"gpu"`` (the kernel sees the
@@ -77,6 +82,7 @@ FRAMEWORKS: tuple[Framework, ...] = (
     Framework("mxnet", "MXNet", "mxnet", "mxnet", "envs/mxnet.txt",
               ("mxnet==1.9.1", "numpy<2", "setuptools"),
               "import mxnet\nmxnet.random.seed(0)", MXNET_NUMPY_SHIM,
+              debian=("libgomp1", "libquadmath0"),
               device_probe="f\"gpu ({__import__('mxnet').context.num_gpus()})\" "
                            "if __import__('mxnet').context.num_gpus() else 'cpu'"),
     Framework("jax", "JAX", "jax", "jax, flax.linen, optax", "envs/jax.txt", ("flax", "optax"), "",

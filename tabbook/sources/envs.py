@@ -21,6 +21,7 @@ from pathlib import Path
 from ..core.errors import BookError
 from ..core.files import write_atomic
 from ..core.frameworks import BY_NAME, FRAMEWORKS, Framework
+from .system import ensure_packages
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPLETE = ".tabbook-complete"
@@ -135,6 +136,7 @@ def ensure_all(root: Path = ROOT, names: list[str] | None = None, log=print) -> 
     fws = [fw for fw in FRAMEWORKS if names is None or fw.name in names]
     from concurrent.futures import ThreadPoolExecutor
 
+    ensure_packages(fws, log)  # once for all, before the environments are made in parallel
     with ThreadPoolExecutor(max_workers=len(fws) or 1) as pool:
         pythons = dict(zip([fw.name for fw in fws],
                            pool.map(lambda fw: ensure_env(fw, root, log), fws)))
