@@ -13,7 +13,7 @@ nothing before the Sphinx layer imports Sphinx:
    script (``warm_kernel``);
 2. **sources**, ``tabbook/sources/``: the toc, one MyST notebook (``source``), every page of
    the book (``book``), the settings (``config``, validated at load), per-framework
-   environments (``envs``), the translated editions' table and catalogs (``i18n``) and their
+   environments (``envs``) and the Debian packages they load (``system``), the translated editions' table and catalogs (``i18n``) and their
    checks (``catalogs``);
 3. **stages and outputs**, ``tabbook/stages/``: the ``#@save`` library (``extract``),
    per-framework execution with a content-hash cache (``execute``; ``warm`` kernels, cache
@@ -37,7 +37,8 @@ __version__ = "0.1.0"
 LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("base", "core", ("errors", "files", "frameworks", "layout", "nbfast", "outputs", "procs",
                       "signals", "lock", "digest", "myst_markdown", "warm_kernel")),
-    ("sources", "sources", ("toc", "source", "book", "i18n", "config", "envs", "catalogs")),
+    ("sources", "sources", ("toc", "source", "book", "i18n", "config", "system", "envs",
+                              "catalogs")),
     ("stages and outputs", "stages", ("extract", "warm", "execute", "merge", "launch", "colab",
                                       "shards", "freshness", "tryit", "pdf", "publish")),
     ("sphinx", "sphinxext", ("compat", "icons", "shared_static", "sphinx_state", "reader",
