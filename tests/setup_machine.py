@@ -38,6 +38,7 @@ DEBIAN_PACKAGES: dict[str, str] = {
     "npm": "npm",
     "gettext": "msgfmt",                # the catalogs' checks (msgfmt -c)
     "git": "git",                       # publish provenance, the workflow tests
+    "debootstrap": "/usr/sbin/debootstrap",  # the local workflow's Debian roots
 }
 """Debian packages the tests and the build need, with what shows each is installed."""
 

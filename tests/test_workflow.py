@@ -97,6 +97,8 @@ def test_workflow_executes_per_framework_and_renders_from_the_shards(workflow):
 
     cache = f"{load_config(REPO).cache_dir}/exec"
     commands = readme_commands("Building on several machines")
+    assert commands[-1] == "make workflow"  # its subsection: the workflow run here
+    commands = commands[:-1]
     assert commands[-1] == "make html"
     assert [c for c in commands[:-1]] == [f"make execute FRAMEWORK={name}"
                                           for name in ("pytorch", "jax")]
@@ -134,8 +136,10 @@ def test_workflow_executes_per_framework_and_renders_from_the_shards(workflow):
     download = [s for s in steps if s.get("uses", "").startswith("actions/download-artifact@")]
     assert len(download) == 1 and download[0]["with"]["path"] == cache
     assert download[0]["with"]["pattern"] == "exec-*" and download[0]["with"]["merge-multiple"]
-    html = [s for s in steps if s.get("run", "").strip() == "make html"]
+    html = [s for s in steps if s.get("run", "").strip().splitlines()[:1] == ["make html"]]
     assert len(html) == 1
+    # and it checks that nothing made an environment where the render job has none
+    assert '[ -e "$TABBOOK_ENV_DIR" ]' in html[0]["run"]
     assert html[0]["env"]["TABBOOK_NO_EXECUTE"] and html[0]["env"]["TABBOOK_ENV_DIR"]
     runs = [s.get("run", "").strip() for s in steps]
     assert (steps.index(download[0]) < steps.index(html[0]) < runs.index("make test")
@@ -224,3 +228,22 @@ def test_publishing_steps_push_what_the_links_open(workflow, assembled, tmp_path
     # the sources' branch is untouched
     assert set(_git("--git-dir", str(origin), "for-each-ref", "--format=%(refname:short)")
                .split()) == {branch}
+
+
+def test_the_shard_upload_takes_every_entry_the_build_wrote(workflow):
+    """Issue 27: what actions/upload-artifact would upload of the real cache shard (its
+    `path`, its search root and its hidden-file rule, as tools/workflow emulates them) is
+    every entry the build wrote there, under its own name: nothing is lost to the rule."""
+    from tabbook.sources.config import load_config
+    from tools.workflow.actions import upload_selection
+
+    upload = _step(workflow, uses="actions/upload-artifact")
+    hidden_ok = str(upload["with"].get("include-hidden-files", "false")).lower() == "true"
+    shard = REPO / f"{load_config(REPO).cache_dir}/exec"
+    entries = sorted(shard.glob("*.ipynb"))
+    assert entries, "the book is built: its cache holds runs"
+    root, files, hidden = upload_selection(lambda p: REPO / p, [upload["with"]["path"]],
+                                           hidden_ok)
+    assert not hidden, f"left out by the hidden-file rule: {hidden}"
+    assert root == shard and files == sorted(p for p in shard.rglob("*") if p.is_file())
+    assert set(entries) <= set(files)

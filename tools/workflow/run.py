@@ -211,6 +211,15 @@ class Run:
         for job, step, seconds in self.timings:
             if step == "":
                 say(f"[workflow]   {job}: {seconds:.0f} s")
+        if (self.workflow_path == REPO / ".github" / "workflows" / "book.yml"
+                and not self.args.jobs and not self.args.matrix and self.args.event == "push"):
+            from tools.workflow import book
+            try:
+                for line in book.check(self.run_dir, self.args.branch):
+                    say(f"[workflow] {line}")
+            except AssertionError as exc:
+                say(f"[workflow] FAILED: the book's run is incomplete: {exc}")
+                return 1
         return 0
 
     def job_id(self, name: str, matrix: dict) -> str:
