@@ -119,7 +119,7 @@ def _imported_modules(path: Path) -> set[str]:
 def test_every_package_the_tests_import_is_pinned():
     files = [p for folder in ("tests", "benchmarks") for p in (REPO / folder).rglob("*.py")
              if "fixtures" not in p.parts]
-    local = {p.stem for p in files} | {"tabbook", "d2l"}
+    local = {p.stem for p in files} | {"tabbook", "d2l", "tools"}
     by_module = metadata.packages_distributions()
     pinned = pins()
     loose = []
