@@ -19,11 +19,12 @@ nothing before the Sphinx layer imports Sphinx:
    per-framework execution with a content-hash cache (``execute``; ``warm`` kernels, cache
    ``shards``), tabbed notebooks (``merge``), Colab notebooks and launch links (``colab``,
    ``launch``), what rebuilds a page (``freshness``), the in-page exercise runner's assets
-   (``tryit``, its npm sources in ``tryit_src/``), the PDFs (``pdf``) and the published
+   (``tryit``, its npm sources in ``tryit_src/``), the formulas rendered at build time
+   (``mathrender``, KaTeX, its npm sources in ``mathrender_src/``), the PDFs (``pdf``) and the published
    assembly (``publish``);
 4. **sphinx**, ``tabbook/sphinxext/``: the Jupyter Book extension (``sphinx_ext``, handed
    the stages' results as one ``sphinx_state.BuildState``), the reader's page (``reader``,
-   ``offline``, ``icons``), the Colab buttons (``sphinx_colab``), the editions
+   ``icons``), the formulas as HTML (``sphinx_math``), the Colab buttons (``sphinx_colab``), the editions
    (``sphinx_i18n``, ``shared_static``, ``templates/``), the runnable exercise cells
    (``sphinx_tryit``), and every patch of pinned upstream internals (``compat``);
 5. **front end**, ``tabbook/`` itself: ``cli`` (``python -m tabbook <command>``, the only
@@ -40,9 +41,10 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("sources", "sources", ("toc", "source", "book", "i18n", "config", "system", "envs",
                               "catalogs")),
     ("stages and outputs", "stages", ("extract", "warm", "execute", "merge", "launch", "colab",
-                                      "shards", "freshness", "tryit", "pdf", "publish")),
+                                      "shards", "freshness", "tryit", "mathrender", "pdf",
+                                      "publish")),
     ("sphinx", "sphinxext", ("compat", "icons", "shared_static", "sphinx_state", "reader",
-                             "offline", "sphinx_ext", "sphinx_colab", "sphinx_i18n",
+                             "sphinx_math", "sphinx_ext", "sphinx_colab", "sphinx_i18n",
                              "sphinx_tryit")),
     ("front end", "", ("cli", "__main__")),
 )

@@ -18,10 +18,12 @@ STATIC_DIR = TOOL_DIR.parent / "static"
 
 
 def tool_files() -> list[Path]:
-    """The tool's Python files (every subpackage), its catalogs (``locales/*.po``) and the
-    static files it serves."""
+    """The tool's Python files (every subpackage), its catalogs (``locales/*.po``), its npm
+    sources (``stages/*_src/``: the lock files, the formula renderer) and the static files
+    it serves."""
     code = [p for p in TOOL_DIR.rglob("*.py") if "__pycache__" not in p.parts]
     code += list((TOOL_DIR / "locales").rglob("*.po"))
+    code += [p for p in (TOOL_DIR / "stages").glob("*_src/*") if p.is_file()]
     static = [p for p in STATIC_DIR.rglob("*") if p.is_file()] if STATIC_DIR.is_dir() else []
     return sorted(code + static)
 
@@ -36,9 +38,9 @@ def tool_digest() -> str:
     return h.hexdigest()
 
 
-OUTPUT_ENV = ("TABBOOK_D2L_PACKAGE", "TABBOOK_MATHJAX_DIR")
+OUTPUT_ENV = ("TABBOOK_D2L_PACKAGE", "TABBOOK_KATEX_NPM_DIR")
 """Environment variables whose values reach the HTML or the notebooks (the install cell,
-the MathJax copy served): part of the input stamp."""
+the KaTeX that renders the formulas): part of the input stamp."""
 
 
 def environment_digest(environ=None) -> str:

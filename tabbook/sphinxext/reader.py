@@ -1,6 +1,7 @@
 """What the reader's browser gets beyond the pages: offline assets, accessibility, a clean console.
 
-* ``tabbook.sphinxext.offline``: MathJax served from the book (no CDN).
+* ``tabbook.sphinxext.sphinx_math``: the formulas rendered when the book is built (KaTeX),
+  no math JavaScript.
 * ``static/tabbook-reader.js`` and ``static/tabbook-reader.css`` (the book's
   ``html_static_path``): names for the theme's unnamed controls, keyboard focus on the
   framework tabs, contrast, phone layout (see the files).
@@ -69,30 +70,12 @@ def _config_inited(app, config) -> None:
                 break
 
 
-def _formulas_not_tabbable(app) -> None:
-    """MathJax puts every formula in the Tab order (its menu's ``inTabOrder``): about 30
-    Tab stops on a page between the reader and its controls. Off; the menu stays on the
-    context menu, and screen readers still read the formulas (assistive MathML)."""
-    config = app.config
-    if not isinstance(getattr(config, "mathjax3_config", None), (dict, type(None))):
-        return
-    mj = dict(config.mathjax3_config or {})
-    options = dict(mj.get("options") or {})
-    menu = dict(options.get("menuOptions") or {})
-    settings = dict(menu.get("settings") or {})
-    settings.setdefault("inTabOrder", False)
-    menu["settings"], options["menuOptions"] = settings, menu
-    mj["options"] = options
-    config.mathjax3_config = mj
-
-
 def _builder_inited(app) -> None:
     if app.builder.format != "html":
         return
     from ..core.layout import Layout
 
     compat.cache_compiled_templates(app, Layout(Path(app.srcdir)).templates)
-    _formulas_not_tabbable(app)
     have = {name for folder in _static_dirs(app) for name in (JS_FILE, CSS_FILE)
             if (folder / name).is_file()}
     if JS_FILE in have:
@@ -228,7 +211,7 @@ def _log_info(message: str) -> None:
 def setup(app) -> dict:
     from .. import __version__
 
-    app.setup_extension("tabbook.sphinxext.offline")
+    app.setup_extension("tabbook.sphinxext.sphinx_math")
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
     app.connect("html-page-context", compat.dedupe_scripts, priority=900)

@@ -231,7 +231,7 @@ def _note_outputs(app: Sphinx, exception) -> None:
 def setup(app: Sphinx) -> dict:
     compat.quiet_config_dumps()  # before myst's builder-inited prints its settings
     app.setup_extension("sphinx_design")
-    # the reading experience: MathJax served from the book itself, a11y fixes, favicon
+    # the reading experience: formulas rendered at build time (KaTeX), a11y fixes, favicon
     app.setup_extension("tabbook.sphinxext.reader")
     app.add_config_value("tabbook_tool_digest", "", "env")
     app.connect("config-inited", _config_inited, priority=900)

@@ -60,16 +60,16 @@ def npm_cache_root() -> Path:
     return Path(base) / "d2l-book" / "npm"
 
 
-def lock_hash() -> str:
+def lock_hash(src: Path = SRC) -> str:
     h = hashlib.sha256()
     for name in ("package.json", "package-lock.json"):
-        h.update((SRC / name).read_bytes())
+        h.update((src / name).read_bytes())
     return h.hexdigest()[:16]
 
 
-def locked_version(name: str) -> str:
-    """The version of npm package ``name`` that the lock file pins."""
-    lock = json.loads((SRC / "package-lock.json").read_text(encoding="utf-8"))
+def locked_version(name: str, src: Path = SRC) -> str:
+    """The version of npm package ``name`` that the lock file in ``src`` pins."""
+    lock = json.loads((src / "package-lock.json").read_text(encoding="utf-8"))
     return lock["packages"][f"node_modules/{name}"]["version"]
 
 
@@ -84,11 +84,7 @@ def _run(cmd: list[str], cwd: Path, what: str) -> None:
 
 
 def install_packages() -> Path:
-    """The folder whose ``node_modules`` holds the pinned packages (installed if missing).
-
-    Installed into a temporary folder and renamed into place, so an interrupted install
-    leaves nothing that looks complete.
-    """
+    """The folder whose ``node_modules`` holds the runner's pinned packages (installed if missing)."""
     override = os.environ.get("TABBOOK_TRYIT_NPM_DIR")
     if override:
         folder = Path(override)
@@ -96,25 +92,37 @@ def install_packages() -> Path:
             raise TryitError(f"TABBOOK_TRYIT_NPM_DIR={override} has no node_modules/pyodide "
                              "(install tabbook/stages/tryit_src/package-lock.json there with `npm ci`)")
         return folder
-    folder = npm_cache_root() / f"tryit-{lock_hash()}"
+    return install_locked(SRC, "tryit", "the exercise runner's editor and Python (CodeMirror, "
+                          "Pyodide)", "TABBOOK_TRYIT_NPM_DIR")
+
+
+def install_locked(src: Path, name: str, what: str, override_var: str) -> Path:
+    """``npm ci`` of ``src``'s ``package-lock.json`` into ``<npm cache>/<name>-<lock hash>/``.
+
+    The book's one npm installer (the exercise runner's packages, the formula renderer's):
+    once per lock file, offline afterwards. Installed into a temporary folder and renamed
+    into place, so an interrupted install leaves nothing that looks complete.
+    """
+    folder = npm_cache_root() / f"{name}-{lock_hash(src)}"
     if (folder / ".complete").is_file():
         return folder
     npm = shutil.which("npm")
     if npm is None:
+        rel = f"tabbook/stages/{src.name}"
         raise TryitError(
-            "the exercise runner's editor and Python (CodeMirror, Pyodide) are installed with "
-            "npm, which is not on PATH: install Node.js (e.g. `apt-get install nodejs npm`), "
-            "or run `npm ci` in a copy of tabbook/stages/tryit_src/ and set TABBOOK_TRYIT_NPM_DIR to it")
+            f"{what} are installed with npm, which is not on PATH: install Node.js (e.g. "
+            f"`apt-get install nodejs npm`), or run `npm ci` in a copy of {rel}/ and set "
+            f"{override_var} to it")
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
-        for name in ("package.json", "package-lock.json"):
-            shutil.copy2(SRC / name, tmp / name)
+        for file in ("package.json", "package-lock.json"):
+            shutil.copy2(src / file, tmp / file)
         _run([npm, "ci", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"],
-             tmp, "installing the exercise runner's npm packages")
-        (tmp / ".complete").write_text(lock_hash() + "\n", encoding="utf-8")
+             tmp, f"installing {what} from npm")
+        (tmp / ".complete").write_text(lock_hash(src) + "\n", encoding="utf-8")
         if folder.exists():  # a concurrent build finished first
             shutil.rmtree(tmp, ignore_errors=True)
         else:
