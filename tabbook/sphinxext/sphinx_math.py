@@ -81,6 +81,9 @@ def _where(app, node) -> str:
     """``page.md:12`` for a formula; with the catalog entry when its text is translated."""
     source, line = get_source_line(node)
     source = source or ""
+    if ":<translated>" in source:  # Sphinx's i18n parses a message as "<page>:<line>:<translated>"
+        source, _sep, original = source.partition(":<translated>")[0].rpartition(":")
+        line = int(original) if original.isdigit() else line
     try:
         rel = Path(source).resolve().relative_to(Path(app.srcdir).resolve()).as_posix()
     except (ValueError, OSError):
