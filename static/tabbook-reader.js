@@ -362,9 +362,11 @@
   // the header's buttons ("....md"). Look for the words as typed too, and leave the
   // page's buttons and print-only parts out of the text, and the code and its outputs
   // too: a snippet is prose ("...w as d2l" from an import cell told the reader nothing).
+  // A formula reads as its MathML's symbols once: KaTeX's glyphs (.katex-html) and the
+  // TeX annotation are left out.
   var CHROME = ".bd-header-article, .onlyprint, .d-print-none, .tabbook-colab, "
     + ".tabbook-print-header, .sd-tab-set > label, button, script, style, .headerlink, "
-    + ".cell_input, .cell_output, div.highlight";
+    + ".cell_input, .cell_output, div.highlight, .katex-html, annotation";
 
   function improveSearchSnippets() {
     if (typeof Search === "undefined" || !Search.makeSearchSummary || Search.tabbookSnippets) return;

@@ -6,7 +6,7 @@ tests), so the PDF is what a reader gets from "Print" in the browser: the book's
 stylesheet (``static/tabbook-reader.css``) shows the chosen framework's code only,
 without tab bars, with code wrapped and solutions open. Each page of the book, in
 ``_toc.yml`` order, is opened once (``?framework=`` the first framework), printed, then
-printed again with each other framework picked as a reader picks its tab (MathJax, the
+printed again with each other framework picked as a reader picks its tab (the
 fonts and the layout are made once per page, not once per framework); each framework's
 pages are joined (pypdf) with one bookmark per page.
 
@@ -126,10 +126,7 @@ class _Server:
 
 
 _READY_JS = """async () => {
-    if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-        await MathJax.startup.promise;
-    }
-    await document.fonts.ready;
+    await document.fonts.ready;  // (the formulas are HTML already: no script to wait for)
     const early = document.querySelector('script[data-tabbook-early]');
     let text = {};
     try { text = JSON.parse(early.getAttribute('data-i18n')); } catch (e) {}
@@ -179,7 +176,7 @@ def _print(context, url: str, base: str, frameworks: list[Framework],
            timeout: float) -> tuple[dict[str, bytes], str]:
     """The page loaded once (``?framework=`` the first of ``frameworks``), then printed
     with each framework chosen in turn, as a reader would pick its tab: the page's
-    MathJax, fonts and layout are made once, not once per framework."""
+    fonts and layout are made once, not once per framework."""
     page = context.new_page()
     try:
         page.goto(f"{url}?framework={frameworks[0].name}", wait_until="networkidle",

@@ -19,8 +19,8 @@ import json
 import re
 import sys
 import unicodedata
+from html.parser import HTMLParser
 from pathlib import Path
-from xml.etree import ElementTree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -46,15 +46,32 @@ SAME = {"\u2212": "-", "\u2217": "*", "\u2032": "'", "\u00a0": " ", "\u2223": "|
 """Code points two renderers pick differently for one symbol (minus, prime, mid, hat...)."""
 
 
+class _Tokens(HTMLParser):
+    """The text inside MathML's token elements (HTML entities decoded, as a browser does)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth, self.text = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        self.depth += tag in ("mi", "mn", "mo", "mtext", "ms")
+
+    def handle_endtag(self, tag):
+        self.depth -= tag in ("mi", "mn", "mo", "mtext", "ms") and self.depth > 0
+
+    def handle_data(self, data):
+        if self.depth:
+            self.text.append(data)
+
+
 def symbols(mathml: str) -> str:
     """The symbols a formula shows, in order: the text of its token elements, without its
     TeX annotation, invisible operators and spaces, a few look-alike code points unified."""
     mathml = re.sub(r"<annotation[^>]*>.*?</annotation>", "", mathml, flags=re.S)
-    mathml = re.sub(r'\sxmlns(:\w+)?="[^"]*"', "", mathml)
-    root = ElementTree.fromstring(mathml)
-    text = "".join(el.text or "" for el in root.iter()
-                   if el.tag in ("mi", "mn", "mo", "mtext", "ms"))
-    text = unicodedata.normalize("NFKC", text)
+    tokens = _Tokens()
+    tokens.feed(mathml)
+    tokens.close()
+    text = unicodedata.normalize("NFKC", "".join(tokens.text))
     return "".join(SAME.get(c, c) for c in text if c not in INVISIBLE and not c.isspace())
 
 

@@ -47,9 +47,13 @@ def test_tab_sync_check_fails_without_sync_groups(browse, broken_site):
     assert len(report.framework_sets) >= 2
 
 
-def test_math_check_fails_without_mathjax(browse, broken_site):
+def test_math_check_fails_on_tex_left_unrendered(browse, broken_site):
     server, variant = broken_site
-    path = variant("math", lambda html: re.sub(r'<script[^>]*mathjax[^>]*></script>', "", html))
+    # a page as a MathJax build wrote it: TeX between \( \) for a script to typeset
+    path = variant("math", lambda html: re.sub(
+        r'(<span class="math notranslate nohighlight">)<span class="katex">.*?'
+        r'<annotation encoding="application/x-tex">(.*?)</annotation>.*?'
+        r'</span></span></span>(</span>)', r"\1\\(\2\\)\3", html, count=3, flags=re.S))
     context, _ = browse()
     report = bh.math_report(open_page(context, server.url(path)))
     assert not report.ok and report.untypeset and report.raw, report
@@ -57,14 +61,14 @@ def test_math_check_fails_without_mathjax(browse, broken_site):
 
 def test_offline_check_catches_a_cdn(browse, broken_site):
     server, variant = broken_site
-    cdn = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js"
-    path = variant("cdn", lambda html: re.sub(r'src="[^"]*mathjax/tex-chtml\.js[^"]*"',
-                                              f'src="{cdn}"', html))
+    cdn = "https://cdn.jsdelivr.net/npm/katex@0.19.1/dist/katex.min.css"
+    path = variant("cdn", lambda html: re.sub(r'href="[^"]*katex/katex\.min\.css[^"]*"',
+                                              f'href="{cdn}"', html))
     context, log = browse()
     open_page(context, server.url(path))
     assert cdn in log.external, log.external
     assert bh.external_assets((server.root / path).read_text(encoding="utf-8")) == [
-        f"<script src={cdn}>"]
+        f"<link href={cdn}>"]
     assert any("request left 127.0.0.1" in p for p in log.problems())
 
 

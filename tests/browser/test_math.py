@@ -1,0 +1,71 @@
+"""The formulas rendered when the book is built, side by side with MathJax's (issue 30).
+
+``tests/goldens/math_mathjax.json`` holds every formula of §4.3 and §3.2, in both editions,
+as MathJax 3 typeset them in Chromium before the switch (``math_golden.py`` made it from
+that build). Here each page of the KaTeX build is loaded in Chromium, light and dark, and
+each formula compared with MathJax's, in document order: the same TeX, the same symbols
+(their MathML's token text), drawn in the text's colour, in KaTeX's own fonts, not a Tab
+stop, and read by screen readers from MathML (the glyphs are ``aria-hidden``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+import math_golden
+from browser_harness import open_page
+
+_KATEX_JS = """() => Array.from(document.querySelectorAll('.katex')).map(k => {
+    const ann = k.querySelector('.katex-mathml annotation');
+    const glyphs = k.querySelector('.katex-html');
+    const box = glyphs.getBoundingClientRect();
+    const host = k.closest('p, li, div, td, dd') || document.body;
+    return {
+        tex: ann ? ann.textContent : null,
+        display: !!k.closest('.katex-display'),
+        mathml: k.querySelector('.katex-mathml math').outerHTML,
+        hidden: glyphs.getAttribute('aria-hidden'),
+        shown: k.checkVisibility() && box.width > 0,
+        drawn: box.width > 0 && box.height > 0,
+        color: getComputedStyle(k).color,
+        text_color: getComputedStyle(host).color,
+        tabbable: Array.from(k.querySelectorAll('*')).concat([k]).some(e => e.tabIndex >= 0
+            && (e.hasAttribute('tabindex') || /^(A|BUTTON|INPUT)$/.test(e.tagName))),
+    };
+})"""
+
+
+def _tex(tex: str) -> str:
+    """TeX without the wrappers the two renderers add for multi-line display formulas."""
+    tex = re.sub(r"\\(begin|end)\{(split|aligned|align)\}", "", tex)
+    return re.sub(r"\s+|\\\\", "", tex)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", math_golden.PAGES)
+def test_each_formula_shows_what_mathjax_showed(browse, server, path, scheme):
+    golden = json.loads(math_golden.GOLDEN.read_text(encoding="utf-8"))[path]
+    context, log = browse(color_scheme=scheme)
+    page = open_page(context, server.url(path))
+    found = page.evaluate(_KATEX_JS)
+    assert len(found) == len(golden), f"{len(golden)} formulas with MathJax, {len(found)} now"
+    assert page.evaluate("document.fonts.check('1em KaTeX_Main') && "
+                         "document.fonts.check('1em KaTeX_Math')")
+    for i, (old, new) in enumerate(zip(golden, found)):
+        what = f"formula {i + 1} of {path} (${old['tex']}$)"
+        assert new["tex"] is not None, f"{what}: no TeX annotation"
+        assert _tex(new["tex"]) == _tex(old["tex"]), f"{what}: now ${new['tex']}$"
+        assert new["display"] == old["display"], what
+        assert math_golden.symbols(new["mathml"]) == old["symbols"], (
+            f"{what}: MathJax showed {old['symbols']!r}, now "
+            f"{math_golden.symbols(new['mathml'])!r}")
+        assert new["hidden"] == "true", f"{what}: screen readers would read the glyphs"
+        assert not new["tabbable"], f"{what} is a Tab stop"
+        if new["shown"]:
+            assert new["drawn"], f"{what} is not drawn"
+            assert new["color"] == new["text_color"], f"{what}: {new['color']} on {scheme}"
+    assert any(f["shown"] for f in found)
+    browse.assert_clean(log)
