@@ -111,3 +111,11 @@ def test_no_page_references_a_math_script(built_html):
         elif "/katex/" in rel and p.suffix not in (".css", ".woff2") and p.name != "LICENSE":
             shipped.append(rel)
     assert not shipped, f"math scripts or fonts other than woff2 shipped: {shipped[:5]}"
+
+
+def test_no_unused_assets(built_html):
+    """sphinx-thebe is not loaded where the book has no Live Code button (issue 30)."""
+    for path in sorted(built_html.rglob("*.html")):
+        html = path.read_text(encoding="utf-8")
+        assert "sphinx-thebe.js" not in html and "THEBE_JS_URL" not in html, path
+        assert "sphinx-thebe.css" not in html, path

@@ -67,6 +67,19 @@ PATCHES: tuple[Patch, ...] = (
           "every page); identical scripts are written once.",
           ("tabbook.sphinxext.compat.dedupe_scripts",),
           test="tests/browser/test_browser_reading.py (pages load without console errors)"),
+    Patch("drop_unused_thebe", "sphinx-thebe", "0.3.1",
+          "sphinx-thebe adds its script, stylesheet and an inline settings script to every "
+          "page, a Live Code button or not; left out of the html-page-context's script_files "
+          "and css_files (by file name, and the THEBE_JS_URL body) unless launch_buttons.thebe.",
+          ("tabbook/sphinxext/reader.py (_drop_unused_thebe)",),
+          test="tests/test_math_html.py (test_no_unused_assets)"),
+    Patch("katex_renderer", "Sphinx", "7.4.7",
+          "Formulas rendered at build time: the HTML math renderer 'katex' writes display "
+          "math as sphinx.ext.mathjax does (sphinx.util.math.get_node_equation_number, the "
+          "translator's add_permalink_ref for the equation's link), and a translated "
+          "formula's source is read from Sphinx i18n's '<page>:<line>:<translated>'.",
+          ("tabbook/sphinxext/sphinx_math.py (visit_displaymath, _where)",),
+          test="tests/unit/test_mathrender.py"),
     Patch("renumber_sections", "Sphinx", "7.4.7",
           "Section, figure and exercise numbers follow the book (3.2, 4.3) instead of "
           "Sphinx's positional ones: rewrites env.toc_secnumbers, env.toc_fignumbers, "
@@ -79,7 +92,8 @@ PATCHES: tuple[Patch, ...] = (
           ("tabbook.sphinxext.compat.prune_stale_pages",)),
     Patch("search_snippets", "Sphinx", "7.4.7",
           "Search result snippets look for the stemmed words (\"accuraci\") in the page "
-          "text, and ?highlight= is not applied where searchtools.js is absent.",
+          "text, and ?highlight= is not applied where searchtools.js is absent; a formula's "
+          "KaTeX glyphs and TeX annotation are left out of the snippet text.",
           ("static/tabbook-reader.js (improveSearchSnippets, highlightSearchedWords)",),
           test="tests/browser/test_reader.py"),
     # ------------------------------------------------------------------ Jupyter Book

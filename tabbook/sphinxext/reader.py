@@ -23,14 +23,16 @@
 * sphinx-exercise: ids unique on a page (every exercise and solution body is a section
   with the same id), no leading space inside the "Solution to Exercise 4.3.1" link.
 * Each framework tab-set is a group labelled as the framework choice.
+* sphinx-thebe's script, stylesheet and settings are left out of the pages unless the book
+  turns on thebe (``launch_buttons.thebe``): Jupyter Book loads them on every page.
 * FontAwesome: the theme's 1.5 MB script (543 KB gzip) is replaced by CSS drawing the
   icons the pages use (:mod:`tabbook.sphinxext.icons`).
 
 User-visible strings go through Sphinx's gettext (catalog ``tabbook``); the ones the
 JavaScript shows reach it as data attributes of the early script.
 
-The patches of upstream internals among these (theme mode, duplicate scripts, download
-menu, title, sphinx-exercise, sphinx-design's storage key) live in :mod:`tabbook.sphinxext.compat`.
+The patches of upstream internals among these (theme mode, duplicate scripts, unused
+thebe, download menu, title, sphinx-exercise, sphinx-design's storage key) live in :mod:`tabbook.sphinxext.compat`.
 
 Hooked into Sphinx by ``app.setup_extension("tabbook.sphinxext.reader")``.
 """
@@ -84,6 +86,27 @@ def _builder_inited(app) -> None:
         app.add_css_file(CSS_FILE, priority=900)  # after the theme's and sphinx-design's
     # written at build-finished (tabbook.sphinxext.icons), in place of the theme's fontawesome.js
     app.add_css_file(ICONS_CSS_FILE, priority=900)
+
+
+def _thebe_used(config) -> bool:
+    options = config.html_theme_options or {}
+    launch = options.get("launch_buttons") or {}
+    return bool(launch.get("thebe") or getattr(config, "use_thebe", False))
+
+
+def _drop_unused_thebe(app, pagename, templatename, context, doctree) -> None:
+    """Jupyter Book loads sphinx-thebe on every page (its script, stylesheet and inline
+    settings) though no "Live Code" button exists unless ``launch_buttons.thebe`` is set:
+    a request and a parse for nothing. Left out of the page when the book does not use it."""
+    if _thebe_used(app.config):
+        return
+    for key, unused in (("script_files", lambda f, body: "sphinx-thebe" in f or "THEBE_JS_URL" in body),
+                        ("css_files", lambda f, body: "sphinx-thebe" in f)):
+        files = context.get(key)
+        if isinstance(files, list):
+            files[:] = [a for a in files if not unused(
+                str(getattr(a, "filename", a) or ""),
+                str((getattr(a, "attributes", None) or {}).get("body", "")))]
 
 
 def early_css(names: list[str]) -> str:
@@ -215,6 +238,7 @@ def setup(app) -> dict:
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
     app.connect("html-page-context", compat.dedupe_scripts, priority=900)
+    app.connect("html-page-context", _drop_unused_thebe, priority=900)
     app.connect("html-page-context", _page_head, priority=900)
     # after sphinx-book-theme fills the header buttons (priority 501)
     app.connect("html-page-context", compat.drop_dead_downloads, priority=900)
