@@ -177,7 +177,7 @@ def make_book(dst: Path, n: int, shape: str = "4.3") -> Path:
             shutil.copy2(src, dst / name)
     from bookutil import copy_vendor
 
-    copy_vendor(dst)  # MathJax from npm and the runner's bundle, as the book's build left them
+    copy_vendor(dst)  # KaTeX staged from npm and the runner's bundle, as the book's build left them
     # a Chinese edition too (its catalogs empty: its pages show the English text), so that
     # rendering costs what the real book's two editions cost
     (dst / "locales" / "zh_CN" / "LC_MESSAGES").mkdir(parents=True)

@@ -13,7 +13,7 @@
 // sphinx-design stored, while the page loads), then the one of each `change` of a tab's
 // radio input in the framework sync group. An inline script right after the block calls tabbookColab.show(block),
 // so the links are right as soon as the block is parsed, long before
-// DOMContentLoaded (which waits for MathJax). Everything is local: no requests.
+// DOMContentLoaded (which waits for every deferred script). Everything is local: no requests.
 (function () {
   "use strict";
 

@@ -420,9 +420,6 @@
     document.addEventListener("transitionend", recheck); // a solution opened or closed
     window.addEventListener("resize", recheck);
     window.addEventListener("load", recheck);
-    if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-      MathJax.startup.promise.then(recheck);
-    }
     // Font Awesome's script replaces <i> icons by <svg> ones after load: redo then.
     var pending = false;
     new MutationObserver(function () {

@@ -34,7 +34,7 @@ TINY_FILES = ("_config.yml", "requirements.txt", "pyproject.toml", "envs", "d2l"
 
 
 def copy_vendor(dst: Path) -> None:
-    """The checkout's vendor folder (MathJax from npm, staged; the exercise runner's
+    """The checkout's vendor folder (KaTeX from npm, staged; the exercise runner's
     bundle) into the book at ``dst``: its build then installs and stages none of it again
     (about 1.6 CPU-seconds of a tiny book's first build)."""
     from tabbook.core.layout import Layout
@@ -90,7 +90,7 @@ def copy_book(dst: Path, with_cache: bool = True) -> Path:
     if with_cache and cache.is_dir():
         shutil.copytree(cache, dst / "_build" / ".tabbook", symlinks=True)
         (dst / "_build" / ".tabbook" / "html.stamp").unlink(missing_ok=True)
-    # (MathJax from npm comes with it, in .tabbook/vendor: no need to fetch it again)
+    # (KaTeX staged from npm comes with it, in .tabbook/vendor: no need to fetch it again)
     return dst
 
 

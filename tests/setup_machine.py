@@ -34,7 +34,7 @@ DEBIAN_PACKAGES: dict[str, str] = {
     "chromium": CHROMIUM,                # browser tests, PDFs (Playwright drives it)
     "fontconfig": "fc-list",            # which fonts Chromium can use
     "fonts-noto-cjk": "fonts:zh",       # the Chinese edition's text (CJK glyphs)
-    "nodejs": "node",                   # MathJax and axe-core come from npm
+    "nodejs": "node",                   # KaTeX and axe-core come from npm
     "npm": "npm",
     "gettext": "msgfmt",                # the catalogs' checks (msgfmt -c)
     "git": "git",                       # publish provenance, the workflow tests

@@ -13,7 +13,7 @@ Nothing else in ``tabbook/`` spells ``_build``; ask a :class:`Layout` instead::
         catalogs-checked.json    the hashes of the catalogs found sound
         templates/               the theme's Jinja templates, compiled
         locale/book/, locale/tool/   catalogs compiled from this build's .po files
-        vendor/                  MathJax's npm tree and its staged copy (not part of the site)
+        vendor/                  KaTeX's staged stylesheet and fonts (not part of the site)
       jupyter_execute[-<language>]/  myst-nb's notebooks and output files of an edition
       .tabbook.lock            one tabbook command at a time
       colab/                   the Colab notebooks (tabbook.colab_dir by default)
@@ -89,7 +89,7 @@ class Layout:
 
     def not_site(self, editions) -> list[Path]:
         """What earlier versions of the tool left in the site that is not part of it (the
-        MathJax npm tree, myst-nb's intermediates of a translated edition)."""
+        staged KaTeX, myst-nb's intermediates of a translated edition)."""
         paths = [self.html_root / ".vendor", self.build / ".vendor"]
         for edition in editions:
             if getattr(edition, "folder", ""):
@@ -142,7 +142,7 @@ class Layout:
 
     @property
     def vendor(self) -> Path:
-        """Third-party files the build installs (MathJax's npm tree); never part of the site."""
+        """Third-party files the build stages (KaTeX's stylesheet and fonts); never part of the site."""
         return self.state / "vendor"
 
     # --- other outputs -----------------------------------------------------------------

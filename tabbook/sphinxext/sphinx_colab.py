@@ -247,7 +247,7 @@ def buttons_html(names: list[str], docname: str, pattern: str, pathto, lang_dir:
         f'<span class="tabbook-colab-fw">({label})</span></a>')
     parts.append("</div>")
     # colab.js (loaded in <head>) points the links at the reader's framework right away,
-    # not at DOMContentLoaded, which waits for every deferred script (MathJax)
+    # not at DOMContentLoaded, which waits for every deferred script
     parts.append("<script>window.tabbookColab && "
                  "tabbookColab.show(document.currentScript.previousElementSibling)</script>")
     return "\n".join(parts) + "\n"

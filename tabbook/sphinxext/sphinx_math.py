@@ -23,6 +23,7 @@ Hooked into Sphinx by ``app.setup_extension("tabbook.sphinxext.sphinx_math")``.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from docutils import nodes
@@ -192,10 +193,18 @@ def _html_page_context(app, pagename, templatename, context, doctree) -> None:
         app.add_css_file(CSS)
 
 
+STALE = ("mathjax",)
+"""What earlier builds of the book served from ``_static/`` for formulas (MathJax 3, 330 KB
+a first view): Sphinx never deletes a static folder, and the site must not ship it."""
+
+
 def _build_finished(app, exception) -> None:
     renderer = app.__dict__.pop("_tabbook_katex", None)
     if renderer is not None:
         renderer.close()
+    if exception is None and app.builder.format == "html":
+        for name in STALE:
+            shutil.rmtree(Path(app.outdir) / "_static" / name, ignore_errors=True)
 
 
 def setup(app) -> dict:

@@ -338,7 +338,7 @@ def test_only_the_layout_module_spells_the_build_folder():
 
 
 def test_nothing_but_the_site_is_in_the_site(book):
-    """The MathJax npm tree and myst-nb's intermediates stay out of every edition's
+    """The staged KaTeX and myst-nb's intermediates stay out of every edition's
     folder (a translated edition's outdir parent is the site itself)."""
     site = Layout(book).html_root
     assert not (site / ".vendor").exists() and not list(site.rglob("node_modules"))

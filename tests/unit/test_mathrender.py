@@ -124,8 +124,12 @@ GOOD = "# Title\n\nInline $\\hat{y} = \\mathbf{x}^\\top w$ here.\n\n$$\nL = \\su
 
 
 def test_a_page_renders_inline_display_numbered_and_referenced(tmp_path):
+    stale = tmp_path / "_build" / "_static" / "mathjax"  # what a MathJax build left there
+    stale.mkdir(parents=True)
+    (stale / "tex-chtml.js").write_text("// MathJax", encoding="utf-8")
     res, out = _build(tmp_path, GOOD)
     assert res.returncode == 0, res.stderr
+    assert not stale.exists(), "the site would ship the MathJax an earlier build served"
     html = (out / "index.html").read_text(encoding="utf-8")
     assert html.count('<span class="katex">') == 2 and "katex-display" in html
     assert '<span class="eqno">(1)' in html and 'href="#equation-eq-loss"' in html

