@@ -3,6 +3,7 @@ in both editions, is rendered when the book is built, and no page loads math Jav
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -119,3 +120,16 @@ def test_no_unused_assets(built_html):
         html = path.read_text(encoding="utf-8")
         assert "sphinx-thebe.js" not in html and "THEBE_JS_URL" not in html, path
         assert "sphinx-thebe.css" not in html, path
+
+
+TEX_WORDS = ("frac", "mathrm", "mathop", "mathbf", "ldot", "lceil", "rceil", "cdot", "begin")
+
+
+@pytest.mark.parametrize("folder", [""] + [e.folder for e in TRANSLATIONS])
+def test_the_search_index_holds_no_tex(built_html, folder):
+    """A formula is indexed as its symbols, not its TeX (MathJax builds indexed "frac",
+    "mathrm", "lceil"... from every formula)."""
+    text = (built_html / folder / "searchindex.js").read_text(encoding="utf-8")
+    terms = json.loads(text[text.index("(") + 1:text.rindex(")")])["terms"]
+    indexed = [w for w in TEX_WORDS if terms.get(w) not in (None, [])]
+    assert not indexed, f"{folder or 'en'}: TeX in the search index: {indexed}"

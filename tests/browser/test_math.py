@@ -69,3 +69,21 @@ def test_each_formula_shows_what_mathjax_showed(browse, server, path, scheme):
             assert new["color"] == new["text_color"], f"{what}: {new['color']} on {scheme}"
     assert any(f["shown"] for f in found)
     browse.assert_clean(log)
+
+
+@pytest.mark.parametrize("prefix", ["", "zh/"])
+def test_search_snippets_read_formulas_as_symbols(browse, server, prefix):
+    """The snippet around a formula shows its symbols once, not its TeX (a MathJax build
+    showed ``\\(E_{x, y}[l(y, \\hat y(x))]\\)`` for "decision rules")."""
+    context, log = browse()
+    query = "decision" if not prefix else "贝叶斯"
+    page = open_page(context, server.url(f"{prefix}search.html?q={query}"))
+    page.wait_for_selector("#search-results li p.context", timeout=10_000)
+    snippets = page.locator("#search-results li p.context").all_inner_texts()
+    assert snippets
+    for snippet in snippets:
+        assert not re.search(r"\\[A-Za-z(\[]|\$|_\{|\^\{", snippet), snippet
+    # E_{x, y}[l(y, \hat y(x))], as its symbols, once (not KaTeX's glyphs a second time)
+    shown = [s for s in snippets if "Ex,y[l(y,y^(x))]" in s]
+    assert shown and "Ex,y[l(y,y^(x))]Ex,y" not in shown[0], snippets
+    browse.assert_clean(log)
