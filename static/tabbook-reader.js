@@ -89,7 +89,7 @@
   // but a code block in a tab or a solution that is hidden at load (no size) only
   // becomes scrollable when the reader opens it: check again whenever that happens.
   var SCROLLERS = "pre, .cell_output > .output, .output_area, .pst-scrollable-table-container, "
-    + ".table-wrapper, div.math";
+    + ".table-wrapper, div.math, div.math > .katex-display";
 
   // Every size is read first, then every mark written: a write between two reads would
   // make the browser lay the whole page out again for the next block (on the 4.3 page,

@@ -77,8 +77,10 @@ PATCHES: tuple[Patch, ...] = (
           "Formulas rendered at build time: the HTML math renderer 'katex' writes display "
           "math as sphinx.ext.mathjax does (sphinx.util.math.get_node_equation_number, the "
           "translator's add_permalink_ref for the equation's link), and a translated "
-          "formula's source is read from Sphinx i18n's '<page>:<line>:<translated>'.",
-          ("tabbook/sphinxext/sphinx_math.py (visit_displaymath, _where)",),
+          "formula's source is read from Sphinx i18n's '<page>:<line>:<translated>'; "
+          "pydata-sphinx-theme's div.math flex row (made for MathJax) grows KaTeX's block.",
+          ("tabbook/sphinxext/sphinx_math.py (visit_displaymath, _where)",
+           "static/tabbook-reader.css (div.math > .katex-display)"),
           test="tests/unit/test_mathrender.py"),
     Patch("renumber_sections", "Sphinx", "7.4.7",
           "Section, figure and exercise numbers follow the book (3.2, 4.3) instead of "

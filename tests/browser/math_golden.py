@@ -75,6 +75,23 @@ def symbols(mathml: str) -> str:
     return "".join(SAME.get(c, c) for c in text if c not in INVISIBLE and not c.isspace())
 
 
+SCRIPTS = {"munder": "U", "mover": "U", "munderover": "U", "msub": "S", "msup": "S",
+           "msubsup": "S"}
+
+
+def layout(mathml: str, display: bool) -> str:
+    """Where the formula's scripts go, in order: below/above (``U``: limits, accents) or
+    beside (``S``: sub- and superscripts). In an inline formula an operator's limits are
+    drawn beside it (TeX's text style): MathJax writes them as ``munder`` of an operator
+    whose limits move, KaTeX as ``msub``; both count as beside."""
+    mathml = re.sub(r"<annotation[^>]*>.*?</annotation>", "", mathml, flags=re.S)
+    out = []
+    for tag in re.findall(r"<(m\w+)\b", mathml):
+        if tag in SCRIPTS:
+            out.append("S" if tag in ("munder", "munderover") and not display else SCRIPTS[tag])
+    return "".join(out)
+
+
 def same_tex(a: str, b: str) -> bool:
     """Equal TeX but for whitespace."""
     return re.sub(r"\s+", "", a) == re.sub(r"\s+", "", b)

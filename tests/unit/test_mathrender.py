@@ -162,3 +162,13 @@ def test_a_bad_formula_of_a_translation_names_the_catalog_entry(tmp_path):
     assert res.returncode != 0
     assert "$\\brokenmacro{x}$" in message
     assert "locales/zh_CN/LC_MESSAGES/index.po:5" in message, message
+
+
+def test_mathop_limits_go_below_in_display_and_beside_inline(renderer):
+    """TeX's \\mathop (D2L's \\mathop{\\mathrm{argmin}}_{y'}) has its limits below in a display
+    formula, as MathJax drew them; KaTeX's own \\mathop never does."""
+    tex = r"\mathop{\mathrm{argmin}}_{y'} f(y')"
+    display = renderer.html(Formula(tex, True))
+    inline = renderer.html(Formula(tex, False))
+    assert "<munder>" in display and "<msub><mrow><mi mathvariant" not in display
+    assert "<munder>" not in inline and "<msub>" in inline

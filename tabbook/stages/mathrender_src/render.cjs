@@ -15,7 +15,10 @@ function render(item) {
       throwOnError: true,
       strict: "ignore",
       trust: false,
-      macros: {}, // a fresh table per formula: a \gdef in one never reaches another
+      // a fresh table per formula (a \gdef in one never reaches another). TeX's \mathop puts
+      // its limits below in a display formula (D2L: \mathop{\mathrm{argmin}}_{y'}); KaTeX's
+      // never does, its \operatorname* does as TeX does (beside them inline).
+      macros: {"\\mathop": "\\operatorname*"},
     })};
   } catch (err) {
     return {error: String(err && err.message || err)};
