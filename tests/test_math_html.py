@@ -10,6 +10,7 @@ import pytest
 
 from bookutil import REPO, parsed_html
 
+from tabbook.core.layout import DEFAULT_COLAB_DIR
 from tabbook.core.myst_markdown import directive_of, tokens
 from tabbook.sources.i18n import TRANSLATIONS, translate_myst, page_catalog
 from tabbook.sources.toc import read_toc
@@ -133,3 +134,17 @@ def test_the_search_index_holds_no_tex(built_html, folder):
     terms = json.loads(text[text.index("(") + 1:text.rindex(")")])["terms"]
     indexed = [w for w in TEX_WORDS if terms.get(w) not in (None, [])]
     assert not indexed, f"{folder or 'en'}: TeX in the search index: {indexed}"
+
+
+@pytest.mark.parametrize("folder", [""] + [f"{e.folder}/" for e in TRANSLATIONS])
+def test_the_notebooks_keep_the_tex(built_html, folder):
+    """Colab and Jupyter render ``$...$`` themselves: a notebook's markdown keeps every
+    formula of the page as TeX, and none of the book's rendered HTML."""
+    colab = REPO / DEFAULT_COLAB_DIR / folder / "pytorch"
+    source = (REPO / "chapter_linear-classification/classification.md").read_text(encoding="utf-8")
+    page = json.loads((colab / "chapter_linear-classification/classification.ipynb")
+                      .read_text(encoding="utf-8"))
+    markdown = "".join("".join(c["source"]) for c in page["cells"] if c["cell_type"] == "markdown")
+    for tex in re.findall(r"(?<!\$)\$([^$\n]+)\$(?!\$)", source)[:40]:
+        assert f"${tex}$" in markdown, f"{folder or 'en'}: ${tex}$ is not in the notebook"
+    assert "katex" not in markdown
