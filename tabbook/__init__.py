@@ -10,11 +10,11 @@ nothing before the Sphinx layer imports Sphinx:
    tree (``procs``), whole stops on signals (``signals``), one build at a time (``lock``),
    the hash of the tool and of the environment that reaches the output (``digest``), the
    one MyST reader (``myst_markdown``, myst-parser's markdown-it tokens), the warm kernel's
-   script (``warm_kernel``);
+   script (``warm_kernel``), translated text escaped for where it lands (``escape``);
 2. **sources**, ``tabbook/sources/``: the toc, one MyST notebook (``source``), every page of
    the book (``book``), the settings (``config``, validated at load), per-framework
    environments (``envs``), the translated editions' table and catalogs (``i18n``) and their
-   checks (``catalogs``);
+   checks (``catalogs``; interface strings' own: ``ui_catalogs``);
 3. **stages and outputs**, ``tabbook/stages/``: the ``#@save`` library (``extract``),
    per-framework execution with a content-hash cache (``execute``; ``warm`` kernels, cache
    ``shards``), tabbed notebooks (``merge``), Colab notebooks and launch links (``colab``,
@@ -36,8 +36,9 @@ __version__ = "0.1.0"
 
 LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("base", "core", ("errors", "files", "frameworks", "layout", "nbfast", "outputs", "procs",
-                      "signals", "lock", "digest", "myst_markdown", "warm_kernel")),
-    ("sources", "sources", ("toc", "source", "book", "i18n", "config", "envs", "catalogs")),
+                      "signals", "lock", "digest", "myst_markdown", "warm_kernel", "escape")),
+    ("sources", "sources", ("toc", "source", "book", "i18n", "config", "envs", "ui_catalogs",
+                            "catalogs")),
     ("stages and outputs", "stages", ("extract", "warm", "execute", "merge", "launch", "colab",
                                       "shards", "freshness", "tryit", "pdf", "publish")),
     ("sphinx", "sphinxext", ("compat", "icons", "shared_static", "sphinx_state", "reader",
