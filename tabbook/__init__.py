@@ -18,7 +18,7 @@ nothing before the Sphinx layer imports Sphinx:
 3. **stages and outputs**, ``tabbook/stages/``: the ``#@save`` library (``extract``),
    per-framework execution with a content-hash cache (``execute``; ``warm`` kernels, cache
    ``shards``), tabbed notebooks (``merge``), Colab notebooks and launch links (``colab``,
-   ``launch``), what rebuilds a page (``freshness``), the in-page exercise runner's assets
+   ``launch``; a translated notebook's code is the English one's: ``notebook_code``), what rebuilds a page (``freshness``), the in-page exercise runner's assets
    (``tryit``, its npm sources in ``tryit_src/``), the PDFs (``pdf``) and the published
    assembly (``publish``);
 4. **sphinx**, ``tabbook/sphinxext/``: the Jupyter Book extension (``sphinx_ext``, handed
@@ -39,7 +39,8 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
                       "signals", "lock", "digest", "myst_markdown", "warm_kernel", "escape")),
     ("sources", "sources", ("toc", "source", "book", "i18n", "config", "envs", "ui_catalogs",
                             "catalogs")),
-    ("stages and outputs", "stages", ("extract", "warm", "execute", "merge", "launch", "colab",
+    ("stages and outputs", "stages", ("extract", "warm", "execute", "merge", "launch",
+                                      "notebook_code", "colab",
                                       "shards", "freshness", "tryit", "pdf", "publish")),
     ("sphinx", "sphinxext", ("compat", "icons", "shared_static", "sphinx_state", "reader",
                              "offline", "sphinx_ext", "sphinx_colab", "sphinx_i18n",

@@ -49,3 +49,16 @@ def code_comment(text: str) -> str:
     """A Python comment of ``text`` that is one line whatever ``text`` holds: a translated
     comment can never start a line of code."""
     return "# " + one_line(text)
+
+
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
+
+
+def escape_added(english: str, translated: str) -> str:
+    """``translated`` for a place that reads HTML (an upstream template that inserts a
+    string unescaped, notebook markdown), with each of ``& < > " '`` that ``english``
+    lacks written as a character reference: what the English put there raw is safe
+    there, anything else a translation adds is text. (A translation that keeps to its
+    English, as the catalog check demands, is unchanged.)"""
+    return "".join(_ENTITIES[ch] if ch in _ENTITIES and ch not in english else ch
+                   for ch in str(translated))

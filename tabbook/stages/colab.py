@@ -44,7 +44,9 @@ from ..sources.book import read_book
 from ..sources.config import BookConfig, load_config
 from ..core import nbfast
 from ..core.errors import BookError
+from ..core.escape import code_comment, escape_added
 from .execute import cached_runs, code_cells
+from .notebook_code import language_setting
 from ..core.files import write_atomic
 from ..core.frameworks import FRAMEWORKS, Framework
 from ..sources.i18n import Translator, translations
@@ -146,13 +148,21 @@ def _identity(message: str) -> str:
     return message
 
 
+def _for_markdown(translate):
+    """The tool's strings of a translated edition as notebook markdown takes them: what a
+    translation adds of ``& < > " '`` is text (:func:`tabbook.core.escape.escape_added`)."""
+    if translate is None:
+        return _identity
+    return lambda message: escape_added(message, translate.ui(message))
+
+
 def intro_markdown(page: Page, fw: Framework, title: str, url: str, library: str = "",
                    translate=None) -> str:
     """The first cell: what the notebook is, where its page is, how to run it.
 
     ``translate`` (a :class:`tabbook.sources.i18n.Translator`) gives a translated edition's text.
     """
-    _ = translate.ui if translate is not None else _identity
+    _ = _for_markdown(translate)
     page_title = translate.message(page.docname, page.title) if translate else page.title
     name = (f"{page.section_number}. " if page.section_number else "") + page_title
     where = f"[{name}]({url})" if url else f"“{name}” (`{page.docname}.html`)"
@@ -203,19 +213,19 @@ def colab_notebook(page: Page, fw: Framework, executed: nbformat.NotebookNode | 
         intro_markdown(page, fw, title, page_url(baseurl, page), library, translate))
     intro.id = "colab-intro"
     code = install_code(fw, package_spec, library)
-    _ = translate.ui if translate is not None else _identity
+    _ = _for_markdown(translate)
     if translate is not None:  # the exercises' checkers print in the edition's language
-        code += ("\n\n# " + _("The exercises' self-checks print their messages "
-                                "in this notebook's language:")
-                 + f"\nimport os\nos.environ[\"D2L_LANGUAGE\"] = "
-                   f"{translate.edition.language!r}")
+        # (a comment is one line whatever the translation holds: tabbook.core.escape)
+        code += ("\n\n" + code_comment(_("The exercises' self-checks print their messages "
+                                          "in this notebook's language:"))
+                 + "\n" + language_setting(translate.edition.language))
     install = nbfast.code_cell(code)
     install.id = "colab-install"
     nb.cells += [intro, install]
     codes = {c.index for c in code_cells(page, fw)}
     state = {"section": page.section_number or ""}
     if translate is not None:
-        state["gettext"] = translate.ui
+        state["gettext"] = _
     # solutions (solution-start ... solution-end) are gathered after the last exercise,
     # under a "Solutions" heading; a note stands where each one was (SOLUTIONS_ID)
     solutions: list = []
