@@ -40,7 +40,7 @@ from sphinx.locale import get_translation
 from .. import __version__
 from ..core.escape import code_comment, json_for_script
 from ..sources.i18n import SOURCE, edition_of, page_catalog
-from ..stages.tryit import TryitError, library_paths, locked_version, stage
+from ..stages.tryit import PYODIDE_FILES, TryitError, library_paths, locked_version, stage
 
 _ = get_translation("tabbook")
 CHECK_RE = re.compile(r"^exercises\.check_\w+\(.*\)\s*$")
@@ -218,11 +218,14 @@ def _settings(app: Sphinx) -> dict:
                      "fresh Python."),
         "noPython": _("Python could not start in this browser: {}. Open the notebook in "
                       "Colab instead."),
+        "noFile": _("Python could not start: a file of the runner could not be fetched "
+                    "({}). Open the notebook in Colab instead."),
         "restored": _("Your saved answer is shown; Reset brings the starter code back."),
         "resetDone": _("The starter code is back."),
     }
     return {"language": edition.language, "timeLimit": TIME_LIMIT_S,
             "pyodide": locked_version("pyodide"), "library": library_paths(lib),
+            "runtime": list(PYODIDE_FILES),
             "strings": {k: str(v) for k, v in strings.items()}}
 
 
