@@ -125,3 +125,43 @@ def test_translated_starter_code_comments_add_no_code(newline):
     translated = translate_code(source, catalog.get)
     assert "计算" in translated and "完成" in translated and "返回" in translated
     assert _code_of(translated) == _code_of(source), translated
+
+
+def test_make_publish_refuses_a_translated_notebook_with_code_of_its_own(tmp_path):
+    """The assembly's check (tabbook.stages.publish.check, run by `make publish`) reads every
+    zh notebook's code, not only its `%pip` line."""
+    from tabbook.sources.config import BookConfig
+    from tabbook.stages.publish import check
+
+    cfg = BookConfig(colab_url="https://colab.example/o/r/{lang_dir}{framework}/{path}",
+                     library_name="d2l-demo", library_version="0.1.0",
+                     d2l_package="d2l-demo==0.1.0")
+    page = read_page(TINYBOOK / PAGE, TINYBOOK)
+    fw = BY_NAME["jax"]
+    english = colab.colab_notebook(page, fw, None, package_spec="d2l-demo==0.1.0",
+                                   library="d2l-demo 0.1.0")
+    translated = colab.colab_notebook(page, fw, None, package_spec="d2l-demo==0.1.0",
+                                      library="d2l-demo 0.1.0",
+                                      translate=Translator(tmp_path, edition_of("zh_CN")))
+    site, tree = tmp_path / "site", tmp_path / "notebooks"
+    install = next(c for c in translated.cells if c.get("id") == "colab-install")
+    as_written = install.source
+
+    def publish(zh_install_tail: str) -> list[str]:
+        install.source = as_written + zh_install_tail
+        for lang, nb in (("", english), ("zh/", translated)):
+            for folder in (site / f"{lang}_colab" / "jax", tree / f"{lang}jax"):
+                folder.mkdir(parents=True, exist_ok=True)
+                nbformat.write(nb, folder / "page.ipynb")
+            (site / f"{lang}page.html").parent.mkdir(parents=True, exist_ok=True)
+            (site / f"{lang}page.html").write_text(
+                f'<div class="tabbook-colab" data-frameworks="jax" '
+                f'data-colab-jax="https://colab.example/o/r/{lang}jax/page.ipynb" '
+                f'data-download-jax="_colab/jax/page.ipynb"></div>', encoding="utf-8")
+        return [p for p in check(tmp_path, cfg) if "_dist" not in p]
+
+    assert publish("") == []
+    problems = publish("\nimport os; os.system('echo pwned')")
+    assert len(problems) == 1 and problems[0].startswith("notebooks/zh/jax/page.ipynb: code cell 1 "
+                                                         "(colab-install) differs"), problems
+    assert "os.system" in problems[0]
