@@ -5,6 +5,12 @@ in a fresh one."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 import browser_harness as bh
@@ -42,4 +48,69 @@ def test_no_page_of_either_edition_opens_a_dialog(browse, server, book_html):
         page.keyboard.press("Control+k")
         page.wait_for_timeout(100)
         page.close()
+    assert bh.DIALOGS[start:] == []
+
+
+ATTACK = '链接" style="animation:fa-spin 1s" onanimationstart="alert(\'XSS\')'
+"""Issue 28's attack: a translation that closes the attribute it lands in."""
+
+
+def _plant(locales: Path) -> int:
+    """Every one-line translated msgstr of the tool's catalogs under ``locales`` made the
+    attack (followed by its message's placeholders, which the code fills in)."""
+    from tabbook.sources.ui_catalogs import placeholders
+
+    planted = 0
+    for po in sorted(locales.rglob("*.po")):
+        lines = po.read_text(encoding="utf-8").split("\n")
+        for i in range(1, len(lines)):
+            msgid = lines[i - 1]
+            if lines[i].startswith('msgstr "') and lines[i] != 'msgstr ""' and \
+                    msgid.startswith('msgid "') and msgid != 'msgid ""':
+                fields = "".join(sorted(placeholders(msgid).elements()))
+                lines[i] = 'msgstr "' + ATTACK.replace('"', '\\"') + fields + '"'
+                planted += 1
+        po.write_text("\n".join(lines), encoding="utf-8")
+    return planted
+
+
+def test_a_translation_past_the_check_runs_no_script_on_any_zh_page(browser, book_html, tmp_path):
+    """The catalog check refuses the attack at `make html` (tests/unit/test_ui_catalogs.py);
+    should one reach a build anyway, every place a translated interface string lands keeps
+    it text. A copy of the built book, the attack in every msgstr of the tool's catalogs,
+    its Chinese edition built past the check: no page opens a dialog, on load or with its
+    search opened (Ctrl+K), and the heading links' title is the attack, as text."""
+    from tabbook.core.lock import HELD_ENV
+
+    root = book_html.parent.parent
+    if not (root / "_config.yml").is_file() or not (root / "tabbook").is_dir():
+        pytest.skip(f"{book_html} is not the build folder of a checkout")
+    book = tmp_path / "book"
+    shutil.copytree(root, book, symlinks=True, ignore=shutil.ignore_patterns(
+        ".venv", ".git", "node_modules", "__pycache__", ".pytest_cache", "tests", "benchmarks"))
+    assert _plant(book / "tabbook" / "locales") > 50
+    # (HELD_ENV: as a child of `make html`, which checked the catalogs: the check is skipped)
+    env = dict(os.environ, PYTHONPATH=str(book), PYTHONDONTWRITEBYTECODE="1",
+               **{HELD_ENV: str(book)})
+    res = subprocess.run([sys.executable, "-m", "tabbook", "--root", str(book), "edition",
+                          "zh_CN"], cwd=book, env=env, capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    html = book / "_build" / "html"
+    pages = sorted(p.relative_to(html).as_posix() for p in (html / "zh").rglob("*.html")
+                   if "_static" not in p.parts)
+    assert "zh/chapter_linear-classification/classification.html" in pages, pages
+    start = len(bh.DIALOGS)
+    with bh.BookServer(html) as server:
+        context = browser.new_context(viewport=bh.DESKTOP)
+        try:
+            for rel in pages:
+                page = open_page(context, server.url(rel))
+                page.keyboard.press("Control+k")
+                page.wait_for_timeout(200)
+                if rel.endswith("classification.html"):
+                    title = page.locator("h1 .headerlink").first.get_attribute("title")
+                    assert title == ATTACK, title
+                page.close()
+        finally:
+            context.close()
     assert bh.DIALOGS[start:] == []
