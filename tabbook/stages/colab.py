@@ -127,13 +127,14 @@ def install_code(fw: Framework, package_spec: str, library: str = "") -> str:
     named = f" ({library})" if library else ""
     if package_spec:
         args = " ".join(_quote(a) for a in (package_spec, *fw.colab_requirements))
-        code = (f"# Install the d2l library this notebook was built with{named}\n"
-                f"# {what}.\n%pip install -q {args}\n")
+        # (each comment one line, whatever the settings it names hold)
+        code = (code_comment(f"Install the d2l library this notebook was built with{named}")
+                + "\n" + code_comment(f"{what}.") + f"\n%pip install -q {args}\n")
     else:
         message = (f"{NOT_PUBLISHED} (its _config.yml sets no repository.url), so there is no "
                    f"released d2l library{named} to install from the web. Install it from a "
                    f"copy of the book's repository: pip install <path of the copy>")
-        code = f"# {message}\nprint({message!r})\n"
+        code = f"{code_comment(message)}\nprint({message!r})\n"
         if fw.colab_requirements:
             args = " ".join(_quote(a) for a in fw.colab_requirements)
             code += f"# What {fw.label} needs beyond Colab's defaults:\n%pip install -q {args}\n"
