@@ -74,12 +74,31 @@ def _plant(locales: Path) -> int:
     return planted
 
 
+def _plant_settings(locales: Path) -> int:
+    """The book's title (the root page's catalog) and the settings readers see
+    (``_book.po``: the author) translated as the attack: Sphinx settings that the themes'
+    templates put into the page unescaped (the logo's ``alt``, the footer)."""
+    planted = 0
+    for po in sorted(locales.rglob("*.po")):
+        text = po.read_text(encoding="utf-8")
+        lines = text.split("\n")
+        for i, line in enumerate(lines):
+            book_title = i and lines[i - 1].startswith('msgid "Dive into Deep Learning')
+            if line.startswith('msgstr "') and line != 'msgstr ""' and \
+                    (book_title or po.name == "_book.po"):
+                lines[i] = 'msgstr "' + ATTACK.replace('"', '\\"') + '"'
+                planted += 1
+        po.write_text("\n".join(lines), encoding="utf-8")
+    return planted
+
+
 def test_a_translation_past_the_check_runs_no_script_on_any_zh_page(browser, book_html, tmp_path):
     """The catalog check refuses the attack at `make html` (tests/unit/test_ui_catalogs.py);
     should one reach a build anyway, every place a translated interface string lands keeps
     it text. A copy of the built book, the attack in every msgstr of the tool's catalogs,
-    its Chinese edition built past the check: no page opens a dialog, on load or with its
-    search opened (Ctrl+K), and the heading links' title is the attack, as text."""
+    and in the book's title and author, its Chinese edition built past the check: no page
+    opens a dialog, on load or with its search opened (Ctrl+K), and the heading links'
+    title is the attack, as text."""
     from tabbook.core.lock import HELD_ENV
 
     root = book_html.parent.parent
@@ -89,6 +108,7 @@ def test_a_translation_past_the_check_runs_no_script_on_any_zh_page(browser, boo
     shutil.copytree(root, book, symlinks=True, ignore=shutil.ignore_patterns(
         ".venv", ".git", "node_modules", "__pycache__", ".pytest_cache", "tests", "benchmarks"))
     assert _plant(book / "tabbook" / "locales") > 50
+    assert _plant_settings(book / "locales") >= 2
     # (HELD_ENV: as a child of `make html`, which checked the catalogs: the check is skipped)
     env = dict(os.environ, PYTHONPATH=str(book), PYTHONDONTWRITEBYTECODE="1",
                **{HELD_ENV: str(book)})
