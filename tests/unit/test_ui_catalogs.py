@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tabbook.core.lock import HELD_ENV
 from tabbook.sources.catalogs import catalog_files, catalog_problems
 from tabbook.sources.i18n import UI_LOCALES
 from tabbook.sources.ui_catalogs import placeholders, string_problems
@@ -116,20 +117,28 @@ def _copy_of_the_repository(dest: Path) -> Path:
     return dest
 
 
-def test_make_html_of_a_copy_refuses_an_attribute_breaking_msgstr_in_every_ui_catalog(tmp_path):
-    """The attack planted in every interface catalog of a copy of the book (the tool's
+@pytest.mark.parametrize("planted, needle", [
+    (ATTRIBUTE_BREAK, "adds '\"'"),
+    ("译文{oops}", "adds {oops}"),              # item 7: a placeholder the code does not fill in
+    ("译文\\nimport os; os.system('x')", "line break"),  # item 2: a line of code in a comment
+])
+def test_make_html_of_a_copy_refuses_a_planted_msgstr_in_every_ui_catalog(tmp_path, planted,
+                                                                          needle):
+    """The msgstr planted in every interface catalog of a copy of the book (the tool's
     catalogs and d2l.po): `python -m tabbook html` (what `make html` runs) stops before
     Sphinx starts, with a non-zero exit naming each catalog, the line and the entry."""
     book = _copy_of_the_repository(tmp_path / "book")
-    planted = {catalog: _plant(book / catalog, ATTRIBUTE_BREAK) for catalog in UI_CATALOGS}
+    planted_at = {catalog: _plant(book / catalog, planted) for catalog in UI_CATALOGS}
     env = dict(os.environ, PYTHONPATH=str(book), PYTHONDONTWRITEBYTECODE="1")
-    env.pop("TABBOOK_HELD", None)
+    env.pop(HELD_ENV, None)
     res = subprocess.run([sys.executable, "-m", "tabbook", "--root", str(book), "html"],
                          cwd=book, env=env, capture_output=True, text=True, timeout=300)
     assert res.returncode != 0, res.stdout + res.stderr
     err = res.stderr
-    for catalog, (line, msgid) in planted.items():
-        assert re.search(rf"{re.escape(catalog)}:{line}: .*{re.escape(repr(msgid))}", err), \
-            f"{catalog}:{line} ({msgid!r}) not named:\n{err}"
+    for catalog, (line, msgid) in planted_at.items():
+        named = [ln for ln in err.splitlines()
+                 if re.search(rf"{re.escape(catalog)}:\d+: ", ln) and repr(msgid) in ln]
+        assert named, f"{catalog}:{line} ({msgid!r}) not named:\n{err}"
+        assert any(needle in ln or "msgfmt" in ln for ln in named), named
     assert "Traceback" not in err, err
     assert not (book / "_build" / "html").exists()  # Sphinx never started
