@@ -18,9 +18,10 @@ nothing before the Sphinx layer imports Sphinx:
 3. **stages and outputs**, ``tabbook/stages/``: the ``#@save`` library (``extract``),
    per-framework execution with a content-hash cache (``execute``; ``warm`` kernels, cache
    ``shards``), tabbed notebooks (``merge``), Colab notebooks and launch links (``colab``,
-   ``launch``; a translated notebook's code is the English one's: ``notebook_code``), what rebuilds a page (``freshness``), the in-page exercise runner's assets
-   (``tryit``, its npm sources in ``tryit_src/``), the PDFs (``pdf``) and the published
-   assembly (``publish``);
+   ``launch``; a translated notebook's code is the English one's: ``notebook_code``), what
+   rebuilds a page (``freshness``), the in-page exercise runner's assets (``tryit``, its
+   npm sources in ``tryit_src/``), the PDFs (``pdf``) and the published assembly
+   (``publish``);
 4. **sphinx**, ``tabbook/sphinxext/``: the Jupyter Book extension (``sphinx_ext``, handed
    the stages' results as one ``sphinx_state.BuildState``), the reader's page (``reader``,
    ``offline``, ``icons``), the Colab buttons (``sphinx_colab``), the editions

@@ -36,8 +36,9 @@ def without_comments(source: str) -> str:
     lines = source.split("\n")
     masked = [ln[:len(ln) - len(ln.lstrip())] + "0" if ln.lstrip().startswith(("%", "!"))
               else ln for ln in lines]
+    readline = io.StringIO("\n".join(masked)).readline
     try:
-        comments = [tok.start for tok in tokenize.generate_tokens(io.StringIO("\n".join(masked)).readline)
+        comments = [tok.start for tok in tokenize.generate_tokens(readline)
                     if tok.type == tokenize.COMMENT]
     except (tokenize.TokenError, SyntaxError):
         return source.strip("\n")
