@@ -349,3 +349,21 @@ def test_a_file_of_the_runner_that_cannot_be_fetched_is_named(browse, server, mi
     assert "in this browser" not in status, status
     missing_attr = cell(page, 0).locator(".tabbook-tryit-status").get_attribute("data-missing")
     assert missing_attr.endswith("/_static/" + missing)
+
+
+def test_a_host_that_does_not_answer_head_still_runs(browse, server):
+    """The runner asks for its files with HEAD first; a host that answers HEAD with 405
+    says nothing of them, and the run goes on."""
+    context, _log = browse.fresh()
+
+    def no_head(route):
+        if route.request.method == "HEAD":
+            route.fulfill(status=405, body="")
+        else:
+            route.continue_()
+
+    context.route(re.compile(r"/_static/tryit/pyodide/"), no_head)
+    page = open_page(context, server.url(PAGE_43))
+    type_code(page, 0, RIGHT[0])
+    result, status, output = run(page, 0)
+    assert result == "pass", (status, output)
