@@ -37,6 +37,7 @@ from pathlib import Path
 import nbformat
 
 from .colab import HTML_DIR
+from .notebook_code import translated_code_problems
 from ..sources.config import BookConfig, load_config
 from ..core.errors import BookError
 from ..core.files import write_atomic
@@ -373,6 +374,8 @@ def check(publish: Path, cfg: BookConfig, root: Path | None = None) -> list[str]
         if f"{cfg.library_name} {cfg.library_version}" not in intro:
             problems.append(f"notebooks/{nb_rel}: the first cell does not name the library "
                             f"{cfg.library_name} {cfg.library_version}")
+    # a translated notebook runs the English notebook's code (comments aside)
+    problems += translated_code_problems(tree, f"{NOTEBOOKS}/")
     if not wheel.is_file():
         problems.append(f"the wheel {wheel.relative_to(publish)} is missing")
     elif root is not None:
