@@ -53,7 +53,7 @@ def tiny_book(dst: Path, seed_cache: bool = True) -> Path:
     import nbformat
 
     from tabbook.sources.config import load_config
-    from tabbook.stages.execute import cache_path, plan
+    from tabbook.stages.execute import plan, store
     from tabbook.sources.source import read_page
 
     dst.mkdir(parents=True, exist_ok=True)
@@ -71,10 +71,9 @@ def tiny_book(dst: Path, seed_cache: bool = True) -> Path:
         cfg = load_config(dst)
         page = read_page(dst / TINY_PAGE, dst)
         for run in plan([page], dst):
-            run_nb = nbformat.read(TINYBOOK / "executed" / f"{run.framework.name}.ipynb", as_version=4)
-            path = cache_path(dst, cfg, run.key)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(run_nb, path)
+            run.notebook = nbformat.read(TINYBOOK / "executed" / f"{run.framework.name}.ipynb",
+                                         as_version=4)
+            store(run, dst, cfg)  # stamped, as a build stores what it executed
     return dst
 
 

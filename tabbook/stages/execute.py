@@ -413,16 +413,17 @@ def _integrity_problem(nb: nbformat.NotebookNode, run: Run) -> str | None:
     want = [c.source for c in framework_notebook(run.page, run.framework).cells]
     if [c.get("source") for c in nb.cells] != want:
         return "its cells are not the page's cells"
-    if stamp is not None:  # (entries written before the stamp existed have only the cells check)
-        if not isinstance(stamp, dict):
-            return "its stamp is not a mapping"
-        if stamp.get("key") != run.key:
-            return "its stamp names another key (a file renamed or copied under a wrong name)"
-        if stamp.get("framework") != run.framework.name:
-            return f"its stamp names another framework ({stamp.get('framework')!r})"
-        if stamp.get("cells_sha256") != _cells_digest(nb):
-            return "its cells do not match their digest (the file was altered or damaged)"
-        run.device = str(stamp.get("device", "cpu"))
+    if stamp is None:  # nothing vouches for its outputs (edited, or older than stamps)
+        return "it has no stamp (its outputs cannot be checked)"
+    if not isinstance(stamp, dict):
+        return "its stamp is not a mapping"
+    if stamp.get("key") != run.key:
+        return "its stamp names another key (a file renamed or copied under a wrong name)"
+    if stamp.get("framework") != run.framework.name:
+        return f"its stamp names another framework ({stamp.get('framework')!r})"
+    if stamp.get("cells_sha256") != _cells_digest(nb):
+        return "its cells do not match their digest (the file was altered or damaged)"
+    run.device = str(stamp.get("device", "cpu"))
     return None
 
 
