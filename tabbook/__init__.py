@@ -40,7 +40,7 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("sources", "sources", ("toc", "source", "book", "i18n", "config", "envs", "catalogs")),
     ("stages and outputs", "stages", ("extract", "warm", "execute", "merge", "launch", "colab",
                                       "shards", "freshness", "tryit", "pdf", "publish")),
-    ("sphinx", "sphinxext", ("compat", "icons", "shared_static", "sphinx_state", "reader",
+    ("sphinx", "sphinxext", ("compat", "template_cache", "icons", "shared_static", "sphinx_state", "reader",
                              "offline", "sphinx_ext", "sphinx_colab", "sphinx_i18n",
                              "sphinx_tryit")),
     ("front end", "", ("cli", "__main__")),
