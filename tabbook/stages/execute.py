@@ -251,7 +251,8 @@ def kernel_env(root: Path, fw: Framework) -> dict:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(root).resolve()),
                                                         env.get("PYTHONPATH")]))
     env["PYTHONHASHSEED"] = "0"
-    env.pop("MPLBACKEND", None)
+    for name in ("MPLBACKEND", warm.WARM_ENV):  # (a warm kernel looks like a fresh one)
+        env.pop(name, None)
     if fw.device == "cpu":
         # a CPU framework ignores a GPU the machine has: the same bytes on every machine
         env["CUDA_VISIBLE_DEVICES"] = ""
@@ -259,7 +260,7 @@ def kernel_env(root: Path, fw: Framework) -> dict:
 
 
 async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = None,
-                   kernel_name: str | None = None) -> None:
+                   servers: warm.WarmServers | None = None) -> None:
     # (imported here: a build that executes nothing, a no-op one, does without them)
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
@@ -288,7 +289,7 @@ async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = Non
 
     env = kernel_env(root, run.framework)
     client = NotebookClient(
-        nb, kernel_name=kernel_name or run.framework.kernel, timeout=cfg.timeout,
+        nb, kernel_name=run.framework.kernel, timeout=cfg.timeout,
         resources={"metadata": {"path": str(run.page.path.parent)}},
         on_cell_execute=on_cell_execute, on_cell_executed=on_cell_executed,
         record_timing=False,
@@ -296,6 +297,8 @@ async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = Non
     # IPC sockets instead of TCP: local only, and the kernel does not warn about
     # unencrypted TCP on every start
     client.km = client.create_kernel_manager()
+    if servers is not None:  # a kernel forked by this build's warm server
+        servers.bind(client.km, run.framework)
     client.km.transport = "ipc"
     if live is not None:
         live.add(client)  # so an interruption can stop its kernel at once
@@ -357,8 +360,8 @@ def _kernel_session(client) -> int | None:
     """The kernel's pid when it leads a session of its own (jupyter_client starts it so),
     else ``None``: killing its session then would kill the build's own."""
     provisioner = getattr(client.km, "provisioner", None)
-    process = getattr(provisioner, "process", None)
-    pid = getattr(process, "pid", None)
+    pid = warm.kernel_pid(client.km.connection_file) or getattr(
+        getattr(provisioner, "process", None), "pid", None)
     try:
         if pid and os.getsid(pid) == pid and pid != os.getsid(0):
             return pid
@@ -371,11 +374,6 @@ def kernel_log(root: Path, cfg: BookConfig, run: Run) -> Path:
     """Where the kernel of ``run`` writes its stderr (overwritten by the next run)."""
     logs = Path(root) / cfg.cache_dir / "kernel-logs"
     return logs / f"{run.page.docname}.{run.framework.name}.log"
-
-
-def warm_log(root: Path, cfg: BookConfig, fw: Framework) -> Path:
-    """Where ``fw``'s warm kernel server writes its stderr (TABBOOK_WARM_KERNELS=1)."""
-    return Path(root) / cfg.cache_dir / "kernel-logs" / f"warm.{fw.name}.log"
 
 
 def _tail(path: Path, lines: int = 15) -> str:
@@ -514,7 +512,7 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
             where = f"{run.page.relpath} [{run.framework.name}]"
             running.add(where)
             try:
-                await _execute(run, root, cfg, live, warm_names.get(run.framework.name))
+                await _execute(run, root, cfg, live, servers)
             finally:
                 run.seconds = time.perf_counter() - start
                 also = sorted(running - {where})
@@ -535,8 +533,7 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
             _warn_guarded(run, run.notebook, log)
 
     live: set = set()  # the NotebookClients running
-    warm_names: dict[str, str] = {}  # framework name -> its warm kernelspec
-    servers = None
+    servers: warm.WarmServers | None = None
 
     def stop_at_once():
         # an interrupted run's kernel is killed, not asked to finish its cell first
@@ -564,17 +561,15 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
             before_execute(needed)
         if warm.enabled():  # one process per framework imports it once, forks each kernel
             servers = warm.WarmServers()
-            for fw in needed:
-                log_file = warm_log(root, cfg, fw)
-                log_file.parent.mkdir(parents=True, exist_ok=True)
-                with open(log_file, "wb") as stderr:
-                    warm_names[fw.name] = servers.start(fw, root, kernel_env(root, fw), stderr)
     else:
         log(f"[tabbook] all {len(runs)} runs are in the cache: executing nothing, "
             "no framework environment needed")
     if todo:
         # SIGINT/SIGTERM cancel every run (kernels shut down) and raise signals.Interrupted
         try:
+            if servers is not None:
+                servers.start_all(needed, root, lambda fw: kernel_env(root, fw),
+                                  lambda fw: warm.server_log(root, cfg.cache_dir, fw))
             results = run_cancellable(main, stop_at_once)
         finally:
             if servers is not None:
