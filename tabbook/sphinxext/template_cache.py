@@ -1,5 +1,5 @@
 """The HTML builder's compiled Jinja templates, cached in the build folder
-(``_build/.tabbook/templates``; the ``template_bytecode_cache`` patch of
+(:attr:`tabbook.core.layout.Layout.templates`; the ``template_bytecode_cache`` patch of
 :data:`tabbook.sphinxext.compat.PATCHES`).
 
 A cache may be damaged (a full disk, a killed build, a copy cut short): a file that
