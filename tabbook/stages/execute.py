@@ -40,7 +40,7 @@ from ..core.myst_markdown import directive_of, tokens as myst_tokens
 from ..core.outputs import guard_outputs, mask_text, secret_values
 from ..core.procs import descendants, kill_tree
 from ..core.signals import kernel_folder, run_cancellable
-from ..sources.source import PROVENANCE_PREFIX, Cell, Page
+from ..sources.source import GENERATED_PREFIX, PROVENANCE_PREFIX, Cell, Page
 
 CACHE_VERSION = "2"  # bump when what an executed notebook holds changes
 NO_EXECUTE = "TABBOOK_NO_EXECUTE"  # set (non-empty): a run the cache lacks is an error
@@ -97,13 +97,15 @@ def library_files(root: Path, fw: Framework) -> list[Path]:
     return sorted(p for p in (Path(root) / "d2l").glob("*.py") if p.name not in other)
 
 
-PROVENANCE_RE = re.compile(rb"^[ \t]*" + re.escape(PROVENANCE_PREFIX.encode()) + rb".*$", re.M)
+PROVENANCE_RE = re.compile(rb"^[ \t]*(?:" + re.escape(PROVENANCE_PREFIX.encode()) + rb"|"
+                           + re.escape(GENERATED_PREFIX.encode()) + rb").*$", re.M)
 
 
 def library_text(path: Path) -> bytes:
     """A library file as it runs: without its provenance comments ("# Defined in Section
-    3.2 (...), ... cell 7"), which name cell positions that a prose cell added above
-    shifts; the lines stay, so line numbers in tracebacks do not move."""
+    3.2 (...), ... cell 7") and its first line, which name pages and cell positions that a
+    rename or a prose cell added above changes; the lines stay, so line numbers in
+    tracebacks do not move."""
     return PROVENANCE_RE.sub(b"#", Path(path).read_bytes())
 
 
