@@ -228,6 +228,32 @@ def _note_outputs(app: Sphinx, exception) -> None:
     note_outputs(Path(app.srcdir), edition.language, outputs)
 
 
+LARGE_ASSET_BYTES = 5_000_000
+"""An image or download larger than this is named in a warning: each edition gets a copy."""
+
+
+def _warn_large_assets(app: Sphinx, exception) -> None:
+    """Name the images and downloads over :data:`LARGE_ASSET_BYTES` that this edition copied
+    (a log line, not a Sphinx warning: it does not fail a build that treats those as errors)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    root = Path(app.srcdir)
+    found = [(src, docnames) for src, (docnames, _) in app.env.images.items()]
+    found += [(src, docnames) for src, (docnames, _) in app.env.dlfiles.items()]
+    for src, docnames in sorted(found):
+        try:
+            size = (root / src).stat().st_size
+        except OSError:
+            continue
+        if size > LARGE_ASSET_BYTES:
+            pages = ", ".join(str(app.env.doc2path(d, False)) for d in sorted(docnames))
+            LOGGER.info(f"[tabbook] warning: {src} ({size / 1e6:.1f} MB), used by {pages}, is "
+                        f"copied into the {app.config.language or 'en'} edition, and every "
+                        f"edition has its own copy: readers download it in full; shrink it "
+                        f"(under {LARGE_ASSET_BYTES / 1e6:g} MB: a smaller or compressed "
+                        "image, SVG for plots) or link to it instead")
+
+
 def setup(app: Sphinx) -> dict:
     compat.quiet_config_dumps()  # before myst's builder-inited prints its settings
     app.setup_extension("sphinx_design")
@@ -251,4 +277,5 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("tabbook.sphinxext.sphinx_i18n")
     app.connect("build-finished", _prune_stale_pages)
     app.connect("build-finished", _note_outputs)
+    app.connect("build-finished", _warn_large_assets)
     return {"version": __version__, "parallel_read_safe": False, "parallel_write_safe": True}
