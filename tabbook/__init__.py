@@ -38,7 +38,7 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("base", "core", ("errors", "files", "frameworks", "layout", "nbfast", "outputs", "procs",
                       "signals", "lock", "digest", "myst_markdown", "warm_kernel")),
     ("sources", "sources", ("toc", "source", "book", "i18n", "config", "envs", "catalogs")),
-    ("stages and outputs", "stages", ("extract", "warm", "execute", "merge", "launch", "colab",
+    ("stages and outputs", "stages", ("extract", "warm", "run_notes", "execute", "merge", "launch", "colab",
                                       "shards", "freshness", "tryit", "pdf", "sitefiles",
                                       "publish")),
     ("sphinx", "sphinxext", ("compat", "template_cache", "icons", "shared_static", "sphinx_state", "reader",

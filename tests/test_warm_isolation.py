@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from bookutil import REPO, warm_servers_left
+from bookutil import REPO, execute_pytorch, one_cell_book as _book, warm_servers_left
 
 pytestmark = pytest.mark.book_build
 
@@ -39,25 +38,6 @@ print(json.dumps({
 """
 
 
-def _book(root: Path, pages: dict[str, str]) -> Path:
-    """A book of one-cell PyTorch pages (folder -> code), with the repository's library."""
-    root.mkdir(parents=True)
-    for name in ("_config.yml", "pyproject.toml", "envs", "d2l", "static"):
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, root / name)
-    for folder, code in pages.items():
-        (root / folder).mkdir()
-        (root / folder / "page.md").write_text(
-            f"# {folder}\n\n```{{code-cell}} ipython3\n%%tab pytorch\n{code}\n```\n")
-    (root / "index.md").write_text("# Book\n")
-    (root / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n"
-                                   + "".join(f"- file: {f}/page\n" for f in pages))
-    return root
-
-
 @pytest.fixture
 def in_own_tmp(own_tmp, monkeypatch):
     """This process's temporary folders (warm servers' sockets, kernels' folders) in own_tmp."""
@@ -68,21 +48,11 @@ def in_own_tmp(own_tmp, monkeypatch):
 
 def _execute(root: Path, warm: bool, monkeypatch) -> dict:
     """Execute every page of ``root`` in PyTorch, in this process, as the build does."""
-    from tabbook.core.frameworks import BY_NAME
-    from tabbook.sources.book import read_book
-    from tabbook.sources.config import load_config
-    from tabbook.sources.envs import env_python, register_kernel
-    from tabbook.stages.execute import execute_all
-
     if warm:
         monkeypatch.setenv("TABBOOK_WARM_KERNELS", "1")
     else:
         monkeypatch.delenv("TABBOOK_WARM_KERNELS", raising=False)
-    pytorch = BY_NAME["pytorch"]
-    return execute_all(read_book(root), root, load_config(root), log=lambda *a: None,
-                       frameworks=[pytorch],
-                       before_execute=lambda fws: register_kernel(
-                           pytorch, env_python(pytorch.name, root)))
+    return execute_pytorch(root)
 
 
 def _printed(runs: dict, docname: str) -> str:

@@ -23,12 +23,12 @@ import os
 import re
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
-from . import warm
+from . import run_notes, warm
 from ..sources.config import BookConfig
 from ..sources.envs import env_root, read_requirements
 
@@ -70,6 +70,8 @@ class Run:
     seconds: float = 0.0
     device: str = "cpu"
     """The device the run computed on (a ``"gpu"`` framework's probe says it)."""
+    reads: dict[str, str] = field(default_factory=dict)
+    """Files of the book it read that its page does not declare -> sha256 (run_notes)."""
 
 
 def code_cells(page: Page, fw: Framework) -> list[Cell]:
@@ -220,21 +222,6 @@ def _last_frames(traceback: str, root: Path, lines: int = 12) -> str:
     return "\n".join("    " + ln for ln in text[-lines:])
 
 
-def _where(run: Run, meta: dict) -> str:
-    info = meta.get("tabbook", {})
-    line = f":{info['line']}" if info.get("line") else ""
-    cell = f", cell {info['cell']}" if info.get("cell") else ""
-    return f"{run.page.relpath}{line}{cell}, framework {run.framework.name}"
-
-
-def _warn_guarded(run: Run, nb: nbformat.NotebookNode, log) -> None:
-    """Warn about outputs that were capped or masked (on every build, cached or not)."""
-    for cell in nb.cells:
-        note = cell.metadata.get("tabbook", {}).get("guarded")
-        if note:
-            log(f"[tabbook] warning: {_where(run, cell.metadata)}: {note}")
-
-
 def _fail(run: Run, nbcell, what: str, traceback: str = "", detail: str = "") -> BookError:
     info = nbcell.metadata.get("tabbook", {}) if nbcell is not None else {}
     cell_index, line = info.get("cell"), info.get("line")
@@ -275,6 +262,7 @@ async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = Non
     if probe:  # which device the framework computed on, said by the run's last output
         nb.cells.append(nbfast.code_cell(f"print({run.framework.device_probe})"))
         nb.cells[-1].metadata["tabbook"] = {"setup": True}
+    run_notes.watch(nb)  # (its cell is last: collected first)
     current: dict = {"cell": None}
     tree: dict = {"session": None, "known": {}}  # the kernel's processes (tabbook.core.procs)
 
@@ -343,6 +331,7 @@ async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = Non
         if live is not None:
             live.discard(client)
     nb.cells.pop(0)
+    run.reads = run_notes.collect(nb, run, root)
     if probe:
         said = "".join(o.get("text", "") for o in nb.cells.pop().get("outputs", [])).strip()
         run.device = said or "unknown"
@@ -401,7 +390,8 @@ def store(run: Run, root: Path, cfg: BookConfig) -> Path:
     framework and the digest of its cells (checked by :func:`load_cached`)."""
     nb = copy.deepcopy(run.notebook)
     nb.metadata[ENTRY_STAMP] = {"key": run.key, "framework": run.framework.name,
-                                "device": run.device, "cells_sha256": _cells_digest(nb)}
+                                "device": run.device, "cells_sha256": _cells_digest(nb),
+                                **({"reads": run.reads} if run.reads else {})}
     path = cache_path(root, cfg, run.key)
     write_atomic(path, nbfast.writes(nb))
     return path
@@ -424,6 +414,7 @@ def _integrity_problem(nb: nbformat.NotebookNode, run: Run) -> str | None:
     if stamp.get("cells_sha256") != _cells_digest(nb):
         return "its cells do not match their digest (the file was altered or damaged)"
     run.device = str(stamp.get("device", "cpu"))
+    run.reads = dict(stamp.get("reads") or {})
     return None
 
 
@@ -501,7 +492,7 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
     for run in runs:
         if load_cached(run, root, cfg, log):
             log(f"[tabbook] cached    {run.page.relpath} [{run.framework.name}] 0.0 s")
-            _warn_guarded(run, run.notebook, log)
+            run_notes.warn(run, run.notebook, root, log)
         else:
             todo.append(run)
 
@@ -532,7 +523,7 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
             log(f"[tabbook] executed  {run.page.relpath} [{run.framework.name}] "
                 f"{run.seconds:.1f} s" + (f" on {run.device}" if run.framework.device != "cpu"
                                           else ""))
-            _warn_guarded(run, run.notebook, log)
+            run_notes.warn(run, run.notebook, root, log)
 
     live: set = set()  # the NotebookClients running
     servers: warm.WarmServers | None = None
