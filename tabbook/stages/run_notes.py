@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 
 from ..core import nbfast
+from ..core.layout import Layout
 
 WATCH_CODE = '''
 def _tabbook_watch_reads():
@@ -86,14 +87,16 @@ def collect(nb: nbformat.NotebookNode, run, root: Path) -> dict[str, str]:
         return {}
     root = Path(root).resolve()
     declared = {p.resolve() for p in run.page.dependency_paths()}
+    # (the library is part of every key; the build folder and hidden ones are the tools')
+    own = (root / "d2l", Layout(root).build.resolve())
     found = {}
     for name in paths:
         path = Path(name).resolve()
         if not path.is_file() or path in declared or not path.is_relative_to(root):
             continue
         rel = path.relative_to(root)
-        if rel.parts[0] in ("d2l", "_build") or rel.parts[0].startswith("."):
-            continue  # (the library is part of every key; the build's own files)
+        if rel.parts[0].startswith(".") or any(path.is_relative_to(o) for o in own):
+            continue
         found[rel.as_posix()] = _digest(path)
     return found
 

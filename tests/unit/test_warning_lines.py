@@ -5,43 +5,25 @@ reaches Sphinx as the merged notebook, and myst-nb numbers a notebook's lines (c
 
 from __future__ import annotations
 
-import io
 import re
-import shutil
 
-from tabbook.sources.config import BookConfig
-from tabbook.sources.source import read_page
-from tabbook.stages.execute import plan, store
-from tinybook import CONF_PY, PAGE, REPO, TINYBOOK, executed_runs
+from tinybook import PAGE, build_tiny_copy
 
 
-def test_warnings_cite_the_lines_of_the_page(tmp_path):
-    from sphinx.application import Sphinx
-
-    root = tmp_path / "book"
-    shutil.copytree(TINYBOOK, root)
-    shutil.copytree(REPO / "envs", root / "envs")
-    (root / "conf.py").write_text(CONF_PY, encoding="utf-8")
-    path = root / PAGE
-    text = path.read_text(encoding="utf-8")
+def _edit(text: str) -> str:
     assert "# A Tiny Page\n" in text and "Prose that only JAX readers see.\n" in text
     text = text.replace("# A Tiny Page\n", "")  # no title: its first heading is an H2
     text = text.replace("Prose that every framework shares.\n",  # in prose all frameworks share
                         "Prose that every framework shares, {nosuchrole}`y`.\n")
-    text = text.replace("Prose that only JAX readers see.\n",  # in a framework's prose
+    return text.replace("Prose that only JAX readers see.\n",  # in a framework's prose
                         "Prose that only JAX readers see.\n\nA {nosuchrole}`x` here.\n")
-    path.write_text(text, encoding="utf-8")
-    page = read_page(path, root)
-    runs = executed_runs()
-    for run in plan([page], root):
-        run.notebook = runs[run.framework.name]
-        store(run, root, BookConfig())
-    warnings = io.StringIO()
-    Sphinx(str(root), str(root), str(root / "_build" / "html"), str(root / "_build" / "doctrees"),
-           "html", status=io.StringIO(), warning=warnings, freshenv=True).build()
-    cited = re.findall(rf"{re.escape(PAGE)}:(\d+): WARNING: ([^\n]*)", warnings.getvalue())
-    assert len(cited) == 3, warnings.getvalue()
-    lines = text.splitlines()
+
+
+def test_warnings_cite_the_lines_of_the_page(tmp_path):
+    built = build_tiny_copy(tmp_path / "book", _edit)
+    cited = re.findall(rf"{re.escape(PAGE)}:(\d+): WARNING: ([^\n]*)", built.warnings)
+    assert len(cited) == 3, built.warnings
+    lines = (built.root / PAGE).read_text(encoding="utf-8").splitlines()
     for line, message in cited:
         assert 1 <= int(line) <= len(lines), (line, message)
         shown = lines[int(line) - 1]
