@@ -169,3 +169,28 @@ def _alive_after(token: str, seconds: float) -> list[int]:
     while _alive_with(token) and time.monotonic() < deadline:
         time.sleep(0.1)
     return _alive_with(token)
+
+
+def test_a_warm_server_refuses_a_kernel_of_another_build(tmp_path, in_own_tmp):
+    """Item 3: a kernel asked of another build's server (whose library path is not the
+    kernel's) is refused, and its log says why, instead of computing with that library."""
+    from tabbook.core.frameworks import BY_NAME
+    from tabbook.sources.envs import env_python
+    from tabbook.stages import warm
+    from tabbook.stages.execute import kernel_env
+
+    a, b = _book(tmp_path / "a", {}), _book(tmp_path / "b", {})
+    pytorch = BY_NAME["pytorch"]
+    servers = warm.WarmServers()
+    try:
+        with open(tmp_path / "b.log", "wb") as log:
+            servers.start(pytorch, b, kernel_env(b, pytorch), log)
+        sock = os.path.join(servers.folder, "pytorch.sock")
+        res = subprocess.run([str(env_python("pytorch", a)), "-S", str(warm.SCRIPT), "connect",
+                              sock, str(tmp_path / "kernel.json")], cwd=a,
+                             env=kernel_env(a, pytorch), capture_output=True, text=True,
+                             timeout=60)
+    finally:
+        servers.close()
+    assert "this warm kernel server imports another build's library" in res.stderr, res
+    assert f"{b}" in res.stderr and f"{a}" in res.stderr

@@ -89,6 +89,15 @@ def _become_kernel(request: dict, server_path: str) -> None:
     """In the forked child: become the kernel the request describes (never returns)."""
     try:
         os.setsid()  # a session of its own: what the page starts is killed with it
+        watched = int(request["pid"])
+        # the managed process's stdout and stderr are the kernel's (e.g. the kernel log)
+        for fd in (1, 2):
+            try:
+                target = os.open(f"/proc/{watched}/fd/{fd}", os.O_WRONLY | os.O_APPEND)
+            except OSError:
+                continue
+            os.dup2(target, fd)
+            os.close(target)
         if request["env"].get("PYTHONPATH") != server_path:
             raise RuntimeError(
                 "this warm kernel server imports another build's library (its PYTHONPATH "
@@ -96,7 +105,6 @@ def _become_kernel(request: dict, server_path: str) -> None:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
-        watched = int(request["pid"])
 
         def watch():  # the managed process is gone: so is this kernel
             while True:
@@ -107,14 +115,6 @@ def _become_kernel(request: dict, server_path: str) -> None:
                     os._exit(1)
 
         threading.Thread(target=watch, daemon=True).start()
-        # the managed process's stdout and stderr are the kernel's (e.g. the kernel log)
-        for fd in (1, 2):
-            try:
-                target = os.open(f"/proc/{watched}/fd/{fd}", os.O_WRONLY | os.O_APPEND)
-            except OSError:
-                continue
-            os.dup2(target, fd)
-            os.close(target)
         import importlib.util
 
         from ipykernel.kernelapp import IPKernelApp
