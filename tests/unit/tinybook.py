@@ -58,9 +58,10 @@ def framework_names() -> list[str]:
 def build_tiny_copy(root: Path, edit=None, files: dict[str, bytes] | None = None
                     ) -> SphinxResult:
     """Copy the tiny book to ``root``, apply ``edit(page_text) -> page_text`` to its page,
-    add ``files`` (path in the book -> bytes), store the prepared runs under the keys the build computes, and build it with Sphinx in
-    this process, in a docutils namespace of its own (the nodes and directives it registers
-    are gone afterwards: another in-process build starts clean)."""
+    add ``files`` (path in the book -> bytes), store the prepared runs under the keys the
+    build computes, and build it with Sphinx in this process, in a docutils namespace of its
+    own (the nodes and directives it registers are gone afterwards: another in-process
+    build starts clean)."""
     import io
     import shutil
 
