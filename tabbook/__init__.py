@@ -18,16 +18,18 @@ nothing before the Sphinx layer imports Sphinx:
    strings' own: ``ui_catalogs``);
 3. **stages and outputs**, ``tabbook/stages/``: the ``#@save`` library (``extract``),
    per-framework execution with a content-hash cache (``execute``; ``warm`` kernels, cache
-   ``shards``), tabbed notebooks (``merge``), Colab notebooks and launch links (``colab``,
-   ``launch``; a translated notebook's code is the English one's: ``notebook_code``), what
-   rebuilds a page (``freshness``), the in-page exercise runner's assets (``tryit``, its
-   npm sources in ``tryit_src/``), the PDFs (``pdf``) and the published assembly
+   ``shards``, what each run read: ``run_notes``), tabbed notebooks (``merge``), Colab
+   notebooks and launch links (``colab``, ``launch``; a translated notebook's code is the
+   English one's: ``notebook_code``), what rebuilds a page (``freshness``), the in-page
+   exercise runner's assets (``tryit``, its npm sources in ``tryit_src/``), the PDFs
+   (``pdf``), the files each build wrote (``sitefiles``) and the published assembly
    (``publish``);
 4. **sphinx**, ``tabbook/sphinxext/``: the Jupyter Book extension (``sphinx_ext``, handed
    the stages' results as one ``sphinx_state.BuildState``), the reader's page (``reader``,
    ``offline``, ``icons``), the Colab buttons (``sphinx_colab``), the editions
    (``sphinx_i18n``, ``shared_static``, ``templates/``), the runnable exercise cells
-   (``sphinx_tryit``), and every patch of pinned upstream internals (``compat``);
+   (``sphinx_tryit``), and every patch of pinned upstream internals (``compat``; the
+   compiled templates' cache: ``template_cache``);
 5. **front end**, ``tabbook/`` itself: ``cli`` (``python -m tabbook <command>``, the only
    entry point: what ``make`` calls) and ``__main__``.
 
@@ -41,10 +43,11 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
                       "signals", "lock", "digest", "myst_markdown", "warm_kernel", "escape")),
     ("sources", "sources", ("toc", "source", "book", "i18n", "config", "system", "envs",
                             "ui_catalogs", "catalogs")),
-    ("stages and outputs", "stages", ("extract", "warm", "execute", "merge", "launch",
-                                      "notebook_code", "colab",
-                                      "shards", "freshness", "tryit", "pdf", "publish")),
-    ("sphinx", "sphinxext", ("compat", "icons", "shared_static", "sphinx_state", "reader",
+    ("stages and outputs", "stages", ("extract", "warm", "run_notes", "execute", "merge",
+                                      "launch", "notebook_code", "colab", "shards", "freshness",
+                                      "tryit", "pdf", "sitefiles", "publish")),
+    ("sphinx", "sphinxext", ("compat", "template_cache", "icons", "shared_static",
+                             "sphinx_state", "reader",
                              "offline", "sphinx_ext", "sphinx_colab", "sphinx_i18n",
                              "sphinx_tryit")),
     ("front end", "", ("cli", "__main__")),

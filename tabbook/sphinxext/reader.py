@@ -44,6 +44,7 @@ from pathlib import Path
 from sphinx.locale import get_translation
 
 from . import compat
+from .template_cache import cache_compiled_templates
 from ..core.escape import escape_added
 from ..core.frameworks import FRAMEWORKS
 
@@ -92,7 +93,7 @@ def _builder_inited(app) -> None:
         return
     from ..core.layout import Layout
 
-    compat.cache_compiled_templates(app, Layout(Path(app.srcdir)).templates)
+    cache_compiled_templates(app, Layout(Path(app.srcdir)).templates)
     _formulas_not_tabbable(app)
     have = {name for folder in _static_dirs(app) for name in (JS_FILE, CSS_FILE)
             if (folder / name).is_file()}
