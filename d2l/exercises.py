@@ -88,11 +88,29 @@ def set_language(language: str | None = None) -> str:
     return language
 
 
+class _Message(str):
+    """A translated message that keeps its English one: formatting it with the fields the
+    English names never fails because of the translation (a translation that names a
+    field the code does not give, or breaks the format, gives the English message)."""
+
+    def __new__(cls, text: str, english: str):
+        message = super().__new__(cls, text)
+        message.english = english
+        return message
+
+    def format(self, *args, **kwargs) -> str:
+        try:
+            return str.format(self, *args, **kwargs)
+        except (KeyError, IndexError, ValueError, AttributeError, TypeError):
+            return str.format(self.english, *args, **kwargs)
+
+
 def _(message: str) -> str:
     """``message`` in the language of :func:`set_language`."""
     if _translation is None:
         set_language()
-    return _translation.gettext(message)
+    text = _translation.gettext(message)
+    return text if text == message else _Message(text, message)
 
 
 # ---------------------------------------------------------------------------

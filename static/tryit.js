@@ -47,19 +47,31 @@
   }
 
   function startWorker() {
-    var w = new Worker(staticBase + "tryit-worker.js");
+    var url = staticBase + "tryit-worker.js";
+    var w = new Worker(url);
+    var heard = false;  // (a message came: the worker's script loaded)
     w.onmessage = function (ev) {
+      heard = true;
       var msg = ev.data;
       var r = current;
       if (!r || msg.id !== r.runId) return;
       if (msg.type === "started") r.started();
       else if (msg.type === "out") r.print(msg.text, msg.stream);
       else if (msg.type === "done") r.finish(msg.results, msg.error);
-      else if (msg.type === "fatal") r.fatal(msg.message);
+      else if (msg.type === "fatal") r.fatal(msg.message, msg.file);
     };
     w.onerror = function (ev) {
-      if (current) current.fatal(ev.message || "worker error");
       ev.preventDefault();
+      var r = current;
+      if (!r || w !== worker) return;
+      if (heard || ev.message) { r.fatal(ev.message || "worker error"); return; }
+      // the worker's script did not load (the event says nothing): ask for it, to say why
+      var file = new URL(url).pathname;
+      fetch(url, {method: "HEAD"}).then(function (resp) {
+        r.fatal(file + ": HTTP " + resp.status, resp.ok ? "" : file);
+      }, function (err) {
+        r.fatal(file + ": " + String(err && err.message || err), file);
+      });
     };
     return w;
   }
@@ -177,11 +189,13 @@
     this.output.textContent = "";
     this.output.hidden = true;
     delete this.status.dataset.result;
+    delete this.status.dataset.missing;
     this.busy(true);
     this.say(worker ? T.running : T.starting);
     if (!worker) worker = startWorker();
     worker.postMessage({type: "run", id: this.runId, code: this.text(), checks: this.checks,
-                        language: S.language, base: base, library: S.library});
+                        language: S.language, base: base, library: S.library,
+                        runtime: S.runtime});
   };
 
   Runner.prototype.started = function () {
@@ -216,11 +230,14 @@
       : (results.every(function (ok) { return ok; }) ? "pass" : "fail");
   };
 
-  Runner.prototype.fatal = function (message) {
+  // message: what went wrong; file: the path of a file the runner could not fetch
+  Runner.prototype.fatal = function (message, file) {
+    if (current !== this) return;  // (stopped, or another Run began, meanwhile)
     this.done();
     endWorker();
     this.status.dataset.result = "error";
-    this.say(T.noPython.replace("{}", message));
+    if (file) this.status.dataset.missing = file;
+    this.say(file ? T.noFile.replace("{}", message) : T.noPython.replace("{}", message));
   };
 
   Runner.prototype.stop = function (why) {

@@ -10,23 +10,28 @@ nothing before the Sphinx layer imports Sphinx:
    tree (``procs``), whole stops on signals (``signals``), one build at a time (``lock``),
    the hash of the tool and of the environment that reaches the output (``digest``), the
    one MyST reader (``myst_markdown``, myst-parser's markdown-it tokens), the warm kernel's
-   script (``warm_kernel``);
+   script (``warm_kernel``), translated text escaped for where it lands (``escape``);
 2. **sources**, ``tabbook/sources/``: the toc, one MyST notebook (``source``), every page of
    the book (``book``), the settings (``config``, validated at load), per-framework
-   environments (``envs``) and the Debian packages they load (``system``), the translated editions' table and catalogs (``i18n``) and their
-   checks (``catalogs``);
+   environments (``envs``) and the Debian packages they load (``system``), the translated
+   editions' table and catalogs (``i18n``) and their checks (``catalogs``; interface
+   strings' own: ``ui_catalogs``);
 3. **stages and outputs**, ``tabbook/stages/``: the ``#@save`` library (``extract``),
    per-framework execution with a content-hash cache (``execute``; ``warm`` kernels, cache
-   ``shards``), tabbed notebooks (``merge``), Colab notebooks and launch links (``colab``,
-   ``launch``), what rebuilds a page (``freshness``), the in-page exercise runner's assets
-   (``tryit``, its npm sources in ``tryit_src/``), the formulas rendered at build time
-   (``mathrender``, KaTeX, its npm sources in ``mathrender_src/``), the PDFs (``pdf``) and the published
+   ``shards``, what each run read: ``run_notes``), tabbed notebooks (``merge``), Colab
+   notebooks and launch links (``colab``, ``launch``; a translated notebook's code is the
+   English one's: ``notebook_code``), what rebuilds a page (``freshness``), the in-page
+   exercise runner's assets (``tryit``, its npm sources in ``tryit_src/``), the formulas
+   rendered at build time (``mathrender``, KaTeX, its npm sources in ``mathrender_src/``),
+   the PDFs (``pdf``), the files each build wrote (``sitefiles``) and the published
    assembly (``publish``);
 4. **sphinx**, ``tabbook/sphinxext/``: the Jupyter Book extension (``sphinx_ext``, handed
    the stages' results as one ``sphinx_state.BuildState``), the reader's page (``reader``,
-   ``icons``), the formulas as HTML (``sphinx_math``), the Colab buttons (``sphinx_colab``), the editions
+   ``icons``), the formulas as HTML (``sphinx_math``), the Colab buttons
+   (``sphinx_colab``), the editions
    (``sphinx_i18n``, ``shared_static``, ``templates/``), the runnable exercise cells
-   (``sphinx_tryit``), and every patch of pinned upstream internals (``compat``);
+   (``sphinx_tryit``), and every patch of pinned upstream internals (``compat``; the
+   compiled templates' cache: ``template_cache``);
 5. **front end**, ``tabbook/`` itself: ``cli`` (``python -m tabbook <command>``, the only
    entry point: what ``make`` calls) and ``__main__``.
 
@@ -37,13 +42,14 @@ __version__ = "0.1.0"
 
 LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("base", "core", ("errors", "files", "frameworks", "layout", "nbfast", "outputs", "procs",
-                      "signals", "lock", "digest", "myst_markdown", "warm_kernel")),
+                      "signals", "lock", "digest", "myst_markdown", "warm_kernel", "escape")),
     ("sources", "sources", ("toc", "source", "book", "i18n", "config", "system", "envs",
-                              "catalogs")),
-    ("stages and outputs", "stages", ("extract", "warm", "execute", "merge", "launch", "colab",
-                                      "shards", "freshness", "tryit", "mathrender", "pdf",
-                                      "publish")),
-    ("sphinx", "sphinxext", ("compat", "icons", "shared_static", "sphinx_state", "reader",
+                             "ui_catalogs", "catalogs")),
+    ("stages and outputs", "stages", ("extract", "warm", "run_notes", "execute", "merge",
+                                      "launch", "notebook_code", "colab", "shards", "freshness",
+                                      "tryit", "mathrender", "pdf", "sitefiles", "publish")),
+    ("sphinx", "sphinxext", ("compat", "template_cache", "icons", "shared_static",
+                             "sphinx_state", "reader",
                              "sphinx_math", "sphinx_ext", "sphinx_colab", "sphinx_i18n",
                              "sphinx_tryit")),
     ("front end", "", ("cli", "__main__")),

@@ -364,7 +364,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--language", action="append",
                    help="only this edition's language (repeatable; default: all)")
     p.add_argument("--timeout", type=float, default=None,
-                   help="seconds a page may take to load (default: tabbook.stages.pdf.PAGE_TIMEOUT)")
+                   help="seconds a page may take to load, and each later step of printing "
+                   "it (default: tabbook.stages.pdf.PAGE_TIMEOUT)")
     p.set_defaults(func=cmd_pdf)
     p = sub.add_parser("colab", help="write the Colab notebooks")
     p.set_defaults(func=cmd_colab)

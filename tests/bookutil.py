@@ -53,7 +53,7 @@ def tiny_book(dst: Path, seed_cache: bool = True) -> Path:
     import nbformat
 
     from tabbook.sources.config import load_config
-    from tabbook.stages.execute import cache_path, plan
+    from tabbook.stages.execute import plan, store
     from tabbook.sources.source import read_page
 
     dst.mkdir(parents=True, exist_ok=True)
@@ -71,11 +71,46 @@ def tiny_book(dst: Path, seed_cache: bool = True) -> Path:
         cfg = load_config(dst)
         page = read_page(dst / TINY_PAGE, dst)
         for run in plan([page], dst):
-            run_nb = nbformat.read(TINYBOOK / "executed" / f"{run.framework.name}.ipynb", as_version=4)
-            path = cache_path(dst, cfg, run.key)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(run_nb, path)
+            run.notebook = nbformat.read(TINYBOOK / "executed" / f"{run.framework.name}.ipynb",
+                                         as_version=4)
+            store(run, dst, cfg)  # stamped, as a build stores what it executed
     return dst
+
+
+def one_cell_book(root: Path, pages: dict[str, str], front: str = "") -> Path:
+    """A book of one-cell PyTorch pages (folder -> code; ``front``: each page's front
+    matter), with the repository's configuration and library: runs that take seconds."""
+    root.mkdir(parents=True)
+    for name in ("_config.yml", "pyproject.toml", "envs", "d2l", "static"):
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, root / name)
+    for folder, code in pages.items():
+        (root / folder).mkdir()
+        (root / folder / "page.md").write_text(
+            f"{front}# {folder}\n\n```{{code-cell}} ipython3\n%%tab pytorch\n{code}\n```\n")
+    (root / "index.md").write_text("# Book\n")
+    (root / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n"
+                                   + "".join(f"- file: {f}/page\n" for f in pages))
+    return root
+
+
+def execute_pytorch(root: Path, log=lambda *a: None) -> dict:
+    """Execute (or take from the cache) every page of ``root`` in PyTorch, in this process,
+    as the build does; its runs by (docname, framework)."""
+    from tabbook.core.frameworks import BY_NAME
+    from tabbook.sources.book import read_book
+    from tabbook.sources.config import load_config
+    from tabbook.sources.envs import env_python, register_kernel
+    from tabbook.stages.execute import execute_all
+
+    pytorch = BY_NAME["pytorch"]
+    return execute_all(read_book(root), root, load_config(root), log=log,
+                       frameworks=[pytorch],
+                       before_execute=lambda fws: register_kernel(
+                           pytorch, env_python(pytorch.name, root)))
 
 
 def copy_book(dst: Path, with_cache: bool = True) -> Path:

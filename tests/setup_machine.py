@@ -30,8 +30,9 @@ CHROMIUM = "/usr/bin/chromium"
 
 DEBIAN_PACKAGES: dict[str, str] = {
     # package: a command on PATH or an absolute path it installs; "fonts:zh" = fontconfig
-    # has a font for Chinese
+    # has a font for Chinese; "lib:NAME" = the dynamic linker finds the library NAME
     "chromium": CHROMIUM,                # browser tests, PDFs (Playwright drives it)
+    "libatomic1": "lib:libatomic.so.1",  # Playwright's own Node.js driver loads it
     "fontconfig": "fc-list",            # which fonts Chromium can use
     "fonts-noto-cjk": "fonts:zh",       # the Chinese edition's text (CJK glyphs)
     "nodejs": "node",                   # KaTeX and axe-core come from npm
@@ -85,6 +86,10 @@ def cjk_fonts() -> list[str]:
 def _present(proof: str) -> bool:
     if proof == "fonts:zh":
         return bool(cjk_fonts())
+    if proof.startswith("lib:"):
+        ldconfig = shutil.which("ldconfig") or "/sbin/ldconfig"
+        res = subprocess.run([ldconfig, "-p"], capture_output=True, text=True)
+        return any(line.strip().startswith(proof[4:] + " ") for line in res.stdout.splitlines())
     if proof.startswith("/"):
         return Path(proof).exists()
     return shutil.which(proof) is not None

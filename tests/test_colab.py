@@ -255,3 +255,15 @@ def test_notebook_references_read_as_the_page(book):
                             f"{fw.label} text, {len(links)} linked in the notebook")
                     checked += len(links)
     assert checked or not cfg.site_url, "no notebook has a cross-reference to check"
+
+
+def test_every_translated_notebook_runs_the_english_notebooks_code(book):
+    """Issue 28, item 2: a zh notebook's code is the English notebook's, apart from comments
+    and the language setting (what `make publish` checks too)."""
+    from tabbook.stages.notebook_code import translated_code_problems
+
+    cfg, _pages = book
+    tree = BOOK / cfg.colab_dir
+    translated = [p for e in EDITIONS if e.folder for p in (tree / e.folder).rglob("*.ipynb")]
+    assert translated, f"no translated notebook under {tree}"
+    assert translated_code_problems(tree) == []

@@ -88,6 +88,7 @@ def test_jobs_run_in_needs_order_with_matrix_outputs_artifacts_and_caches(tmp_pa
                 env: {FW: "${{ matrix.fw }}"}
                 run: |
                   test "$(cat README)" = "$README_TEXT"
+                  script -qc tty /dev/null | grep -q /dev/pts/   # a terminal, as in a container
                   mkdir -p out/keep out/.hidden ~/kept
                   echo "$FW" > out/keep/$FW.txt; echo no > out/.hidden/h.txt
                   ls ~/kept >> ~/kept/seen; echo run >> ~/kept/$FW

@@ -114,6 +114,15 @@ class Layout:
         """What an edition's last successful Sphinx run made (for the input stamp)."""
         return self.state / f"outputs-{language}.json"
 
+    def site_note(self, language: str) -> Path:
+        """The files of an edition's HTML folder that its builds wrote (what `make publish`
+        copies: :mod:`tabbook.stages.sitefiles`)."""
+        return self.state / f"site-{language}.json"
+
+    def site_start(self, language: str) -> Path:
+        """Touched when an edition's Sphinx run starts: what it writes is newer."""
+        return self.state / f"site-{language}.start"
+
     @property
     def checked_catalogs(self) -> Path:
         """The hashes of the catalogs the last builds found sound (checked again only

@@ -10,6 +10,9 @@ on the committed catalogs):
 * no duplicate msgid (one translation in the HTML, another in a Colab notebook);
 * a msgstr adds no markup its msgid lacks: raw HTML in the English source is the
   author's, in a msgstr it is an injection (``<script>``, ``<img onerror=...>``);
+* an interface string (the tool's catalogs, ``tabbook/locales/``, and the exercise
+  checkers', ``d2l/locales/``) adds no quote, angle bracket or line break and keeps its
+  placeholders (:mod:`tabbook.sources.ui_catalogs`);
 * a msgstr keeps its msgid's math (``$...$``, balanced), inline code, roles and their
   targets, and link targets: their order may change with the language, their content not.
 
@@ -33,7 +36,12 @@ from pathlib import Path
 
 from ..core.errors import BookError
 from .i18n import LOCALES, UI_LOCALES, _flat, _read_po, edition_of
+from .ui_catalogs import is_interface_catalog, string_problems
 from ..core.myst_markdown import md_parser
+
+LIBRARY_LOCALES = Path("d2l") / LOCALES
+"""The exercise checkers' catalogs (``d2l/locales/<language>/LC_MESSAGES/d2l.po``), from the
+book's root."""
 
 TEXT_ROLES = {"abbr", "sub", "sup", "guilabel", "menuselection"}
 """Roles whose whole content is prose (translated); other roles' targets must stay."""
@@ -245,12 +253,13 @@ def catalog_problems(path: Path, shown: str | None = None) -> list[str]:
     shown = shown or str(path)
     problems = msgfmt_problems(path, shown) or syntax_problems(path, shown)
     if problems:  # a catalog msgfmt cannot read is not read here either
-        return problems
+        return _with_entries(path, shown, problems)
     try:
         entries = list(_read_po(path))
     except BookError as exc:
         return [f"{shown}: {exc.message}"]
     sites = _edition_of_catalog(shown).sites
+    interface = is_interface_catalog(shown)
     seen: dict[tuple, int] = {}
     for entry in entries:
         if entry.obsolete or not entry.msgid:
@@ -263,15 +272,35 @@ def catalog_problems(path: Path, shown: str | None = None) -> list[str]:
         seen[key] = entry.line
         if not entry.msgstr or "fuzzy" in entry.flags:
             continue
-        for problem in message_problems(entry.msgid, entry.msgstr, sites):
+        found = message_problems(entry.msgid, entry.msgstr, sites)
+        if interface:  # (tabbook.sources.ui_catalogs: quotes, placeholders, line breaks)
+            found += string_problems(entry.msgid, entry.msgstr)
+        for problem in found:
             problems.append(f"{shown}:{entry.line}: {problem}; message {_short(entry.msgid)}")
     return problems
 
 
+def _with_entries(path: Path, shown: str, problems: list[str]) -> list[str]:
+    """``problems`` (``<shown>:<line>: ...``) each with the message its line belongs to,
+    where the catalog can be read at all (msgfmt names a line, not the message)."""
+    try:
+        entries = sorted((e.line, e.msgid) for e in _read_po(path) if e.msgid and e.line)
+    except BookError:
+        return problems
+    named = []
+    for problem in problems:
+        m = re.match(rf"{re.escape(shown)}:(\d+):", problem)
+        owner = [msgid for line, msgid in entries if m and line <= int(m.group(1))]
+        named.append(f"{problem}; message {_short(owner[-1])}" if owner else problem)
+    return named
+
+
 def catalog_files(root: Path) -> list[tuple[Path, str]]:
-    """(path, shown path) of the book's catalogs and the tool's."""
+    """(path, shown path) of the book's catalogs, the exercise checkers' and the tool's."""
     root = Path(root)
     found = [(p, p.relative_to(root).as_posix()) for p in sorted((root / LOCALES).rglob("*.po"))]
+    found += [(p, p.relative_to(root).as_posix())
+              for p in sorted((root / LIBRARY_LOCALES).rglob("*.po"))]
     found += [(p, f"tabbook/locales/{p.relative_to(UI_LOCALES).as_posix()}")
               for p in sorted(UI_LOCALES.rglob("*.po"))]
     return found
@@ -329,5 +358,6 @@ def require_valid_catalogs(root: Path) -> None:
     problems = check_catalogs(root, Layout(root).checked_catalogs)
     if problems:
         raise BookError(f"{len(problems)} problem(s) in the translations' catalogs (fix the "
-                        "msgstr, keeping the English message's markup, math, code and targets):\n  "
+                        "msgstr, keeping the English message's markup, math, code, targets, "
+                        "placeholders and line breaks, and adding no quotes):\n  "
                         + "\n  ".join(problems))

@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..core.errors import BookError
+from ..core.escape import escape_added
 from ..core.files import write_atomic
 from ..core.myst_markdown import directive_of, tokens as myst_tokens
 
@@ -128,8 +129,9 @@ def _read_po(path: Path) -> list[Entry]:
             + [entry(m, True) for m in catalog.obsolete.values() if m.id])
 
 
-def _write_mo(po: Path, mo: Path) -> None:
-    """Compile ``po`` into ``mo`` as Sphinx does (Babel; fuzzy messages left out)."""
+def _write_mo(po: Path, mo: Path, escape: bool = False) -> None:
+    """Compile ``po`` into ``mo`` as Sphinx does (Babel; fuzzy messages left out); with
+    ``escape``, each translation as :func:`tabbook.core.escape.escape_added` writes it."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
@@ -140,6 +142,9 @@ def _write_mo(po: Path, mo: Path) -> None:
         # Babel fills a missing creation date in with the time of compiling: the .mo would
         # change every minute (and with it the library's digest and the editions' inputs)
         catalog.creation_date = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    for message in catalog if escape else ():
+        if message.id and isinstance(message.string, str):
+            message.string = escape_added(message.id, message.string)
     with open(mo, "wb") as out:
         write_mo(out, catalog, use_fuzzy=False)
 
@@ -331,6 +336,12 @@ def compile_book_catalogs(root: Path, language: str, dest: Path) -> Path:
     return Path(dest)
 
 
+HTML_DOMAINS = ("sphinx", "booktheme")
+"""Domains of the tool's catalogs whose strings upstream code puts into HTML unescaped
+(Sphinx's ``title="%s"`` of a heading's link, the themes' Jinja templates): compiled with
+what a translation adds of ``& < > " '`` as character references."""
+
+
 def compile_tool_catalogs(language: str, dest: Path) -> Path | None:
     """Compile the tool's catalogs of ``language`` into ``dest/<language>/LC_MESSAGES/``.
 
@@ -347,7 +358,7 @@ def compile_tool_catalogs(language: str, dest: Path) -> Path | None:
         mo = Path(dest) / language / "LC_MESSAGES" / f"{po.stem}.mo"
         tmp = mo.with_name(f".{mo.name}.build")
         tmp.parent.mkdir(parents=True, exist_ok=True)
-        _write_mo(po, tmp)
+        _write_mo(po, tmp, escape=po.stem in HTML_DOMAINS)
         write_atomic(mo, tmp.read_bytes())
         tmp.unlink()
     return Path(dest)

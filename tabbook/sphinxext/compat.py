@@ -173,8 +173,8 @@ PATCHES: tuple[Patch, ...] = (
           "environment (BuiltinTemplateLoader.environment, not a public API) is given "
           "Jinja's FileSystemBytecodeCache in the build folder. Jinja checks each "
           "template's source checksum before it uses a cached one, and writes through a "
-          "temporary file and a rename.",
-          ("tabbook.sphinxext.compat.cache_compiled_templates",),
+          "temporary file and a rename; a damaged file is deleted and compiled again.",
+          ("tabbook/sphinxext/template_cache.py (cache_compiled_templates, SafeBytecodeCache)",),
           test="tests/unit/test_sphinx_build.py (test_templates_are_compiled_once)"),
     # ------------------------------------------------------------------ sphinx-design
     Patch("tab_components", "sphinx_design", "0.8.0",
@@ -212,31 +212,6 @@ def patches_of(package: str) -> list[Patch]:
 
 
 # =========================================================================== Sphinx
-
-
-def cache_compiled_templates(app, folder: Path) -> bool:
-    """Give the HTML builder's Jinja environment a bytecode cache in ``folder`` (see
-    :data:`PATCHES`, ``template_bytecode_cache``); whether it could."""
-    import hashlib
-
-    import jinja2
-
-    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
-    if environment is None or not hasattr(environment, "bytecode_cache"):
-        return False
-    # (Jinja keys a compiled template by its name and source only: environments with other
-    # settings each get a folder of their own)
-    settings = repr((jinja2.__version__, type(environment).__name__,
-                     sorted(environment.extensions), environment.autoescape,
-                     environment.block_start_string, environment.variable_start_string,
-                     environment.comment_start_string, environment.line_statement_prefix,
-                     environment.trim_blocks, environment.lstrip_blocks,
-                     environment.newline_sequence, environment.keep_trailing_newline,
-                     environment.optimized))
-    folder = folder / hashlib.sha256(settings.encode()).hexdigest()[:16]
-    folder.mkdir(parents=True, exist_ok=True)
-    environment.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
-    return True
 
 
 def _script_key(js) -> tuple:

@@ -47,6 +47,8 @@ from pathlib import Path
 from sphinx.locale import get_translation
 
 from . import compat
+from .template_cache import cache_compiled_templates
+from ..core.escape import escape_added
 from ..core.frameworks import FRAMEWORKS
 
 _ = get_translation("tabbook")
@@ -77,7 +79,7 @@ def _builder_inited(app) -> None:
         return
     from ..core.layout import Layout
 
-    compat.cache_compiled_templates(app, Layout(Path(app.srcdir)).templates)
+    cache_compiled_templates(app, Layout(Path(app.srcdir)).templates)
     have = {name for folder in _static_dirs(app) for name in (JS_FILE, CSS_FILE)
             if (folder / name).is_file()}
     if JS_FILE in have:
@@ -180,6 +182,7 @@ def _book_pdf_entry(app, pagename, templatename, context, doctree) -> None:
     PDFs it publishes (:func:`tabbook.stages.publish.offer_pdfs`), one per framework
     (``data-tabbook-pdf-<framework>``; tabbook-reader.js follows the tabs).
     """
+    tip = "The whole book as a PDF, with the code of the framework you chose"
     for group in context.get("header_buttons", []):
         if not (isinstance(group, dict) and group.get("label") == "download-buttons"
                 and isinstance(group.get("buttons"), list)):
@@ -187,8 +190,10 @@ def _book_pdf_entry(app, pagename, templatename, context, doctree) -> None:
         if any(b.get("label") == PDF_BUTTON for b in group["buttons"]):
             return
         group["buttons"].append({
-            "type": "link", "url": "#", "text": str(_("Book PDF")),
-            "tooltip": str(_("The whole book as a PDF, with the code of the framework you chose")),
+            # (the theme's button macro puts text and tooltip into the page unescaped)
+            "type": "link", "url": "#", "text": escape_added("Book PDF", str(_("Book PDF"))),
+            "tooltip": escape_added(tip, str(_("The whole book as a PDF, with the code of the "
+                                               "framework you chose"))),
             "icon": "fas fa-file-pdf", "label": PDF_BUTTON})
 
 

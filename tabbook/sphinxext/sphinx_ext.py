@@ -228,6 +228,57 @@ def _note_outputs(app: Sphinx, exception) -> None:
     note_outputs(Path(app.srcdir), edition.language, outputs)
 
 
+LARGE_ASSET_BYTES = 5_000_000
+"""An image or download larger than this is named in a warning: each edition gets a copy."""
+
+
+def _warn_large_assets(app: Sphinx, exception) -> None:
+    """Name the images and downloads over :data:`LARGE_ASSET_BYTES` that this edition copied
+    (a log line, not a Sphinx warning: it does not fail a build that treats those as errors)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    root = Path(app.srcdir)
+    found = [(src, docnames) for src, (docnames, _) in app.env.images.items()]
+    found += [(src, docnames) for src, (docnames, _) in app.env.dlfiles.items()]
+    for src, docnames in sorted(found):
+        try:
+            size = (root / src).stat().st_size
+        except OSError:
+            continue
+        if size > LARGE_ASSET_BYTES:
+            pages = ", ".join(str(app.env.doc2path(d, False)) for d in sorted(docnames))
+            LOGGER.info(f"[tabbook] warning: {src} ({size / 1e6:.1f} MB), used by {pages}, is "
+                        f"copied into the {app.config.language or 'en'} edition, and every "
+                        f"edition has its own copy: readers download it in full; shrink it "
+                        f"(under {LARGE_ASSET_BYTES / 1e6:g} MB: a smaller or compressed "
+                        "image, SVG for plots) or link to it instead")
+
+
+def _mark_site_start(app: Sphinx) -> None:
+    """Before this run writes anything (:func:`tabbook.stages.sitefiles.mark_start`)."""
+    if app.builder.format == "html":
+        from ..stages.sitefiles import mark_start
+
+        mark_start(Path(app.srcdir), app.config.language or "en")
+
+
+def _record_site(app: Sphinx, exception) -> None:
+    """What this run wrote into its HTML folder, for `make publish` (last of build-finished:
+    after every handler that writes into it)."""
+    from ..sources.i18n import SOURCE, edition_of
+    from ..stages.sitefiles import record
+
+    if exception is not None or app.builder.format != "html" or not state_of(app.env).ready:
+        return
+    language = app.config.language or "en"
+    skip = EDITION_FOLDERS if edition_of(language) is SOURCE else set()
+    others = record(Path(app.srcdir), language, Path(app.outdir), skip)
+    if others:
+        LOGGER.info(f"[tabbook] warning: {len(others)} file(s) in {app.outdir} were not "
+                    f"written by a build and will not be published: {', '.join(others[:10])}"
+                    + (", ..." if len(others) > 10 else ""))
+
+
 def setup(app: Sphinx) -> dict:
     compat.quiet_config_dumps()  # before myst's builder-inited prints its settings
     app.setup_extension("sphinx_design")
@@ -235,6 +286,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("tabbook.sphinxext.reader")
     app.add_config_value("tabbook_tool_digest", "", "env")
     app.connect("config-inited", _config_inited, priority=900)
+    app.connect("builder-inited", _mark_site_start, priority=0)
     app.connect("builder-inited", _builder_inited)
     app.connect("source-read", _source_read)
     # after tabbook.sphinxext.sphinx_colab's builder-inited (which notes the pages' notebooks)
@@ -251,4 +303,6 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("tabbook.sphinxext.sphinx_i18n")
     app.connect("build-finished", _prune_stale_pages)
     app.connect("build-finished", _note_outputs)
+    app.connect("build-finished", _warn_large_assets)
+    app.connect("build-finished", _record_site, priority=1000)
     return {"version": __version__, "parallel_read_safe": False, "parallel_write_safe": True}

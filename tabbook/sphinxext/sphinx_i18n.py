@@ -29,6 +29,7 @@ from pathlib import Path
 from .. import __version__
 from . import compat
 from ..core.errors import BookError
+from ..core.escape import escape_added, js_string_of_html, json_for_script
 from ..sources.i18n import (LOCALES, SOURCE, UI_DOMAIN, Edition, Problem, compile_book_catalogs,
                    compile_tool_catalogs, edition_of, link_to, page_catalog, translations,
                    ui_strings)
@@ -254,15 +255,17 @@ def _config_inited(app, config) -> None:
     from sphinx.locale import get_translation
 
     _ = get_translation(UI_DOMAIN)
-    compat.translate_search_bar_text(config, str(_("Search this book...")))
+    # (the themes' templates put these settings into the page unescaped: tabbook.core.escape)
+    compat.translate_search_bar_text(
+        config, escape_added("Search this book...", str(_("Search this book..."))))
     # the book's title is the root page's title: its translation is in that page's catalog
     title = page_catalog(root, edition.language, config.root_doc).get(config.html_title or "")
     if title:
-        config.html_title = title
+        config.html_title = escape_added(config.html_title, title)
     # the settings a reader sees (the footer's author): the book's catalog of its settings
     author = page_catalog(root, edition.language, BOOK_CATALOG).get(config.author or "")
     if author:
-        config.author = author
+        config.author = escape_added(config.author, author)
     # "Exercise 4.3.1": sphinx-exercise's numbering ("练习 %s", its word + " %s") as the
     # edition writes it, unless the book set its own
     try:
@@ -271,7 +274,8 @@ def _config_inited(app, config) -> None:
         return
     formats = dict(config.numfig_format or {})
     if formats.get("exercise") == f"{exercise_word('Exercise')} %s":
-        formats["exercise"] = str(_("Exercise %s"))
+        # (Sphinx's HTML writer puts a number's format into the page unescaped)
+        formats["exercise"] = escape_added("Exercise %s", str(_("Exercise %s")))
         config.numfig_format = formats
 
 
@@ -288,7 +292,8 @@ def _translate_extension_settings(app, config) -> None:
     for name, english in (("togglebutton_hint", "Click to show"),
                           ("togglebutton_hint_hide", "Click to hide")):
         if getattr(config, name, None) == english:
-            setattr(config, name, str(hint(english)))
+            # (it writes them into a quoted JavaScript string that its script puts into HTML)
+            setattr(config, name, js_string_of_html(str(hint(english))))
 
 
 SUPPLEMENTED = ("booktheme", "togglebutton")
@@ -365,8 +370,7 @@ def _builder_inited(app) -> None:
     strings = ui_strings(edition.language, "js:")
     if strings:  # the reader scripts' strings (static/*.js look them up)
         app.add_js_file(None, body="window.TABBOOK_STRINGS = "
-                        + json.dumps({k[3:]: v for k, v in strings.items()}, ensure_ascii=False)
-                        + ";")
+                        + json_for_script({k[3:]: v for k, v in strings.items()}) + ";")
 
 
 def _translate_toctree_captions(app, doctree) -> None:

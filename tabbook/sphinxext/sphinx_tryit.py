@@ -38,8 +38,9 @@ from sphinx.errors import ExtensionError
 from sphinx.locale import get_translation
 
 from .. import __version__
+from ..core.escape import code_comment, json_for_script
 from ..sources.i18n import SOURCE, edition_of, page_catalog
-from ..stages.tryit import TryitError, library_paths, locked_version, stage
+from ..stages.tryit import PYODIDE_FILES, TryitError, library_paths, locked_version, stage
 
 _ = get_translation("tabbook")
 CHECK_RE = re.compile(r"^exercises\.check_\w+\(.*\)\s*$")
@@ -111,10 +112,12 @@ def translate_code(source: str, translate) -> str:
         new = translate(text)
         if not new or new == text:
             continue
-        if kind == "comment":
-            replacement = "# " + new
+        if kind == "comment":  # one line, whatever the translation holds
+            replacement = code_comment(new)
         else:
-            new = new.replace(QUOTES, "'" * 3).replace("\\", "\\\\")
+            new = new.replace("\\", "\\\\").replace(QUOTES, "'" * 3)
+            if new.endswith('"'):  # (would run into the closing quotes)
+                new = new[:-1] + '\\"'
             width = max(20, (72 - col) // 2)  # (CJK characters are two columns wide)
             wrapped = textwrap.wrap(new, width=width, break_long_words=True,
                                     break_on_hyphens=False) or [new]
@@ -215,11 +218,14 @@ def _settings(app: Sphinx) -> dict:
                      "fresh Python."),
         "noPython": _("Python could not start in this browser: {}. Open the notebook in "
                       "Colab instead."),
+        "noFile": _("Python could not start: a file of the runner could not be fetched "
+                    "({}). Open the notebook in Colab instead."),
         "restored": _("Your saved answer is shown; Reset brings the starter code back."),
         "resetDone": _("The starter code is back."),
     }
     return {"language": edition.language, "timeLimit": TIME_LIMIT_S,
             "pyodide": locked_version("pyodide"), "library": library_paths(lib),
+            "runtime": list(PYODIDE_FILES),
             "strings": {k: str(v) for k, v in strings.items()}}
 
 
@@ -231,7 +237,7 @@ def _html_page_context(app: Sphinx, pagename: str, templatename: str, context: d
         return
     app.add_js_file("tryit.js", loading_method="defer")
     app.add_css_file("tryit.css")
-    data = json.dumps(_settings(app), ensure_ascii=False).replace("</", "<\\/")
+    data = json_for_script(_settings(app))
     context["body"] += (f'\n<script type="application/json" id="tabbook-tryit-settings">'
                         f"{data}</script>\n")
 

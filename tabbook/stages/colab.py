@@ -44,7 +44,9 @@ from ..sources.book import read_book
 from ..sources.config import BookConfig, load_config
 from ..core import nbfast
 from ..core.errors import BookError
+from ..core.escape import code_comment, escape_added
 from .execute import cached_runs, code_cells
+from .notebook_code import language_setting
 from ..core.files import write_atomic
 from ..core.frameworks import FRAMEWORKS, Framework
 from ..sources.i18n import Translator, translations
@@ -125,13 +127,14 @@ def install_code(fw: Framework, package_spec: str, library: str = "") -> str:
     named = f" ({library})" if library else ""
     if package_spec:
         args = " ".join(_quote(a) for a in (package_spec, *fw.colab_requirements))
-        code = (f"# Install the d2l library this notebook was built with{named}\n"
-                f"# {what}.\n%pip install -q {args}\n")
+        # (each comment one line, whatever the settings it names hold)
+        code = (code_comment(f"Install the d2l library this notebook was built with{named}")
+                + "\n" + code_comment(f"{what}.") + f"\n%pip install -q {args}\n")
     else:
         message = (f"{NOT_PUBLISHED} (its _config.yml sets no repository.url), so there is no "
                    f"released d2l library{named} to install from the web. Install it from a "
                    f"copy of the book's repository: pip install <path of the copy>")
-        code = f"# {message}\nprint({message!r})\n"
+        code = f"{code_comment(message)}\nprint({message!r})\n"
         if fw.colab_requirements:
             args = " ".join(_quote(a) for a in fw.colab_requirements)
             code += f"# What {fw.label} needs beyond Colab's defaults:\n%pip install -q {args}\n"
@@ -146,13 +149,21 @@ def _identity(message: str) -> str:
     return message
 
 
+def _for_markdown(translate):
+    """The tool's strings of a translated edition as notebook markdown takes them: what a
+    translation adds of ``& < > " '`` is text (:func:`tabbook.core.escape.escape_added`)."""
+    if translate is None:
+        return _identity
+    return lambda message: escape_added(message, translate.ui(message))
+
+
 def intro_markdown(page: Page, fw: Framework, title: str, url: str, library: str = "",
                    translate=None) -> str:
     """The first cell: what the notebook is, where its page is, how to run it.
 
     ``translate`` (a :class:`tabbook.sources.i18n.Translator`) gives a translated edition's text.
     """
-    _ = translate.ui if translate is not None else _identity
+    _ = _for_markdown(translate)
     page_title = translate.message(page.docname, page.title) if translate else page.title
     name = (f"{page.section_number}. " if page.section_number else "") + page_title
     where = f"[{name}]({url})" if url else f"“{name}” (`{page.docname}.html`)"
@@ -203,19 +214,19 @@ def colab_notebook(page: Page, fw: Framework, executed: nbformat.NotebookNode | 
         intro_markdown(page, fw, title, page_url(baseurl, page), library, translate))
     intro.id = "colab-intro"
     code = install_code(fw, package_spec, library)
-    _ = translate.ui if translate is not None else _identity
+    _ = _for_markdown(translate)
     if translate is not None:  # the exercises' checkers print in the edition's language
-        code += ("\n\n# " + _("The exercises' self-checks print their messages "
-                                "in this notebook's language:")
-                 + f"\nimport os\nos.environ[\"D2L_LANGUAGE\"] = "
-                   f"{translate.edition.language!r}")
+        # (a comment is one line whatever the translation holds: tabbook.core.escape)
+        code += ("\n\n" + code_comment(_("The exercises' self-checks print their messages "
+                                          "in this notebook's language:"))
+                 + "\n" + language_setting(translate.edition.language))
     install = nbfast.code_cell(code)
     install.id = "colab-install"
     nb.cells += [intro, install]
     codes = {c.index for c in code_cells(page, fw)}
     state = {"section": page.section_number or ""}
     if translate is not None:
-        state["gettext"] = translate.ui
+        state["gettext"] = _
     # solutions (solution-start ... solution-end) are gathered after the last exercise,
     # under a "Solutions" heading; a note stands where each one was (SOLUTIONS_ID)
     solutions: list = []

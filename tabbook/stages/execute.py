@@ -23,12 +23,12 @@ import os
 import re
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
-from . import warm
+from . import run_notes, warm
 from ..sources.config import BookConfig
 from ..sources.envs import env_root, read_requirements
 
@@ -40,7 +40,7 @@ from ..core.myst_markdown import directive_of, tokens as myst_tokens
 from ..core.outputs import guard_outputs, mask_text, secret_values
 from ..core.procs import descendants, kill_tree
 from ..core.signals import kernel_folder, run_cancellable
-from ..sources.source import PROVENANCE_PREFIX, Cell, Page
+from ..sources.source import GENERATED_PREFIX, PROVENANCE_PREFIX, Cell, Page
 
 CACHE_VERSION = "2"  # bump when what an executed notebook holds changes
 NO_EXECUTE = "TABBOOK_NO_EXECUTE"  # set (non-empty): a run the cache lacks is an error
@@ -70,6 +70,8 @@ class Run:
     seconds: float = 0.0
     device: str = "cpu"
     """The device the run computed on (a ``"gpu"`` framework's probe says it)."""
+    reads: dict[str, str] = field(default_factory=dict)
+    """Files of the book it read that its page does not declare -> sha256 (run_notes)."""
 
 
 def code_cells(page: Page, fw: Framework) -> list[Cell]:
@@ -97,13 +99,15 @@ def library_files(root: Path, fw: Framework) -> list[Path]:
     return sorted(p for p in (Path(root) / "d2l").glob("*.py") if p.name not in other)
 
 
-PROVENANCE_RE = re.compile(rb"^[ \t]*" + re.escape(PROVENANCE_PREFIX.encode()) + rb".*$", re.M)
+PROVENANCE_RE = re.compile(rb"^[ \t]*(?:" + re.escape(PROVENANCE_PREFIX.encode()) + rb"|"
+                           + re.escape(GENERATED_PREFIX.encode()) + rb").*$", re.M)
 
 
 def library_text(path: Path) -> bytes:
     """A library file as it runs: without its provenance comments ("# Defined in Section
-    3.2 (...), ... cell 7"), which name cell positions that a prose cell added above
-    shifts; the lines stay, so line numbers in tracebacks do not move."""
+    3.2 (...), ... cell 7") and its first line, which name pages and cell positions that a
+    rename or a prose cell added above changes; the lines stay, so line numbers in
+    tracebacks do not move."""
     return PROVENANCE_RE.sub(b"#", Path(path).read_bytes())
 
 
@@ -218,21 +222,6 @@ def _last_frames(traceback: str, root: Path, lines: int = 12) -> str:
     return "\n".join("    " + ln for ln in text[-lines:])
 
 
-def _where(run: Run, meta: dict) -> str:
-    info = meta.get("tabbook", {})
-    line = f":{info['line']}" if info.get("line") else ""
-    cell = f", cell {info['cell']}" if info.get("cell") else ""
-    return f"{run.page.relpath}{line}{cell}, framework {run.framework.name}"
-
-
-def _warn_guarded(run: Run, nb: nbformat.NotebookNode, log) -> None:
-    """Warn about outputs that were capped or masked (on every build, cached or not)."""
-    for cell in nb.cells:
-        note = cell.metadata.get("tabbook", {}).get("guarded")
-        if note:
-            log(f"[tabbook] warning: {_where(run, cell.metadata)}: {note}")
-
-
 def _fail(run: Run, nbcell, what: str, traceback: str = "", detail: str = "") -> BookError:
     info = nbcell.metadata.get("tabbook", {}) if nbcell is not None else {}
     cell_index, line = info.get("cell"), info.get("line")
@@ -251,7 +240,8 @@ def kernel_env(root: Path, fw: Framework) -> dict:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(root).resolve()),
                                                         env.get("PYTHONPATH")]))
     env["PYTHONHASHSEED"] = "0"
-    env.pop("MPLBACKEND", None)
+    for name in ("MPLBACKEND", warm.WARM_ENV):  # (a warm kernel looks like a fresh one)
+        env.pop(name, None)
     if fw.device == "cpu":
         # a CPU framework ignores a GPU the machine has: the same bytes on every machine
         env["CUDA_VISIBLE_DEVICES"] = ""
@@ -259,7 +249,7 @@ def kernel_env(root: Path, fw: Framework) -> dict:
 
 
 async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = None,
-                   kernel_name: str | None = None) -> None:
+                   servers: warm.WarmServers | None = None) -> None:
     # (imported here: a build that executes nothing, a no-op one, does without them)
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
@@ -272,6 +262,7 @@ async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = Non
     if probe:  # which device the framework computed on, said by the run's last output
         nb.cells.append(nbfast.code_cell(f"print({run.framework.device_probe})"))
         nb.cells[-1].metadata["tabbook"] = {"setup": True}
+    run_notes.watch(nb)  # (its cell is last: collected first)
     current: dict = {"cell": None}
     tree: dict = {"session": None, "known": {}}  # the kernel's processes (tabbook.core.procs)
 
@@ -288,7 +279,7 @@ async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = Non
 
     env = kernel_env(root, run.framework)
     client = NotebookClient(
-        nb, kernel_name=kernel_name or run.framework.kernel, timeout=cfg.timeout,
+        nb, kernel_name=run.framework.kernel, timeout=cfg.timeout,
         resources={"metadata": {"path": str(run.page.path.parent)}},
         on_cell_execute=on_cell_execute, on_cell_executed=on_cell_executed,
         record_timing=False,
@@ -296,6 +287,8 @@ async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = Non
     # IPC sockets instead of TCP: local only, and the kernel does not warn about
     # unencrypted TCP on every start
     client.km = client.create_kernel_manager()
+    if servers is not None:  # a kernel forked by this build's warm server
+        servers.bind(client.km, run.framework)
     client.km.transport = "ipc"
     if live is not None:
         live.add(client)  # so an interruption can stop its kernel at once
@@ -338,6 +331,7 @@ async def _execute(run: Run, root: Path, cfg: BookConfig, live: set | None = Non
         if live is not None:
             live.discard(client)
     nb.cells.pop(0)
+    run.reads = run_notes.collect(nb, run, root)
     if probe:
         said = "".join(o.get("text", "") for o in nb.cells.pop().get("outputs", [])).strip()
         run.device = said or "unknown"
@@ -357,8 +351,8 @@ def _kernel_session(client) -> int | None:
     """The kernel's pid when it leads a session of its own (jupyter_client starts it so),
     else ``None``: killing its session then would kill the build's own."""
     provisioner = getattr(client.km, "provisioner", None)
-    process = getattr(provisioner, "process", None)
-    pid = getattr(process, "pid", None)
+    pid = warm.kernel_pid(client.km.connection_file) or getattr(
+        getattr(provisioner, "process", None), "pid", None)
     try:
         if pid and os.getsid(pid) == pid and pid != os.getsid(0):
             return pid
@@ -371,11 +365,6 @@ def kernel_log(root: Path, cfg: BookConfig, run: Run) -> Path:
     """Where the kernel of ``run`` writes its stderr (overwritten by the next run)."""
     logs = Path(root) / cfg.cache_dir / "kernel-logs"
     return logs / f"{run.page.docname}.{run.framework.name}.log"
-
-
-def warm_log(root: Path, cfg: BookConfig, fw: Framework) -> Path:
-    """Where ``fw``'s warm kernel server writes its stderr (TABBOOK_WARM_KERNELS=1)."""
-    return Path(root) / cfg.cache_dir / "kernel-logs" / f"warm.{fw.name}.log"
 
 
 def _tail(path: Path, lines: int = 15) -> str:
@@ -401,7 +390,8 @@ def store(run: Run, root: Path, cfg: BookConfig) -> Path:
     framework and the digest of its cells (checked by :func:`load_cached`)."""
     nb = copy.deepcopy(run.notebook)
     nb.metadata[ENTRY_STAMP] = {"key": run.key, "framework": run.framework.name,
-                                "device": run.device, "cells_sha256": _cells_digest(nb)}
+                                "device": run.device, "cells_sha256": _cells_digest(nb),
+                                **({"reads": run.reads} if run.reads else {})}
     path = cache_path(root, cfg, run.key)
     write_atomic(path, nbfast.writes(nb))
     return path
@@ -413,16 +403,18 @@ def _integrity_problem(nb: nbformat.NotebookNode, run: Run) -> str | None:
     want = [c.source for c in framework_notebook(run.page, run.framework).cells]
     if [c.get("source") for c in nb.cells] != want:
         return "its cells are not the page's cells"
-    if stamp is not None:  # (entries written before the stamp existed have only the cells check)
-        if not isinstance(stamp, dict):
-            return "its stamp is not a mapping"
-        if stamp.get("key") != run.key:
-            return "its stamp names another key (a file renamed or copied under a wrong name)"
-        if stamp.get("framework") != run.framework.name:
-            return f"its stamp names another framework ({stamp.get('framework')!r})"
-        if stamp.get("cells_sha256") != _cells_digest(nb):
-            return "its cells do not match their digest (the file was altered or damaged)"
-        run.device = str(stamp.get("device", "cpu"))
+    if stamp is None:  # nothing vouches for its outputs (edited, or older than stamps)
+        return "it has no stamp (its outputs cannot be checked)"
+    if not isinstance(stamp, dict):
+        return "its stamp is not a mapping"
+    if stamp.get("key") != run.key:
+        return "its stamp names another key (a file renamed or copied under a wrong name)"
+    if stamp.get("framework") != run.framework.name:
+        return f"its stamp names another framework ({stamp.get('framework')!r})"
+    if stamp.get("cells_sha256") != _cells_digest(nb):
+        return "its cells do not match their digest (the file was altered or damaged)"
+    run.device = str(stamp.get("device", "cpu"))
+    run.reads = dict(stamp.get("reads") or {})
     return None
 
 
@@ -500,7 +492,7 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
     for run in runs:
         if load_cached(run, root, cfg, log):
             log(f"[tabbook] cached    {run.page.relpath} [{run.framework.name}] 0.0 s")
-            _warn_guarded(run, run.notebook, log)
+            run_notes.warn(run, run.notebook, root, log)
         else:
             todo.append(run)
 
@@ -513,7 +505,7 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
             where = f"{run.page.relpath} [{run.framework.name}]"
             running.add(where)
             try:
-                await _execute(run, root, cfg, live, warm_names.get(run.framework.name))
+                await _execute(run, root, cfg, live, servers)
             finally:
                 run.seconds = time.perf_counter() - start
                 also = sorted(running - {where})
@@ -531,11 +523,10 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
             log(f"[tabbook] executed  {run.page.relpath} [{run.framework.name}] "
                 f"{run.seconds:.1f} s" + (f" on {run.device}" if run.framework.device != "cpu"
                                           else ""))
-            _warn_guarded(run, run.notebook, log)
+            run_notes.warn(run, run.notebook, root, log)
 
     live: set = set()  # the NotebookClients running
-    warm_names: dict[str, str] = {}  # framework name -> its warm kernelspec
-    servers = None
+    servers: warm.WarmServers | None = None
 
     def stop_at_once():
         # an interrupted run's kernel is killed, not asked to finish its cell first
@@ -563,17 +554,15 @@ def execute_all(pages: list[Page], root: Path, cfg: BookConfig, log=print,
             before_execute(needed)
         if warm.enabled():  # one process per framework imports it once, forks each kernel
             servers = warm.WarmServers()
-            for fw in needed:
-                log_file = warm_log(root, cfg, fw)
-                log_file.parent.mkdir(parents=True, exist_ok=True)
-                with open(log_file, "wb") as stderr:
-                    warm_names[fw.name] = servers.start(fw, root, kernel_env(root, fw), stderr)
     else:
         log(f"[tabbook] all {len(runs)} runs are in the cache: executing nothing, "
             "no framework environment needed")
     if todo:
         # SIGINT/SIGTERM cancel every run (kernels shut down) and raise signals.Interrupted
         try:
+            if servers is not None:
+                servers.start_all(needed, root, lambda fw: kernel_env(root, fw),
+                                  lambda fw: warm.server_log(root, cfg.cache_dir, fw))
             results = run_cancellable(main, stop_at_once)
         finally:
             if servers is not None:

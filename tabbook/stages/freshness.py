@@ -83,6 +83,7 @@ def edition_outputs(root: Path, edition, docnames, runs, cfg) -> dict[str, str]:
     for docname in docnames:
         html = rel(layout.html(edition) / f"{docname}.html")
         made[html] = html
+    made[rel(layout.site_note(edition.language))] = "the record of what it wrote into the site"
     for run in runs:
         made[rel(cache_path(root, cfg, run.key))] = (
             f"the cache entry of {run.page.relpath} [{run.framework.name}]")

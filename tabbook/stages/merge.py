@@ -94,17 +94,26 @@ def merge(page: Page, executed: dict[str, nbformat.NotebookNode]) -> nbformat.No
     merged.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                      "language": "python"}
     merged.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
+    # myst-nb's source map, so that warnings about the page cite the lines of its file,
+    # not myst-nb's stand-in for a notebook's, (cell + 1) * 10000 + line in the cell
+    source_map: list[int] = []
     pending: list[tuple[Cell, dict]] = []
+
+    def add(nbcell: nbformat.NotebookNode, line: int) -> None:
+        """Append ``nbcell``, whose first line is line ``line`` (1-based) of the page."""
+        merged.cells.append(nbcell)
+        # (myst-nb adds 1 to an entry, myst-parser 1 to a token's 0-based line)
+        source_map.append(max(line - 2, 0))
 
     def flush():
         for fw in FRAMEWORKS:
             for cell, runs in pending:
                 if fw.name not in cell.frameworks:
                     continue
-                if cell.kind == "markdown":
-                    merged.cells.append(_prose_for(cell, fw.name))
+                if cell.kind == "markdown":  # (its first line is the container's fence)
+                    add(_prose_for(cell, fw.name), cell.line - 1)
                 elif fw.name in runs:
-                    merged.cells.append(_code_for(cell, runs[fw.name], fw.name))
+                    add(_code_for(cell, runs[fw.name], fw.name), cell.line)
         pending.clear()
 
     for cell in page.cells:
@@ -115,7 +124,7 @@ def merge(page: Page, executed: dict[str, nbformat.NotebookNode]) -> nbformat.No
                 flush()
                 md = nbfast.markdown_cell(cell.source)
                 md.id = f"md-{cell.index}"
-                merged.cells.append(md)
+                add(md, cell.line)
             continue
         runs = {name: take(cell, name) for name in cell.frameworks if name in queues}
         if not runs:
@@ -123,9 +132,10 @@ def merge(page: Page, executed: dict[str, nbformat.NotebookNode]) -> nbformat.No
         silent = all(not r.get("outputs") for r in runs.values())
         if cell.shared and silent:
             flush()
-            merged.cells.append(_code_for(cell, next(iter(runs.values())), None))
+            add(_code_for(cell, next(iter(runs.values())), None), cell.line)
         else:
             pending.append((cell, runs))
     flush()
+    merged.metadata["source_map"] = source_map
     return merged
 

@@ -27,7 +27,10 @@ import http.server
 import io
 import os
 import re
+import signal
 import threading
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +39,7 @@ import yaml
 from ..core.errors import BookError
 from ..core.files import write_atomic
 from ..core.frameworks import FRAMEWORKS, Framework
+from ..core.procs import descendants
 from ..sources.toc import book_sources
 
 CHROMIUM = os.environ.get("TABBOOK_CHROMIUM", "/usr/bin/chromium")
@@ -135,32 +139,106 @@ _READY_JS = """async () => {
 
 
 PAGE_TIMEOUT = 60
-"""Seconds a page may take to load and go network-idle before `make pdf` gives up on it."""
+"""Seconds a page may take to load and go network-idle before `make pdf` gives up on it,
+and the deadline of each later step of printing it."""
+LOAD_GRACE = 10
+"""Seconds past its own timeout that loading a page may take before the :class:`Watchdog`
+stops it (Playwright's timeout comes first, and says what a page that never loads is)."""
+
+
+class Watchdog:
+    """A deadline for every step of printing a page, kept by a thread of its own.
+
+    Playwright gives ``page.goto`` a timeout, but not ``evaluate``, ``emulate_media`` or
+    ``pdf``: a page script that never returns (one that loops when the print media applies)
+    blocks them for ever, and killing the page's renderer does not end them. Past a step's
+    deadline the watchdog kills the Chromium this process started, so the blocked call
+    fails; :attr:`expired` names the step.
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.expired: tuple[str, str] | None = None
+        """(page, step) of the step that ran past its deadline."""
+        self._current: tuple[str, str, float] | None = None
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True,
+                                        name="tabbook-pdf-watchdog")
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._done.set()
+        self._thread.join()
+
+    @contextmanager
+    def step(self, page: str, what: str, seconds: float | None = None):
+        """Run the block as the step ``what`` of ``page``, with its deadline."""
+        self._current = (page, what, time.monotonic() + (seconds or self.seconds))
+        try:
+            yield
+        finally:
+            self._current = None
+
+    def _watch(self) -> None:
+        while not self._done.wait(0.1):
+            current = self._current
+            if current is not None and time.monotonic() > current[2] and self.expired is None:
+                self.expired = current[:2]
+                _kill_chromium()
+
+
+def _kill_chromium() -> None:
+    """SIGKILL every Chromium this process started (Playwright's launch: the browser process
+    talks to it over ``--remote-debugging-pipe``), with its renderers and helpers."""
+    for pid in descendants(os.getpid()):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                argv = fh.read().split(b"\0")
+        except OSError:
+            continue
+        if b"--remote-debugging-pipe" in argv and not any(a.startswith(b"--type=") for a in argv):
+            for each in [pid, *descendants(pid)]:
+                try:
+                    os.kill(each, signal.SIGKILL)
+                except OSError:
+                    pass
 
 
 def _print_page(context, url: str, base: str, frameworks: list[Framework],
                 timeout: float = PAGE_TIMEOUT) -> tuple[dict[str, bytes], str]:
-    """Print one page once per framework; a BookError naming it when it does not load or
-    print."""
+    """Print one page once per framework; a BookError naming it (and the step it stopped
+    at) when it does not load or print."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     from urllib.parse import urlsplit
 
     shown = urlsplit(url).path.lstrip("/")  # the page in the built book: zh/chapter/x.html
-    try:
-        return _print(context, url, base, frameworks, timeout)
-    except PlaywrightTimeout:
+    with Watchdog(timeout) as watchdog:
+        try:
+            return _print(context, url, base, frameworks, timeout, watchdog.step, shown)
+        except PlaywrightError as exc:
+            error = exc
+    if watchdog.expired is not None:
+        page, what = watchdog.expired
+        raise BookError(f"{page} stopped at the step '{what}', which did not finish within "
+                        f"{timeout:g} s (a script of the page that never returns, e.g. one "
+                        "that loops when the print media applies): open the page in a browser "
+                        "and print it, or give it longer with `python -m tabbook pdf --timeout "
+                        "SECONDS`; no PDF was written")
+    if isinstance(error, PlaywrightTimeout):
         raise BookError(f"{shown} did not finish loading within {timeout:g} s (the page "
                         "never went network-idle: a request that never ends, or a script "
                         "that keeps fetching): open it in a browser and look at its network "
                         "requests, or give it longer with `python -m tabbook pdf --timeout "
-                        "SECONDS`; no PDF was written") from None
-    except PlaywrightError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise BookError(f"Chromium failed printing {shown}: {first}; check that the page "
-                        "opens in a browser, then run `make pdf` again; no PDF was "
-                        "written") from None
+                        "SECONDS`; no PDF was written")
+    text = str(error).strip()
+    first = text.splitlines()[0] if text else type(error).__name__
+    raise BookError(f"Chromium failed printing {shown}: {first}; check that the page "
+                    "opens in a browser, then run `make pdf` again; no PDF was written")
 
 
 _SELECT_JS = """name => {
@@ -172,37 +250,46 @@ _SELECT_JS = """name => {
 }"""
 
 
-def _print(context, url: str, base: str, frameworks: list[Framework],
-           timeout: float) -> tuple[dict[str, bytes], str]:
+def _print(context, url: str, base: str, frameworks: list[Framework], timeout: float,
+           step, shown: str) -> tuple[dict[str, bytes], str]:
     """The page loaded once (``?framework=`` the first of ``frameworks``), then printed
     with each framework chosen in turn, as a reader would pick its tab: the page's
-    fonts and layout are made once, not once per framework."""
-    page = context.new_page()
+    fonts and layout are made once, not once per framework. Each call to Chromium
+    is a ``step(shown, what)`` of :class:`Watchdog`, with its deadline."""
+    with step(shown, "opening a tab"):
+        page = context.new_page()
     try:
-        page.goto(f"{url}?framework={frameworks[0].name}", wait_until="networkidle",
-                  timeout=timeout * 1000)
-        info = page.evaluate(_READY_JS)
+        # (goto's own timeout comes first: its message says what a page that never loads is)
+        with step(shown, "loading", timeout + LOAD_GRACE):
+            page.goto(f"{url}?framework={frameworks[0].name}", wait_until="networkidle",
+                      timeout=timeout * 1000)
+        with step(shown, "waiting for the fonts"):
+            info = page.evaluate(_READY_JS)
         # the printed header names the page by its path in the book, not by 127.0.0.1
         unhost = """base => { const h = document.querySelector('.tabbook-print-header');
             if (h && !document.querySelector('link[rel=canonical]'))
                 h.textContent = h.textContent.replace(base, ''); }"""
-        page.emulate_media(media="print")
+        with step(shown, "switching to the print media"):
+            page.emulate_media(media="print")
         title = info["title"].split(" \u2014 ")[0]
         footer = f'<div style="{SMALL}text-align:center"><span class="pageNumber"></span></div>'
         printed = {}
         for n, framework in enumerate(frameworks):
             if n:
-                page.evaluate(_SELECT_JS, framework.name)
-            page.evaluate(unhost, base)
+                with step(shown, f"picking the {framework.label} tabs"):
+                    page.evaluate(_SELECT_JS, framework.name)
             label = info["framework"].replace("{}", framework.label)
             header = (f'<div style="{SMALL}display:flex;justify-content:space-between">'
                       f"<span>{_escape(title)}</span><span>{_escape(label)}</span></div>")
-            printed[framework.name] = page.pdf(
-                format="A4", print_background=True, margin=MARGIN,
-                display_header_footer=True, header_template=header, footer_template=footer)
+            with step(shown, f"printing it for {framework.label}"):
+                page.evaluate(unhost, base)
+                printed[framework.name] = page.pdf(
+                    format="A4", print_background=True, margin=MARGIN,
+                    display_header_footer=True, header_template=header, footer_template=footer)
         return printed, title
     finally:
-        page.close()
+        with step(shown, "closing its tab"):
+            page.close()
 
 
 def _escape(text: str) -> str:
@@ -226,7 +313,7 @@ def print_edition(browser, base: str, edition: Edition, pages: list[str],
                 writer.append(PdfReader(io.BytesIO(printed[name])))
                 writer.add_outline_item(title=title, page_number=start)
     finally:
-        context.close()
+        _close(context)
     out = {}
     for fw in frameworks:
         writer = writers[fw.name]
@@ -327,6 +414,17 @@ class _browser:
 
     def __exit__(self, *exc):
         if self.launched is not None:
-            self.launched.close()
+            _close(self.launched)
         if self.pw is not None:
             self.pw.stop()
+
+
+def _close(thing) -> None:
+    """Close a browser or context that may be gone already (killed by the :class:`Watchdog`:
+    the error that says so is the one to report)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        thing.close()
+    except PlaywrightError:
+        pass

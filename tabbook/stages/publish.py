@@ -37,6 +37,7 @@ from pathlib import Path
 import nbformat
 
 from .colab import HTML_DIR
+from .notebook_code import translated_code_problems
 from ..sources.config import BookConfig, load_config
 from ..core.errors import BookError
 from ..core.files import write_atomic
@@ -145,11 +146,35 @@ def _not_this_build(top: Path, root: Path):
     return ignore
 
 
-def copy_site(root: Path, html_dir: Path, site: Path) -> None:
-    """Copy the built site without what this build did not make (:func:`_not_this_build`);
+def copy_site(root: Path, html_dir: Path, site: Path, log=print) -> list[str]:
+    """Copy the built site without what this build did not make (:func:`_not_this_build`)
+    and without the files no build wrote (:func:`tabbook.stages.sitefiles.site_files`: a
+    note or a page put there by hand is never published), which are logged and returned;
     of myst-nb's intermediates, only the files a page links."""
+    from ..sources.i18n import SOURCE, translations
+    from .sitefiles import site_files
+
     html_dir = Path(html_dir)
-    shutil.copytree(html_dir, site, ignore=_not_this_build(html_dir, root))
+    wrote = site_files(root, [SOURCE, *translations(root)])
+    not_this_build = _not_this_build(html_dir, root)
+    left_out: list[str] = []
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        skip = not_this_build(folder, names)
+        here = Path(folder).relative_to(html_dir).as_posix()
+        for name in sorted(set(names) - skip):
+            rel = name if here == "." else f"{here}/{name}"
+            if not (Path(folder) / name).is_dir() and rel not in wrote:
+                skip.add(name)
+                left_out.append(rel)
+        return skip
+
+    shutil.copytree(html_dir, site, ignore=ignore)
+    if left_out:
+        log(f"[tabbook] warning: left out of the site {len(left_out)} file(s) of {html_dir} "
+            f"that no build wrote: {', '.join(left_out[:10])}"
+            + (", ..." if len(left_out) > 10 else "") + " (delete them, or `make clean` and "
+            "`make html` if a build should make them)")
     for page in sorted(site.rglob("*.html")):
         text = page.read_text(encoding="utf-8", errors="replace")
         if INTERMEDIATES not in text:
@@ -159,9 +184,11 @@ def copy_site(root: Path, html_dir: Path, site: Path) -> None:
                 continue
             rel = posixpath.normpath(posixpath.join(page.parent.relative_to(site).as_posix(), link))
             src = html_dir / rel
-            if not rel.startswith("../") and src.is_file() and not (site / rel).exists():
+            if (not rel.startswith("../") and src.is_file() and not (site / rel).exists()
+                    and rel in wrote):
                 (site / rel).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(src, site / rel)
+    return left_out
 
 
 def assemble(root: Path, out: Path | None = None) -> Path:
@@ -373,6 +400,8 @@ def check(publish: Path, cfg: BookConfig, root: Path | None = None) -> list[str]
         if f"{cfg.library_name} {cfg.library_version}" not in intro:
             problems.append(f"notebooks/{nb_rel}: the first cell does not name the library "
                             f"{cfg.library_name} {cfg.library_version}")
+    # a translated notebook runs the English notebook's code (comments aside)
+    problems += translated_code_problems(tree, f"{NOTEBOOKS}/")
     if not wheel.is_file():
         problems.append(f"the wheel {wheel.relative_to(publish)} is missing")
     elif root is not None:

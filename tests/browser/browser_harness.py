@@ -318,6 +318,10 @@ def watch(context) -> PageLog:
             # Chromium's own favicon fetch, cancelled when the page is left before it
             # came (a missing favicon still shows, as an HTTP error)
             return
+        if request.method == "HEAD" and request.failure == "net::ERR_ABORTED":
+            # Chromium ends every HEAD request so, answered or not (its answer's status is
+            # checked: on_response); the exercise runner asks for its files with HEAD
+            return
         if is_local(request.url):  # external ones are refused on purpose (and recorded)
             log().failed.append(f"{request.url} ({request.failure})")
 
@@ -341,6 +345,43 @@ def watch(context) -> PageLog:
     context.on("response", on_response)
     context.on("page", on_page)
     return new_log(context)
+
+
+DIALOGS: list[str] = []
+"""Every JavaScript dialog (alert, confirm, prompt, beforeunload) a page of any context of
+the session's browser opened: a test during which one opens fails (``tests/browser/
+conftest.py``, ``no_dialogs``). A page of the book opens none, and a dialog is how an
+injected script shows itself."""
+
+
+def catch_dialogs(context) -> None:
+    """Record (and dismiss) every dialog the pages of ``context`` open, in :data:`DIALOGS`."""
+    def on_dialog(dialog):
+        DIALOGS.append(f"{dialog.type} {dialog.message!r} on {dialog.page.url if dialog.page else '?'}")
+        try:
+            dialog.dismiss()
+        except Exception:  # (the page may be gone already)
+            pass
+
+    context.on("dialog", on_dialog)
+
+
+def catch_all_dialogs(browser) -> None:
+    """:func:`catch_dialogs` on every context ``browser`` makes from now on (those of
+    ``new_page`` included)."""
+    new_context, new_page = browser.new_context, browser.new_page
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        catch_dialogs(context)
+        return context
+
+    def watched_page(*args, **kwargs):
+        page = new_page(*args, **kwargs)
+        catch_dialogs(page.context)
+        return page
+
+    browser.new_context, browser.new_page = watched_context, watched_page
 
 
 def new_log(context) -> PageLog:

@@ -53,8 +53,22 @@ def browser(chromium, cjk_fonts):
 
     with sync_playwright() as pw:
         browser = bh.launch(pw, chromium)
+        bh.catch_all_dialogs(browser)  # (a test during which a dialog opens fails: no_dialogs)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def no_dialogs():
+    """Every browser test fails when a page opened a JavaScript dialog while it ran (an
+    ``alert`` is how an injected script shows itself: issue 28)."""
+    start = len(bh.DIALOGS)
+    yield
+    opened = bh.DIALOGS[start:]
+    del bh.DIALOGS[start:]
+    if opened:
+        pytest.fail("a page opened a JavaScript dialog (an injected script?): "
+                    + "; ".join(opened), pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -12,32 +12,41 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 TINYBOOK = REPO / "tests" / "fixtures" / "tinybook"
 PAGE = "<!doctype html><html><head><title>{title}</title></head><body><h1>{title}</h1>{extra}" \
        "</body></html>"
 BUSY = "<script>setInterval(() => fetch('busy.txt?' + Math.random()), 100);</script>"
+HANGS = {  # a page script that never returns, and the step of `make pdf` it stops
+    "print-media-loop": ("<script>matchMedia('print').addEventListener('change', e => "
+                         "{ while (e.matches) {} });</script>", "printing it for JAX"),
+    "fonts-never-ready": ("<script>Object.defineProperty(document, 'fonts', {value: {ready: "
+                          "new Promise(() => {})}});</script>", "waiting for the fonts"),
+}
 
 
-def _book(tmp_path: Path, busy: bool = False, zh: bool = False) -> Path:
+def _book(tmp_path: Path, busy: bool = False, zh: bool = False, extra: str = "") -> Path:
     book = tmp_path / "book"
     shutil.copytree(TINYBOOK, book)
     html = book / "_build" / "html"
     (html / "chapter_demo").mkdir(parents=True)
     (html / "index.html").write_text(PAGE.format(title="Tiny Book", extra=""), encoding="utf-8")
     (html / "chapter_demo" / "page.html").write_text(
-        PAGE.format(title="A page", extra=BUSY if busy else ""), encoding="utf-8")
+        PAGE.format(title="A page", extra=(BUSY if busy else "") + extra), encoding="utf-8")
     if zh:  # an edition built earlier, whose catalogs were deleted since
         shutil.copytree(html, html / "zh")
     return book
 
 
-def _pdf(book: Path, *args: str, env: dict | None = None):
+def _pdf(book: Path, *args: str, env: dict | None = None, timeout: float = 300):
     return subprocess.run([sys.executable, "-m", "tabbook", "--root", str(book), "pdf",
                            "--framework", "jax", *args], capture_output=True, text=True,
-                          cwd=REPO, timeout=300, env={**os.environ, **(env or {})})
+                          cwd=REPO, timeout=timeout, env={**os.environ, **(env or {})})
 
 
 def test_chromium_that_fails_to_start_is_named(tmp_path):
@@ -60,6 +69,22 @@ def test_page_that_never_goes_network_idle_is_named(tmp_path, chromium):
     assert res.stderr.startswith("error: chapter_demo/page.html did not finish loading "
                                  "within 3 s"), res.stderr
     assert "--timeout" in res.stderr and "Traceback" not in res.stderr
+    assert not list((book / "_build").rglob("*.pdf"))
+
+
+@pytest.mark.parametrize("hang", sorted(HANGS))
+def test_page_script_that_never_returns_is_named_with_its_step(tmp_path, chromium, hang):
+    """Issue 28 item 4: every step of printing a page has a deadline (only loading had one:
+    a page looping on the print media query hung `make pdf` for ever, saying nothing)."""
+    script, step = HANGS[hang]
+    book = _book(tmp_path, extra=script)
+    started = time.monotonic()
+    res = _pdf(book, "--timeout", "3", timeout=90)
+    assert res.returncode == 1, res
+    assert res.stderr.startswith(f"error: chapter_demo/page.html stopped at the step '{step}', "
+                                 "which did not finish within 3 s"), res.stderr
+    assert "--timeout" in res.stderr and "Traceback" not in res.stderr
+    assert time.monotonic() - started < 60
     assert not list((book / "_build").rglob("*.pdf"))
 
 

@@ -308,3 +308,62 @@ def test_without_webassembly_the_static_cell_remains(browse, server):
     assert cell(page, 0).locator(".cell_input").is_visible()
     assert page.locator(".tabbook-tryit-ui").count() == 0
     browse.assert_clean(log)
+
+
+# ------------------------------------------------------------------ issue 28, item 8
+
+CHEAT = """from d2l import exercises
+exercises.check_exact_loss = lambda fn: True
+exercises.check_bayes_decision = lambda fn: True
+bayes_decision = None
+"""
+"""Exercise 3's cell, where the reader patches the checkers (exercise 1's too)."""
+
+
+def test_each_run_starts_afresh_so_a_patched_checker_passes_nothing_else(browse, server):
+    """Issue 28, item 8: patching `exercises.check_exact_loss` in exercise 3 made a wrong
+    answer to exercise 1 pass; each Run gets a new namespace and `exercises` module."""
+    context, log = browse()
+    page = open_page(context, server.url(PAGE_43))
+    type_code(page, 2, CHEAT)
+    result, status, output = run(page, 2)
+    assert result == "pass", (status, output)  # (its own Run: the patch is the reader's)
+    type_code(page, 0, WRONG[0][0])
+    result, status, output = run(page, 0)
+    assert result == "fail" and WRONG[0][1] in output, (status, output)
+    browse.assert_clean(log)
+
+
+@pytest.mark.parametrize("missing", ["tryit-worker.js", "tryit/pyodide/pyodide.asm.wasm",
+                                     "tryit/pyodide/pyodide.js", "tryit/d2l/exercises.py"])
+def test_a_file_of_the_runner_that_cannot_be_fetched_is_named(browse, server, missing):
+    """A 404 says which file (not "could not start in this browser", not an endless
+    "Starting Python…")."""
+    context, _log = browse.fresh()
+    context.route(re.compile(re.escape("/_static/" + missing) + r"$"),
+                  lambda route: route.fulfill(status=404, body="not found"))
+    page = open_page(context, server.url(PAGE_43))
+    result, status, _output = run(page, 0, timeout=30_000)
+    assert result == "error", status
+    assert f"/_static/{missing}: HTTP 404" in status, status
+    assert "in this browser" not in status, status
+    missing_attr = cell(page, 0).locator(".tabbook-tryit-status").get_attribute("data-missing")
+    assert missing_attr.endswith("/_static/" + missing)
+
+
+def test_a_host_that_does_not_answer_head_still_runs(browse, server):
+    """The runner asks for its files with HEAD first; a host that answers HEAD with 405
+    says nothing of them, and the run goes on."""
+    context, _log = browse.fresh()
+
+    def no_head(route):
+        if route.request.method == "HEAD":
+            route.fulfill(status=405, body="")
+        else:
+            route.continue_()
+
+    context.route(re.compile(r"/_static/tryit/pyodide/"), no_head)
+    page = open_page(context, server.url(PAGE_43))
+    type_code(page, 0, RIGHT[0])
+    result, status, output = run(page, 0)
+    assert result == "pass", (status, output)

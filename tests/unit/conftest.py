@@ -10,11 +10,10 @@ from __future__ import annotations
 import io
 import shutil
 
-import nbformat
 import pytest
 
 from tabbook.sources.config import BookConfig
-from tabbook.stages.execute import cache_path, plan
+from tabbook.stages.execute import plan, store
 from tabbook.sources.source import Page, read_page
 from tinybook import CONF_PY, PAGE, REPO, TINYBOOK, SphinxResult, executed_runs
 
@@ -37,9 +36,8 @@ def sphinx_run(tmp_path_factory) -> SphinxResult:
     runs = executed_runs()
     cfg = BookConfig()
     for run in plan([page], root):
-        path = cache_path(root, cfg, run.key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(runs[run.framework.name], path)
+        run.notebook = runs[run.framework.name]
+        store(run, root, cfg)  # stamped, as a build stores what it executed
     status, warnings = io.StringIO(), io.StringIO()
     app = Sphinx(str(root), str(root), str(root / "_build" / "html"),
                  str(root / "_build" / "doctrees"), "html", status=status, warning=warnings,

@@ -99,3 +99,19 @@ def test_merging_shards_is_copying_files(stored, tmp_path):
     assert merge_shards([a, b, a], shard) == len(names)  # the same entry twice: kept once
     for run in runs.values():
         assert load_cached(_fresh(run), root, cfg)
+
+
+def test_entry_without_a_stamp_is_a_miss(stored):
+    """Issue 28 item 6: an entry whose stamp was removed (edited outputs, or a file written
+    before stamps existed) cannot prove it is the run of its key; it is never read."""
+    root, runs = stored
+    cfg = BookConfig()
+    path = cache_path(root, cfg, runs["jax"].key)
+    data = json.loads(path.read_text())
+    del data["metadata"][ENTRY_STAMP]
+    cell = next(c for c in data["cells"] if c.get("outputs"))
+    cell["outputs"][0]["text"] = "edited by hand\n"
+    path.write_text(json.dumps(data))
+    logged = []
+    assert not load_cached(_fresh(runs["jax"]), root, cfg, logged.append)
+    assert "has no stamp" in logged[0] and not path.exists()

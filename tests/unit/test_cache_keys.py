@@ -36,3 +36,40 @@ def test_a_code_edit_changes_only_its_frameworks_key(tmp_path):
     page.write_text(page.read_text().replace('print("only", "pytorch")', 'print("only", "torch")'))
     after = _keys(root)
     assert [fw for fw in before if before[fw] != after[fw]] == ["pytorch"]
+
+
+def test_renaming_a_page_changes_no_key(tmp_path):
+    """Issue 28 item 10: the library names the pages it comes from (its first line, and a
+    comment per definition); renaming a page regenerates it, and no run's key changes, so
+    nothing executes again (the renamed page's code and folder are the same)."""
+    from tabbook.sources.book import read_book
+    from tabbook.stages.execute import plan
+    from tabbook.stages.extract import write_library
+
+    root = tmp_path / "book"
+    root.mkdir()
+    for name in ("_config.yml", "_toc.yml", "index.md", "pyproject.toml", "envs", "d2l",
+                 "chapter_linear-regression", "chapter_linear-classification"):
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, root / name)
+
+    def keys():
+        return {(r.page.docname.rsplit("/", 1)[0], r.framework.name, r.key)
+                for r in plan(read_book(root), root)}
+
+    write_library(root)
+    before = keys()
+    lib = {p.name: p.read_text() for p in (root / "d2l").glob("*.py")}
+    old = root / "chapter_linear-regression" / "oo-design.md"
+    old.rename(old.with_name("object-oriented-design.md"))
+    toc = root / "_toc.yml"
+    toc.write_text(toc.read_text().replace("chapter_linear-regression/oo-design\n",
+                                           "chapter_linear-regression/object-oriented-design\n"))
+    write_library(root)
+    renamed = {p.name: p.read_text() for p in (root / "d2l").glob("*.py")}
+    assert renamed["torch.py"] != lib["torch.py"]  # the library names the new page
+    assert "object-oriented-design.md" in renamed["torch.py"].splitlines()[0]
+    assert len(before) == 8 and keys() == before

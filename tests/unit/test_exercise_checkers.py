@@ -265,3 +265,38 @@ def test_imports_no_framework():
                          env=env, cwd=REPO, timeout=60)
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------------------
+# A broken translation (issue 28, item 7)
+
+
+def test_a_translation_with_a_placeholder_the_code_lacks_prints_the_english(tmp_path, capsys,
+                                                                           monkeypatch):
+    """`{oops}` in d2l.po: the checker prints the English message (no KeyError in the
+    reader's page); the catalog check refuses such a catalog before a build uses it."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    po = (REPO / "d2l" / "locales" / "zh_CN" / "LC_MESSAGES" / "d2l.po").read_text("utf-8")
+    po = "\n".join(  # (in the translations only)
+        ln.replace("{function}", "{oops}").replace("{count}", "{0}").replace("{hint}", "{hint")
+        if ln.startswith("msgstr") else ln for ln in po.split("\n"))
+    with open(tmp_path / "d2l.po", "w", encoding="utf-8") as f:
+        f.write(po)
+    mo = tmp_path / "locales" / "zh_CN" / "LC_MESSAGES" / "d2l.mo"
+    mo.parent.mkdir(parents=True)
+    with open(tmp_path / "d2l.po", "rb") as f, open(mo, "wb") as out:
+        write_mo(out, read_po(f))
+    monkeypatch.setattr(exercises, "_LOCALES", str(tmp_path / "locales"))
+    try:
+        exercises.set_language("zh_CN")
+        ok, out = run_check(exercises.check_exact_loss, S.exact_loss, capsys)
+        assert ok is True and out.startswith("PASS check_exact_loss: "), out
+        assert " is right on all 36 test cases." in out  # (the English message)
+        ok, out = run_check(exercises.check_exact_loss, lambda q, l, n, b: q, capsys)
+        assert ok is False and out.startswith("FAIL check_exact_loss: <lambda> is wrong"), out
+        assert "Hint: " in out and "{" not in out
+        assert "期望" in out or "小批量" in out  # (the sound translations are still used)
+    finally:
+        exercises.set_language("en")

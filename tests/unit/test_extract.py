@@ -194,6 +194,7 @@ BAD = {
     "import_conflict": ("chapter_one/page.md", 4, 32, "binds `np`"),
     "missing_from_toc": ("chapter_one/forgotten.md", None, None, "not listed in _toc.yml"),
     "toc_entry_no_file": ("_toc.yml", None, 6, "`chapter_one/missing` names no file"),
+    "shadows_builtin": ("chapter_one/page.md", 3, 26, "hides Python's builtin `len`"),
 }
 
 
@@ -218,6 +219,18 @@ def test_bad_input(case, tmp_path, capsys):
     assert {p.name: p.read_bytes() for p in lib.iterdir()} == before  # untouched, no temp files
     with pytest.raises(BookError):
         extract_library(book)
+
+
+def test_a_builtin_replaced_on_purpose_says_so(tmp_path):
+    """Issue 28 item 9: `#@save` code that defines a builtin's name (`len`, `print`) hides the
+    builtin in the whole module; it is refused (the case above) unless marked
+    `#@save shadow`, and then the library uses it."""
+    book = copy_book("bad/shadows_builtin", tmp_path)
+    page = book / "chapter_one" / "page.md"
+    page.write_text(page.read_text().replace("def len(v):  #@save", "def len(v):  #@save shadow"))
+    assert main_lib(["--root", str(book)]) == 0
+    module = load_module(book / "d2l" / "torch.py", "shadowed_torch")
+    assert module.size([1, 2, 3]) == 0 and "len" in module.__all__
 
 
 # ---------------------------------------------------------------------------

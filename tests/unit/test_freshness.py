@@ -17,13 +17,12 @@ import re
 import shutil
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from tabbook.cli import input_stamp
 from tabbook.sources.config import BookConfig
 from tabbook.core.errors import BookError
-from tabbook.stages.execute import cache_key, cache_path, cached_runs, load_cached, plan
+from tabbook.stages.execute import cache_key, cached_runs, load_cached, plan, store
 from tabbook.stages.extract import write_library
 from tabbook.sources.i18n import TRANSLATIONS, compile_tool_catalogs
 from tabbook.core.layout import Layout
@@ -54,9 +53,8 @@ def _prepare_runs(root: Path, change=None) -> None:
         nb = runs[run.framework.name]
         if change is not None:
             change(nb)
-        path = cache_path(root, BookConfig(), run.key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, path)
+        run.notebook = nb
+        store(run, root, BookConfig())  # stamped, as a build stores what it executed
 
 
 def _build(root: Path, edition=None) -> str:
@@ -226,7 +224,8 @@ def test_a_cached_run_keeps_its_caps_as_they_were(book):
     note = nb.cells[1].metadata["tabbook"]["guarded"]
     assert "4,995,000 characters of this line omitted" in text
     assert "4,995,000 characters omitted" in note
-    nbformat.write(nb, cache_path(book, BookConfig(), run.key))
+    run.notebook = nb
+    store(run, book, BookConfig())
     assert load_cached(run, book, BookConfig(), log=lambda msg: None)
     assert run.notebook.cells[1].outputs[0]["text"] == text
     assert run.notebook.cells[1].metadata["tabbook"]["guarded"] == note

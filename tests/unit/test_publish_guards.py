@@ -61,8 +61,14 @@ def test_publish_of_sources_changed_since_the_build_is_refused(built_book, capsy
 
 def _built_site(book: Path) -> Path:
     """A built site as `make html` leaves it: pages, myst-nb's intermediates, the build's
-    hidden bookkeeping (naming paths of this machine), a Chinese edition."""
+    hidden bookkeeping (naming paths of this machine), a Chinese edition, and each
+    edition's record of what it wrote (tabbook.stages.sitefiles, as its Sphinx run keeps it)."""
+    from tabbook.stages.sitefiles import mark_start, record
+
     html = book / "_build" / "html"
+    for language in ("en", "zh_CN"):
+        mark_start(book, language)
+        record(book, language, html / ("zh" if language == "zh_CN" else ""), {"zh"})
     for folder in ("", "zh/"):
         (html / folder / "chapter_demo").mkdir(parents=True, exist_ok=True)
         (html / folder / "index.html").write_text("<html>index</html>", encoding="utf-8")
@@ -78,6 +84,8 @@ def _built_site(book: Path) -> Path:
     (html / ".vendor" / "mathjax").mkdir(parents=True)
     (html / ".vendor" / "mathjax" / ".staged").write_text(str(book), encoding="utf-8")
     (html / ".buildinfo").write_text("config: x\n", encoding="utf-8")
+    for language in ("en", "zh_CN"):  # (what the runs wrote, recorded when they ended)
+        record(book, language, html / ("zh" if language == "zh_CN" else ""), {"zh"})
     return html
 
 
@@ -101,6 +109,25 @@ def test_site_holds_what_this_build_made_and_links(built_book, tmp_path):
         if path.is_file():
             text = path.read_text(encoding="utf-8")
             assert str(built_book) not in text and "/tmp/" not in text, path
+
+
+def test_files_no_build_wrote_are_not_published(built_book, tmp_path):
+    """Issue 28 item 9: files left in _build/html after the build (a stray page, a file of
+    secrets) are not published, and are named; what the build wrote is."""
+    from tabbook.stages.publish import copy_site
+
+    html = _built_site(built_book)
+    (built_book / "locales" / "zh_CN" / "LC_MESSAGES").mkdir(parents=True)
+    (html / "junk.html").write_text("<html>not the book</html>", encoding="utf-8")
+    (html / "notes.env").write_text("TOKEN=1234\n", encoding="utf-8")
+    (html / "zh" / "chapter_demo" / "junk.html").write_text("<html>x</html>", encoding="utf-8")
+    site, logged = tmp_path / "site", []
+    left_out = copy_site(built_book, html, site, log=logged.append)
+    assert _files(site) == ["chapter_demo/page.html", "index.html",
+                            "jupyter_execute/chapter_demo/data.csv",
+                            "zh/chapter_demo/page.html", "zh/index.html"]
+    assert left_out == ["junk.html", "notes.env", "zh/chapter_demo/junk.html"]
+    assert "junk.html, notes.env, zh/chapter_demo/junk.html" in logged[0]
 
 
 def test_edition_whose_catalogs_are_gone_is_not_published(built_book, tmp_path):

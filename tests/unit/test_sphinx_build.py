@@ -81,7 +81,7 @@ def test_sections_are_numbered_as_the_book_numbers_them(sphinx_run):
 
 def test_templates_are_compiled_once(sphinx_run, monkeypatch):
     """The theme's Jinja templates are compiled into the build folder by the first build
-    (tabbook.sphinxext.compat.cache_compiled_templates); a later Sphinx run loads them
+    (tabbook.sphinxext.template_cache.cache_compiled_templates); a later Sphinx run loads them
     from there instead of compiling them again, and writes the same pages."""
     import io
 

@@ -51,3 +51,40 @@ class SphinxResult:
 
 def framework_names() -> list[str]:
     return [fw.name for fw in FRAMEWORKS]
+
+
+def build_tiny_copy(root: Path, edit=None, files: dict[str, bytes] | None = None
+                    ) -> SphinxResult:
+    """Copy the tiny book to ``root``, apply ``edit(page_text) -> page_text`` to its page,
+    add ``files`` (path in the book -> bytes), store the prepared runs under the keys the
+    build computes, and build it with Sphinx in this process, in a docutils namespace of its
+    own (the nodes and directives it registers are gone afterwards: another in-process
+    build starts clean)."""
+    import io
+    import shutil
+
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace
+
+    from tabbook.sources.config import BookConfig
+    from tabbook.sources.source import read_page
+    from tabbook.stages.execute import plan, store
+
+    shutil.copytree(TINYBOOK, root)
+    shutil.copytree(REPO / "envs", root / "envs")  # (the cache keys hash the requirements)
+    (root / "conf.py").write_text(CONF_PY, encoding="utf-8")
+    for rel, data in (files or {}).items():
+        (root / rel).write_bytes(data)
+    path = root / PAGE
+    if edit is not None:
+        path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    runs = executed_runs()
+    for run in plan([read_page(path, root)], root):
+        run.notebook = runs[run.framework.name]
+        store(run, root, BookConfig())
+    status, warnings = io.StringIO(), io.StringIO()
+    with docutils_namespace():
+        Sphinx(str(root), str(root), str(root / "_build" / "html"),
+               str(root / "_build" / "doctrees"), "html", status=status, warning=warnings,
+               freshenv=True).build()
+    return SphinxResult(root, root / "_build" / "html", warnings.getvalue(), status.getvalue())

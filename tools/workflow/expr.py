@@ -119,9 +119,10 @@ class Evaluator:
         a string that is exactly one expression keeps the value's type."""
         if not isinstance(text, str):
             return text
-        whole = EMBEDDED_RE.fullmatch(text.strip())
-        if whole and text.strip() == text:
-            return self.evaluate(whole.group(1))
+        whole = _whole(text)
+        if whole is not None and text.strip() == text:
+            value = self.evaluate(whole)
+            return "" if value is None else value
         return EMBEDDED_RE.sub(lambda m: to_str(self.evaluate(m.group(1))), text)
 
     def condition(self, text: Any) -> bool:
@@ -132,9 +133,9 @@ class Evaluator:
         if isinstance(text, bool):
             return text and truthy(self.functions["success"]())
         text = str(text).strip()
-        whole = EMBEDDED_RE.fullmatch(text)
-        if whole:
-            text = whole.group(1)
+        whole = _whole(text)
+        if whole is not None:
+            text = whole
         elif "${{" in text:
             text = "'" + to_str(self.substitute(text)).replace("'", "''") + "'"
         if not any(re.search(rf"\b{f}\s*\(", text, re.I) for f in STATUS_FUNCTIONS):
@@ -235,6 +236,12 @@ class Evaluator:
                 self._take("]")
             value = _index(value, key)
         return value
+
+
+def _whole(text: str) -> str | None:
+    """The expression when ``text`` is exactly one ``${{ }}`` (not two side by side)."""
+    m = EMBEDDED_RE.fullmatch(text.strip())
+    return m.group(1) if m and "${{" not in m.group(1) else None
 
 
 def _index(value: Any, key: str) -> Any:

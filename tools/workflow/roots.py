@@ -199,6 +199,13 @@ class Root:
                 _run(["mount", "-t", fs, fs, str(self.inside(dst))])
                 self.mounts.append(self.inside(dst))
             self._bind(Path("/dev"), "/dev")
+            # a terminal of its own, as a container has (`%pip` in a kernel opens one)
+            pts = self.inside("/dev/pts")
+            _run(["mount", "-t", "devpts", "-o", "newinstance,ptmxmode=0666,mode=620",
+                  "devpts", str(pts)])
+            self.mounts.append(pts)
+            _run(["mount", "--bind", str(pts / "ptmx"), str(self.inside("/dev/ptmx"))])
+            self.mounts.append(self.inside("/dev/ptmx"))
             shm = self.inside("/dev/shm")
             _run(["mount", "-t", "tmpfs", "-o", "size=2g", "tmpfs", str(shm)])
             self.mounts.append(shm)

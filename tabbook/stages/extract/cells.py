@@ -19,7 +19,9 @@ from ...sources.source import PROVENANCE_PREFIX, Cell, Page
 MIN_PYTHON = (3, 9)
 """Oldest Python the library supports (``requires-python`` in pyproject.toml)."""
 
-SAVE_COMMENT_RE = re.compile(r"^#\s*@save(\s+redefine)?\s*$")
+SAVE_COMMENT_RE = re.compile(r"^#\s*@save((?:\s+(?:redefine|shadow))*)\s*$")
+"""``#@save``, with its words: ``redefine`` (replaces an earlier saved definition),
+``shadow`` (meant to hide the Python builtin of the same name)."""
 MAGIC_RE = re.compile(r"^\s*(%|!(?!=))")
 """An IPython magic (``%matplotlib``, ``%%time``) or shell escape (``!pip``) line."""
 
@@ -64,6 +66,8 @@ class Block:
     """Indices into ``lines`` of lines that continue a multi-line string."""
     redefine: bool = False
     """Marked ``#@save redefine``: meant to replace an earlier saved definition."""
+    shadow: bool = False
+    """Marked ``#@save shadow``: meant to hide the Python builtin of the same name."""
 
     @property
     def name(self) -> str | None:
@@ -120,19 +124,19 @@ def parse_cell(page: Page, cell: Cell) -> ParsedCell | None:
                 "built from this cell, fix the code", first_exc.lineno) from None
     in_string = multiline_string_lines(tree)
     magic -= in_string
-    marks: list[tuple[int, int, bool]] = []
+    marks: list[tuple[int, int, set[str]]] = []
     try:
         for tok in tokenize.generate_tokens(io.StringIO(blanked).readline):
             mark = SAVE_COMMENT_RE.match(tok.string) if tok.type == tokenize.COMMENT else None
             if mark:
-                marks.append((*tok.start, bool(mark.group(1))))
+                marks.append((*tok.start, set(mark.group(1).split())))
     except (tokenize.TokenError, SyntaxError) as exc:  # pragma: no cover - ast parsed it
         raise src.error(f"cannot tokenize the cell: {exc}") from None
     if not marks:
         return None
     spans = [(first_line(stmt), stmt.end_lineno or stmt.lineno, stmt) for stmt in tree.body]
     blocks: list[Block] = []
-    for row, col, redefine in marks:
+    for row, col, words in marks:
         text = lines[row - 1]
         hits = [(first, end, stmt) for first, end, stmt in spans if first <= row <= end]
         if not hits:
@@ -172,7 +176,8 @@ def parse_cell(page: Page, cell: Cell) -> ParsedCell | None:
                 f"oldest the d2l package supports) lacks: {exc.msg}; rewrite it without it",
                 min(newer) if newer else first + (exc.lineno or 1) - 1) from None
         strings = frozenset(i - first for i in in_string if first <= i <= end)
-        blocks.append(Block(src, stmt, first, block_lines, strings, redefine))
+        blocks.append(Block(src, stmt, first, block_lines, strings, "redefine" in words,
+                            "shadow" in words))
     blocks.sort(key=lambda b: b.first)
     imports = [s for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom))]
     return ParsedCell(src, imports, blocks)

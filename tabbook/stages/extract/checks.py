@@ -1,10 +1,13 @@
-"""The three checks of an assembled library: what its saved code uses must exist, in time.
+"""The checks of an assembled library: what its saved code uses must exist, in time, and
+must not be a builtin replaced by accident.
 
 1. :func:`check_d2l_names`: every ``d2l.X`` names something the library defines;
 2. :func:`check_bare_names`: every bare name is a builtin, an import of a cell with saved
    code, or a saved definition;
 3. :func:`check_import_order`: names used while the library is imported (base classes,
-   decorators, defaults, top-level code) are defined above their use.
+   decorators, defaults, top-level code) are defined above their use;
+4. :func:`check_shadowed_builtins`: no saved definition takes a builtin's name (``len``,
+   ``print``) unless it is marked ``#@save shadow``.
 
 Each raises a :class:`~tabbook.core.errors.BookError` naming file, cell and line, and what to do.
 """
@@ -97,10 +100,29 @@ def check_import_order(lib: Library) -> None:
         available |= own
 
 
-CHECKS = (check_d2l_names, check_bare_names, check_import_order)
+def check_shadowed_builtins(lib: Library) -> None:
+    """A module-level name of the library that is a builtin's hides the builtin from every
+    line of the module, the other pages' saved code too: it must say it means to."""
+    for item in lib.items:
+        if item.block.shadow:
+            continue
+        names = sorted(n for n in bound_names([item.block.node]) & BUILTIN_NAMES
+                       if not n.startswith("__"))
+        if names:
+            name = names[0]
+            raise lib.err(
+                item.block.src,
+                f"saved code defines `{name}`, which hides Python's builtin `{name}` in the "
+                f"whole {lib.fw.name} library (d2l/{lib.fw.module}.py): every use of "
+                f"`{name}` there, in any page's saved code, would call this one; rename it, "
+                "or, if the library is meant to replace the builtin, end the line with "
+                "`#@save shadow`", item.block.node.lineno)
+
+
+CHECKS = (check_d2l_names, check_bare_names, check_import_order, check_shadowed_builtins)
 
 
 def check(lib: Library) -> None:
-    """Run the three checks in order; the first mistake raises."""
+    """Run the checks in order; the first mistake raises."""
     for one in CHECKS:
         one(lib)
