@@ -405,7 +405,8 @@ class Run:
             outputs = actions.ACTIONS[action](ctx, args)
         finally:
             log.write_text("\n".join(lines) + "\n")
-        return "success", {k: to_str(v) for k, v in outputs.items()}, "; ".join(lines[-3:])
+        shown = lines if len(lines) <= 4 else [lines[0], f"... ({len(lines) - 2} more)", lines[-1]]
+        return "success", {k: to_str(v) for k, v in outputs.items()}, "; ".join(shown)
 
 
 def _file_command(text: str) -> dict[str, str]:
