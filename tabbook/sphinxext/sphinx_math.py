@@ -29,11 +29,13 @@ from pathlib import Path
 from docutils import nodes
 from docutils.utils import get_source_line
 from sphinx.errors import ExtensionError
-from sphinx.locale import _
+from sphinx.locale import get_translation
 from sphinx.util.math import get_node_equation_number
 
 from ..stages import mathrender
 from ..stages.mathrender import Formula, MathError
+
+_ = get_translation("tabbook")
 
 RENDERER = "katex"
 CSS = f"{mathrender.STATIC_NAME}/{mathrender.CSS_NAME}"
