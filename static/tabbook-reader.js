@@ -90,17 +90,12 @@
   // becomes scrollable when the reader opens it: check again whenever that happens.
   var SCROLLERS = "pre, .cell_output > .output, .output_area, .pst-scrollable-table-container, "
     + ".table-wrapper, div.math";
-  // (the exercise runner's code preview is a text box, a Tab stop whether it scrolls or not)
-  var OWN_TAB_STOP = ".tabbook-tryit-preview";
 
   // Every size is read first, then every mark written: a write between two reads would
   // make the browser lay the whole page out again for the next block (on the 4.3 page,
   // a quarter of a second of every load).
   function keyboardScroll() {
-    var blocks = Array.prototype.filter.call(document.querySelectorAll(SCROLLERS), function (el) {
-      return !el.matches(OWN_TAB_STOP);
-    });
-    var found = blocks.map(function (el) {
+    var found = Array.prototype.map.call(document.querySelectorAll(SCROLLERS), function (el) {
       var style = window.getComputedStyle(el);
       return {
         el: el,

@@ -160,7 +160,8 @@
     var hint = el("p", {"class": "tabbook-tryit-hint", id: uid + "-hint"},
                   T.keys + " " + T.idle);
     this.code = el("div", {"class": "tabbook-tryit-code"});
-    this.preview = el("pre", {"class": "tabbook-tryit-preview", tabindex: "0",
+    // (a div: the theme takes every pre that does not scroll out of the Tab order)
+    this.preview = el("div", {"class": "tabbook-tryit-preview", tabindex: "0",
                               role: "textbox", "aria-multiline": "true",
                               "aria-label": T.editor, "aria-describedby": uid + "-hint"});
     this.code.appendChild(this.preview);
@@ -207,7 +208,8 @@
       if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); self.run(); }
       else if (ev.key === "Enter") { ev.preventDefault(); self.openEditor(true); }
       else if (ev.key.length === 1 && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
-        ev.preventDefault();  // (the key goes into the editor, at the end of the code)
+        ev.preventDefault();  // (the key goes into the editor, at the end of the code,
+        ev.stopPropagation(); // not to the page's shortcuts: "/" is Sphinx's search)
         self.openEditor(true, ev.key);
       }
     });
@@ -317,22 +319,25 @@
     }
   };
 
+  // one text node for each run of lines of the same stream: cheap to lay out, every frame
   Runner.prototype.draw = function () {
     var out = document.createDocumentFragment();
     if (this.notShown) {
       out.appendChild(el("span", {"class": "tabbook-tryit-more"},
                          T.notShown.replace("{}", this.notShown.toLocaleString()) + "\n"));
     }
-    var run = null, stream = null;
-    for (var i = 0; i < this.lines.length; i++) {
-      if (!run || this.lines[i][0] !== stream) {
-        stream = this.lines[i][0];
-        run = out.appendChild(el("span", stream === "stderr" ? {"class": "tabbook-tryit-err"} : {}));
+    var text = [], stream = null, lines = this.lines;
+    for (var i = 0; i <= lines.length; i++) {
+      if (i === lines.length || (text.length && lines[i][0] !== stream)) {
+        var span = el("span", stream === "stderr" ? {"class": "tabbook-tryit-err"} : {});
+        span.textContent = text.join("\n") + "\n";
+        if (text.length) out.appendChild(span);
+        text = [];
       }
-      run.appendChild(document.createTextNode(this.lines[i][1] + "\n"));
+      if (i < lines.length) { stream = lines[i][0]; text.push(lines[i][1]); }
     }
     this.output.replaceChildren(out);
-    this.output.hidden = !this.lines.length && !this.notShown;
+    this.output.hidden = !lines.length && !this.notShown;
     this.output.scrollTop = this.output.scrollHeight;
   };
 

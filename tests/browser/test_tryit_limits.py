@@ -36,6 +36,19 @@ FRAMES_JS = """() => {
 """Records the longest time between two animation frames (the page's worst jank)."""
 
 
+ANSWER_JS = """el => {
+  const stop = el.querySelector('.tabbook-tryit-stop');
+  const status = el.querySelector('.tabbook-tryit-status');
+  stop.addEventListener('click', (ev) => {
+    const clicked = ev.timeStamp;
+    new MutationObserver((_, obs) => {
+      if (status.dataset.result) { el.__answered = performance.now() - clicked; obs.disconnect(); }
+    }).observe(status, {attributes: true});
+  }, {capture: true, once: true});
+}"""
+"""Records, on the cell, how long after the Stop click's event the status said so."""
+
+
 def shorter_load_limit(context, url, seconds):
     """Serve the page with its runner's limit on loading Python set to ``seconds``."""
     from tabbook.sphinxext.sphinx_tryit import LOAD_LIMIT_S
@@ -58,12 +71,18 @@ def test_a_printing_loop_is_stopped_within_half_a_second(browse, server):
     c.locator(".tabbook-tryit-run").click()
     c.locator(".tabbook-tryit-output:not([hidden])").wait_for(timeout=60_000)
     page.wait_for_timeout(1500)  # (the flood has been going on for a while)
+    # the answer's delay: from the click's event (made when the browser got the click) to
+    # the status saying "stopped", as the page's clock measures them
+    c.evaluate(ANSWER_JS)
     t0 = time.perf_counter()
     c.locator(".tabbook-tryit-stop").click()
     result, status, output = wait_result(page, 0, timeout=5_000)
     took = time.perf_counter() - t0
     assert result == "stopped", status
-    assert took < 0.5, f"Stop answered after {took:.2f} s"
+    delay = c.evaluate("el => el.__answered")
+    print(f"Stop answered {delay:.0f} ms after the click ({took * 1000:.0f} ms, test's clock)")
+    assert delay < 500, f"Stop answered {delay:.0f} ms after the click"
+    assert took < 1.5, f"Stop answered after {took:.2f} s (the test's own clock)"
     assert "earlier lines not shown" in output, output[:200]
     type_code(page, 0, RIGHT[0])
     result, status, output = run(page, 0)
@@ -80,6 +99,7 @@ def test_many_printed_lines_keep_the_page_smooth_and_show_their_tail(browse, ser
     result, status, output = run(page, 0)
     worst = page.evaluate("() => { window.__frames.on = false; return window.__frames.worst; }")
     assert result == "error", status  # (no exact_loss: the self-check raises after the loop)
+    print(f"{LINES} lines printed: the longest frame {worst:.0f} ms")
     assert worst < 200, f"a frame took {worst:.0f} ms"
     shown = [ln for ln in output.splitlines() if ln.isdigit()]
     assert shown and shown[-1] == str(LINES - 1), output[-300:]

@@ -34,6 +34,9 @@ export function createEditor(parent, doc, options) {
         "aria-label": opts.label || "Code",
         ...(opts.describedBy ? {"aria-describedby": opts.describedBy} : {}),
       }),
+      // the page's own shortcuts ("/" focuses the search in Sphinx's doctools.js, which
+      // counts a contenteditable as no text field) must not take the reader's keys
+      EditorView.domEventHandlers({keydown: (event) => { event.stopPropagation(); return false; }}),
       EditorView.updateListener.of((u) => {
         if (u.docChanged && opts.onChange) opts.onChange(u.state.doc.toString());
       }),
