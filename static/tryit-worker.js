@@ -7,7 +7,7 @@
 // exercises.check_... lines. A runaway loop is ended by the page, which terminates this
 // worker.
 //
-// Messages to the page: "ready" (Python loaded), "started" (a Run's code begins), "out"
+// Messages to the page: "ready" (Python loaded; with the times of the steps), "started" (a Run's code begins), "out"
 // (printed lines, batched), "done", "fatal" (Python could not load: which file, if a
 // file could not be fetched, named before Pyodide is started).
 //
@@ -30,6 +30,10 @@ var RUNNER = [
 
 var ready = null;  // Promise of the loaded Pyodide
 var runId = 0;
+var timings = {};  // ms since this worker started, at each step of loading (benchmarks)
+var started = performance.now();
+
+function mark(step) { timings[step] = Math.round(performance.now() - started); }
 
 function post(type, extra) {
   var msg = {type: type, id: runId};
@@ -87,8 +91,10 @@ function load(base, library, runtime) {
     await Promise.all((runtime || []).map(function (name) {
       return fetched(base + "pyodide/" + name, "HEAD");
     }));
+    mark("asked");
     importScripts(base + "pyodide/pyodide.js");
     var py = await loadPyodide({indexURL: base + "pyodide/", packages: []});
+    mark("pyodide");
     py.setStdout({batched: printed("stdout")});
     py.setStderr({batched: printed("stderr")});
     for (var i = 0; i < library.length; i++) {
@@ -97,7 +103,9 @@ function load(base, library, runtime) {
       py.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
       py.FS.writeFile(path, new Uint8Array(await resp.arrayBuffer()));
     }
+    mark("library");
     py.runPython(RUNNER);
+    mark("ready");
     return py;
   })();
   return ready;
@@ -116,7 +124,7 @@ async function loaded(msg) {
 self.onmessage = async function (ev) {
   var msg = ev.data;
   if (msg.type === "load") {
-    if (await loaded(msg)) post("ready");
+    if (await loaded(msg)) post("ready", {timings: timings});
     return;
   }
   if (msg.type !== "run") return;

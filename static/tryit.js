@@ -75,7 +75,7 @@
         else if (msg.type === "fatal" && py === spare) { spare = null; py.end(); }
         return;
       }
-      if (msg.type === "ready") { pythonState("ready"); return; }
+      if (msg.type === "ready") { py.timings = msg.timings; pythonState("ready"); return; }
       var r = current;
       if (msg.type === "fatal" && !(r && msg.id === r.runId)) {  // (while warming)
         endPython();
@@ -216,6 +216,9 @@
   }
 
   Runner.prototype.say = function (text) { this.status.textContent = text; };
+
+  // (for the benchmark: when the steps of loading the Python in use ended, in ms)
+  Runner.prototype.loadTimings = function () { return python && python.timings; };
 
   Runner.prototype.text = function () {
     return this.editor ? this.editor.get() : this.preview.textContent;
