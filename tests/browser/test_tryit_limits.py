@@ -42,11 +42,15 @@ ANSWER_JS = """el => {
   stop.addEventListener('click', (ev) => {
     const clicked = ev.timeStamp;
     new MutationObserver((_, obs) => {
-      if (status.dataset.result) { el.__answered = performance.now() - clicked; obs.disconnect(); }
+      if (status.dataset.result) {
+        el.__answered = performance.now() - clicked;
+        obs.disconnect();
+      }
     }).observe(status, {attributes: true});
   }, {capture: true, once: true});
 }"""
-"""Records, on the cell, how long after the Stop click's event the status said so."""
+"""Records, on the cell, how long after the Stop click's event the status said so (a
+verdict, or "stopped")."""
 
 
 def shorter_load_limit(context, url, seconds):
@@ -87,6 +91,35 @@ def test_a_printing_loop_is_stopped_within_half_a_second(browse, server):
     type_code(page, 0, RIGHT[0])
     result, status, output = run(page, 0)
     assert result == "pass", (status, output)
+    browse.assert_clean(log)
+
+
+def test_the_time_limit_ends_a_printing_loop_on_time(browse, server):
+    """The limit is a timer set on the page before the code runs: a flood of output
+    cannot delay it (it was starved for 40 s)."""
+    from tabbook.sphinxext.sphinx_tryit import TIME_LIMIT_S
+
+    context, log = browse.fresh()
+    url = server.url(PAGE_43)
+    setting = f'"timeLimit": {TIME_LIMIT_S}'
+
+    def route(r):
+        response = r.fetch()
+        r.fulfill(response=response, body=response.text().replace(setting, '"timeLimit": 2'))
+    context.route(url, route)
+    page = open_page(context, url)
+    type_code(page, 0, RIGHT[0])
+    assert run(page, 0)[0] == "pass"  # (Python is loaded)
+    type_code(page, 0, FLOOD)
+    c = cell(page, 0)
+    c.evaluate(ANSWER_JS.replace(".tabbook-tryit-stop", ".tabbook-tryit-run"))
+    c.locator(".tabbook-tryit-run").click()
+    result, status, output = wait_result(page, 0, timeout=10_000)
+    assert result == "stopped" and "after 2 seconds" in status, status
+    delay = c.evaluate("el => el.__answered")
+    print(f"the 2 s limit ended a printing loop {delay:.0f} ms after Run")
+    assert 2000 <= delay < 2500, delay
+    assert "earlier lines not shown" in output
     browse.assert_clean(log)
 
 
