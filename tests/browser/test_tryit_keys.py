@@ -5,7 +5,8 @@
   editor with what was typed.
 * The Python part of each exercise's worked solution (the solution's cell that asserts
   the self-check), pasted into the exercise's runner, passes, on the English and the
-  Chinese page.
+  Chinese page; what the page cannot do (NumPy, ``input()``) is said, with what to do
+  instead, in the page's language.
 """
 
 from __future__ import annotations
@@ -97,6 +98,28 @@ def test_the_book_s_solution_passes_in_the_page(browse, server, edition, n):
     result, status, output = run(page, n)
     assert result == "pass", (status, output)
     assert EDITIONS[edition]["pass"] in output and "FAIL" not in output, output
+    browse.assert_clean(log)
+
+
+CANNOT = {"en": ["numpy is not available in this page", "open the notebook in Colab",
+                  "input() cannot read from the keyboard"],
+          "zh": ["本页面只运行纯 Python，没有 numpy", "在 Colab 中打开笔记本",
+                 "input() 无法从键盘读取输入"]}
+
+
+def test_what_the_page_cannot_do_is_said_with_what_to_do(browse, server, edition):
+    context, log = browse()
+    page = open_page(context, server.url(EDITIONS[edition]["prefix"] + PAGE_43))
+    outputs = []
+    for code in ("import numpy as np\n", "n = int(input('n? '))\n"):
+        type_code(page, 2, code)
+        result, status, output = run(page, 2)
+        assert result == "error", (status, output)
+        outputs.append(output)
+    both = "\n".join(outputs)
+    for words in CANNOT[edition]:
+        assert words in both, both
+    assert "Errno 29" not in both and "d2l/inpage.py" not in both, both
     browse.assert_clean(log)
 
 
