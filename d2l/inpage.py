@@ -17,6 +17,7 @@ Not for notebooks: the in-page runner imports it once when Python has started, t
 from __future__ import annotations
 
 import builtins
+import re
 import sys
 import traceback
 import types
@@ -147,6 +148,9 @@ _FRAMEWORKS = {"np": "numpy", "numpy": "numpy", "torch": "torch", "tf": "tensorf
                "tensorflow": "tensorflow", "jax": "jax", "jnp": "jax", "mxnet": "mxnet",
                "npx": "mxnet", "pd": "pandas", "plt": "matplotlib"}
 """Names a reader may use without importing them, and the package they stand for."""
+_PACKAGES = {*_FRAMEWORKS.values(), "scipy", "sklearn", "PIL", "torchvision", "flax", "optax",
+             "d2l.torch", "d2l.mxnet", "d2l.jax", "d2l.tensorflow"}
+"""What the book's notebooks import and the page has not (a typo's module gets no advice)."""
 
 
 def _report(exc: BaseException) -> None:
@@ -164,7 +168,12 @@ def _report(exc: BaseException) -> None:
 def _advice(exc: BaseException) -> str:
     missing = None
     if isinstance(exc, ModuleNotFoundError) and exc.name:
-        missing = exc.name.split(".")[0]
+        top = exc.name.split(".")[0]
+        missing = next((m for m in (exc.name, top) if m in _PACKAGES), None)
+    elif isinstance(exc, ImportError) and exc.name == "d2l":  # from d2l import torch
+        found = re.match(r"cannot import name '(\w+)'", str(exc))
+        if found and "d2l." + found.group(1) in _PACKAGES:
+            missing = "d2l." + found.group(1)
     elif isinstance(exc, NameError) and getattr(exc, "name", None) in _FRAMEWORKS:
         missing = _FRAMEWORKS[exc.name]
     if missing:

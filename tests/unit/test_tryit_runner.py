@@ -118,8 +118,13 @@ def test_what_the_page_cannot_do_says_what_to_do_instead(tmp_path, language, wor
         ("def f(losses, b):\n    return np.mean(losses)\nf([1], 1)", []),
         ("x = input('n? ')", []),
         ("import sys\nsys.exit(0)", []),
+        ("from d2l import torch as d2l", []),
+        ("import jsonn", []),
     ], language=language, output=True)
-    assert results == [None] * 4
+    assert results == [None] * 6
+    tail = out.split("exit()")[-1]
+    assert "d2l.torch" in tail, out  # (the library's module, not "d2l")
+    assert tail.count("Colab") == 1, out  # (a typo's module gets no advice)
     for word in words:
         assert word in out, out
     assert out.count("numpy") >= 4, out  # (named in the advice of both errors)
