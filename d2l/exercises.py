@@ -21,13 +21,14 @@ The messages are in English, or in another language through the gettext catalogs
 ``.po`` beside it): ``exercises.set_language("zh_CN")``, or the environment variable
 ``D2L_LANGUAGE=zh_CN`` set before the first check (the Chinese notebooks set it).
 
-The functions receive Python numbers and, for vectors and matrices, NumPy arrays
-(nested Python lists where NumPy is not installed). They may compute with NumPy or
-with a framework (PyTorch, MXNet, JAX, TensorFlow) and return a Python number, a
-NumPy value or a framework tensor with one element.
+The functions receive Python numbers and, for vectors and matrices, (nested) Python
+lists, in every environment: what the exercises' code uses runs in a notebook and in
+the web page alike (the page has no NumPy). They may compute with NumPy or with a
+framework (PyTorch, MXNet, JAX, TensorFlow) and return a Python number, a NumPy value
+or a framework tensor with one element.
 
-This module is framework-agnostic on purpose: it is plain Python (it uses NumPy only
-to hand arrays to the functions it checks), so every environment imports it quickly.
+This module is framework-agnostic on purpose: it is plain Python, so every environment
+imports it quickly.
 Reference answers are in :data:`solutions` (and, with their derivations, in the
 book's solutions).
 
@@ -52,11 +53,6 @@ import math
 import os
 import random
 import types
-
-try:  # only to hand NumPy arrays to the reader's functions; never required
-    import numpy as _np
-except ImportError:  # pragma: no cover - depends on the environment
-    _np = None
 
 __all__ = ["check_exact_loss", "check_expected_quick_estimate", "check_quick_estimate_bias",
            "check_bayes_decision", "quick_estimate", "solutions", "set_language"]
@@ -176,10 +172,10 @@ def _as_index(value, m: int) -> int:
 
 
 def _array(values):
-    """What the reader's function receives: a NumPy array (a list without NumPy)."""
-    if _np is None:
-        return [list(v) if isinstance(v, list) else v for v in values]
-    return _np.array(values, dtype=_np.float64)
+    """What the reader's function receives: a fresh (nested) list, in every environment,
+    so the statement's code (``loss_matrix[y][y_prime]``) works in a notebook as in the
+    page, where there is no NumPy."""
+    return [list(v) if isinstance(v, list) else v for v in values]
 
 
 def _fmt(x) -> str:
@@ -371,7 +367,7 @@ def _small_loss_cases():
 def check_expected_quick_estimate(expected_quick_estimate) -> bool:
     """Check ``expected_quick_estimate(losses, batch_size)`` (exercise 2).
 
-    ``losses`` is a 1-D array of per-example validation losses. The function returns
+    ``losses`` is a list of per-example validation losses. The function returns
     the expectation of the quick estimate :math:`L_v^q` when the examples are put in
     a uniformly random order before being cut into minibatches of ``batch_size``
     (the last one may be smaller). The cases are small (at most 7 examples), so
@@ -406,7 +402,7 @@ def check_expected_quick_estimate(expected_quick_estimate) -> bool:
 def check_quick_estimate_bias(quick_estimate_bias) -> bool:
     """Check ``quick_estimate_bias(losses, batch_size)`` (exercise 2).
 
-    ``losses`` is a 1-D array of per-example validation losses *in the order the
+    ``losses`` is a list of per-example validation losses *in the order the
     validation loader yields them* (no shuffling). The function returns
     :math:`L_v^q - L_v`: how far the quick estimate for this fixed order is from the
     exact validation loss (positive when the quick estimate is too high).
@@ -507,22 +503,17 @@ def _bayes_cases():
 def check_bayes_decision(bayes_decision) -> bool:
     """Check ``bayes_decision(loss_matrix, p)`` (exercise 3).
 
-    ``loss_matrix[y, y_prime]`` :math:`= l(y, y')` is the loss of predicting
-    ``y_prime`` when the truth is ``y`` (a (k, m) array: k true classes, m possible
-    predictions, usually m = k); ``p`` is the 1-D array of the k probabilities
+    ``loss_matrix[y][y_prime]`` :math:`= l(y, y')` is the loss of predicting
+    ``y_prime`` when the truth is ``y`` (k lists of m numbers: k true classes, m possible
+    predictions, usually m = k); ``p`` is the list of the k probabilities
     :math:`p(y \\mid x)`. The function returns the index ``y_prime`` of the best
     prediction: one with the smallest expected loss (any one, if several tie).
     """
     name = "check_bayes_decision"
     cases = list(_bayes_cases())
-    for loss, p in cases:
+    answers = [_bayes_answer(bayes_decision, loss, p) for loss, p in cases]
+    for (loss, p), (got, err) in zip(cases, answers):
         risk = _risks(loss, p)
-        got, err = _call(bayes_decision, (_array(loss), _array(p)))
-        if err is None:
-            try:
-                got = _as_index(got, len(loss[0]))
-            except _BadResult as exc:
-                err = str(exc)
         if err is None and risk[got] <= min(risk) + 1e-9:
             continue
         best = _argmin(risk)
@@ -538,19 +529,60 @@ def check_bayes_decision(bayes_decision) -> bool:
                  "weight column y' of loss_matrix by p, and pick the column with the "
                  "smallest total.")
         if err is None:
-            transposed = (_argmin(_risks([list(c) for c in zip(*loss)], p))
-                          if len(loss) == len(loss[0]) else None)
-            if got == _argmax(p):
-                hint = _("You picked the most probable class, which is right for the 0-1 "
-                         "loss only; with other losses the costs of the mistakes matter. "
-                         ) + hint
-            elif got == transposed:
-                hint = _("You weighted the rows, not the columns: loss_matrix[y, y'] is "
-                         "indexed by the true class first. ") + hint
-            elif got == _argmax(risk):
-                hint = _("You picked the choice with the *largest* expected loss. ") + hint
+            hint = _bayes_mistake(cases, answers) + hint
         return _report(name, bayes_decision, len(cases), failure, hint)
     return _report(name, bayes_decision, len(cases))
+
+
+def _bayes_answer(bayes_decision, loss, p):
+    """The reader's choice for one case: (index, None) or (None, what went wrong)."""
+    got, err = _call(bayes_decision, (_array(loss), _array(p)))
+    if err is None:
+        try:
+            return _as_index(got, len(loss[0])), None
+        except _BadResult as exc:
+            return None, str(exc)
+    return None, err
+
+
+def _transposed_choice(loss, p):
+    """The choice of an answer that weights the rows of a square loss matrix (else None)."""
+    if len(loss) != len(loss[0]):
+        return None
+    return _argmin(_risks([list(c) for c in zip(*loss)], p))
+
+
+_MISTAKES = (
+    (lambda loss, p: _argmax(p) if len(loss[0]) >= len(p) else None,
+     lambda: _("You picked the most probable class, which is right for the 0-1 loss only; "
+               "with other losses the costs of the mistakes matter. ")),
+    (_transposed_choice,
+     lambda: _("You weighted the rows, not the columns: loss_matrix[y][y'] is indexed by "
+               "the true class first. ")),
+    (lambda loss, p: _argmax(_risks(loss, p)),
+     lambda: _("You picked the choice with the *largest* expected loss. ")),
+)
+"""Wrong rules a hint can name: (the rule's choice for a case, or None; its message)."""
+
+
+def _bayes_mistake(cases, answers) -> str:
+    """What the answer did, if it followed one wrong rule on every case where that rule
+    and the answer both give a choice (most cases at least): a hint never claims a
+    mistake the answer did not make (one coincidence on the failing case is not one)."""
+    for rule, message in _MISTAKES:
+        agree = seen = 0
+        for (loss, p), (got, err) in zip(cases, answers):
+            want = rule(loss, p)
+            if err is not None or want is None:
+                continue
+            seen += 1
+            if got != want:
+                break
+            agree += 1
+        else:
+            if seen and agree == seen and 2 * seen >= len(cases):
+                return message()
+    return ""
 
 
 solutions = types.SimpleNamespace(

@@ -1,57 +1,66 @@
-// The exercise runner's Web Worker (started by static/tryit.js on the first Run).
-// It loads Pyodide from the book's own _static/tryit/pyodide/, writes the book's
-// d2l/__init__.py, d2l/exercises.py and the checkers' compiled catalogs into Pyodide's
-// file system, then runs each request: the reader's code, then the cell's
-// exercises.check_... lines, printing what they print. A runaway loop is ended by the
-// page, which terminates this worker.
+// The exercise runner's Web Worker (started by static/tryit.js when the reader focuses or
+// types in an exercise's code, or presses Run). It loads Pyodide from the book's own
+// _static/tryit/pyodide/, writes the book's d2l/__init__.py, d2l/exercises.py,
+// d2l/inpage.py and the checkers' compiled catalogs into Pyodide's file system, imports
+// d2l.inpage (what each Run runs: a fresh namespace and exercises module, see its
+// docstring), then runs each request: the reader's code, then the cell's
+// exercises.check_... lines. A runaway loop is ended by the page, which terminates this
+// worker.
 //
-// Each Run starts afresh: a new namespace, and every module imported since Pyodide
-// started (d2l.exercises, and whatever the reader's code imported) imported again, the
-// builtins as they were; so what one exercise's code patches (exercises.check_...) is
-// gone when another runs. A file the runner needs that cannot be fetched (a 404) is
-// named in the "fatal" message (its path), before Pyodide is started.
+// Messages to the page: "ready" (Python loaded; with the times of the steps), "started" (a Run's code begins), "out"
+// (printed lines, batched), "done", "fatal" (Python could not load: which file, if a
+// file could not be fetched, named before Pyodide is started).
+//
+// Output cannot flood the page: what the code prints is sent at most every FLUSH_MS, and
+// only the last MAX_LINES lines of each batch (each cut to MAX_LINE_CHARS), with the
+// count of the lines left out; however fast a loop prints, the page gets a few small
+// messages a second.
 "use strict";
 
+var FLUSH_MS = 50;
+var MAX_LINES = 400;
+var MAX_LINE_CHARS = 2000;
+
 var RUNNER = [
-  "import builtins, sys, traceback",
+  "import sys",
   "sys.path.insert(0, '/tabbook')",
-  "_tabbook_modules = frozenset(sys.modules)",
-  "_tabbook_builtins = dict(builtins.__dict__)",
-  "_tabbook_path = list(sys.path)",
-  "_TABBOOK_KEEP = ('pyodide', '_pyodide', 'js', 'pyodide_js')",
-  "def _tabbook_fresh():",
-  "    for name, module in list(sys.modules.items()):",
-  "        if name in _tabbook_modules or name.split('.')[0] in _TABBOOK_KEEP:",
-  "            continue",
-  "        if getattr(module, '__file__', None):  # (not a builtin or frozen module)",
-  "            del sys.modules[name]",
-  "    for name in [n for n in builtins.__dict__ if n not in _tabbook_builtins]:",
-  "        del builtins.__dict__[name]",
-  "    builtins.__dict__.update(_tabbook_builtins)",
-  "    sys.path[:] = _tabbook_path",
-  "def _tabbook_run(code, checks, language):",
-  "    _tabbook_fresh()",
-  "    from d2l import exercises",
-  "    exercises.set_language(language)",
-  "    ns = {'__name__': '__main__'}",
-  "    results = []",
-  "    try:",
-  "        exec(compile(code, '<your code>', 'exec'), ns)",
-  "        for line in checks:",
-  "            results.append(bool(eval(compile(line, '<self-check>', 'eval'), ns)))",
-  "    except BaseException as exc:",
-  "        traceback.print_exception(type(exc), exc, exc.__traceback__.tb_next)",
-  "        return None",
-  "    return results",
+  "from d2l import inpage as _tabbook_inpage",
+  "_tabbook_inpage.start()",
 ].join("\n");
 
 var ready = null;  // Promise of the loaded Pyodide
 var runId = 0;
+var timings = {};  // ms since this worker started, at each step of loading (benchmarks)
+var started = performance.now();
+
+function mark(step) { timings[step] = Math.round(performance.now() - started); }
 
 function post(type, extra) {
   var msg = {type: type, id: runId};
   for (var k in extra || {}) msg[k] = extra[k];
   self.postMessage(msg);
+}
+
+// ---- printed output, batched by time and size
+var pending = [];   // [stream, text] of the lines not sent yet (the last MAX_LINES)
+var dropped = 0;    // lines left out of this batch
+var lastFlush = 0;
+
+function flush() {
+  if (!pending.length && !dropped) return;
+  post("out", {lines: pending, dropped: dropped});
+  pending = [];
+  dropped = 0;
+  lastFlush = performance.now();
+}
+
+function printed(stream) {
+  return function (text) {
+    if (text.length > MAX_LINE_CHARS) text = text.slice(0, MAX_LINE_CHARS) + " …";
+    pending.push([stream, text]);
+    if (pending.length > MAX_LINES) { pending.shift(); dropped++; }
+    if (performance.now() - lastFlush >= FLUSH_MS) flush();
+  };
 }
 
 // A file the runner could not fetch: its path on the site and why (HTTP 404, ...).
@@ -77,50 +86,69 @@ function load(base, library, runtime) {
   if (ready) return ready;
   ready = (async function () {
     // (Pyodide reports a file it cannot fetch late, or never: ask for each one first)
+    var libs = library.map(function (rel) { return fetched(base + "d2l/" + rel); });
+    libs.forEach(function (p) { p.catch(function () {}); });  // (awaited below)
     await Promise.all((runtime || []).map(function (name) {
       return fetched(base + "pyodide/" + name, "HEAD");
     }));
+    mark("asked");
     importScripts(base + "pyodide/pyodide.js");
     var py = await loadPyodide({indexURL: base + "pyodide/", packages: []});
-    py.setStdout({batched: function (text) { post("out", {text: text, stream: "stdout"}); }});
-    py.setStderr({batched: function (text) { post("out", {text: text, stream: "stderr"}); }});
+    mark("pyodide");
+    py.setStdout({batched: printed("stdout")});
+    py.setStderr({batched: printed("stderr")});
     for (var i = 0; i < library.length; i++) {
-      var rel = library[i];
-      var resp = await fetched(base + "d2l/" + rel);
-      var path = "/tabbook/d2l/" + rel;
+      var resp = await libs[i];
+      var path = "/tabbook/d2l/" + library[i];
       py.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
       py.FS.writeFile(path, new Uint8Array(await resp.arrayBuffer()));
     }
+    mark("library");
     py.runPython(RUNNER);
+    mark("ready");
     return py;
   })();
   return ready;
 }
 
-self.onmessage = async function (ev) {
-  var msg = ev.data;
-  if (msg.type !== "run") return;
-  runId = msg.id;
-  var py;
+async function loaded(msg) {
   try {
-    py = await load(msg.base, msg.library, msg.runtime);
+    return await load(msg.base, msg.library, msg.runtime);
   } catch (err) {
     ready = null;  // (a later Run asks again)
     post("fatal", {message: String(err && err.message || err), file: err && err.file || ""});
+    return null;
+  }
+}
+
+self.onmessage = async function (ev) {
+  var msg = ev.data;
+  if (msg.type === "load") {
+    if (await loaded(msg)) post("ready", {timings: timings});
     return;
   }
+  if (msg.type !== "run") return;
+  runId = msg.id;
+  var py = await loaded(msg);
+  if (!py) return;
   post("started");
+  pending = [];
+  dropped = 0;
+  lastFlush = performance.now();
   var results = null;
   try {
+    var run = py.globals.get("_tabbook_inpage").run;
     var checks = py.toPy(msg.checks);
-    var out = py.globals.get("_tabbook_run")(msg.code, checks, msg.language);
+    var out = run(msg.code, checks, msg.language);
     checks.destroy();
+    run.destroy();
     if (out) {
       results = out.toJs();
       out.destroy();
     }
   } catch (err) {
-    post("out", {text: String(err && err.message || err), stream: "stderr"});
+    printed("stderr")(String(err && err.message || err));
   }
+  flush();
   post("done", {results: results, error: results === null});
 };

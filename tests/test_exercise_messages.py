@@ -23,7 +23,8 @@ from tabbook.stages.tryit import compile_catalogs
 from tabbook.sources.i18n import _read_po as read_catalog  # (Babel, as Sphinx reads them)
 
 REPO = Path(__file__).resolve().parents[1]
-SOURCE = REPO / "d2l" / "exercises.py"
+SOURCES = [REPO / "d2l" / "exercises.py", REPO / "d2l" / "inpage.py"]
+"""The modules whose messages the catalogs hold (the checkers, the in-page runner's)."""
 PO = REPO / "d2l" / "locales" / "zh_CN" / "LC_MESSAGES" / "d2l.po"
 CHECKS = [name for name in exercises.__all__ if name.startswith("check_")]
 S = exercises.solutions
@@ -57,9 +58,9 @@ WRONG = {  # answers of every kind of wrong: the value, None, a string, a list, 
 
 
 def msgids() -> list[str]:
-    tree = ast.parse(SOURCE.read_text(encoding="utf-8"))
     found = []
-    for node in ast.walk(tree):
+    for node in (n for source in SOURCES
+                 for n in ast.walk(ast.parse(source.read_text(encoding="utf-8")))):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                 and node.func.id == "_" and node.args and isinstance(node.args[0], ast.Constant)):
             found.append(node.args[0].value)

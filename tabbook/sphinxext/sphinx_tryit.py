@@ -49,6 +49,9 @@ TAG = "skip-execution"
 CLASS = "tabbook-tryit"
 TIME_LIMIT_S = 10
 """A Run that takes longer is stopped (its worker ended; the next Run starts afresh)."""
+LOAD_LIMIT_S = 30
+"""A Run whose Python has not finished loading this long after Run was pressed ends with a
+message (a hung connection); longer than :data:`TIME_LIMIT_S`: 11 MB on a slow line."""
 
 
 def is_runnable(source: str, tags) -> bool:
@@ -200,8 +203,8 @@ def _settings(app: Sphinx) -> dict:
         "stop": _("Stop"),
         "toolbar": _("Try your answer"),
         "editor": _("Your code for this exercise"),
-        "keys": _("Ctrl+Enter (⌘+Enter) runs the code. In the editor, Tab indents; press "
-                  "Esc, then Tab, to leave it."),
+        "keys": _("Enter, or typing, opens the editor; Ctrl+Enter (⌘+Enter) runs the code. "
+                  "In the editor, Tab indents; press Esc, then Tab, to leave it."),
         "then": _("Then the self-check runs:"),
         "output": _("Output"),
         "idle": _("Runs in your browser, in plain Python (no NumPy): the framework code "
@@ -209,6 +212,7 @@ def _settings(app: Sphinx) -> dict:
         "loadingEditor": _("Loading the editor…"),
         "starting": _("Starting Python in your browser (the first time takes a few "
                       "seconds)…"),
+        "ready": _("Python is ready."),
         "running": _("Running…"),
         "passed": _("Passed: every self-check passed."),
         "failed": _("Not yet: a self-check failed (see the output)."),
@@ -216,6 +220,9 @@ def _settings(app: Sphinx) -> dict:
         "stopped": _("Stopped. The next Run starts a fresh Python."),
         "timeout": _("Stopped after {} seconds (an endless loop?). The next Run starts a "
                      "fresh Python."),
+        "loadTimeout": _("Python did not finish loading in {} seconds (a slow or broken "
+                         "connection?). Press Run to try again, or open the notebook in Colab."),
+        "notShown": _("… {} earlier lines not shown"),
         "noPython": _("Python could not start in this browser: {}. Open the notebook in "
                       "Colab instead."),
         "noFile": _("Python could not start: a file of the runner could not be fetched "
@@ -223,7 +230,7 @@ def _settings(app: Sphinx) -> dict:
         "restored": _("Your saved answer is shown; Reset brings the starter code back."),
         "resetDone": _("The starter code is back."),
     }
-    return {"language": edition.language, "timeLimit": TIME_LIMIT_S,
+    return {"language": edition.language, "timeLimit": TIME_LIMIT_S, "loadLimit": LOAD_LIMIT_S,
             "pyodide": locked_version("pyodide"), "library": library_paths(lib),
             "runtime": list(PYODIDE_FILES),
             "strings": {k: str(v) for k, v in strings.items()}}

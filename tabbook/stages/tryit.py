@@ -15,9 +15,9 @@ that needs is made here, with no request to anything but npm's registry (once, c
   ``pyodide.asm.wasm``, ``python_stdlib.zip``, ``pyodide-lock.json``). Pyodide's
   packages (NumPy among them) are not in the npm package, and no registry ships them,
   so the in-page cells run plain Python: the checkers hand them nested lists;
-* ``tryit/d2l/``: the book's own ``d2l/__init__.py``, ``d2l/exercises.py`` and its
-  compiled message catalogs (``locales/<language>/LC_MESSAGES/d2l.mo``), the very
-  files the library's wheel holds.
+* ``tryit/d2l/``: the book's own ``d2l/__init__.py``, ``d2l/exercises.py``,
+  ``d2l/inpage.py`` (what each Run runs) and the checkers' compiled message catalogs
+  (``locales/<language>/LC_MESSAGES/d2l.mo``), the very files the library's wheel holds.
 
 They are staged in ``<stage>/tryit/`` (``<vendor>/tryit-static/tryit/``, :attr:`tabbook.core.layout.Layout.vendor`), which
 the Sphinx side adds to ``html_static_path``: the site serves them as ``_static/tryit/``.
@@ -43,7 +43,7 @@ STATIC_NAME = "tryit"
 PYODIDE_FILES = ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip",
                  "pyodide-lock.json")
 """What ``loadPyodide`` fetches for plain Python (no packages)."""
-LIBRARY_FILES = ("__init__.py", "exercises.py")
+LIBRARY_FILES = ("__init__.py", "exercises.py", "inpage.py")
 """The library files the worker imports (from the book's ``d2l/``)."""
 CATALOG_DOMAIN = "d2l"
 

@@ -162,12 +162,19 @@ def test_nothing_of_the_runner_loads_before_the_reader_interacts(browse, server,
     page.emulate_media(media="print")
     assert c.locator(".cell_input").is_visible() and c.locator(".tabbook-tryit-ui").is_hidden()
     page.emulate_media(media="screen")
-    # focusing the code (keyboard) loads the editor, and only then
+    # focusing the code (keyboard) loads the editor and starts Python, and only then;
+    # Enter opens the editor
     page.keyboard.press("Tab")
     c.locator(".tabbook-tryit-preview").focus()
+    page.wait_for_function("() => [...performance.getEntriesByType('resource')].some("
+                           "e => e.name.includes('tryit/editor.js'))", timeout=20_000)
+    assert c.locator(".cm-editor").count() == 0  # (a Tab stop, not a trap)
+    page.keyboard.press("Enter")
     c.locator(".cm-editor").wait_for(timeout=20_000)
     assert any("tryit/editor.js" in u for u in log.requests)
     assert page.evaluate("document.activeElement.classList.contains('cm-content')")
+    c.locator(".tabbook-tryit-ui[data-python=ready]").wait_for(timeout=60_000)
+    assert any("pyodide.asm.wasm" in u for u in log.requests)
     browse.assert_clean(log)
 
 
@@ -261,7 +268,8 @@ def test_the_answer_survives_a_reload_and_reset_brings_the_starter_back(browse, 
     starter = starter_of(book_html, prefix, 1)
     assert editor_text(page, 1) == starter
     type_code(page, 1, RIGHT[1])
-    page.reload()
+    cell(page, 1).locator(".tabbook-tryit-ui[data-python=ready]").wait_for(timeout=60_000)
+    page.reload()  # (once Python, started by the click, has loaded: no request cut short)
     bh.settle(page)
     assert editor_text(page, 1) == RIGHT[1]  # shown before the editor loads, too
     assert editor_text(page, 0) == starter_of(book_html, prefix, 0)
@@ -270,6 +278,7 @@ def test_the_answer_survives_a_reload_and_reset_brings_the_starter_back(browse, 
     assert editor_text(page, 1) == RIGHT[1]
     cell(page, 1).locator(".tabbook-tryit-reset").click()
     assert editor_text(page, 1) == starter
+    cell(page, 1).locator(".tabbook-tryit-ui[data-python=ready]").wait_for(timeout=60_000)
     page.reload()
     bh.settle(page)
     assert editor_text(page, 1) == starter

@@ -177,6 +177,44 @@ def test_bayes_decision_wrong_answers_fail(capsys):
     assert_fail(exercises.check_bayes_decision, lambda L, p: 0.5, capsys, "not a class index")
 
 
+def test_bayes_decision_hints_name_only_what_the_answer_did(capsys):
+    """Issue 31: a wrong answer was told "You picked the most probable class" because its
+    choice happened to be that class on the failing case."""
+    def square_only(L, p):  # right on square loss matrices; the most probable class else
+        if len(L) == len(L[0]):
+            return bayes_by_loops(L, p)
+        return max(range(len(p)), key=lambda i: p[i])
+    cases = list(exercises._bayes_cases())
+    assert any(len(L) != len(L[0]) and bayes_by_loops(L, p) != max(range(len(p)),
+               key=lambda i: p[i]) for L, p in cases), "a non-square case must tell them apart"
+    out = assert_fail(exercises.check_bayes_decision, square_only, capsys)
+    for claim in ("most probable class", "weighted the rows", "*largest*"):
+        assert claim not in out, out
+    # always the first choice: on the failing case the most probable class, not elsewhere
+    out = assert_fail(exercises.check_bayes_decision, lambda L, p: 0, capsys)
+    assert "most probable class" not in out, out
+    # an answer that always picks the most probable class is told so
+    argmax_p = lambda L, p: max(range(len(p)), key=lambda i: p[i])  # noqa: E731
+    assert_fail(exercises.check_bayes_decision, argmax_p, capsys, "most probable class")
+
+
+def test_the_checkers_hand_lists_to_the_functions(capsys):
+    """What the statements' code uses (``loss_matrix[y][y_prime]``, ``sum(losses)``) is
+    what the functions get, with NumPy installed or not."""
+    seen = []
+
+    def spy(*args):
+        seen.append(args)
+        return 0
+    for check in (exercises.check_expected_quick_estimate, exercises.check_bayes_decision):
+        check(spy)
+    capsys.readouterr()
+    assert seen and all(isinstance(a, list) for args in seen for a in args
+                        if not isinstance(a, (int, float)))
+    assert all(isinstance(row, list) for args in seen if len(args) == 2
+               and isinstance(args[0][0], list) for row in args[0])
+
+
 # ---------------------------------------------------------------------------
 # Robustness: unfinished answers, exceptions, result types
 

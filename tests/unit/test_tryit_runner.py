@@ -1,7 +1,8 @@
-"""The in-page runner's Python (static/tryit-worker.js, RUNNER), run in CPython: each Run
-starts afresh (issue 28, item 8). Code that one exercise's Run leaves behind (a patched
-``exercises.check_...``, a changed builtin, a global) is gone when the next Run starts, so
-another exercise's wrong answer still fails."""
+"""The in-page runner's Python (``d2l/inpage.py``, which static/tryit-worker.js imports),
+run in CPython: each Run starts afresh (issue 28, item 8), and says what the page cannot
+do (issue 31). Code that one exercise's Run leaves behind (a patched
+``exercises.check_...``, a changed builtin, a patched standard module, a global) is gone
+when the next Run starts, so another exercise's wrong answer still fails."""
 
 from __future__ import annotations
 
@@ -35,25 +36,30 @@ def runner_source(folder: Path) -> str:
     return "\n".join(lines).replace("'/tabbook'", repr(str(folder)))
 
 
-def run_in_order(tmp_path: Path, runs: list[tuple[str, list[str]]]) -> list:
-    """Each (code, checks) through ``_tabbook_run`` in one process, as the worker runs
-    them one after the other; the results (None: the code raised)."""
+def run_in_order(tmp_path: Path, runs: list[tuple[str, list[str]]], language: str = "en",
+                 output: bool = False):
+    """Each (code, checks) through ``d2l.inpage.run`` in one process, as the worker runs
+    them one after the other; the results (None: the code raised), and with ``output``
+    what the process printed too."""
     for rel in LIBRARY_FILES:  # (the worker writes them to /tabbook/d2l/)
         (tmp_path / "d2l" / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / "d2l" / rel, tmp_path / "d2l" / rel)
+    shutil.copytree(REPO / "d2l" / "locales", tmp_path / "d2l" / "locales", dirs_exist_ok=True)
     script = (runner_source(tmp_path) + "\nimport json as _json\n_out = []\n"
-              + "".join(f"_out.append(_tabbook_run({code!r}, {checks!r}, 'en'))\n"
+              + "".join(f"_out.append(_tabbook_inpage.run({code!r}, {checks!r}, {language!r}))\n"
                         for code, checks in runs)
               + "print('RESULTS=' + _json.dumps(_out))\n")
     res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          timeout=120, cwd=tmp_path)
     line = [ln for ln in res.stdout.splitlines() if ln.startswith("RESULTS=")]
     assert res.returncode == 0 and line, res.stdout + res.stderr
-    return json.loads(line[0][len("RESULTS="):])
+    results = json.loads(line[0][len("RESULTS="):])
+    return (results, res.stdout + res.stderr) if output else results
 
 
 def test_the_runner_is_the_worker_s():
-    assert "def _tabbook_run(code, checks, language):" in runner_source(Path("/x"))
+    assert "from d2l import inpage as _tabbook_inpage" in runner_source(Path("/x"))
+    assert "inpage.py" in LIBRARY_FILES
 
 
 def test_a_patched_checker_does_not_pass_another_exercise(tmp_path):
@@ -72,3 +78,56 @@ def test_a_module_the_reader_imported_is_imported_afresh(tmp_path):
         ("import json", ["not hasattr(json, 'patched')"]),
     ])
     assert results == [[True], [True]]
+
+
+def test_a_patched_standard_module_is_restored(tmp_path):
+    results = run_in_order(tmp_path, [
+        ("import json, random\njson.dumps = None\nrandom.random = None", []),
+        ("import json, random", ["json.dumps is not None", "random.random is not None"]),
+    ])
+    assert results == [[], [True, True]]
+
+
+SOLUTION_2 = """def expected_quick_estimate(losses, batch_size):
+    return sum(losses) / len(losses)
+
+assert exercises.check_expected_quick_estimate(expected_quick_estimate)
+"""
+
+
+def test_exercises_is_bound_whatever_the_reader_deleted(tmp_path):
+    """A solution pasted without its import runs; deleting or rebinding ``exercises``
+    does not break the self-check lines."""
+    results = run_in_order(tmp_path, [
+        (SOLUTION_2, ["exercises.check_expected_quick_estimate(expected_quick_estimate)"]),
+        ("del exercises\ndef f(losses, b):\n    return sum(losses) / len(losses)",
+         ["exercises.check_expected_quick_estimate(f)"]),
+        ("exercises = None\ndef f(losses, b):\n    return 0",
+         ["exercises.check_expected_quick_estimate(f)"]),
+    ])
+    assert results == [[True], [True], [False]]
+
+
+@pytest.mark.parametrize("language,words", [
+    ("en", ["not available in this page", "Colab", "input() cannot read", "exit()"]),
+    ("zh_CN", ["Colab", "input()", "exit()"]),
+])
+def test_what_the_page_cannot_do_says_what_to_do_instead(tmp_path, language, words):
+    results, out = run_in_order(tmp_path, [
+        ("import numpy as np", []),
+        ("def f(losses, b):\n    return np.mean(losses)\nf([1], 1)", []),
+        ("x = input('n? ')", []),
+        ("import sys\nsys.exit(0)", []),
+        ("from d2l import torch as d2l", []),
+        ("import jsonn", []),
+    ], language=language, output=True)
+    assert results == [None] * 6
+    tail = out.split("exit()")[-1]
+    assert "d2l.torch" in tail, out  # (the library's module, not "d2l")
+    assert tail.count("Colab") == 1, out  # (a typo's module gets no advice)
+    for word in words:
+        assert word in out, out
+    assert out.count("numpy") >= 4, out  # (named in the advice of both errors)
+    assert "Errno 29" not in out and "d2l/inpage.py" not in out, out
+    if language == "zh_CN":
+        assert "not available in this page" not in out and "cannot read" not in out, out

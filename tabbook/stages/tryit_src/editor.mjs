@@ -9,7 +9,9 @@ import {indentOnInput, bracketMatching, syntaxHighlighting, defaultHighlightStyl
         indentUnit} from "@codemirror/language";
 import {python} from "@codemirror/lang-python";
 
-// createEditor(parent, doc, {label, describedBy, onRun, onChange}) -> {view, get, set, focus}
+// createEditor(parent, doc, {label, describedBy, onRun, onChange})
+//   -> {view, get, set, focus, type}; type(text) inserts text at the end, the cursor after it
+//   (what the reader typed on the code preview before the editor opened)
 export function createEditor(parent, doc, options) {
   const opts = options || {};
   const run = () => { if (opts.onRun) opts.onRun(); return true; };
@@ -32,6 +34,9 @@ export function createEditor(parent, doc, options) {
         "aria-label": opts.label || "Code",
         ...(opts.describedBy ? {"aria-describedby": opts.describedBy} : {}),
       }),
+      // the page's own shortcuts ("/" focuses the search in Sphinx's doctools.js, which
+      // counts a contenteditable as no text field) must not take the reader's keys
+      EditorView.domEventHandlers({keydown: (event) => { event.stopPropagation(); return false; }}),
       EditorView.updateListener.of((u) => {
         if (u.docChanged && opts.onChange) opts.onChange(u.state.doc.toString());
       }),
@@ -43,5 +48,10 @@ export function createEditor(parent, doc, options) {
     get: () => view.state.doc.toString(),
     set: (text) => view.dispatch({changes: {from: 0, to: view.state.doc.length, insert: text}}),
     focus: () => view.focus(),
+    type: (text) => {
+      const end = view.state.doc.length;
+      view.dispatch({changes: {from: end, insert: text},
+                     selection: {anchor: end + text.length}, scrollIntoView: true});
+    },
   };
 }
