@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tabbook.stages.tryit import LIBRARY_FILES
+from tabbook.stages.tryit import LIBRARY_FILES, compile_catalogs
 from tinybook import REPO
 
 WORKER = REPO / "static" / "tryit-worker.js"
@@ -44,7 +44,10 @@ def run_in_order(tmp_path: Path, runs: list[tuple[str, list[str]]], language: st
     for rel in LIBRARY_FILES:  # (the worker writes them to /tabbook/d2l/)
         (tmp_path / "d2l" / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / "d2l" / rel, tmp_path / "d2l" / rel)
-    shutil.copytree(REPO / "d2l" / "locales", tmp_path / "d2l" / "locales", dirs_exist_ok=True)
+    shutil.copytree(REPO / "d2l" / "locales", tmp_path / "d2l" / "locales", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("*.mo"))
+    # the catalogs compiled here, as `make lib` compiles them (a fresh clone has no .mo)
+    compile_catalogs(tmp_path / "d2l")
     script = (runner_source(tmp_path) + "\nimport json as _json\n_out = []\n"
               + "".join(f"_out.append(_tabbook_inpage.run({code!r}, {checks!r}, {language!r}))\n"
                         for code, checks in runs)
