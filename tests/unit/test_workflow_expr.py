@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tools.workflow.expr import Evaluator, ExprError
-from tools.workflow.run import expand_matrix, job_order
+from tools.workflow.plan import expand_matrix, job_order
 
 CONTEXTS = {
     "github": {"event_name": "push", "ref": "refs/heads/main", "server_url": "https://github.com",

@@ -29,7 +29,7 @@ from setup_machine import npm_file
 from tinybook import REPO
 from tools.workflow.actions import ACTIONS, upload_selection
 from tools.workflow.expr import EMBEDDED_RE, Evaluator
-from tools.workflow.run import expand_matrix, job_order
+from tools.workflow.plan import expand_matrix, job_order
 
 WORKFLOW = REPO / ".github" / "workflows" / "book.yml"
 MAKE_NEEDS_NODE = re.compile(r"\bmake\s+(html|test|publish|pdf)\b")
