@@ -29,6 +29,7 @@ import os
 import shutil
 import subprocess
 import tarfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,9 +87,24 @@ def checkout(ctx: Context, args: dict) -> dict:
 
 
 # -- actions/cache ----------------------------------------------------------------------------
+_INDEX_LOCK = threading.Lock()  # the matrix's jobs are threads of one run
+
+
 def _cache_index(ctx: Context) -> dict:
     index = ctx.cache_dir / "index.json"
-    return json.loads(index.read_text()) if index.is_file() else {}
+    with _INDEX_LOCK:
+        return json.loads(index.read_text()) if index.is_file() else {}
+
+
+def _note_cache(ctx: Context, key: str, paths: list[str]) -> None:
+    """Adds ``key`` to the index: read, changed and replaced whole, one job at a time."""
+    index = ctx.cache_dir / "index.json"
+    with _INDEX_LOCK:
+        latest = json.loads(index.read_text()) if index.is_file() else {}
+        latest[key] = {"created": time.time(), "paths": paths}
+        tmp = index.with_name(f".index.{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_text(json.dumps(latest, indent=1))
+        os.replace(tmp, index)
 
 
 def _cache_file(ctx: Context, key: str) -> Path:
@@ -125,14 +141,12 @@ def cache(ctx: Context, args: dict) -> dict:
             return
         ctx.cache_dir.mkdir(parents=True, exist_ok=True)
         target = _cache_file(ctx, key)
-        tmp = target.with_suffix(f".tmp{os.getpid()}")
+        tmp = target.with_suffix(f".tmp{os.getpid()}.{threading.get_ident()}")
         with tarfile.open(tmp, "w") as tar:
             for p in found:
                 tar.add(p, arcname=str(p.relative_to(ctx.root.path)))
         os.replace(tmp, target)
-        latest = _cache_index(ctx)
-        latest[key] = {"created": time.time(), "paths": paths}
-        (ctx.cache_dir / "index.json").write_text(json.dumps(latest, indent=1))
+        _note_cache(ctx, key, paths)
         ctx.log(f"cache saved under key {key} ({target.stat().st_size / 1e6:.1f} MB)")
 
     ctx.post.append((f"Post {args.get('key')}", save))
