@@ -37,7 +37,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from bookutil import REPO, TINY_PAGE, build, copy_book, runs_of, tiny_book
+from bookutil import REPO, alive_with, TINY_PAGE, build, copy_book, runs_of, tiny_book
 from tabbook.sources.config import load_config
 from tabbook.core.errors import BookError
 from tabbook.stages.execute import cache_path, load_cached, plan
@@ -455,20 +455,6 @@ def _execute_jax_page(tmp_path: Path, code: str):
     return root, entry, call
 
 
-def _alive_with(token: str) -> list[int]:
-    """PIDs of living (not zombie) processes whose command line holds ``token``."""
-    found = []
-    for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if token in cmdline and state != "Z":
-            found.append(int(entry.name))
-    return found
-
-
 def test_daemons_a_cell_starts_do_not_outlive_the_build(tmp_path):
     """A process started by a cell (in the kernel's group, in the background of a shell, in a
     session of its own) is killed with the kernel's whole tree when the run ends."""
@@ -483,11 +469,11 @@ def test_daemons_a_cell_starts_do_not_outlive_the_build(tmp_path):
         runs = call()
         assert "started" in str(runs[("chapter_x/page", "jax")].notebook.cells[0].outputs)
         deadline = time.monotonic() + 5
-        while _alive_with(f"sleep {token}") and time.monotonic() < deadline:
+        while alive_with(f"sleep {token}") and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert _alive_with(f"sleep {token}") == []
+        assert alive_with(f"sleep {token}") == []
     finally:
-        for pid in _alive_with(f"sleep {token}"):  # (what a failing run leaves)
+        for pid in alive_with(f"sleep {token}"):  # (what a failing run leaves)
             os.kill(pid, signal.SIGKILL)
 
 

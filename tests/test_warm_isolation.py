@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from bookutil import REPO, execute_pytorch, one_cell_book as _book, warm_servers_left
+from bookutil import REPO, alive_with, execute_pytorch, one_cell_book as _book, warm_servers_left
 
 pytestmark = pytest.mark.book_build
 
@@ -113,7 +113,7 @@ def test_what_a_warm_kernels_cell_starts_dies_with_its_run(tmp_path, in_own_tmp,
         assert _printed(runs, "p/page") == "started\n"
         assert _alive_after(f"sleep {token}", 5) == []
     finally:
-        for pid in _alive_with(f"sleep {token}"):  # (what a failing run leaves)
+        for pid in alive_with(f"sleep {token}"):  # (what a failing run leaves)
             os.kill(pid, signal.SIGKILL)
 
 
@@ -133,7 +133,7 @@ def test_a_stopped_warm_build_leaves_nothing(tmp_path, own_tmp, signum):
                              stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
-        while not _alive_with(f"sleep {token}"):
+        while not alive_with(f"sleep {token}"):
             assert build.poll() is None and time.monotonic() < deadline, build.communicate()
             time.sleep(0.1)
         build.send_signal(signum)
@@ -145,30 +145,16 @@ def test_a_stopped_warm_build_leaves_nothing(tmp_path, own_tmp, signum):
         assert sorted(p.name for p in Path(own_tmp).iterdir()) == []
     finally:
         build.kill()
-        for pid in _alive_with(own_tmp) + _alive_with(f"sleep {token}"):
+        for pid in alive_with(own_tmp) + alive_with(f"sleep {token}"):
             os.kill(pid, signal.SIGKILL)
 
 
-def _alive_with(token: str) -> list[int]:
-    """PIDs of living (not zombie) processes whose command line holds ``token``."""
-    found = []
-    for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if token in cmdline and state != "Z" and int(entry.name) != os.getpid():
-            found.append(int(entry.name))
-    return found
-
-
 def _alive_after(token: str, seconds: float) -> list[int]:
-    """:func:`_alive_with` once none is left, or ``seconds`` have passed."""
+    """:func:`bookutil.alive_with` once none is left, or ``seconds`` have passed."""
     deadline = time.monotonic() + seconds
-    while _alive_with(token) and time.monotonic() < deadline:
+    while alive_with(token) and time.monotonic() < deadline:
         time.sleep(0.1)
-    return _alive_with(token)
+    return alive_with(token)
 
 
 def test_a_warm_server_refuses_a_kernel_of_another_build(tmp_path, in_own_tmp):
