@@ -23,8 +23,9 @@ nothing before the Sphinx layer imports Sphinx:
    English one's: ``notebook_code``), what rebuilds a page (``freshness``), the in-page
    exercise runner's assets (``tryit``, its npm sources in ``tryit_src/``), the formulas
    rendered at build time (``mathrender``, KaTeX, its npm sources in ``mathrender_src/``),
-   the PDFs (``pdf``), the files each build wrote (``sitefiles``) and the published
-   assembly (``publish``);
+   the PDFs (``pdf``), the files each build wrote (``sitefiles``), the published
+   assembly (``publish``), and the build pipeline that ``make html`` and ``make lib`` run
+   (``pipeline``);
 4. **sphinx**, ``tabbook/sphinxext/``: the Jupyter Book extension (``sphinx_ext``, handed
    the stages' results as one ``sphinx_state.BuildState``), the reader's page (``reader``,
    ``icons``), the formulas as HTML (``sphinx_math``), the Colab buttons
@@ -33,7 +34,8 @@ nothing before the Sphinx layer imports Sphinx:
    (``sphinx_tryit``), and every patch of pinned upstream internals (``compat``; the
    compiled templates' cache: ``template_cache``);
 5. **front end**, ``tabbook/`` itself: ``cli`` (``python -m tabbook <command>``, the only
-   entry point: what ``make`` calls) and ``__main__``.
+   entry point: what ``make`` calls; it parses the arguments and dispatches, and nothing
+   imports it) and ``__main__``.
 
 The UI catalogs, ``tabbook/locales/`` (``sources.i18n.UI_LOCALES``), stay at the top.
 """
@@ -47,7 +49,8 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
                              "ui_catalogs", "catalogs")),
     ("stages and outputs", "stages", ("extract", "warm", "run_notes", "execute", "merge",
                                       "launch", "notebook_code", "colab", "shards", "freshness",
-                                      "tryit", "mathrender", "pdf", "sitefiles", "publish")),
+                                      "tryit", "mathrender", "pdf", "sitefiles", "publish",
+                                      "pipeline")),
     ("sphinx", "sphinxext", ("compat", "template_cache", "icons", "shared_static",
                              "sphinx_state", "reader",
                              "sphinx_math", "sphinx_ext", "sphinx_colab", "sphinx_i18n",

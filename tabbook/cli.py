@@ -1,24 +1,22 @@
-"""The command line that ``make`` calls: ``python -m tabbook <command>``."""
+"""The command line that ``make`` calls: ``python -m tabbook <command>``.
+
+It parses the arguments, takes the book's lock and dispatches to the stages (the build
+pipeline: :mod:`tabbook.stages.pipeline`); no module of the tool imports it."""
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import sys
 from pathlib import Path
 
-from .sources.config import load_config
-from .core.digest import environment_digest, tool_digest
-from .sources.envs import ROOT
 from .core.errors import BookError
-from .core.files import remove_stray_temps
 from .core.frameworks import NAMES
-from .core.layout import SKIP_DIRS as LAYOUT_SKIP_DIRS
 from .core.layout import BUILD_DIR, PUBLISH_DIR, Layout
-from .core.lock import HELD_ENV, book_lock, held_by_parent_env
-from .core.signals import Interrupted, run_child
-
+from .core.lock import HELD_ENV, book_lock
+from .core.signals import Interrupted
+from .sources.config import load_config
+from .sources.envs import ROOT
 
 
 def cmd_envs(args) -> int:
@@ -41,7 +39,8 @@ def cmd_execute(args) -> int:
 
 def cmd_lib(args) -> int:
     """Regenerate ``d2l/*.py`` from the ``#@save`` code, or with ``--check`` compare only."""
-    from .stages.extract import LIB_DIR, check_library, shown_path, write_library
+    from .stages.extract import check_library, shown_path
+    from .stages.pipeline import build_library
 
     root = Path(args.root)
     if args.check:
@@ -52,169 +51,14 @@ def cmd_lib(args) -> int:
             return 1
         print("the d2l library is up to date")
         return 0
-    out_dir = Path(args.out) if args.out is not None else root / LIB_DIR
-    with book_lock(root, "make lib"):
-        # an interrupted earlier `make lib` may have left its temporary files
-        remove_stray_temps(out_dir)
-        paths = write_library(root, args.out)
-        # the exercise checkers' messages in other languages (d2l/locales/*.po -> .mo)
-        from .stages.tryit import compile_catalogs
-        paths += compile_catalogs(out_dir)
+    paths = build_library(root, args.out)
     print("wrote " + ", ".join(shown_path(p, root) for p in paths))
     return 0
 
 
-def prune_images(html_dir: Path) -> int:
-    """Delete images no page references (incremental builds leave old plots behind)."""
-    images = html_dir / "_images"
-    if not images.is_dir():
-        return 0
-    pages = "".join(p.read_text(encoding="utf-8", errors="replace")
-                    for p in html_dir.rglob("*.html"))
-    removed = 0
-    for img in images.iterdir():
-        if img.is_file() and img.name not in pages:
-            img.unlink()
-            removed += 1
-    return removed
-
-
-SKIP_DIRS = {*LAYOUT_SKIP_DIRS, ".venv", ".git", "__pycache__", "node_modules",
-             ".pytest_cache", "tests", "benchmarks", ".ci"}
-
-
-def input_stamp(root: Path) -> str:
-    """Hash of everything a build reads: the book's files, the tool (:func:`tool_digest`)
-    and the environment variables that reach the output
-    (:func:`tabbook.core.digest.environment_digest`); never a modification time."""
-    h = hashlib.sha256()
-    base = Path(root)
-    for dirpath, dirnames, filenames in os.walk(base):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
-        for name in sorted(filenames):
-            if name.endswith(".mo"):  # compiled from the .po by the build itself
-                continue
-            path = Path(dirpath) / name
-            h.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
-    h.update(tool_digest().encode())
-    h.update(environment_digest().encode())
-    h.update(sys.version.encode())
-    return h.hexdigest()
-
-
-def editions_changed(root: Path) -> bool:
-    """Whether the last build made other translated editions than the book has now (a
-    ``locales/<language>`` added or deleted since)."""
-    from .sources.i18n import TRANSLATIONS, translations
-
-    html = Layout(root).html()
-    if not (html / "index.html").is_file():
-        return False
-    built = {e for e in TRANSLATIONS if (Layout(root).html(e) / "index.html").is_file()}
-    return built != set(translations(root))
-
-
-def drop_gone_editions(root: Path) -> list[Path]:
-    """Delete the pages and notebooks of translated editions whose catalogs are gone (a
-    deleted ``locales/zh_CN``): nothing downstream (publish, pdf) may find an old edition."""
-    import shutil
-
-    from .sources.i18n import TRANSLATIONS, translations
-
-    present = set(translations(root))
-    colab = Path(root) / load_config(Path(root)).colab_dir
-    dropped = []
-    for edition in TRANSLATIONS:
-        if edition in present:
-            continue
-        for folder in (Layout(root).html(edition), colab / edition.folder):
-            if folder.is_dir():
-                shutil.rmtree(folder)
-                dropped.append(folder)
-                print(f"[tabbook] removed {folder}: the book has no {edition.language} catalogs")
-    return dropped
-
-
-def build_html(root: Path, extra: list[str] = ()) -> int:
-    """Build the English edition, then each translated one (:func:`build_edition_child`);
-    print where the book is.
-
-    When nothing the build reads has changed since the last successful build, and
-    every page and cache entry it made is still there, the build is skipped (Jupyter
-    Book alone needs seconds just to start). One build at a time per checkout.
-
-    The English build executes the pages (or takes them from the cache); each translated
-    edition (in its folder of the site) then reuses those runs and executes nothing.
-    """
-    with book_lock(root, "make html"):
-        return _run_editions(root, extra)
-
-
-def _run_editions(root: Path, extra: list[str]) -> int:
-    from .stages.freshness import forget_failed_build, missing_outputs, read_stamp
-
-    layout = Layout(root)
-    index = layout.html() / "index.html"
-    stamp_file = layout.stamp
-    stamp = input_stamp(root)
-    last, outputs = read_stamp(root)
-    if not extra and index.exists() and last == stamp:
-        missing = missing_outputs(root, outputs)
-        if not missing:
-            print("[tabbook] nothing changed since the last build: executed 0 notebooks")
-            print(f"[tabbook] the book is at {index}")
-            return 0
-        print(f"[tabbook] rebuilding: the last build's {missing[0]} is missing"
-              + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
-    # (imported here: the no-op build above does without Jupyter Book and the pages)
-    from .stages.freshness import write_stamp
-    from .sources.i18n import SOURCE, translations
-
-    stamp_file.unlink(missing_ok=True)
-    # catalogs are checked like code, before Sphinx reads any of them (tabbook.sources.catalogs)
-    from .sources.catalogs import require_valid_catalogs
-
-    require_valid_catalogs(root)
-    if editions_changed(root) and "--all" not in extra:
-        # every page's language switch names the editions: re-render them all (from the cache)
-        print("[tabbook] the book's translated editions changed: re-rendering every page")
-        extra = [*extra, "--all"]
-    import shutil
-
-    for edition in [SOURCE, *translations(root)]:  # (each edition notes them anew)
-        layout.outputs_note(edition.language).unlink(missing_ok=True)
-
-    for leftover in layout.not_site(translations(root)):  # (never deployed again)
-        shutil.rmtree(leftover, ignore_errors=True)
-    env = dict(os.environ, **held_by_parent_env(root))
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    for edition in [SOURCE, *translations(root)]:
-        if edition is not SOURCE:
-            print(f"[tabbook] building the {edition.name} edition ({edition.language}) into "
-                  f"{layout.html(edition).relative_to(root).as_posix()}/", flush=True)
-        # one way for every edition: Sphinx with the book's Jupyter Book configuration, in
-        # a process of its own (Sphinx keeps translations and registries per process)
-        cmd = [sys.executable, "-m", "tabbook", "--root", str(root), "edition",
-               edition.language, *(["--all"] if "--all" in extra else [])]
-        try:
-            returncode = run_child(cmd, env)
-        except Interrupted:
-            forget_failed_build(root)
-            raise
-        if returncode != 0:
-            # a failure stays a failure: the next build reads every page again
-            forget_failed_build(root)
-            what = "book" if edition is SOURCE else f"{edition.language}"
-            print(f"[tabbook] the {what} build failed (exit {returncode})", file=sys.stderr)
-            return returncode
-        prune_images(layout.html(edition))
-    drop_gone_editions(root)
-    write_stamp(root, stamp, [SOURCE.language] + [e.language for e in translations(root)])
-    print(f"[tabbook] the book is at {index}")
-    return 0
-
-
 def cmd_html(args) -> int:
+    from .stages.pipeline import build_html
+
     return build_html(Path(args.root), ["--all"] if args.all else [])
 
 
@@ -227,24 +71,8 @@ def cmd_colab(args) -> int:
     return 0
 
 
-def require_built(root: Path, command: str) -> None:
-    """Refuse to go on unless the last ``make html`` succeeded and the sources are still
-    what it built (its stamp, written only by a successful build, matches them): a failed
-    build leaves its half-rendered pages in the HTML folder, which must not go out."""
-    from .stages.freshness import read_stamp
-
-    last, _outputs = read_stamp(root)
-    if last is None:
-        stamp_file = Layout(root).stamp
-        raise BookError(f"the last `make html` failed or did not run (no {stamp_file.name} "
-                        f"in {stamp_file.parent.relative_to(root).as_posix()}): fix it and run "
-                        f"`make html` before `{command}`")
-    if last != input_stamp(Path(root)):
-        raise BookError(f"the sources changed since the last `make html`: run `make html` "
-                        f"before `{command}`, so that what goes out is what they say")
-
-
 def cmd_publish(args) -> int:
+    from .stages.freshness import require_built
     from .stages.publish import assemble, read_manifest
 
     with book_lock(Path(args.root), "make publish"):

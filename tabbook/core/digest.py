@@ -1,8 +1,8 @@
 """Content hashes of the tool itself: its code and the book's static files, hashed once.
 
-Both decisions that depend on the tool use :func:`tool_digest`: the command line skips a
-build when nothing it reads changed (:func:`tabbook.cli.input_stamp`), and the Sphinx
-extension re-renders every page when the tool changed (a config value with
+Both decisions that depend on the tool use :func:`tool_digest`: the build pipeline skips a
+build when nothing it reads changed (:func:`tabbook.stages.freshness.input_stamp`), and
+the Sphinx extension re-renders every page when the tool changed (a config value with
 ``rebuild="env"``).
 """
 

@@ -107,7 +107,8 @@ class Layout:
 
     @property
     def stamp(self) -> Path:
-        """The inputs of the last successful ``make html`` (:func:`tabbook.cli.input_stamp`)."""
+        """The inputs of the last successful ``make html``
+        (:func:`tabbook.stages.freshness.input_stamp`)."""
         return self.state / "html.stamp"
 
     def outputs_note(self, language: str) -> Path:

@@ -2,10 +2,11 @@
 
 Two levels, both hashes of content:
 
-* **The book** (:func:`tabbook.cli.input_stamp`): every file the build reads, the tool,
-  and the environment variables that reach the HTML or the notebooks. When it equals
-  the last successful build's *and* everything that build made is still there
-  (:func:`missing_outputs`), ``make html`` does nothing.
+* **The book** (:func:`input_stamp`): every file the build reads, the tool, and the
+  environment variables that reach the HTML or the notebooks. When it equals the last
+  successful build's (:func:`read_stamp`) *and* everything that build made is still
+  there (:func:`missing_outputs`), ``make html`` does nothing; ``make publish`` goes on
+  only from a build of the current sources (:func:`require_built`).
 * **Each page, in each edition** (:func:`page_digest`): its source, the merged notebook
   it is rendered from (so its executed runs: the library, other pages' ``#@save`` code,
   the data files it declares), its catalog, the Colab settings of its buttons, the
@@ -22,19 +23,46 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import sys
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
-from ..core.digest import tool_digest
-from ..sources.i18n import TRANSLATIONS, catalog_path, translations
+from ..core.digest import environment_digest, tool_digest
+from ..core.errors import BookError
+from ..core.layout import SKIP_DIRS as LAYOUT_SKIP_DIRS
 from ..core.layout import Layout
+from ..sources.i18n import TRANSLATIONS, catalog_path
 
 if TYPE_CHECKING:  # (a no-op build imports this module: the pages' readers stay out)
     import nbformat
 
     from ..sources.config import BookConfig
+
+SKIP_DIRS = {*LAYOUT_SKIP_DIRS, ".venv", ".git", "__pycache__", "node_modules",
+             ".pytest_cache", "tests", "benchmarks", ".ci"}
+"""Folders of the book's checkout that the input stamp leaves out."""
+
+
+def input_stamp(root: Path) -> str:
+    """Hash of everything a build reads: the book's files, the tool (:func:`tool_digest`)
+    and the environment variables that reach the output
+    (:func:`tabbook.core.digest.environment_digest`); never a modification time."""
+    h = hashlib.sha256()
+    base = Path(root)
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        for name in sorted(filenames):
+            if name.endswith(".mo"):  # compiled from the .po by the build itself
+                continue
+            path = Path(dirpath) / name
+            h.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
+    h.update(tool_digest().encode())
+    h.update(environment_digest().encode())
+    h.update(sys.version.encode())
+    return h.hexdigest()
+
 
 def page_digest(root: Path, docname: str, source: Path, language: str,
                 merged: nbformat.NotebookNode | None, cfg: BookConfig,
@@ -140,3 +168,18 @@ def forget_failed_build(root: Path) -> None:
     (the translated editions' too: each keeps its own beside it)."""
     for doctrees in Layout(root).all_doctrees(TRANSLATIONS):
         shutil.rmtree(doctrees, ignore_errors=True)
+
+
+def require_built(root: Path, command: str) -> None:
+    """Refuse to go on unless the last ``make html`` succeeded and the sources are still
+    what it built (its stamp, written only by a successful build, matches them): a failed
+    build leaves its half-rendered pages in the HTML folder, which must not go out."""
+    last, _outputs = read_stamp(root)
+    if last is None:
+        stamp_file = Layout(root).stamp
+        raise BookError(f"the last `make html` failed or did not run (no {stamp_file.name} "
+                        f"in {stamp_file.parent.relative_to(root).as_posix()}): fix it and run "
+                        f"`make html` before `{command}`")
+    if last != input_stamp(Path(root)):
+        raise BookError(f"the sources changed since the last `make html`: run `make html` "
+                        f"before `{command}`, so that what goes out is what they say")

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from tabbook.cli import input_stamp
 from tabbook.sources.config import BookConfig
 from tabbook.core.errors import BookError
 from tabbook.stages.execute import cache_key, cached_runs, load_cached, plan, store
 from tabbook.stages.extract import write_library
+from tabbook.stages.freshness import input_stamp
 from tabbook.sources.i18n import TRANSLATIONS, compile_tool_catalogs
 from tabbook.core.layout import Layout
 from tabbook.core.outputs import guard_outputs

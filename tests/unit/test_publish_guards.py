@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tabbook.cli import input_stamp, main
-from tabbook.stages.freshness import write_stamp
+from tabbook.cli import main
+from tabbook.stages.freshness import input_stamp, write_stamp
 from tinybook import REPO, TINYBOOK
 
 BAD_PO = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n' \
@@ -150,7 +150,7 @@ def test_edition_whose_catalogs_are_gone_is_not_published(built_book, tmp_path):
 def test_build_drops_the_outputs_of_an_edition_whose_catalogs_are_gone(built_book):
     """Item 10: `make html` removes _build/html/zh and the zh notebooks, so neither
     `make publish` nor `make pdf` finds the old edition."""
-    from tabbook.cli import drop_gone_editions, editions_changed
+    from tabbook.stages.pipeline import drop_gone_editions, editions_changed
 
     html = _built_site(built_book)
     assert editions_changed(built_book)  # (so every English page's language switch is redone)
