@@ -17,7 +17,8 @@ nothing before the Sphinx layer imports Sphinx:
    editions' table and catalogs (``i18n``) and their checks (``catalogs``; interface
    strings' own: ``ui_catalogs``);
 3. **stages and outputs**, ``tabbook/stages/``: the ``#@save`` library (``extract``),
-   per-framework execution with a content-hash cache (``execute``; ``warm`` kernels, cache
+   the execution cache (``cache``: what a run is, its content-hash key, its entries),
+   per-framework execution of what it lacks (``execute``; ``warm`` kernels, cache
    ``shards``, what each run read: ``run_notes``), tabbed notebooks (``merge``), Colab
    notebooks and launch links (``colab``, ``launch``; a translated notebook's code is the
    English one's: ``notebook_code``), what rebuilds a page (``freshness``), the in-page
@@ -47,7 +48,8 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
                       "signals", "lock", "digest", "myst_markdown", "warm_kernel", "escape")),
     ("sources", "sources", ("toc", "source", "book", "i18n", "config", "system", "envs",
                              "ui_catalogs", "catalogs")),
-    ("stages and outputs", "stages", ("extract", "warm", "run_notes", "execute", "merge",
+    ("stages and outputs", "stages", ("extract", "warm", "run_notes", "cache", "execute",
+                                      "merge",
                                       "launch", "notebook_code", "colab", "shards", "freshness",
                                       "tryit", "mathrender", "pdf", "sitefiles", "publish",
                                       "pipeline")),

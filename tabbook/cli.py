@@ -29,7 +29,8 @@ def cmd_envs(args) -> int:
 
 
 def cmd_execute(args) -> int:
-    """Execute what the cache lacks for some frameworks, with no Sphinx run (tabbook.stages.shards)."""
+    """Execute what the cache lacks for some frameworks, with no Sphinx run
+    (tabbook.stages.shards)."""
     from .stages.shards import execute_frameworks
 
     with book_lock(Path(args.root), "make execute"):

@@ -53,7 +53,7 @@ def tiny_book(dst: Path, seed_cache: bool = True) -> Path:
     import nbformat
 
     from tabbook.sources.config import load_config
-    from tabbook.stages.execute import plan, store
+    from tabbook.stages.cache import plan, store
     from tabbook.sources.source import read_page
 
     dst.mkdir(parents=True, exist_ok=True)

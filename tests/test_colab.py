@@ -25,7 +25,7 @@ import pytest
 from tabbook.stages import colab
 from tabbook.sources.config import load_config
 from tabbook.core.errors import BookError
-from tabbook.stages.execute import cached_runs, code_cells
+from tabbook.stages.cache import cached_runs, code_cells
 from tabbook.core.frameworks import BY_NAME, FRAMEWORKS
 from tabbook.sources.i18n import EDITIONS
 from tabbook.core.myst_markdown import LINK_ROLES, References, split_target, tokens

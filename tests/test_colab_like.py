@@ -44,7 +44,7 @@ import pytest
 from tabbook.stages import colab
 from tabbook.sources.config import load_config
 from tabbook.core.errors import BookError
-from tabbook.stages.execute import plan
+from tabbook.stages.cache import plan
 from tabbook.core.frameworks import BY_NAME, FRAMEWORKS
 
 pytestmark = pytest.mark.colab_like

@@ -13,7 +13,8 @@ import pytest
 
 from bookutil import REPO
 from tabbook.sources.config import load_config
-from tabbook.stages.execute import cache_path, execute_all
+from tabbook.stages.cache import cache_path
+from tabbook.stages.execute import execute_all
 from tabbook.sources.source import read_page
 
 pytestmark = pytest.mark.book_build

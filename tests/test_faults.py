@@ -40,7 +40,7 @@ import pytest
 from bookutil import REPO, alive_with, TINY_PAGE, build, copy_book, runs_of, tiny_book
 from tabbook.sources.config import load_config
 from tabbook.core.errors import BookError
-from tabbook.stages.execute import cache_path, load_cached, plan
+from tabbook.stages.cache import cache_path, load_cached, plan
 from tabbook.core.files import write_atomic_set
 from tabbook.core.lock import LOCK_FILE
 from tabbook.sources.source import read_page

@@ -27,7 +27,8 @@ from bookutil import REPO, build, runs_of
 from tabbook.sources.book import read_book
 from tabbook.sources.config import load_config
 from tabbook.sources.envs import ensure_all
-from tabbook.stages.execute import cache_key, execute_all, load_cached, plan
+from tabbook.stages.cache import cache_key, load_cached, plan
+from tabbook.stages.execute import execute_all
 from tabbook.core.frameworks import BY_NAME, NAMES
 
 pytestmark = pytest.mark.book_build

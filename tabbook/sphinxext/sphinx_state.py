@@ -27,7 +27,7 @@ class BuildState:
     pages: dict[str, Page] = field(default_factory=dict)
     """docname -> page, in book order."""
     runs: dict = field(default_factory=dict)
-    """(docname, framework name) -> :class:`tabbook.stages.execute.Run`."""
+    """(docname, framework name) -> :class:`tabbook.stages.cache.Run`."""
     merged: dict[str, nbformat.NotebookNode] = field(default_factory=dict)
     """docname -> the tabbed notebook myst-nb renders."""
     colab: dict[str, list[str]] = field(default_factory=dict)

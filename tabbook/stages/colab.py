@@ -45,7 +45,7 @@ from ..sources.config import BookConfig, load_config
 from ..core import nbfast
 from ..core.errors import BookError
 from ..core.escape import code_comment, escape_added
-from .execute import cached_runs, code_cells
+from .cache import cached_runs, code_cells
 from .notebook_code import language_setting
 from ..core.files import write_atomic
 from ..core.frameworks import FRAMEWORKS, Framework

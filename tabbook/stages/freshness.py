@@ -10,9 +10,9 @@ Two levels, both hashes of content:
 * **Each page, in each edition** (:func:`page_digest`): its source, the merged notebook
   it is rendered from (so its executed runs: the library, other pages' ``#@save`` code,
   the data files it declares), its catalog, the Colab settings of its buttons, the
-  files Sphinx noted it uses (images, includes), the tool's version. The Sphinx extension keeps the digests in the environment and has
-  Sphinx re-read (and re-write) every page whose digest changed (``env-get-outdated``),
-  whatever the files' mtimes say.
+  files Sphinx noted it uses (images, includes), the tool's version. The Sphinx
+  extension keeps the digests in the environment and has Sphinx re-read (and re-write)
+  every page whose digest changed (``env-get-outdated``), whatever the files' mtimes say.
 
 A failed build leaves no stamp, and its Sphinx environment is deleted: Sphinx records
 a page that failed to render as read, so the next build would not read it again and
@@ -99,7 +99,7 @@ def page_digest(root: Path, docname: str, source: Path, language: str,
 def edition_outputs(root: Path, edition, docnames, runs, cfg) -> dict[str, str]:
     """What one edition's build made and a no-op build relies on: its pages' HTML and the
     runs' cache entries (path relative to ``root``, or absolute outside it -> what it is)."""
-    from .execute import cache_path
+    from .cache import cache_path
 
     root = Path(root).resolve()
     layout = Layout(root)

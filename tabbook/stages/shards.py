@@ -2,10 +2,10 @@
 
 ``python -m tabbook execute --framework NAME`` (``make execute FRAMEWORK=NAME``) executes
 what the execution cache lacks for those frameworks only, with no Sphinx run, creating and
-registering only their environments and kernels. What it adds to
-the execution cache's ``exec/`` folder (:func:`tabbook.stages.execute.cache_path`) is that job's *shard* of the cache: one file per run, named by
-its content key (:func:`tabbook.stages.execute.cache_key`), holding no path of the machine that
-made it. Shards of several machines merge by copying their files into one folder
+registering only their environments and kernels. What it adds to the execution cache's
+``exec/`` folder (:func:`tabbook.stages.cache.cache_path`) is that job's *shard* of the
+cache: one file per run, named by its content key (:func:`tabbook.stages.cache.cache_key`),
+holding no path of the machine that made it. Shards of several machines merge by copying their files into one folder
 (:func:`merge_shards`, or ``cp``); a render job whose cache then holds every run executes
 nothing and needs no framework. The layout is documented in docs/cache.md.
 """
@@ -18,7 +18,8 @@ from pathlib import Path
 from ..sources.book import read_book
 from ..sources.config import load_config
 from ..sources.envs import ensure_all
-from .execute import cache_path, execute_all
+from .cache import cache_path
+from .execute import execute_all
 from ..core.frameworks import FRAMEWORKS, Framework
 
 

@@ -17,7 +17,7 @@ from browser_harness import REPO, open_page, settle
 from tabbook.stages import colab
 from tabbook.sources.book import read_book
 from tabbook.sources.config import load_config
-from tabbook.stages.execute import code_cells
+from tabbook.stages.cache import code_cells
 from tabbook.core.frameworks import FRAMEWORKS
 
 pytestmark = pytest.mark.browser

@@ -13,7 +13,7 @@ import shutil
 import pytest
 
 from tabbook.sources.config import BookConfig
-from tabbook.stages.execute import plan, store
+from tabbook.stages.cache import plan, store
 from tabbook.sources.source import Page, read_page
 from tinybook import CONF_PY, PAGE, REPO, TINYBOOK, SphinxResult, executed_runs
 

@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from tabbook.sources.config import BookConfig
-from tabbook.stages.execute import ENTRY_STAMP, Run, cache_path, load_cached, plan, store
+from tabbook.stages.cache import ENTRY_STAMP, Run, cache_path, load_cached, plan, store
 from tabbook.stages.shards import merge_shards
 from tabbook.sources.source import read_page
 from tinybook import PAGE, REPO, TINYBOOK, executed_runs

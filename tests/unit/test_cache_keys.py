@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from tabbook.stages.execute import cache_key, code_cells
+from tabbook.stages.cache import cache_key, code_cells
 from tabbook.core.frameworks import FRAMEWORKS
 from tabbook.sources.source import read_page
 from tinybook import PAGE, REPO, TINYBOOK
@@ -43,7 +43,7 @@ def test_renaming_a_page_changes_no_key(tmp_path):
     comment per definition); renaming a page regenerates it, and no run's key changes, so
     nothing executes again (the renamed page's code and folder are the same)."""
     from tabbook.sources.book import read_book
-    from tabbook.stages.execute import plan
+    from tabbook.stages.cache import plan
     from tabbook.stages.extract import write_library
 
     root = tmp_path / "book"

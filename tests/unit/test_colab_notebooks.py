@@ -14,7 +14,7 @@ import pytest
 from tabbook.stages import colab
 from tabbook.sources.config import BookConfig
 from tabbook.core.errors import BookError
-from tabbook.stages.execute import code_cells
+from tabbook.stages.cache import code_cells
 from tabbook.core.frameworks import BY_NAME, FRAMEWORKS
 from tabbook.core.myst_markdown import References, Target
 from tabbook.sources.source import read_page

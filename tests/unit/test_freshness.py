@@ -21,7 +21,7 @@ import pytest
 
 from tabbook.sources.config import BookConfig
 from tabbook.core.errors import BookError
-from tabbook.stages.execute import cache_key, cached_runs, load_cached, plan, store
+from tabbook.stages.cache import cache_key, cached_runs, load_cached, plan, store
 from tabbook.stages.extract import write_library
 from tabbook.stages.freshness import input_stamp
 from tabbook.sources.i18n import TRANSLATIONS, compile_tool_catalogs

@@ -68,7 +68,7 @@ def build_tiny_copy(root: Path, edit=None, files: dict[str, bytes] | None = None
 
     from tabbook.sources.config import BookConfig
     from tabbook.sources.source import read_page
-    from tabbook.stages.execute import plan, store
+    from tabbook.stages.cache import plan, store
 
     shutil.copytree(TINYBOOK, root)
     shutil.copytree(REPO / "envs", root / "envs")  # (the cache keys hash the requirements)
