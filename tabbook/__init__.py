@@ -12,10 +12,13 @@ nothing before the Sphinx layer imports Sphinx:
    one MyST reader (``myst_markdown``, myst-parser's markdown-it tokens), the warm kernel's
    script (``warm_kernel``), translated text escaped for where it lands (``escape``);
 2. **sources**, ``tabbook/sources/``: the toc, one MyST notebook (``source``), every page of
-   the book (``book``), the settings (``config``, validated at load), per-framework
-   environments (``envs``) and the Debian packages they load (``system``), the translated
-   editions' table and catalogs (``i18n``) and their checks (``catalogs``; interface
-   strings' own: ``ui_catalogs``);
+   the book (``book``), the settings (``config``, the only reader of ``_config.yml``,
+   validated at load by ``config_values``), per-framework environments (``envs``) and the
+   Debian packages they load (``system``), the translated editions' table, their catalogs
+   read and MyST translated by message (``i18n``), the catalogs compiled for a build
+   (``catalog_build``), what is left to translate and the catalogs tidied after an update
+   (``catalog_upkeep``), and the catalogs' checks (``catalogs``; interface strings' own:
+   ``ui_catalogs``);
 3. **stages and outputs**, ``tabbook/stages/``: the ``#@save`` library (``extract``),
    the execution cache (``cache``: what a run is, its content-hash key, its entries),
    per-framework execution of what it lacks (``execute``; ``warm`` kernels, cache
@@ -46,8 +49,9 @@ __version__ = "0.1.0"
 LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("base", "core", ("errors", "files", "frameworks", "layout", "nbfast", "outputs", "procs",
                       "signals", "lock", "digest", "myst_markdown", "warm_kernel", "escape")),
-    ("sources", "sources", ("toc", "source", "book", "i18n", "config", "system", "envs",
-                             "ui_catalogs", "catalogs")),
+    ("sources", "sources", ("toc", "source", "book", "i18n", "catalog_build", "catalog_upkeep",
+                             "config_values", "config", "system", "envs", "ui_catalogs",
+                             "catalogs")),
     ("stages and outputs", "stages", ("extract", "warm", "run_notes", "cache", "execute",
                                       "merge",
                                       "launch", "notebook_code", "colab", "shards", "freshness",

@@ -17,7 +17,8 @@ import pytest
 
 from bookutil import REPO
 from tabbook.core.frameworks import FRAMEWORKS
-from tabbook.sources.i18n import TRANSLATIONS, UI_LOCALES, edition_of, stale_problems
+from tabbook.sources.catalog_upkeep import stale_problems
+from tabbook.sources.i18n import TRANSLATIONS, UI_LOCALES, edition_of
 from tabbook.sources.i18n import _read_po as read_catalog  # (Babel, as Sphinx reads them)
 from tabbook.sources.toc import book_sources
 

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from bookutil import REPO, TINY_PAGE, build, runs_of, tiny_book
-from tabbook.sources.i18n import catalog_path, catalog_problems, edition_of, stale_problems
+from tabbook.sources.catalog_upkeep import catalog_problems, stale_problems
+from tabbook.sources.i18n import catalog_path, edition_of
 from test_i18n import extract_pot, toc_docnames
 
 ZH = edition_of("zh_CN")

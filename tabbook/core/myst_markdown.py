@@ -42,6 +42,12 @@ CODE = {"code", "code-block", "sourcecode", "code-cell"}
 # Reading
 
 
+MYST_EXTENSIONS = ("dollarmath", "amsmath", "colon_fence")
+"""The MyST syntax extensions of the book's pages, written only here: this reader parses
+with them, and Sphinx too (``myst_enable_extensions``, set by
+:func:`tabbook.sphinxext.sphinx_run.run_sphinx`), so both read a page alike."""
+
+
 @lru_cache(maxsize=1)
 def md_parser():
     """myst-parser's markdown-it parser, with the extensions the book uses."""
@@ -49,8 +55,7 @@ def md_parser():
     from myst_parser.config.main import MdParserConfig
     from myst_parser.parsers.mdit import create_md_parser
 
-    return create_md_parser(
-        MdParserConfig(enable_extensions={"dollarmath", "amsmath", "colon_fence"}), RendererHTML)
+    return create_md_parser(MdParserConfig(enable_extensions=set(MYST_EXTENSIONS)), RendererHTML)
 
 
 def tokens(text: str) -> list:
@@ -317,7 +322,8 @@ def _directive(d: Directive, indent: str, state: dict, resolve) -> list[str]:
         return [indent + "$$", *[indent + ln for ln in d.body.splitlines()],
                 *([indent + tag] if tag else []), indent + "$$"]
     if name in CODE:
-        return [indent + "```" + title, *[indent + ln for ln in d.body.splitlines()], indent + "```"]
+        return [indent + "```" + title, *[indent + ln for ln in d.body.splitlines()],
+                indent + "```"]
     inner = colab_markdown(d.body, state, resolve).splitlines()
     if name in {"figure", "image"}:
         caption = " ".join(inner).strip()

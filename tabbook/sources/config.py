@@ -4,12 +4,13 @@ Settings live under the top-level ``tabbook:`` key of ``_config.yml`` (Jupyter B
 ignores keys it does not know); the book's ``title``, its pages' base URL
 (``html.baseurl``, or ``sphinx.config.html_baseurl``), where it is published (Jupyter
 Book's own ``repository:`` block, ``url`` and ``branch``) and the theme's repository
-buttons are read into the same object, as are the ``d2l`` library's name and version
-from ``pyproject.toml``; no other module reads these files. Each field declares where it
-is read from (``key``, and ``file`` when not ``_config.yml``), its help and its
-validator; :func:`load_config` runs them all, once, then the checks that tie fields
-together (:func:`_check_together`). A bad value is a :class:`BookError` naming the key,
-what was expected and what was found.
+buttons are read into the same object, as are its ``author`` and the ``d2l`` library's
+name and version from ``pyproject.toml``; no other module reads these files (Jupyter Book
+reads ``_config.yml`` too when the tool runs Sphinx: :func:`config_file`). Each field
+declares where it is read from (``key``, and ``file`` when not ``_config.yml``), its help
+and its validator (:mod:`tabbook.sources.config_values`); :func:`load_config` runs them
+all, once, then the checks that tie fields together (:func:`_check_together`). A bad
+value is a :class:`BookError` naming the key, what was expected and what was found.
 
 Every outward URL (the Colab links, the install cell's wheel, the theme's repository
 buttons) is derived here from ``repository.url`` (and ``html.baseurl``); the two
@@ -20,186 +21,41 @@ from __future__ import annotations
 
 import os
 import re
-import string
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Callable
 
+import tomllib
 import yaml
-from packaging.version import InvalidVersion, Version
 
 from ..core.errors import BookError
 from ..core.layout import BUILD_DIR, DEFAULT_CACHE_DIR, DEFAULT_COLAB_DIR
+from .config_values import (
+    Invalid,
+    branch_name,
+    colab_url_pattern,
+    dist_name_text,
+    flag,
+    http_url,
+    nonempty_text,
+    output_folder,
+    pinned_spec,
+    positive_int,
+    repository_url,
+    text,
+    title_text,
+    version_text,
+)
+from .config_values import found as _found
 
 CONFIG_FILE = "_config.yml"
+MYST_SETTING = "parse.myst_enable_extensions"
+"""Jupyter Book's setting of the MyST extensions, which the tool sets itself
+(:data:`tabbook.core.myst_markdown.MYST_EXTENSIONS`)."""
 PROJECT_FILE = "pyproject.toml"
 COLAB = "https://colab.research.google.com/github"
-COLAB_URL_FIELDS = ("framework", "path")
-"""The replacement fields a Colab URL pattern must use."""
-COLAB_URL_OPTIONAL = ("lang_dir",)
-"""The field it may use: ``{lang_dir}`` is ``""`` or a language's folder (``zh/``)."""
 GITHUB_RE = re.compile(r"^https://github\.com/(?P<owner>[A-Za-z0-9-]+)/"
                        r"(?P<repo>[A-Za-z0-9._-]+?)(?:\.git)?/?$")
-PINNED_GIT_RE = re.compile(r"^git\+\S+@[0-9a-f]{7,40}$")
-DIST_NAME_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
-
-
-class _Invalid(ValueError):
-    """A validator's verdict: what was expected (the message) and what was found."""
-
-
-def _found(value: Any) -> str:
-    return f"{type(value).__name__} {value!r}"
-
-
-# ---------------------------------------------------------------------------
-# Validators: each returns the value to keep, or raises _Invalid(what was expected)
-
-
-def positive_int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise _Invalid("a positive integer")
-    return value
-
-
-def text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise _Invalid("a string")
-    return value
-
-
-def flag(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise _Invalid("true or false")
-    return value
-
-
-def title_text(value: Any) -> str:
-    """A title; YAML reads a title such as ``2026`` as a number, which is kept as text."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    if not isinstance(value, str):
-        raise _Invalid("a string")
-    return value
-
-
-def nonempty_text(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise _Invalid("a non-empty string (a folder, relative to the book)")
-    return value
-
-
-def http_url(value: Any) -> str:
-    """'' (unset) or an ``http(s)://host/...`` URL."""
-    if not isinstance(value, str):
-        raise _Invalid("a string: an http(s) URL, or empty")
-    if value and not (value.startswith(("http://", "https://")) and len(value.split("/")) > 2
-                      and value.split("/")[2]):
-        raise _Invalid("an http:// or https:// URL, or empty")
-    return value
-
-
-def repository_url(value: Any) -> str:
-    """'' (not published) or the ``https://`` URL of the book's repository (no trailing /)."""
-    expected = "an https:// URL of the book's repository, or empty"
-    if not isinstance(value, str):
-        raise _Invalid(expected)
-    value = value.strip().rstrip("/")
-    if value and not (value.startswith("https://") and len(value.split("/")) > 3
-                      and value.split("/")[2]):
-        raise _Invalid(expected)
-    return value
-
-
-def git_branch_ok(name: str) -> bool:
-    """Whether git takes ``name`` as a branch name: ``git check-ref-format --branch``'s rules
-    (git-check-ref-format(1)), implemented here so loading the settings runs no process."""
-    if not name or name == "@" or name == "HEAD" or name.startswith("-"):
-        return False
-    if name.startswith("/") or name.endswith(("/", ".")) or "//" in name or ".." in name \
-            or "@{" in name:
-        return False
-    if any(c in name for c in " ~^:?*[\\") or any(ord(c) < 32 or ord(c) == 127 for c in name):
-        return False
-    return not any(part.startswith(".") or part.endswith(".lock") for part in name.split("/"))
-
-
-def branch_name(value: Any) -> str:
-    """A branch's short name: what `git push origin X:refs/heads/<name>` and a Colab link's
-    `/blob/<name>/` take. A full ref (`refs/heads/main`) would be pushed to
-    `refs/heads/refs/heads/main` and named nowhere, so it is refused."""
-    if not isinstance(value, str) or not git_branch_ok(value):
-        raise _Invalid("a git branch name (git check-ref-format --branch)")
-    if value == "refs" or value.startswith(("refs/", "heads/", "remotes/", "origin/")):
-        raise _Invalid("a branch's short name (`main`, not `refs/heads/main`)")
-    return value
-
-
-SOURCE_FOLDERS = ("d2l", "locales", "tabbook", "static", "tests", "docs", "envs", "benchmarks",
-                  ".git")
-"""Folders of the book's sources (and ``chapter_*``): no generated file is written into them."""
-
-
-def output_folder(value: Any) -> str:
-    """A folder for generated files: not the book's root, nor a folder of its sources."""
-    expected = (f"a folder for generated files, relative to the book (such as "
-                f"{DEFAULT_COLAB_DIR}), not the book itself nor a folder of its sources")
-    if not isinstance(value, str) or not value.strip():
-        raise _Invalid(expected)
-    norm = os.path.normpath(value.strip())
-    top = norm.split(os.sep)[0]
-    if norm == "." or top in SOURCE_FOLDERS or top.startswith("chapter_"):
-        raise _Invalid(expected)
-    return value
-
-
-def colab_url_pattern(value: Any) -> str:
-    """'' (derived from ``repository.url``) or an https URL pattern of the Colab links."""
-    expected = ("an https:// URL pattern that contains {framework} and {path} (and optionally "
-                "{lang_dir}; no other {field}), or empty")
-    if not isinstance(value, str):
-        raise _Invalid(expected)
-    if not value:
-        return value
-    try:
-        names = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
-    except ValueError:
-        raise _Invalid(expected) from None
-    if not set(COLAB_URL_FIELDS) <= names <= set(COLAB_URL_FIELDS + COLAB_URL_OPTIONAL):
-        raise _Invalid(expected)
-    if not value.startswith("https://") or not value.split("/")[2]:
-        raise _Invalid(expected)
-    return value
-
-
-def pinned_spec(value: Any) -> str:
-    """'' (the wheel published with the site) or a pip spec that installs one exact library."""
-    expected = ("a pinned d2l library (a .whl file or URL, name==version, or git+URL@<commit "
-                "sha>), or empty: an unpinned spec installs whatever the library is when the "
-                "reader runs the notebook")
-    if not isinstance(value, str):
-        raise _Invalid(expected)
-    if value and not (value.endswith(".whl") or PINNED_GIT_RE.match(value)
-                      or re.search(r"[^=<>!~]==[^=,*]+$", value)):
-        raise _Invalid(expected)
-    return value
-
-
-def dist_name_text(value: Any) -> str:
-    if not isinstance(value, str) or not DIST_NAME_RE.match(value):
-        raise _Invalid("a distribution name (letters, digits, '.', '-', '_')")
-    return value
-
-
-def version_text(value: Any) -> str:
-    """A PEP 440 version, normalized as the wheel's file name spells it."""
-    if not isinstance(value, str):
-        raise _Invalid("a version such as \"0.1.0\"")
-    try:
-        return str(Version(value))
-    except InvalidVersion:
-        raise _Invalid("a version such as \"0.1.0\"") from None
 
 
 # ---------------------------------------------------------------------------
@@ -244,6 +100,10 @@ class BookConfig:
     title: str = field(default="", metadata={
         "key": "title", "validate": title_text,
         "help": "the book's title (Jupyter Book's own setting)"})
+    author: str = field(default="", metadata={
+        "key": "author", "validate": title_text,
+        "help": "the book's author (Jupyter Book's own setting), in every page's footer; a "
+                "translated edition's is in locales/<language>/LC_MESSAGES/_book.po"})
     baseurl: str = field(default="", metadata={
         "key": "html.baseurl", "validate": http_url,
         "help": "URL the book is published at (Jupyter Book's `html.baseurl`, or "
@@ -312,7 +172,8 @@ class BookConfig:
         if not self.github:
             return ""
         owner, repo = self.github
-        return f"{COLAB}/{owner}/{repo}/blob/{self.notebooks_branch}/{{lang_dir}}{{framework}}/{{path}}"
+        return (f"{COLAB}/{owner}/{repo}/blob/{self.notebooks_branch}/"
+                "{lang_dir}{framework}/{path}")
 
     @property
     def wheel_name(self) -> str:
@@ -339,7 +200,7 @@ class BookConfig:
         if env:
             try:
                 return pinned_spec(env)
-            except _Invalid as exc:
+            except Invalid as exc:
                 raise BookError(f"$TABBOOK_D2L_PACKAGE must be {exc}; found {_found(env)}") \
                     from None
         return self.d2l_package or self.wheel_url
@@ -381,7 +242,7 @@ def validate(values: dict[str, Any]) -> BookConfig:
         validator: Callable[[Any], Any] = f.metadata["validate"]
         try:
             checked[name] = validator(value)
-        except _Invalid as exc:
+        except Invalid as exc:
             raise BookError(f"`{f.metadata['key']}` must be {exc}; found {_found(value)}",
                             path=f.metadata.get("file", CONFIG_FILE)) from None
     return BookConfig(**checked)
@@ -423,8 +284,8 @@ def _check_against_book(cfg: BookConfig, root: Path) -> None:
         among_sources = top.name != BUILD_DIR and top.is_dir() and any(top.rglob("*.md"))
     if among_sources:
         raise BookError("`tabbook.colab_dir` must be a folder for generated files, such as "
-                        f"{DEFAULT_COLAB_DIR}, not the book nor a folder of its pages (notebooks would "
-                        f"be written among the sources); found {_found(cfg.colab_dir)}",
+                        f"{DEFAULT_COLAB_DIR}, not the book nor a folder of its pages (notebooks "
+                        f"would be written among the sources); found {_found(cfg.colab_dir)}",
                         path=CONFIG_FILE)
 
 
@@ -440,10 +301,24 @@ def _read(path: Path, parse: Callable[[str], Any], errors: tuple) -> dict:
     return data
 
 
+def config_file(root: Path) -> Path | None:
+    """The book's settings file, which Jupyter Book reads as well when the tool runs Sphinx
+    (:func:`tabbook.sphinxext.sphinx_run.run_sphinx`); ``None`` when the book has none."""
+    path = Path(root) / CONFIG_FILE
+    return path if path.exists() else None
+
+
 def load_config(root: Path) -> BookConfig:
     """Read and validate the book's settings from ``root/_config.yml`` and ``pyproject.toml``."""
     path, project = Path(root) / CONFIG_FILE, Path(root) / PROJECT_FILE
     data = _read(path, yaml.safe_load, (yaml.YAMLError,)) if path.exists() else {}
+    if _lookup(data, MYST_SETTING)[0]:
+        from ..core.myst_markdown import MYST_EXTENSIONS
+
+        raise BookError(f"`{MYST_SETTING}` is not a setting of this book: the MyST extensions "
+                        f"are the tool's own ({', '.join(MYST_EXTENSIONS)}: "
+                        "tabbook.core.myst_markdown.MYST_EXTENSIONS), so that its reader and "
+                        "Sphinx parse the pages alike; remove it", path=CONFIG_FILE)
     section = data.get("tabbook") or {}
     if not isinstance(section, dict):
         raise BookError(f"`tabbook` must be a mapping, found {_found(section)}", path=CONFIG_FILE)

@@ -8,6 +8,11 @@ the MyST source of that piece). The book's own interface strings (Open in Colab,
 notes of empty tabs, ...) have their own catalog, ``tabbook/locales/<language>/
 LC_MESSAGES/tabbook.po``, compiled to ``.mo`` at build time (never committed).
 
+Here: the editions' table, reading a catalog (and compiling one, as Sphinx does), a page's
+translations, the tool's strings, and translating MyST by message. The catalogs compiled
+for a build are :mod:`tabbook.sources.catalog_build`'s; what is left to translate and the
+catalogs' tidying after ``make translations``, :mod:`tabbook.sources.catalog_upkeep`'s.
+
 This module does not import Sphinx: the Colab notebooks (:mod:`tabbook.stages.colab`) are
 translated here, message by message, with the same catalogs the HTML build uses.
 """
@@ -23,11 +28,14 @@ from pathlib import Path
 
 from ..core.errors import BookError
 from ..core.escape import escape_added
-from ..core.files import write_atomic
-from ..core.myst_markdown import directive_of, tokens as myst_tokens
+from ..core.myst_markdown import directive_of
+from ..core.myst_markdown import tokens as myst_tokens
 
 LOCALES = "locales"
 """The book's catalogs: ``<book>/locales/<language>/LC_MESSAGES/<docname>.po``."""
+BOOK_CATALOG = "_book"
+"""The catalog of the book's settings that readers see (``author``), beside the pages'
+catalogs: ``locales/<language>/LC_MESSAGES/_book.po`` (`make translations` extracts it)."""
 UI_DOMAIN = "tabbook"
 UI_LOCALES = Path(__file__).resolve().parent.parent / "locales"
 """The tool's own strings: ``tabbook/locales/<language>/LC_MESSAGES/tabbook.po``."""
@@ -173,195 +181,6 @@ def page_catalog(root: Path, language: str, docname: str) -> dict[str, str]:
     if not path.is_file():
         return {}
     return _translations_of(*_content_key(path))
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A message of a page that the edition does not translate (yet)."""
-
-    docname: str
-    kind: str  # "untranslated", "fuzzy", "not in the catalog", "obsolete", "no catalog"
-    msgid: str
-
-    def __str__(self) -> str:
-        text = _flat(self.msgid)
-        short = text if len(text) <= 90 else text[:87] + "..."
-        return f"{self.docname}: {self.kind} message: {short!r}"
-
-
-def catalog_problems(root: Path, language: str, docnames) -> list[Problem]:
-    """Untranslated and fuzzy messages of the pages' committed catalogs."""
-    problems = []
-    for docname in docnames:
-        path = catalog_path(root, language, docname)
-        if not path.is_file():
-            problems.append(Problem(docname, "no catalog", ""))
-            continue
-        for entry in _read_po(path):
-            if entry.obsolete:
-                continue
-            if "fuzzy" in entry.flags:
-                problems.append(Problem(docname, "fuzzy", entry.msgid))
-            elif not entry.msgstr:
-                problems.append(Problem(docname, "untranslated", entry.msgid))
-    return problems
-
-
-def template_msgids(pot_dir: Path, docname: str) -> list[str]:
-    """The msgids the gettext builder extracted for a page (``<pot_dir>/<docname>.pot``)."""
-    path = Path(pot_dir) / f"{docname}.pot"
-    if not path.is_file():
-        return []
-    return [e.msgid for e in _read_po(path) if not e.obsolete and e.msgid]
-
-
-def stale_problems(root: Path, language: str, pot_dir: Path, docnames) -> list[Problem]:
-    """Messages of the current English that a catalog lacks, and catalog entries it no
-    longer has (the catalogs were not updated since the English changed)."""
-    problems = []
-    for docname in docnames:
-        want = template_msgids(pot_dir, docname)
-        path = catalog_path(root, language, docname)
-        have = {e.msgid for e in _read_po(path) if not e.obsolete} if path.is_file() else set()
-        problems += [Problem(docname, "not in the catalog", m) for m in want if m not in have]
-        problems += [Problem(docname, "obsolete", m) for m in sorted(have - set(want))]
-    return problems
-
-
-FORMAT_FLAGS = frozenset({"python-format", "no-python-format", "python-brace-format",
-                          "no-python-brace-format"})
-"""Flags that make ``msgfmt -c`` check a message as a format string."""
-PROJECT = "d2l-classification-book"
-"""The catalogs' ``Project-Id-Version``."""
-HEADER_COMMENT = """\
-# {language} ({name}) translation of "{docname}",
-# a page (_book: the settings of _config.yml that readers see) of the book
-# "Dive into Deep Learning: The Base Classification Model"
-# (after D2L by Zhang, Lipton, Li and Smola), CC BY-SA 4.0.
-# `make translations` updates it; translators edit the msgstr lines.
-#"""
-
-
-def tidy_catalog(path: Path, edition: Edition, docname: str) -> bool:
-    """Make a page's catalog one that ``msgfmt -c`` accepts, keeping every translation;
-    return whether the file changed (it is rewritten atomically, only when it changes).
-
-    * No format flags. Babel (which sphinx-intl updates the catalogs with) flags every
-      message that *looks* like a Python format string: "100% right" holds ``% r``, and
-      ``{numref}`` is a brace field. A page's message is MyST, never a format string;
-      with the flag, ``msgfmt -c`` checks the translation as one (and a catalog with a
-      translator's ``no-python-format`` beside Babel's ``python-format`` is rejected).
-      Babel adds the flags again at every update, so every update ends here.
-    * A header without gettext's placeholders: ``Project-Id-Version``,
-      ``Language-Team`` and ``Last-Translator`` (a translator's own name there is kept),
-      ``PO-Revision-Date`` (kept once set: a translator's editor updates it), and a
-      header comment that says what the file is.
-    """
-    import io
-    from datetime import datetime, timezone
-
-    from babel.messages import pofile
-
-    path = Path(path)
-    with path.open("rb") as f:
-        catalog = pofile.read_po(f, charset="utf-8")
-    for message in catalog:
-        if message.id:
-            message.flags -= FORMAT_FLAGS
-    catalog.project, catalog.version = PROJECT, edition.language
-    team = edition.team or f"{PROJECT} {edition.language} translators"
-    catalog.language_team = team
-    if not catalog.last_translator or "FULL NAME" in catalog.last_translator:
-        catalog.last_translator = team
-    if not hasattr(catalog.revision_date, "strftime"):  # gettext's YEAR-MO-DA placeholder
-        catalog.revision_date = datetime.now(timezone.utc).replace(second=0, microsecond=0)
-    catalog.msgid_bugs_address = ""
-    catalog.header_comment = HEADER_COMMENT.format(language=edition.language, name=edition.name,
-                                                    docname=docname)
-    out = io.BytesIO()
-    pofile.write_po(out, catalog, width=76)
-    return write_atomic(path, out.getvalue())
-
-
-def tidy_catalogs(root: Path, language: str) -> list[Path]:
-    """:func:`tidy_catalog` on every page catalog of ``language``; the changed ones."""
-    edition = edition_of(language)
-    folder = Path(root) / LOCALES / language / "LC_MESSAGES"
-    changed = []
-    for po in sorted(folder.rglob("*.po")):
-        docname = po.relative_to(folder).with_suffix("").as_posix()
-        if tidy_catalog(po, edition, docname):
-            changed.append(po)
-    return changed
-
-
-def book_catalogs(root: Path, language: str) -> dict[str, Path]:
-    """docname -> the ``.po`` of the page, for every catalog of ``language`` in the book."""
-    folder = Path(root) / LOCALES / language / "LC_MESSAGES"
-    if not folder.is_dir():
-        return {}
-    return {po.relative_to(folder).with_suffix("").as_posix(): po
-            for po in sorted(folder.rglob("*.po")) if po.is_file()}
-
-
-def compile_book_catalogs(root: Path, language: str, dest: Path) -> Path:
-    """Compile the book's catalogs of ``language`` into ``dest/<language>/LC_MESSAGES/``.
-
-    The ``.mo`` files are made from this build's ``.po`` files (Babel, as Sphinx compiles
-    them; fuzzy entries are no translations), by content: a ``.mo`` is rewritten only
-    when its bytes change, and one whose ``.po`` is gone is deleted, so nothing but the
-    current catalogs translates. The source tree gets no ``.mo``. Returns ``dest`` (a
-    folder for Sphinx's ``locale_dirs``).
-    """
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    out = Path(dest) / language / "LC_MESSAGES"
-    keep = set()
-    for docname, po in book_catalogs(root, language).items():
-        try:
-            with open(po, "rb") as fh:
-                catalog = read_po(fh, locale=language)
-        except Exception as exc:  # Babel raises assorted types on a malformed catalog
-            raise BookError(f"cannot read the catalog: {exc}", path=str(po)) from None
-        buf = io.BytesIO()
-        write_mo(buf, catalog, use_fuzzy=False)
-        mo = out / f"{docname}.mo"
-        write_atomic(mo, buf.getvalue())
-        keep.add(mo)
-    if out.is_dir():
-        for mo in out.rglob("*.mo"):
-            if mo not in keep:
-                mo.unlink()
-    return Path(dest)
-
-
-HTML_DOMAINS = ("sphinx", "booktheme")
-"""Domains of the tool's catalogs whose strings upstream code puts into HTML unescaped
-(Sphinx's ``title="%s"`` of a heading's link, the themes' Jinja templates): compiled with
-what a translation adds of ``& < > " '`` as character references."""
-
-
-def compile_tool_catalogs(language: str, dest: Path) -> Path | None:
-    """Compile the tool's catalogs of ``language`` into ``dest/<language>/LC_MESSAGES/``.
-
-    ``tabbook.po`` (the tool's strings) and ``sphinx.po`` (what Sphinx's and the themes'
-    own catalogs lack). Returns ``dest`` (a locale folder for gettext and Sphinx's
-    ``locale_dirs``), or ``None`` if the tool has no catalog for the language. A ``.mo``
-    is rewritten only when it changes.
-    """
-    folder = UI_LOCALES / language / "LC_MESSAGES"
-    sources = sorted(folder.glob("*.po")) if folder.is_dir() else []
-    if not sources:
-        return None
-    for po in sources:
-        mo = Path(dest) / language / "LC_MESSAGES" / f"{po.stem}.mo"
-        tmp = mo.with_name(f".{mo.name}.build")
-        tmp.parent.mkdir(parents=True, exist_ok=True)
-        _write_mo(po, tmp, escape=po.stem in HTML_DOMAINS)
-        write_atomic(mo, tmp.read_bytes())
-        tmp.unlink()
-    return Path(dest)
 
 
 def ui_gettext(language: str):

@@ -30,9 +30,9 @@ from .. import __version__
 from . import compat
 from ..core.errors import BookError
 from ..core.escape import escape_added, js_string_of_html, json_for_script
-from ..sources.i18n import (LOCALES, SOURCE, UI_DOMAIN, Edition, Problem, compile_book_catalogs,
-                   compile_tool_catalogs, edition_of, link_to, page_catalog, translations,
-                   ui_strings)
+from ..sources.i18n import LOCALES, SOURCE, UI_DOMAIN, Edition, edition_of, link_to, page_catalog, translations, ui_strings
+from ..sources.catalog_upkeep import Problem
+from ..sources.catalog_build import compile_book_catalogs, compile_tool_catalogs
 from ..core.layout import Layout
 
 BOOK_CATALOG = "_book"
@@ -51,12 +51,16 @@ def run_sphinx(root: Path, builder: str, outdir: Path, doctreedir: Path, overrid
     page again, from a fresh environment (``jupyter-book build --all``)."""
     from jupyter_book.sphinx import build_sphinx
 
+    from ..core.myst_markdown import MYST_EXTENSIONS
+    from ..sources.config import config_file
+
     root = Path(root).resolve()
     confoverrides = {"external_toc_path": (root / "_toc.yml").as_posix(),
-                     "latex_individualpages": False, **overrides}
-    config = root / "_config.yml"
+                     "latex_individualpages": False,
+                     "myst_enable_extensions": list(MYST_EXTENSIONS), **overrides}
+    config = config_file(root)
     result = build_sphinx(root, Path(outdir), noconfig=True,
-                          path_config=str(config) if config.exists() else None,
+                          path_config=str(config) if config else None,
                           confoverrides=confoverrides, builder=builder,
                           doctreedir=Path(doctreedir), warningiserror=True, keep_going=True,
                           force_all=force_all, freshenv=force_all)
@@ -132,7 +136,7 @@ def write_book_template(root: Path, pot_dir: Path) -> Path:
     from babel.messages.pofile import write_po
 
     from ..core.files import write_atomic
-    from ..sources.i18n import PROJECT
+    from ..sources.catalog_upkeep import PROJECT
 
     config = yaml.safe_load((Path(root) / "_config.yml").read_text(encoding="utf-8")) or {}
     template = Catalog(project=PROJECT, charset="utf-8")
@@ -161,7 +165,7 @@ def update(root: Path, languages: list[str] | None = None) -> int:
         return 0
     result = update_catalogs(root / LOCALES, pot_dir, languages)
     print(f"[tabbook] catalogs of {', '.join(languages)}: {result}")
-    from ..sources.i18n import catalog_problems, tidy_catalogs
+    from ..sources.catalog_upkeep import catalog_problems, tidy_catalogs
 
     for language in languages:  # (Babel's format flags out, the header filled in)
         tidy_catalogs(root, language)
@@ -441,7 +445,7 @@ def _save_store(app, store: dict) -> None:
 
 def _open_msgids(root: Path, language: str, docname: str) -> tuple[set, set]:
     """A page's fuzzy msgids and its untranslated ones (as Sphinx keys them)."""
-    from ..sources.i18n import catalog_problems
+    from ..sources.catalog_upkeep import catalog_problems
 
     fuzzy, untranslated = set(), set()
     for problem in catalog_problems(root, language, [docname]):

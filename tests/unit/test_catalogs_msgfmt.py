@@ -1,7 +1,8 @@
 """Every gettext catalog of the book and of its tool passes ``msgfmt -c`` (GNU gettext's
 own check: header, format strings, newlines), with nothing fuzzy or untranslated and no
 header field left at gettext's placeholder; and ``make translations``' update step
-(sphinx-intl, then :func:`tabbook.sources.i18n.tidy_catalogs`) writes catalogs that pass it."""
+(sphinx-intl, then :func:`tabbook.sources.catalog_upkeep.tidy_catalogs`) writes catalogs that pass
+it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tabbook.sources.i18n import LOCALES, TRANSLATIONS, UI_LOCALES, tidy_catalog
+from tabbook.sources.catalog_upkeep import tidy_catalog
+from tabbook.sources.i18n import LOCALES, TRANSLATIONS, UI_LOCALES
 
 REPO = Path(__file__).resolve().parents[2]
 CATALOGS = sorted((REPO / LOCALES).rglob("*.po")) + sorted(UI_LOCALES.rglob("*.po"))

@@ -24,7 +24,8 @@ from tabbook.core.errors import BookError
 from tabbook.stages.cache import cache_key, cached_runs, load_cached, plan, store
 from tabbook.stages.extract import write_library
 from tabbook.stages.freshness import input_stamp
-from tabbook.sources.i18n import TRANSLATIONS, compile_tool_catalogs
+from tabbook.sources.catalog_build import compile_tool_catalogs
+from tabbook.sources.i18n import TRANSLATIONS
 from tabbook.core.layout import Layout
 from tabbook.core.outputs import guard_outputs
 from tabbook.sources.source import read_page

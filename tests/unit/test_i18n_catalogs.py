@@ -11,8 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tabbook.sources.i18n import (TRANSLATIONS, UI_LOCALES, catalog_problems, edition_of, link_to,
-                          translate_myst, translations)
+from tabbook.sources.catalog_upkeep import catalog_problems
+from tabbook.sources.i18n import (TRANSLATIONS, UI_LOCALES, edition_of, link_to,
+                                  translate_myst, translations)
 from tabbook.sources.i18n import _read_po as read_catalog  # (Babel, as Sphinx reads them)
 from tabbook.sources.toc import book_sources
 

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 
 from tabbook.core.escape import escape_added, js_string_of_html
-from tabbook.sources import i18n
+from tabbook.sources import catalog_build, i18n
 
 ATTACK = '链接" style="animation:fa-spin 1s" onanimationstart="alert(\'XSS\')'
 
@@ -50,8 +50,8 @@ def _planted_tool_catalogs(tmp_path: Path, monkeypatch) -> Path:
             if line.startswith('msgid "') and line != 'msgid ""' and lines[i + 1].startswith("msgstr"):
                 lines[i + 1] = 'msgstr "' + ATTACK.replace('"', '\\"') + '"'
         po.write_text("\n".join(lines), encoding="utf-8")
-    monkeypatch.setattr(i18n, "UI_LOCALES", locales)
-    return i18n.compile_tool_catalogs("zh_CN", tmp_path / "mo")
+    monkeypatch.setattr(catalog_build, "UI_LOCALES", locales)
+    return catalog_build.compile_tool_catalogs("zh_CN", tmp_path / "mo")
 
 
 def _translations(mo_dir: Path, domain: str) -> gettext.GNUTranslations:
