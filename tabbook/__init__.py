@@ -30,13 +30,17 @@ nothing before the Sphinx layer imports Sphinx:
    the PDFs (``pdf``), the files each build wrote (``sitefiles``), the published
    assembly (``publish``), and the build pipeline that ``make html`` and ``make lib`` run
    (``pipeline``);
-4. **sphinx**, ``tabbook/sphinxext/``: the Jupyter Book extension (``sphinx_ext``, handed
+4. **sphinx**, ``tabbook/sphinxext/``: the one way Sphinx is run (``sphinx_run``: the book's
+   Jupyter Book configuration, every edition's build), the English messages and ``make
+   translations`` (``sphinx_gettext``), the Jupyter Book extension (``sphinx_ext``, handed
    the stages' results as one ``sphinx_state.BuildState``), the reader's page (``reader``,
    ``icons``), the formulas as HTML (``sphinx_math``), the Colab buttons
-   (``sphinx_colab``), the editions
-   (``sphinx_i18n``, ``shared_static``, ``templates/``), the runnable exercise cells
-   (``sphinx_tryit``), and every patch of pinned upstream internals (``compat``; the
-   compiled templates' cache: ``template_cache``);
+   (``sphinx_colab``), the translated editions (``sphinx_i18n``; the language switch:
+   ``lang_switch``, ``templates/``; the repository buttons: ``repo_buttons``; the
+   solutions' titles: ``solution_titles``; the static files shared: ``shared_static``),
+   the runnable exercise cells (``sphinx_tryit``), and every patch of pinned upstream
+   internals (``compat``, the table; ``patches``, the patches that are code of their own;
+   the compiled templates' cache: ``template_cache``);
 5. **front end**, ``tabbook/`` itself: ``cli`` (``python -m tabbook <command>``, the only
    entry point: what ``make`` calls; it parses the arguments and dispatches, and nothing
    imports it) and ``__main__``.
@@ -57,10 +61,10 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
                                       "launch", "notebook_code", "colab", "shards", "freshness",
                                       "tryit", "mathrender", "pdf", "sitefiles", "publish",
                                       "pipeline")),
-    ("sphinx", "sphinxext", ("compat", "template_cache", "icons", "shared_static",
-                             "sphinx_state", "reader",
-                             "sphinx_math", "sphinx_ext", "sphinx_colab", "sphinx_i18n",
-                             "sphinx_tryit")),
+    ("sphinx", "sphinxext", ("compat", "patches", "template_cache", "icons", "shared_static",
+                             "sphinx_state", "sphinx_run", "sphinx_gettext", "reader",
+                             "sphinx_math", "sphinx_ext", "sphinx_colab", "lang_switch",
+                             "repo_buttons", "solution_titles", "sphinx_i18n", "sphinx_tryit")),
     ("front end", "", ("cli", "__main__")),
 )
 """The tool's modules by layer, lowest first: (label, subpackage of ``tabbook`` that holds

@@ -107,7 +107,7 @@ def cmd_publish_info(args) -> int:
 
 def cmd_i18n(args) -> int:
     """Extract the English messages and update the translations' catalogs (sphinx-intl)."""
-    from .sphinxext.sphinx_i18n import update
+    from .sphinxext.sphinx_gettext import update
 
     with book_lock(Path(args.root), "make translations"):
         return update(Path(args.root), args.language or None)
@@ -115,7 +115,7 @@ def cmd_i18n(args) -> int:
 
 def cmd_extract_messages(args) -> int:
     """The English messages of every page, one ``.pot`` per page, into a folder."""
-    from .sphinxext.sphinx_i18n import extract
+    from .sphinxext.sphinx_gettext import extract
 
     with book_lock(Path(args.root), "extract messages"):
         return extract(Path(args.root), Path(args.pot_dir))
@@ -123,7 +123,7 @@ def cmd_extract_messages(args) -> int:
 
 def cmd_edition(args) -> int:
     """One edition's HTML (what ``html`` runs, in a child process, for each edition)."""
-    from .sphinxext.sphinx_i18n import build_edition
+    from .sphinxext.sphinx_run import build_edition
 
     with book_lock(Path(args.root), f"build the {args.language} edition"):
         status = build_edition(Path(args.root), args.language, args.all)

@@ -4,10 +4,11 @@ The book's toolchain leans on the internals of Sphinx, Jupyter Book, the themes 
 some extensions: HTML they write, template context keys, attributes of the build
 environment, log records. Each such patch is listed in :data:`PATCHES` with what it
 fixes, the upstream issue when there is one, the upstream package and the version it
-was checked against, and where it lives. The Python ones are defined below (the
-modules that hook them into Sphinx import them from here); the ones in the reader's
-JavaScript and CSS, and the few Python ones that are a whole module of their own,
-are listed with their file.
+was checked against, and where it lives. The Python ones that are code of their own are
+in :mod:`tabbook.sphinxext.patches` (the modules that hook them into Sphinx import them
+from there); the ones in the reader's JavaScript and CSS, and the Python ones that are
+part of a module's own job (a context key it reads, an upstream function it calls, a
+string it rewrites in rendered HTML), are listed with their file and the names in it.
 
 ``tests/unit/test_compat.py`` compares each patch's ``checked`` version with the pin
 in ``requirements.txt`` and with what is installed: when a pin moves, it fails naming
@@ -20,15 +21,7 @@ Part of the Sphinx side of tabbook (the core imports nothing of it).
 
 from __future__ import annotations
 
-import copy
-import html
-import logging as std_logging
-import re
 from dataclasses import dataclass
-from pathlib import Path
-
-from docutils import nodes
-from sphinx.transforms.post_transforms import SphinxPostTransform
 
 
 @dataclass(frozen=True)
@@ -41,8 +34,8 @@ class Patch:
     """The version of ``package`` the patch was written and last checked against."""
     fixes: str
     where: tuple[str, ...]
-    """Where it lives: ``tabbook.sphinxext.compat.<name>``, or a file with the names in it that make
-    the patch (``"static/tabbook-reader.js (wireSidebarToggles)"``)."""
+    """Where it lives: ``tabbook.sphinxext.patches.<name>``, or a file with the names in it
+    that make the patch (``"static/tabbook-reader.js (wireSidebarToggles)"``)."""
     upstream: str = ""
     """The upstream issue, when one is known."""
     test: str = ""
@@ -65,7 +58,7 @@ PATCHES: tuple[Patch, ...] = (
           "Sphinx 7.4 writes an inline script added with app.add_js_file(None, body=...) "
           "twice (sphinx-thebe's `const THEBE_JS_URL = ...`: an uncaught SyntaxError on "
           "every page); identical scripts are written once.",
-          ("tabbook.sphinxext.compat.dedupe_scripts",),
+          ("tabbook.sphinxext.patches.dedupe_scripts",),
           test="tests/browser/test_browser_reading.py (pages load without console errors)"),
     Patch("drop_unused_thebe", "sphinx-thebe", "0.3.1",
           "sphinx-thebe adds its script, stylesheet and an inline settings script to every "
@@ -86,12 +79,18 @@ PATCHES: tuple[Patch, ...] = (
           "Section, figure and exercise numbers follow the book (3.2, 4.3) instead of "
           "Sphinx's positional ones: rewrites env.toc_secnumbers, env.toc_fignumbers, "
           "env.titles/longtitles and env.tocs.",
-          ("tabbook.sphinxext.compat.renumber_sections",),
+          ("tabbook.sphinxext.patches.renumber_sections",),
           test="tests/unit/test_sphinx_build.py, tests/test_book_html.py"),
     Patch("prune_stale_pages", "Sphinx", "7.4.7",
           "Sphinx's incremental builds never remove the HTML of a removed document; a stale "
           "page would still be served and found by search.",
-          ("tabbook.sphinxext.compat.prune_stale_pages",)),
+          ("tabbook.sphinxext.patches.prune_stale_pages",)),
+    Patch("colab_after_title", "Sphinx", "7.4.7",
+          "The Colab buttons go into the page right below its title: the rendered body (the "
+          "html-page-context's `body`, HTML Sphinx's writer made) is cut as a string after "
+          "its first </h1>.",
+          ("tabbook/sphinxext/sphinx_colab.py (_html_page_context, </h1>)",),
+          test="tests/unit/test_patch_pins.py (test_the_colab_buttons_follow_the_title)"),
     Patch("search_snippets", "Sphinx", "7.4.7",
           "Search result snippets look for the stemmed words (\"accuraci\") in the page "
           "text, and ?highlight= is not applied where searchtools.js is absent; a formula's "
@@ -102,39 +101,49 @@ PATCHES: tuple[Patch, ...] = (
     Patch("build_sphinx", "jupyter-book", "1.0.4.post1",
           "The translated editions and the gettext extraction run Jupyter Book's internal "
           "jupyter_book.sphinx.build_sphinx (the CLI has no language or builder override).",
-          ("tabbook/sphinxext/sphinx_i18n.py (run_sphinx, build_sphinx)",), test="tests/test_i18n_build.py"),
+          ("tabbook/sphinxext/sphinx_run.py (run_sphinx, build_sphinx)",),
+          test="tests/test_i18n_build.py"),
     Patch("search_bar_text", "jupyter-book", "1.0.4.post1",
           "Jupyter Book sets the theme's search_bar_text to its own English default, which "
           "no catalog translates: a translated edition gets the tool's translation.",
-          ("tabbook.sphinxext.compat.translate_search_bar_text",),
+          ("tabbook.sphinxext.patches.translate_search_bar_text",),
           test="tests/test_i18n.py (zh interface strings)"),
     # ------------------------------------------------------------------ myst
     Patch("quiet_config_dumps", "myst-nb", "1.4.0",
           "myst-parser and myst-nb log their whole settings (MdParserConfig(...), "
           "NbParserConfig(...)) at every start; the info records carrying them are dropped.",
-          ("tabbook.sphinxext.compat.QuietConfigDumps", "tabbook.sphinxext.compat.quiet_config_dumps"),
+          ("tabbook.sphinxext.patches.QuietConfigDumps",
+           "tabbook.sphinxext.patches.quiet_config_dumps"),
           test="tests/test_build_failures.py (a quiet log)"),
     Patch("notebook_reader", "myst-nb", "1.4.0",
           "myst-nb is handed the merged notebook instead of the MyST source: .md is "
           "registered in nb_custom_formats with tabbook's reader, and execution is off.",
           ("tabbook/sphinxext/sphinx_ext.py (nb_custom_formats, read_notebook)",),
           test="tests/unit/test_sphinx_build.py"),
+    Patch("mystnb_output_folders", "myst-nb", "1.4.0",
+          "myst-nb writes its notebooks and output files next to the outdir, which for a "
+          "translated edition is inside the site: its settings object env.mystnb_config "
+          "(an NbParserConfig made at builder-inited, not a public API) is replaced by a "
+          "copy whose output_folder and execution_cache_path are in the build folder.",
+          ("tabbook/sphinxext/sphinx_i18n.py (_keep_intermediates_out_of_the_site, "
+           "mystnb_config, output_folder, execution_cache_path)",),
+          test="tests/unit/test_freshness.py (test_nothing_but_the_site_is_in_the_site)"),
     Patch("gettext_output_images", "myst-nb", "1.4.0",
           "For the gettext builder myst-nb picks a cell output's text/plain over its image, "
           "so the alt text written in the cell's metadata never reached the catalogs.",
-          ("tabbook.sphinxext.compat.extract_output_images",),
+          ("tabbook.sphinxext.patches.extract_output_images",),
           test="tests/test_i18n.py (alt text of a plot translated)"),
     # ------------------------------------------------------------------ sphinx-external-toc
     Patch("toctree_captions", "sphinx-external-toc", "1.1.0",
           "sphinx-external-toc adds the toctrees after Sphinx's Locale transform: their "
           "captions (\"Contents\") stayed in English in a translated edition.",
-          ("tabbook.sphinxext.compat.translate_toctree_captions",),
+          ("tabbook.sphinxext.patches.translate_toctree_captions",),
           test="tests/test_i18n.py (zh interface strings: the toc caption)"),
     # ------------------------------------------------------------------ themes
     Patch("default_mode", "pydata-sphinx-theme", "0.17.1",
           "The theme logs `Got invalid theme mode` on a first visit unless "
           "html_context['default_mode'] is set: it defaults to \"auto\".",
-          ("tabbook.sphinxext.compat.theme_default_mode",),
+          ("tabbook.sphinxext.patches.theme_default_mode",),
           test="tests/browser/test_browser_reading.py (no console errors)"),
     Patch("fontawesome", "pydata-sphinx-theme", "0.17.1",
           "The theme's 1.5 MB fontawesome.js (543 KB gzip) is replaced by CSS drawing the "
@@ -157,11 +166,35 @@ PATCHES: tuple[Patch, ...] = (
     Patch("dead_source_download", "sphinx-book-theme", "1.3.0",
           "The header's download menu keeps its \".md\" entry when html_copy_source is False "
           "(a link to a _sources/ that is not built); the theme has no option for that entry.",
-          ("tabbook.sphinxext.compat.drop_dead_downloads",),
+          ("tabbook.sphinxext.patches.drop_dead_downloads",),
           test="tests/test_book_html.py (no source download)"),
+    Patch("translated_repository_buttons", "sphinx-book-theme", "1.3.0",
+          "A translated page's \"Suggest edit\" opens its catalog and \"Open issue\" an "
+          "issue in the edition's language: the theme's buttons, read from the "
+          "html-page-context's header_buttons (its list of button dicts, labelled "
+          "source-edit-button and source-issues-button; not a public API), are rewritten "
+          "after the theme filled them.",
+          ("tabbook/sphinxext/repo_buttons.py (translate_repository_buttons, header_buttons, "
+           "source-edit-button, source-issues-button)",),
+          test="tests/test_zh_visible_text.py "
+               "(test_suggest_edit_opens_the_pages_catalog_and_issues_are_in_chinese)"),
+    Patch("book_pdf_entry", "sphinx-book-theme", "1.3.0",
+          "The download menu offers the whole book's PDF: an entry is added to the "
+          "header_buttons group labelled download-buttons (the theme's button dicts: type, "
+          "url, text, tooltip, icon, label; not a public API).",
+          ("tabbook/sphinxext/reader.py (_book_pdf_entry, header_buttons, download-buttons)",),
+          test="tests/browser/test_pdf.py "
+               "(test_the_published_site_offers_the_pdfs_of_the_chosen_framework)"),
+    Patch("numbered_print_title", "sphinx-book-theme", "1.3.0",
+          "The theme prints its own copy of the page's title (the html-page-context's "
+          "pagetitle, not a public API) and hides the numbered heading: the section number "
+          "is put in front of that copy.",
+          ("tabbook/sphinxext/reader.py (_numbered_print_title, pagetitle)",),
+          test="tests/browser/test_reader.py "
+               "(test_print_title_has_its_number_and_wrapped_code_hangs)"),
     Patch("title_once", "sphinx-book-theme", "1.3.0",
           "The home page's <title> reads \"title - title\"; it says the book's title once.",
-          ("tabbook.sphinxext.compat.title_once",),
+          ("tabbook.sphinxext.patches.title_once",),
           test="tests/test_book_html.py (book title once)"),
     Patch("print_header", "sphinx-book-theme", "1.3.0",
           "The printed page gets its URL and framework above the theme's print-only title.",
@@ -180,13 +213,21 @@ PATCHES: tuple[Patch, ...] = (
     Patch("tab_components", "sphinx_design", "0.8.0",
           "Framework tab-sets are built with sphinx_design.shared.create_component and the "
           "sync_group/sync_id attributes of its tab labels (not a public API).",
-          ("tabbook/sphinxext/sphinx_ext.py (create_component, sync_group)",), test="tests/unit/test_sphinx_build.py"),
+          ("tabbook/sphinxext/sphinx_ext.py (create_component, sync_group)",),
+          test="tests/unit/test_sphinx_build.py"),
+    Patch("tab_set_labels", "sphinx_design", "0.8.0",
+          "Each framework tab-set is a group labelled as the framework choice: the rendered "
+          "body is rewritten as a string where sphinx-design's HTML opens a tab-set "
+          "(<div class=\"sd-tab-set tabbook-tab-set ...\">).",
+          ("tabbook/sphinxext/reader.py (_label_tab_sets, _TAB_SET_RE, sd-tab-set)",),
+          test="tests/unit/test_patch_pins.py (test_the_tab_sets_are_labelled)"),
     Patch("tabs_storage", "sphinx_design", "0.8.0",
           "The reader's framework is read before the first paint from sphinx-design's "
           "localStorage key (sd_tabs_storage_prefix + group, via its get_sd_config) and "
           "?framework=; the early CSS outranks its input:checked rules; the scripts rely on "
           "its radio-input + label markup and design-tabs.js's `change` handling.",
-          ("tabbook.sphinxext.compat.tabs_storage_prefix", "tabbook/sphinxext/reader.py (early_css, early_head)",
+          ("tabbook.sphinxext.patches.tabs_storage_prefix",
+           "tabbook/sphinxext/reader.py (early_css, early_head)",
            "static/tabbook-early.js (data-storage-prefix, sphinx-design-tab-id-)",
            "static/tabbook-reader.js (selectFramework)", "static/colab.js (input)"),
           test="tests/browser/test_reader.py"),
@@ -195,8 +236,18 @@ PATCHES: tuple[Patch, ...] = (
           "Every exercise and solution body is a section with the same id "
           "(exercise-content/solution-content), and a solution's title link starts with a "
           "space the link underlines.",
-          ("tabbook.sphinxext.compat.TidyExercises",),
+          ("tabbook.sphinxext.patches.TidyExercises",),
           test="tests/test_book_html.py (unique ids, solution links)"),
+    Patch("solution_titles", "sphinx-exercise", "1.2.1",
+          "A translated solution's title is worded as the edition words it (\"练习4.3.1的解答\"): "
+          "sphinx-exercise's title of a solution_node is its word for \"Solution to\" (its "
+          "translate()) and a reference whose text is its word for \"Exercise\" and the "
+          "number; the title's nodes are rebuilt from the tool's \"Solution to {}\", and an "
+          "exercise's number format from its translate(\"Exercise\").",
+          ("tabbook/sphinxext/solution_titles.py (retitle_solutions, solution_node, "
+           "exercise_word)", "tabbook/sphinxext/sphinx_i18n.py (exercise_word, numfig_format)"),
+          test="tests/test_zh_visible_text.py "
+               "(test_solution_titles_read_as_the_notebooks_and_buttons_do)"),
     # ------------------------------------------------------------------ sphinx-togglebutton
     Patch("solution_toggles", "sphinx-togglebutton", "0.4.5",
           "The solutions' toggle buttons are named for their exercise once "
@@ -209,274 +260,3 @@ PATCHES: tuple[Patch, ...] = (
 def patches_of(package: str) -> list[Patch]:
     return [p for p in PATCHES if p.package.lower().replace("_", "-")
             == package.lower().replace("_", "-")]
-
-
-# =========================================================================== Sphinx
-
-
-def _script_key(js) -> tuple:
-    attrs = getattr(js, "attributes", {}) or {}
-    return (getattr(js, "filename", js) or "", tuple(sorted((k, str(v)) for k, v in attrs.items())))
-
-
-def dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
-    """html-page-context: each identical script once (Sphinx 7.4 writes some twice)."""
-    scripts = context.get("script_files")
-    if not isinstance(scripts, list):
-        return
-    seen, unique = set(), []
-    for js in scripts:
-        key = _script_key(js)
-        if key not in seen:
-            seen.add(key)
-            unique.append(js)
-    scripts[:] = unique
-
-
-POSITIONAL = "tabbook_positional_numbers"
-"""Environment attribute: docname -> Sphinx's own (positional) numbers of a renumbered page."""
-
-
-def restore_positional_numbers(app, env) -> list[str]:
-    """env-get-updated, before Sphinx's toctree collector recomputes the numbers: put
-    Sphinx's own numbers back.
-
-    The collector rewrites every page whose numbers differ from the stored ones; the
-    stored ones are the book's (:func:`renumber_sections`), so without this every build
-    that runs Sphinx would rewrite every numbered page, changed or not.
-    """
-    for docname, (secnumbers, fignumbers) in getattr(env, POSITIONAL, {}).items():
-        if docname in env.toc_secnumbers:
-            env.toc_secnumbers[docname] = copy.deepcopy(secnumbers)
-        if fignumbers is not None and docname in env.toc_fignumbers:
-            env.toc_fignumbers[docname] = copy.deepcopy(fignumbers)
-    return []
-
-
-def renumber_sections(app, env, section_numbers) -> list[str]:
-    """env-get-updated: replace Sphinx's positional section numbers by the book's, keeping
-    Sphinx's own for :func:`restore_positional_numbers`.
-
-    ``section_numbers``: docname -> "4.3" (the page's front matter), for the pages that
-    have one.
-    """
-    positional = {}
-    setattr(env, POSITIONAL, positional)
-    for docname, numbers in env.toc_secnumbers.items():
-        number = section_numbers.get(docname)
-        if not number or "" not in numbers:
-            continue
-        want = tuple(int(x) for x in number.split("."))
-        have = numbers[""]
-        if have[: len(want)] == want and len(have) == len(want):
-            continue
-        positional[docname] = (copy.deepcopy(numbers),
-                               copy.deepcopy(env.toc_fignumbers.get(docname)))
-
-        def renumber(num, have=have, want=want):
-            return want + tuple(num[len(have):]) if tuple(num[: len(have)]) == have else num
-
-        env.toc_secnumbers[docname] = {a: renumber(n) for a, n in numbers.items()}
-        # figures, equations and exercises: "Exercise 4.3.1" (numfig_secnum_depth: 2)
-        for by_id in env.toc_fignumbers.get(docname, {}).values():
-            for node_id, num in by_id.items():
-                by_id[node_id] = renumber(tuple(num))
-        # the page's own table of contents carries copies of the numbers
-        for title in (env.titles.get(docname), env.longtitles.get(docname)):
-            if title is not None and title.get("secnumber"):
-                title["secnumber"] = list(renumber(tuple(title["secnumber"])))
-        toc = env.tocs.get(docname)
-        if toc is not None:
-            for ref in toc.findall(nodes.reference):
-                if ref.get("secnumber"):
-                    ref["secnumber"] = renumber(tuple(ref["secnumber"]))
-    return []
-
-
-SPECIAL_PAGES = {"genindex", "search", "py-modindex"}
-
-
-def prune_stale_pages(app, exception, keep_folders=frozenset()) -> None:
-    """build-finished: delete HTML pages of documents that are no longer part of the book
-    (Sphinx's incremental builds never remove them). ``keep_folders``: top folders of
-    the output that are not this build's (the translated editions')."""
-    if exception is not None or app.builder.format != "html":
-        return
-    outdir = Path(app.outdir)
-    for page in outdir.rglob("*.html"):
-        rel = page.relative_to(outdir)
-        if rel.parts[0].startswith("_") or rel.parts[0] in keep_folders:
-            continue
-        docname = rel.with_suffix("").as_posix()
-        if docname not in app.env.all_docs and docname not in SPECIAL_PAGES:
-            page.unlink()
-
-
-# =========================================================================== Jupyter Book
-
-JB_SEARCH_TEXT = "Search this book..."
-"""Jupyter Book's default ``search_bar_text``."""
-
-
-def translate_search_bar_text(config, translated: str) -> None:
-    """config-inited of a translated edition: the search box's placeholder translated,
-    unless the book set its own."""
-    options = dict(config.html_theme_options or {})
-    if options.get("search_bar_text", JB_SEARCH_TEXT) == JB_SEARCH_TEXT:
-        options["search_bar_text"] = translated
-        config.html_theme_options = options
-
-
-# =========================================================================== myst
-
-
-class QuietConfigDumps(std_logging.Filter):
-    """Drop the settings myst and myst-nb print at every start (one long line each).
-
-    They are info messages (``myst v3.0.1: MdParserConfig(...)``); warnings and errors,
-    theirs included, pass.
-    """
-
-    DUMPS = ("MdParserConfig", "NbParserConfig")
-
-    def filter(self, record: std_logging.LogRecord) -> bool:
-        if record.levelno >= std_logging.WARNING or not isinstance(record.args, tuple):
-            return True
-        return not any(type(arg).__name__ in self.DUMPS for arg in record.args)
-
-
-def quiet_config_dumps() -> None:
-    """Filter Sphinx's output handlers (set up before extensions load) once."""
-    for handler in std_logging.getLogger("sphinx").handlers:
-        if not any(isinstance(f, QuietConfigDumps) for f in handler.filters):
-            handler.addFilter(QuietConfigDumps())
-
-
-GETTEXT_IMAGES = ("image/svg+xml", "image/png", "image/jpeg", "image/gif")
-"""The image types of a cell's outputs that the gettext builder takes (before text/plain)."""
-
-
-def extract_output_images(app) -> None:
-    """Have the gettext builder take a cell output's image instead of its text/plain.
-
-    myst-nb keeps a cell output's image, with the alt text the author wrote in the cell's
-    metadata (``mystnb: image: alt:``), next to its text/plain until a post-transform
-    picks one of them for the builder; for gettext it picks text/plain (which is no
-    message), so the alt text would not reach the catalogs. With the image picked, the
-    gettext builder extracts its alt text as a message of the page, and a translated
-    edition's Locale transform (which sees every output before the pick) translates it.
-    """
-    overrides = list(app.config.nb_mime_priority_overrides or [])
-    overrides += [("gettext", mime, i) for i, mime in enumerate(GETTEXT_IMAGES, start=1)]
-    app.config.nb_mime_priority_overrides = overrides
-
-
-# =========================================================================== sphinx-external-toc
-
-
-def translate_toctree_captions(doctree, catalog: dict[str, str]) -> None:
-    """doctree-read: translate the captions of the toc's toctrees ("Contents").
-
-    sphinx-external-toc adds the toctrees after Sphinx's Locale transform has run; their
-    captions are messages of the page's catalog all the same (the gettext builder
-    extracts them), and the sidebar shows them.
-    """
-    from sphinx import addnodes
-
-    for toctree in doctree.findall(addnodes.toctree):
-        caption = toctree.get("caption")
-        if caption and catalog.get(caption):
-            toctree["caption"] = catalog[caption]
-            if "rawcaption" in toctree:
-                toctree["rawcaption"] = catalog[caption]
-
-
-# =========================================================================== themes
-
-
-def theme_default_mode(config) -> None:
-    """config-inited: ``html_context["default_mode"]`` defaults to ``"auto"`` (otherwise
-    pydata-sphinx-theme logs ``Got invalid theme mode`` on a first visit)."""
-    context = dict(config.html_context or {})
-    context.setdefault("default_mode", "auto")
-    config.html_context = context
-
-
-def drop_dead_downloads(app, pagename, templatename, context, doctree) -> None:
-    """No ".md" download when ``_sources/`` is not written (``html_copy_source = False``).
-    Connect after sphinx-book-theme fills the header buttons (priority 501)."""
-    if app.config.html_copy_source:
-        return
-    for group in context.get("header_buttons", []):
-        if isinstance(group, dict) and isinstance(group.get("buttons"), list):
-            group["buttons"] = [b for b in group["buttons"]
-                                if b.get("label") != "download-source-button"]
-
-
-def title_once(app, pagename, templatename, context, doctree) -> None:
-    """The home page's ``<title>`` says the book's title once (not "T - T")."""
-    title = re.sub(r"<[^>]+>", "", context.get("title") or "")
-    docstitle = context.get("docstitle") or ""
-    if pagename != app.config.root_doc or html.unescape(title).strip() != docstitle.strip():
-        return
-    logo = dict(context.get("theme_logo") or {})
-    logo.setdefault("text", docstitle)  # the sidebar still shows the title (docstitle's job)
-    context["theme_logo"] = logo
-    context["docstitle"] = ""
-
-
-# =========================================================================== sphinx-design
-
-
-def tabs_storage_prefix(env) -> str:
-    """sphinx-design's localStorage key prefix (its ``sd_tabs_storage_prefix`` setting)."""
-    from sphinx_design.config import get_sd_config
-
-    return get_sd_config(env).tabs_storage_prefix
-
-
-# =========================================================================== sphinx-exercise
-
-
-class TidyExercises(SphinxPostTransform):
-    """sphinx-exercise's HTML, made valid and tidy.
-
-    * Every exercise's and solution's body is a section with the id
-      ``exercise-content`` / ``solution-content``: ids repeated on a page. Each gets
-      its admonition's id instead (``<id>-content``).
-    * A solution's title is "Solution to" + a link whose text starts with a space, which
-      the link underlines: the space moves out of the link.
-    """
-
-    default_priority = 30  # after sphinx-exercise's title and link resolution (20-22)
-
-    def run(self, **kwargs) -> None:
-        try:
-            from sphinx_exercise.nodes import (exercise_enumerable_node, exercise_node,
-                                               solution_node)
-        except ImportError:
-            return
-        kinds = (exercise_node, exercise_enumerable_node, solution_node)
-        for admonition in self.document.findall(lambda n: isinstance(n, kinds)):
-            own = (admonition.get("ids") or [admonition.get("label", "")])[0]
-            for section in admonition.findall(nodes.section):
-                if any(i in ("exercise-content", "solution-content") for i in section["ids"]):
-                    section["ids"] = [f"{own}-content"] if own else []
-            if isinstance(admonition, solution_node):
-                for title in admonition.findall(nodes.title):
-                    self._space_out_of_links(title)
-
-    @staticmethod
-    def _space_out_of_links(title: nodes.Element) -> None:
-        for ref in list(title.findall(nodes.reference)):
-            first = ref.next_node(nodes.Text)
-            if first is None or not first.astext().startswith(" "):
-                continue
-            first.parent.replace(first, nodes.Text(first.astext().lstrip(" ")))
-            parent = ref.parent
-            index = parent.index(ref)
-            before = parent[index - 1] if index else None
-            if isinstance(before, nodes.Text):
-                parent.replace(before, nodes.Text(before.astext().rstrip(" ") + " "))
-            else:
-                parent.insert(index, nodes.Text(" "))

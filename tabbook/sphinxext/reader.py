@@ -31,8 +31,11 @@
 User-visible strings go through Sphinx's gettext (catalog ``tabbook``); the ones the
 JavaScript shows reach it as data attributes of the early script.
 
-The patches of upstream internals among these (theme mode, duplicate scripts, unused
-thebe, download menu, title, sphinx-exercise, sphinx-design's storage key) live in :mod:`tabbook.sphinxext.compat`.
+The patches of upstream internals among these (theme mode, duplicate scripts, download
+menu, title, sphinx-exercise, sphinx-design's storage key) are in
+:mod:`tabbook.sphinxext.patches`; the others here (unused thebe, the book's PDF in the
+download menu, the printed title's number, the tab-sets' labels) are listed in
+:data:`tabbook.sphinxext.compat.PATCHES` too.
 
 Hooked into Sphinx by ``app.setup_extension("tabbook.sphinxext.reader")``.
 """
@@ -46,10 +49,10 @@ from pathlib import Path
 
 from sphinx.locale import get_translation
 
-from . import compat
-from .template_cache import cache_compiled_templates
 from ..core.escape import escape_added
 from ..core.frameworks import FRAMEWORKS
+from . import patches
+from .template_cache import cache_compiled_templates
 
 _ = get_translation("tabbook")
 
@@ -66,7 +69,7 @@ def _static_dirs(app) -> list[Path]:
 
 
 def _config_inited(app, config) -> None:
-    compat.theme_default_mode(config)
+    patches.theme_default_mode(config)
     if not config.html_favicon:
         for folder in _static_dirs(app):
             if (folder / FAVICON).is_file():
@@ -165,7 +168,7 @@ def early_head(app, storage_prefix: str) -> str:
 def _page_head(app, pagename, templatename, context, doctree) -> None:
     if app.builder.format != "html":
         return
-    head = early_head(app, compat.tabs_storage_prefix(app.env))
+    head = early_head(app, patches.tabs_storage_prefix(app.env))
     if head:
         context["metatags"] = head + context.get("metatags", "")
 
@@ -242,16 +245,16 @@ def setup(app) -> dict:
     app.setup_extension("tabbook.sphinxext.sphinx_math")
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
-    app.connect("html-page-context", compat.dedupe_scripts, priority=900)
+    app.connect("html-page-context", patches.dedupe_scripts, priority=900)
     app.connect("html-page-context", _drop_unused_thebe, priority=900)
     app.connect("html-page-context", _page_head, priority=900)
     # after sphinx-book-theme fills the header buttons (priority 501)
-    app.connect("html-page-context", compat.drop_dead_downloads, priority=900)
+    app.connect("html-page-context", patches.drop_dead_downloads, priority=900)
     app.connect("html-page-context", _book_pdf_entry, priority=900)
-    app.connect("html-page-context", compat.title_once, priority=900)
+    app.connect("html-page-context", patches.title_once, priority=900)
     app.connect("html-page-context", _label_tab_sets, priority=900)
     # after sphinx-book-theme sets `pagetitle` (priority 500)
     app.connect("html-page-context", _numbered_print_title, priority=900)
-    app.add_post_transform(compat.TidyExercises)
+    app.add_post_transform(patches.TidyExercises)
     app.connect("build-finished", _build_finished)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -11,7 +11,9 @@ edition's own copy; what differs (``documentation_options.js``, ``translations.j
 It runs over every page of the edition at each build (Sphinx copies ``_static/`` anew
 each time, and pages it did not rewrite keep their links), so a file that stops being
 the same gets its own copy and links back. The main edition is built first
-(``python -m tabbook html``). This module does not import Sphinx.
+(``python -m tabbook html``). :func:`share_edition_static` runs it at the end of a
+translated edition's build (connected by :mod:`tabbook.sphinxext.sphinx_i18n`); nothing
+else here imports Sphinx.
 """
 
 from __future__ import annotations
@@ -83,7 +85,8 @@ def share_static(edition_dir: Path, main_dir: Path) -> tuple[int, int]:
             write_atomic(page, new_text.encode("utf-8"))
     # every file of the edition's _static that is the same: gone (pages link the main
     # one), unless a file the edition keeps names it (a stylesheet's font, ...)
-    kept = [p for p in own.rglob("*") if p.is_file() and not is_shared(p.relative_to(own).as_posix())]
+    kept = [p for p in own.rglob("*")
+            if p.is_file() and not is_shared(p.relative_to(own).as_posix())]
     named = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in kept
                       if p.suffix in (".css", ".js", ".html", ".json"))
     files = size = 0
@@ -96,3 +99,25 @@ def share_static(edition_dir: Path, main_dir: Path) -> tuple[int, int]:
         if path.is_dir() and not any(path.iterdir()):
             path.rmdir()
     return files, size
+
+
+def share_edition_static(app, exception) -> None:
+    """build-finished of a translated edition: its pages link the main edition's copy of
+    the static files they both have the same (:func:`share_static`): switching language
+    downloads none again."""
+    from ..sources.i18n import SOURCE, edition_of
+
+    edition = edition_of(app.config.language)
+    if exception is not None or edition is SOURCE or app.builder.format != "html":
+        return
+    from sphinx.util import logging
+
+    outdir = Path(app.outdir)
+    main = outdir
+    for _part in edition.folder.split("/"):
+        main = main.parent
+    files, size = share_static(outdir, main)
+    if files:
+        logging.getLogger(__name__).info(
+            f"[tabbook] {edition.language}: {files} static files ({size:,} bytes) shared with "
+            f"the main edition's _static/")

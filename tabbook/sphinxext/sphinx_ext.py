@@ -10,7 +10,8 @@
 * Section numbers follow the book (``section_number`` in each page's front matter).
 * The log stays readable: myst's settings dumps are filtered out.
 
-The patches of upstream internals hooked here live in :mod:`tabbook.sphinxext.compat`.
+The patches of upstream internals hooked here are listed in
+:data:`tabbook.sphinxext.compat.PATCHES` (the code of most: :mod:`tabbook.sphinxext.patches`).
 """
 
 from __future__ import annotations
@@ -27,16 +28,16 @@ from sphinx.util import logging
 
 from .. import __version__
 from ..core import nbfast
-from . import compat
+from ..core.digest import tool_digest
+from ..core.errors import BookError
+from ..core.frameworks import FRAMEWORKS
 from ..sources.book import read_book
 from ..sources.config import load_config
-from ..core.digest import tool_digest
 from ..sources.envs import ensure_all
-from ..core.errors import BookError
-from ..stages.execute import execute_all
-from ..core.frameworks import FRAMEWORKS
 from ..sources.i18n import TRANSLATIONS
+from ..stages.execute import execute_all
 from ..stages.merge import PROSE_CLASS, framework_of_classes, merge
+from . import patches
 from .sphinx_state import BuildState, state_of
 
 LOGGER = logging.getLogger(__name__)
@@ -201,7 +202,7 @@ class FrameworkTabs(SphinxTransform):
 def _renumber_sections(app: Sphinx, env) -> list[str]:
     """Replace Sphinx's positional section numbers by the book's (3.2, 4.3, ...)."""
     numbers = {d: p.section_number for d, p in state_of(env).pages.items() if p.section_number}
-    return compat.renumber_sections(app, env, numbers)
+    return patches.renumber_sections(app, env, numbers)
 
 
 EDITION_FOLDERS = frozenset(e.folder for e in TRANSLATIONS)
@@ -210,14 +211,14 @@ EDITION_FOLDERS = frozenset(e.folder for e in TRANSLATIONS)
 def _prune_stale_pages(app: Sphinx, exception) -> None:
     """Delete HTML pages of documents that are no longer part of the book (the
     translated editions, built into folders of their own, are left alone)."""
-    compat.prune_stale_pages(app, exception, keep_folders=EDITION_FOLDERS)
+    patches.prune_stale_pages(app, exception, keep_folders=EDITION_FOLDERS)
 
 
 def _note_outputs(app: Sphinx, exception) -> None:
     """Note what this edition made, for the input stamp of `make html`
     (:func:`tabbook.stages.freshness.write_stamp`)."""
-    from ..stages.freshness import edition_outputs, note_outputs
     from ..sources.i18n import edition_of
+    from ..stages.freshness import edition_outputs, note_outputs
 
     state = state_of(app.env)
     if exception is not None or app.builder.format != "html" or not state.ready:
@@ -280,7 +281,7 @@ def _record_site(app: Sphinx, exception) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    compat.quiet_config_dumps()  # before myst's builder-inited prints its settings
+    patches.quiet_config_dumps()  # before myst's builder-inited prints its settings
     app.setup_extension("sphinx_design")
     # the reading experience: formulas rendered at build time (KaTeX), a11y fixes, favicon
     app.setup_extension("tabbook.sphinxext.reader")
@@ -292,7 +293,7 @@ def setup(app: Sphinx) -> dict:
     # after tabbook.sphinxext.sphinx_colab's builder-inited (which notes the pages' notebooks)
     app.connect("env-get-outdated", _env_get_outdated)
     app.connect("env-updated", _digests_after_reading)
-    app.connect("env-get-updated", compat.restore_positional_numbers, priority=100)
+    app.connect("env-get-updated", patches.restore_positional_numbers, priority=100)
     app.connect("env-get-updated", _renumber_sections, priority=900)
     app.add_transform(FrameworkTabs)
     # one Colab notebook per page and framework, and the "Open in Colab" button

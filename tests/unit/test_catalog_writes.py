@@ -38,7 +38,7 @@ msgstr ""
 CHILD = textwrap.dedent("""\
     import resource, signal, sys
     from pathlib import Path
-    from tabbook.sphinxext.sphinx_i18n import update_catalogs
+    from tabbook.sphinxext.sphinx_gettext import update_catalogs
     from tabbook.core.errors import BookError
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
     limit = int(sys.argv[3])

@@ -131,8 +131,8 @@ def test_the_books_settings_are_extracted_and_translated(tmp_path):
     import yaml
     from babel.messages import pofile
 
-    from tabbook.sources.i18n import page_catalog
-    from tabbook.sphinxext.sphinx_i18n import BOOK_CATALOG, write_book_template
+    from tabbook.sources.i18n import BOOK_CATALOG, page_catalog
+    from tabbook.sphinxext.sphinx_gettext import write_book_template
 
     (tmp_path / "_config.yml").write_text("title: T\nauthor: Someone (after D2L)\n", "utf-8")
     pot = write_book_template(tmp_path, tmp_path / "pot")

@@ -8,6 +8,7 @@ recheck each, then set its ``checked`` version in ``tabbook/sphinxext/compat.py`
 from __future__ import annotations
 
 import ast
+import importlib
 import importlib.metadata as metadata
 import re
 import sys
@@ -78,14 +79,15 @@ def test_the_installed_versions_are_the_pins():
 
 
 def test_every_patch_is_where_the_table_says():
-    """Each place a patch names exists: a name of tabbook.sphinxext.compat, or a file holding the
-    names listed after it."""
+    """Each place a patch names exists: a name of a tabbook module (tabbook.sphinxext.patches),
+    or a file holding the names listed after it."""
     missing = []
     for patch in compat.PATCHES:
         assert patch.fixes and patch.where and patch.checked, patch
         for place in patch.where:
-            if place.startswith("tabbook.sphinxext.compat."):
-                if not hasattr(compat, place.rsplit(".", 1)[1]):
+            if place.startswith("tabbook.") and "/" not in place:
+                module, _, name = place.rpartition(".")
+                if not hasattr(importlib.import_module(module), name):
                     missing.append(f"{patch.name}: {place}")
                 continue
             path, _, names = place.partition(" (")

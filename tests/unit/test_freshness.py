@@ -29,7 +29,7 @@ from tabbook.sources.i18n import TRANSLATIONS
 from tabbook.core.layout import Layout
 from tabbook.core.outputs import guard_outputs
 from tabbook.sources.source import read_page
-from tabbook.sphinxext.sphinx_i18n import edition_overrides
+from tabbook.sphinxext.sphinx_run import edition_overrides
 from tinybook import CONF_PY, PAGE, REPO, TINYBOOK, executed_runs
 
 ZH = TRANSLATIONS[0]
