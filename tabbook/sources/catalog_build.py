@@ -11,12 +11,16 @@ This module does not import Sphinx.
 from __future__ import annotations
 
 import io
+from datetime import datetime, timezone
 from pathlib import Path
 
 from ..core.errors import BookError
 from ..core.files import write_atomic
 from .i18n import LOCALES, UI_LOCALES, _write_mo
 
+NO_DATE = datetime(1970, 1, 1, tzinfo=timezone.utc)
+"""The creation date of a catalog that gives none (Babel would put in the time of
+compiling, and the ``.mo`` would change every minute)."""
 
 def book_catalogs(root: Path, language: str) -> dict[str, Path]:
     """docname -> the ``.po`` of the page, for every catalog of ``language`` in the book."""
@@ -43,10 +47,12 @@ def compile_book_catalogs(root: Path, language: str, dest: Path) -> Path:
     keep = set()
     for docname, po in book_catalogs(root, language).items():
         try:
-            with open(po, "rb") as fh:
-                catalog = read_po(fh, locale=language)
+            raw = po.read_bytes()
+            catalog = read_po(io.BytesIO(raw), locale=language)
         except Exception as exc:  # Babel raises assorted types on a malformed catalog
             raise BookError(f"cannot read the catalog: {exc}", path=str(po)) from None
+        if b"POT-Creation-Date:" not in raw:  # (as _write_mo: not the time of compiling)
+            catalog.creation_date = NO_DATE
         buf = io.BytesIO()
         write_mo(buf, catalog, use_fuzzy=False)
         mo = out / f"{docname}.mo"
