@@ -70,10 +70,13 @@ def code_edit(root: Path) -> None:
 
 def plain_build(tmp: Path) -> float:
     """The same pages rendered by plain Jupyter Book: no tabbook, nothing executed."""
+    from tabbook.core.myst_markdown import MYST_EXTENSIONS
+
     root = fresh(tmp, "plain", cache=False)
     cfg = root / "_config.yml"
     text = cfg.read_text().replace("  local_extensions:\n    tabbook.sphinxext.sphinx_ext: ./\n", "")
-    cfg.write_text(text)
+    # (the MyST extensions the tool gives Sphinx itself: the pages parsed alike)
+    cfg.write_text(text + f"parse:\n  myst_enable_extensions: {list(MYST_EXTENSIONS)}\n")
     return timed([JB, "build", str(root)])
 
 

@@ -38,10 +38,11 @@ from ..sources.i18n import TRANSLATIONS
 from ..stages.execute import execute_all
 from ..stages.merge import PROSE_CLASS, framework_of_classes, merge
 from . import patches
+from .sphinx_run import RUN_BY_TOOL
 from .sphinx_state import BuildState, state_of
 
 LOGGER = logging.getLogger(__name__)
-_ = get_translation("tabbook")  # the tool's strings (tabbook/locales/, tabbook.sphinxext.sphinx_i18n)
+_ = get_translation("tabbook")  # the tool's strings (tabbook/locales/: sphinx_i18n)
 SYNC_GROUP = "framework"
 
 
@@ -55,6 +56,12 @@ def read_notebook(text: str) -> nbformat.NotebookNode:
 
 
 def _config_inited(app: Sphinx, config) -> None:
+    if not config[RUN_BY_TOOL]:
+        raise ExtensionError("[tabbook] this book is built by `make html` (python -m tabbook "
+                             "html), which runs Sphinx itself (tabbook/sphinxext/sphinx_run.py): "
+                             "`jupyter-book build` would build it without the lock, the input "
+                             "stamp, the catalogs' checks, the MyST extensions of the tool's "
+                             "reader and the translated editions")
     # a config value with rebuild="env": Sphinx re-reads every page when it changes
     config.tabbook_tool_digest = tool_digest()
     formats = dict(config.nb_custom_formats or {})
@@ -286,6 +293,7 @@ def setup(app: Sphinx) -> dict:
     # the reading experience: formulas rendered at build time (KaTeX), a11y fixes, favicon
     app.setup_extension("tabbook.sphinxext.reader")
     app.add_config_value("tabbook_tool_digest", "", "env")
+    app.add_config_value(RUN_BY_TOOL, False, "")
     app.connect("config-inited", _config_inited, priority=900)
     app.connect("builder-inited", _mark_site_start, priority=0)
     app.connect("builder-inited", _builder_inited)

@@ -5,7 +5,8 @@
   the extensions are the book's), with the MyST extensions of the tool's reader
   (:data:`tabbook.core.myst_markdown.MYST_EXTENSIONS`) and warnings as errors. Every
   Sphinx run of the tool goes through it: each edition's HTML, the gettext extraction
-  (:mod:`tabbook.sphinxext.sphinx_gettext`), and the tests' builds of small books.
+  (:mod:`tabbook.sphinxext.sphinx_gettext`), and the tests' builds of small books; the
+  extension refuses a run started otherwise (``jupyter-book build .``: :data:`RUN_BY_TOOL`).
 * :func:`build_edition` (``python -m tabbook edition <language>``, which ``python -m
   tabbook html`` runs in a child process for each edition: :mod:`tabbook.stages.pipeline`):
   one edition's HTML into the edition's folder of :class:`tabbook.core.layout.Layout`. A
@@ -23,6 +24,12 @@ from ..core.layout import Layout
 from ..sources.catalog_build import compile_tool_catalogs
 from ..sources.i18n import SOURCE, Edition, edition_of
 
+RUN_BY_TOOL = "tabbook_run_sphinx"
+"""A setting only :func:`run_sphinx` sets: the extension (:mod:`tabbook.sphinxext.sphinx_ext`)
+refuses a Sphinx run started otherwise (``jupyter-book build .``), which would build
+without the book's lock, input stamp, catalog checks, MyST extensions or translated
+editions."""
+
 
 def run_sphinx(root: Path, builder: str, outdir: Path, doctreedir: Path, overrides: dict,
                *, force_all: bool = False) -> int:
@@ -37,7 +44,8 @@ def run_sphinx(root: Path, builder: str, outdir: Path, doctreedir: Path, overrid
     root = Path(root).resolve()
     confoverrides = {"external_toc_path": (root / "_toc.yml").as_posix(),
                      "latex_individualpages": False,
-                     "myst_enable_extensions": list(MYST_EXTENSIONS), **overrides}
+                     "myst_enable_extensions": list(MYST_EXTENSIONS), RUN_BY_TOOL: True,
+                     **overrides}
     config = config_file(root)
     result = build_sphinx(root, Path(outdir), noconfig=True,
                           path_config=str(config) if config else None,

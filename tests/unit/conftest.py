@@ -1,21 +1,18 @@
 """Fixtures of the kernel-free tests (tests/unit): the tiny book, read and built.
 
 :func:`sphinx_run` builds the tiny book (:mod:`tinybook`) with Sphinx in this process, as
-myst-nb's ``sphinx_run`` fixture does: the hand-written runs are put in the execution
-cache under the keys the build computes, so nothing executes.
+myst-nb's ``sphinx_run`` fixture does, and as ``make html`` runs Sphinx
+(:func:`tabbook.sphinxext.sphinx_run.run_sphinx`, the book's configuration): the
+hand-written runs are put in the execution cache under the keys the build computes, so
+nothing executes.
 """
 
 from __future__ import annotations
 
-import io
-import shutil
-
 import pytest
 
-from tabbook.sources.config import BookConfig
-from tabbook.stages.cache import plan, store
 from tabbook.sources.source import Page, read_page
-from tinybook import CONF_PY, PAGE, REPO, TINYBOOK, SphinxResult, executed_runs
+from tinybook import PAGE, TINYBOOK, SphinxResult, build_tiny_copy
 
 
 @pytest.fixture(scope="session")
@@ -25,22 +22,6 @@ def tiny_page() -> Page:
 
 @pytest.fixture(scope="session")
 def sphinx_run(tmp_path_factory) -> SphinxResult:
-    """The tiny book built to HTML by Sphinx, from prepared runs, in this process."""
-    from sphinx.application import Sphinx
-
-    root = tmp_path_factory.mktemp("tinybook") / "book"
-    shutil.copytree(TINYBOOK, root)
-    shutil.copytree(REPO / "envs", root / "envs")  # the cache keys hash the requirements
-    (root / "conf.py").write_text(CONF_PY, encoding="utf-8")
-    page = read_page(root / PAGE, root)
-    runs = executed_runs()
-    cfg = BookConfig()
-    for run in plan([page], root):
-        run.notebook = runs[run.framework.name]
-        store(run, root, cfg)  # stamped, as a build stores what it executed
-    status, warnings = io.StringIO(), io.StringIO()
-    app = Sphinx(str(root), str(root), str(root / "_build" / "html"),
-                 str(root / "_build" / "doctrees"), "html", status=status, warning=warnings,
-                 freshenv=True, warningiserror=False)
-    app.build()
-    return SphinxResult(root, root / "_build" / "html", warnings.getvalue(), status.getvalue())
+    """The tiny book built to HTML as the book is (its configuration, the one way Sphinx
+    is run), from prepared runs, in this process."""
+    return build_tiny_copy(tmp_path_factory.mktemp("tinybook") / "book")

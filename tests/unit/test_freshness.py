@@ -11,7 +11,6 @@ notebook, and a second build reads and writes nothing.
 from __future__ import annotations
 
 import gettext
-import io
 import os
 import re
 import shutil
@@ -24,13 +23,11 @@ from tabbook.core.errors import BookError
 from tabbook.stages.cache import cache_key, cached_runs, load_cached, plan, store
 from tabbook.stages.extract import write_library
 from tabbook.stages.freshness import input_stamp
-from tabbook.sources.catalog_build import compile_tool_catalogs
 from tabbook.sources.i18n import TRANSLATIONS
 from tabbook.core.layout import Layout
 from tabbook.core.outputs import guard_outputs
 from tabbook.sources.source import read_page
-from tabbook.sphinxext.sphinx_run import edition_overrides
-from tinybook import CONF_PY, PAGE, REPO, TINYBOOK, executed_runs
+from tinybook import PAGE, REPO, TINYBOOK, copy_tiny_book, executed_runs, sphinx_build
 
 ZH = TRANSLATIONS[0]
 DOC = "chapter_demo/page"
@@ -59,40 +56,26 @@ def _prepare_runs(root: Path, change=None) -> None:
 
 
 def _build(root: Path, edition=None) -> str:
-    """One incremental Sphinx build of an edition in this process; its status output."""
+    """One incremental Sphinx build of an edition in this process, as ``make html`` runs it
+    (:func:`tinybook.sphinx_build`); its status output."""
     from sphinx import locale
-    from sphinx.application import Sphinx
-    from sphinx.util.docutils import docutils_namespace
 
     # Sphinx keeps its translators in the process, and gettext the catalogs it read: the
     # Chinese build's would translate the next English build's defaults, and a catalog
     # compiled again would not be read again (`make html` runs each edition in a process)
     locale.translators.clear()
     gettext._translations.clear()
-    layout = Layout(root)
-    # Jupyter Book's theme, as for the book; a new templates_path list (the theme appends
-    # its folders to the one it finds, which a second app in the process would share)
-    overrides = {"html_theme": "sphinx_book_theme", "templates_path": []}
-    if edition is not None:
-        tool = compile_tool_catalogs(edition.language, layout.tool_locale)
-        overrides.update(edition_overrides(root, edition, tool))
-    status, warnings = io.StringIO(), io.StringIO()
-    # (as sphinx-build does: the roles, directives and nodes an app registers go with it)
-    with docutils_namespace():
-        app = Sphinx(str(root), str(root), str(layout.html(edition)),
-                     str(layout.doctrees(edition)), "html", status=status, warning=warnings,
-                     confoverrides=overrides, warningiserror=False)
-        try:
-            app.build()
-        finally:  # (and the next app in the process, another test's, starts in English)
-            locale.translators.clear()
-            gettext._translations.clear()
+    try:
+        built = sphinx_build(root, edition)
+    finally:  # (and the next app in the process, another test's, starts in English)
+        locale.translators.clear()
+        gettext._translations.clear()
     # (a second Sphinx in one process registers the same nodes and roles again: said once)
-    problems = [ln for ln in warnings.getvalue().splitlines()
+    problems = [ln for ln in built.warnings.splitlines()
                 if "is already registered" not in ln]
-    assert not problems, warnings.getvalue()
-    assert "[tabbook] executed" not in status.getvalue()
-    return re.sub(r"\x1b\[[0-9;]*m", "", status.getvalue())
+    assert not problems, built.warnings
+    assert "[tabbook] executed" not in built.status
+    return built.status
 
 
 def _build_both(root: Path) -> tuple[str, str]:
@@ -130,14 +113,10 @@ def _notebook(root: Path, framework: str = "pytorch", lang_dir: str = "") -> str
 @pytest.fixture
 def book(tmp_path) -> Path:
     """The tiny book with a Chinese catalog, built once in both editions."""
-    root = tmp_path / "book"
-    shutil.copytree(TINYBOOK, root)
-    shutil.copytree(REPO / "envs", root / "envs")  # the cache keys hash the requirements
-    (root / "conf.py").write_text(CONF_PY, encoding="utf-8")
+    root = copy_tiny_book(tmp_path / "book")
     po = root / "locales" / "zh_CN" / "LC_MESSAGES" / f"{DOC}.po"
     po.parent.mkdir(parents=True)
     po.write_text(PO.format(title="一个小页面"), encoding="utf-8")
-    _prepare_runs(root)
     _build_both(root)
     assert "一个小页面" in _page(root, ZH)
     return root
@@ -146,7 +125,7 @@ def book(tmp_path) -> Path:
 def test_a_page_whose_runs_changed_is_rebuilt_in_every_edition(book):
     """Item 1: the library changed (another page's ``#@save`` code): the page's runs are
     new, its source is not."""
-    (book / "d2l").mkdir()
+    (book / "d2l").mkdir(exist_ok=True)  # (the copy has the repository's library)
     (book / "d2l" / "extra.py").write_text("ANSWER = 42\n")  # every framework imports it
 
     def answer(nb):

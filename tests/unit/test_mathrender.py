@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tabbook.core.myst_markdown import MYST_EXTENSIONS
 from tabbook.stages import mathrender
 from tabbook.stages.mathrender import Formula, MathError
 
@@ -107,7 +108,7 @@ def _build(tmp_path, index: str, language: str | None = None, po: str | None = N
     leave its registrations behind for the tiny book's build); its exit status and output."""
     (tmp_path / "conf.py").write_text(
         'extensions = ["myst_parser", "tabbook.sphinxext.sphinx_math"]\n'
-        'myst_enable_extensions = ["dollarmath", "amsmath"]\nlocale_dirs = ["locales"]\n'
+        f'myst_enable_extensions = {list(MYST_EXTENSIONS)!r}\nlocale_dirs = ["locales"]\n'
         f'language = {language or "en"!r}\n', encoding="utf-8")
     (tmp_path / "index.md").write_text(index, encoding="utf-8")
     if po:
