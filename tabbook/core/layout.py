@@ -85,7 +85,8 @@ class Layout:
 
     def jupyter_cache(self, edition=None) -> Path:
         folder = getattr(edition, "folder", "") if edition is not None else ""
-        return self.build / (".jupyter_cache" if not folder else f".jupyter_cache-{edition.language}")
+        name = ".jupyter_cache" if not folder else f".jupyter_cache-{edition.language}"
+        return self.build / name
 
     def not_site(self, editions) -> list[Path]:
         """What earlier versions of the tool left in the site that is not part of it (the
@@ -152,7 +153,8 @@ class Layout:
 
     @property
     def vendor(self) -> Path:
-        """Third-party files the build stages (KaTeX's stylesheet and fonts); never part of the site."""
+        """Third-party files the build stages (KaTeX's stylesheet and fonts); never part of
+        the site."""
         return self.state / "vendor"
 
     # --- other outputs -----------------------------------------------------------------

@@ -82,7 +82,8 @@ class Page:
 
     @property
     def label(self) -> str | None:
-        for cell in self.cells:  # the first ``(label)=`` target (read by tabbook.core.myst_markdown)
+        # the first ``(label)=`` target (read by tabbook.core.myst_markdown)
+        for cell in self.cells:
             if cell.kind == "markdown":
                 label = page_label(cell.source)
                 if label:

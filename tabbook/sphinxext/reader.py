@@ -105,7 +105,8 @@ def _drop_unused_thebe(app, pagename, templatename, context, doctree) -> None:
     a request and a parse for nothing. Left out of the page when the book does not use it."""
     if _thebe_used(app.config):
         return
-    for key, unused in (("script_files", lambda f, body: "sphinx-thebe" in f or "THEBE_JS_URL" in body),
+    for key, unused in (("script_files",
+                         lambda f, body: "sphinx-thebe" in f or "THEBE_JS_URL" in body),
                         ("css_files", lambda f, body: "sphinx-thebe" in f)):
         files = context.get(key)
         if isinstance(files, list):

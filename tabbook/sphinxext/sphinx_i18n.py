@@ -130,7 +130,7 @@ def _supplement_catalogs(language: str, locale_dir: Path) -> None:
     Sphinx would add a second catalog of a domain *after* the first one registered (the
     extension's, registered when it loaded), so ours is put first in Sphinx's table of
     translators (``sphinx.locale.translators``, keyed ``("general", domain)``). A
-    translated edition is built in its own process (``python -m tabbook.sphinxext.sphinx_i18n``).
+    translated edition is built in its own process (``python -m tabbook edition <language>``).
     """
     import gettext
 

@@ -5,9 +5,9 @@ what the execution cache lacks for those frameworks only, with no Sphinx run, cr
 registering only their environments and kernels. What it adds to the execution cache's
 ``exec/`` folder (:func:`tabbook.stages.cache.cache_path`) is that job's *shard* of the
 cache: one file per run, named by its content key (:func:`tabbook.stages.cache.cache_key`),
-holding no path of the machine that made it. Shards of several machines merge by copying their files into one folder
-(:func:`merge_shards`, or ``cp``); a render job whose cache then holds every run executes
-nothing and needs no framework. The layout is documented in docs/cache.md.
+holding no path of the machine that made it. Shards of several machines merge by copying
+their files into one folder (:func:`merge_shards`, or ``cp``); a render job whose cache then
+holds every run executes nothing and needs no framework. The layout is documented in docs/cache.md.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from ..core.frameworks import FRAMEWORKS, Framework
 from ..sources.book import read_book
 from ..sources.config import load_config
 from ..sources.envs import ensure_all
 from .cache import cache_path
 from .execute import execute_all
-from ..core.frameworks import FRAMEWORKS, Framework
 
 
 def selected(names: list[str] | None) -> tuple[Framework, ...]:
