@@ -13,7 +13,8 @@ nothing before the Sphinx layer imports Sphinx:
    script (``warm_kernel``), translated text escaped for where it lands (``escape``);
 2. **sources**, ``tabbook/sources/``: the toc, one MyST notebook (``source``), every page of
    the book (``book``), the settings (``config``, validated at load), per-framework
-   environments (``envs``) and the Debian packages they load (``system``), the translated
+   environments (``envs``) and the Debian packages they load (``system``), every npm
+   package the book and its tests take, each from a lock file (``npm``), the translated
    editions' table and catalogs (``i18n``) and their checks (``catalogs``; interface
    strings' own: ``ui_catalogs``);
 3. **stages and outputs**, ``tabbook/stages/``: the ``#@save`` library (``extract``),
@@ -43,7 +44,7 @@ __version__ = "0.1.0"
 LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("base", "core", ("errors", "files", "frameworks", "layout", "nbfast", "outputs", "procs",
                       "signals", "lock", "digest", "myst_markdown", "warm_kernel", "escape")),
-    ("sources", "sources", ("toc", "source", "book", "i18n", "config", "system", "envs",
+    ("sources", "sources", ("toc", "source", "book", "i18n", "config", "system", "envs", "npm",
                              "ui_catalogs", "catalogs")),
     ("stages and outputs", "stages", ("extract", "warm", "run_notes", "execute", "merge",
                                       "launch", "notebook_code", "colab", "shards", "freshness",
