@@ -17,7 +17,8 @@ html: venv lib
 	$(PY) -m tabbook html
 
 # Executes what the cache lacks, no rendering: `make execute FRAMEWORK=jax` (or
-# FRAMEWORK="pytorch mxnet"; none: all). Its _build/.tabbook/exec is a cache shard.
+# FRAMEWORK="pytorch mxnet"; none: all). Its execution cache (`$(PY) -m tabbook path
+# exec-cache` names the folder: every build path has a name there) is a cache shard.
 FRAMEWORK ?=
 execute: venv lib
 	$(PY) -m tabbook execute $(addprefix --framework ,$(FRAMEWORK))
@@ -81,5 +82,5 @@ workflow: venv
 bench: html envs
 	$(PY) benchmarks/run.py
 
-clean:
-	rm -rf _build
+clean: venv
+	build=$$($(PY) -m tabbook path build) && rm -rf "$$build"

@@ -15,7 +15,7 @@ from .core.errors import BookError
 from .core.files import remove_stray_temps
 from .core.frameworks import NAMES
 from .core.layout import SKIP_DIRS as LAYOUT_SKIP_DIRS
-from .core.layout import BUILD_DIR, PUBLISH_DIR, Layout
+from .core.layout import BUILD_DIR, NAMED, PUBLISH_DIR, Layout
 from .core.lock import HELD_ENV, book_lock, held_by_parent_env
 from .core.signals import Interrupted, run_child
 
@@ -321,6 +321,15 @@ def cmd_pdf(args) -> int:
     return 0
 
 
+def cmd_path(args) -> int:
+    """A path of the build by its name (:data:`tabbook.core.layout.NAMED`), for shell:
+    relative to the book's folder when it is inside it (as the workflow file spells paths)."""
+    root = Path(args.root).resolve()
+    path = Layout(root, load_config(root).cache_dir).named(args.name)
+    print(path.relative_to(root).as_posix() if path.is_relative_to(root) else path)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tabbook", description=__doc__)
     parser.add_argument("--root", default=str(ROOT),
@@ -371,6 +380,10 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_colab)
     p = sub.add_parser("publish", help=f"assemble {PUBLISH_DIR}: site, notebooks, library")
     p.set_defaults(func=cmd_publish)
+    p = sub.add_parser("path", help="print a path of the build by its name, for shell "
+                       "(the workflow file, the Makefile): `python -m tabbook path exec-cache`")
+    p.add_argument("name", choices=list(NAMED))
+    p.set_defaults(func=cmd_path)
     p = sub.add_parser("publish-info", help=f"print where {PUBLISH_DIR} goes (key=value lines)")
     p.set_defaults(func=cmd_publish_info)
     args = parser.parse_args(argv)

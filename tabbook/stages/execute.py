@@ -36,6 +36,7 @@ from ..core import nbfast
 from ..core.errors import BookError
 from ..core.files import write_atomic
 from ..core.frameworks import FRAMEWORKS, Framework
+from ..core.layout import Layout
 from ..core.myst_markdown import directive_of, tokens as myst_tokens
 from ..core.outputs import guard_outputs, mask_text, secret_values
 from ..core.procs import descendants, kill_tree
@@ -363,7 +364,7 @@ def _kernel_session(client) -> int | None:
 
 def kernel_log(root: Path, cfg: BookConfig, run: Run) -> Path:
     """Where the kernel of ``run`` writes its stderr (overwritten by the next run)."""
-    logs = Path(root) / cfg.cache_dir / "kernel-logs"
+    logs = Layout(root, cfg.cache_dir).kernel_logs
     return logs / f"{run.page.docname}.{run.framework.name}.log"
 
 
@@ -377,7 +378,7 @@ def _tail(path: Path, lines: int = 15) -> str:
 
 
 def cache_path(root: Path, cfg: BookConfig, key: str) -> Path:
-    return Path(root) / cfg.cache_dir / "exec" / f"{key}.ipynb"
+    return Layout(root, cfg.cache_dir).exec_cache / f"{key}.ipynb"
 
 
 def _cells_digest(nb: nbformat.NotebookNode) -> str:
