@@ -49,7 +49,7 @@ from .execute import cached_runs, code_cells
 from .notebook_code import language_setting
 from ..core.files import write_atomic
 from ..core.frameworks import FRAMEWORKS, Framework
-from ..sources.i18n import Translator, translations
+from ..sources.i18n import Translator, edition_of, translations
 from ..core.myst_markdown import References, Resolver, colab_markdown
 from ..sources.source import Page
 
@@ -60,8 +60,6 @@ MANIFEST = ".tabbook-colab"
 REFERENCES = ".tabbook-references.json"
 """File (in each language's notebooks folder) of the cross-reference targets the build
 resolved (:class:`tabbook.core.myst_markdown.References`), read by ``make colab``."""
-MAIN_LANGUAGES = {"", "en"}
-"""Sphinx ``language`` values of the book's main language (notebooks at the tree's top)."""
 
 
 # ---------------------------------------------------------------------------
@@ -75,9 +73,9 @@ def notebook_path(page: Page | str) -> str:
 
 
 def language_dir(language: str | None) -> str:
-    """Folder of a language's notebooks (and pages) below the main language's: '' or 'zh/'."""
-    code = (language or "").split("_")[0].split("-")[0].lower()
-    return "" if code in MAIN_LANGUAGES else f"{code}/"
+    """Folder of a language's notebooks (and pages) below the main language's, from the
+    translations table (:attr:`tabbook.sources.i18n.Edition.prefix`): '' or 'zh/'."""
+    return edition_of(language).prefix
 
 
 def notebook_relpath(framework: str, page: Page | str, lang_dir: str = "") -> str:
@@ -401,8 +399,8 @@ def write_colab(root: Path, out_dir: Path | None = None) -> list[Path]:
     out = Path(out_dir) if out_dir else root / cfg.colab_dir
     notebooks = page_notebooks(pages, runs, root, cfg, references=_built_references(root, cfg))
     written = write_notebooks(notebooks, [out])
-    for edition in translations(root):  # <colab_dir>/zh/<framework>/<page>.ipynb
-        lang_dir = language_dir(edition.language)
+    for edition in translations(root):  # <colab_dir>/<edition folder>/<framework>/<page>.ipynb
+        lang_dir = edition.prefix
         notebooks = page_notebooks(pages, runs, root, cfg, lang_dir, Translator(root, edition),
                                    _built_references(root, cfg, lang_dir))
         written += write_notebooks(notebooks, [out / lang_dir])
