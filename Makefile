@@ -41,6 +41,8 @@ lib: venv
 translations: venv lib
 	$(PY) -m tabbook i18n
 
+# The Colab notebooks are written by `make html` (once); this checks them against the
+# execution cache and says where they are
 colab: html
 	$(PY) -m tabbook colab
 

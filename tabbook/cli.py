@@ -219,11 +219,14 @@ def cmd_html(args) -> int:
 
 
 def cmd_colab(args) -> int:
-    from .stages.colab import write_colab
+    """The Colab notebooks ``make html`` wrote, checked against the execution cache."""
+    from .stages.colab import check_colab
 
     with book_lock(Path(args.root), "make colab"):
-        paths = write_colab(Path(args.root))
-    print(f"[tabbook] wrote {len(paths)} Colab notebooks")
+        paths = check_colab(Path(args.root))
+    print(f"[tabbook] the Colab notebooks `make html` wrote hold what the execution cache "
+          f"gives ({len(paths)} files: {load_config(Path(args.root)).colab_dir}/ and the "
+          "editions' _colab/)")
     return 0
 
 
@@ -376,7 +379,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="seconds a page may take to load, and each later step of printing "
                    "it (default: tabbook.stages.pdf.PAGE_TIMEOUT)")
     p.set_defaults(func=cmd_pdf)
-    p = sub.add_parser("colab", help="write the Colab notebooks")
+    p = sub.add_parser("colab", help="check the Colab notebooks `html` wrote (the build "
+                       "writes them) against the execution cache")
     p.set_defaults(func=cmd_colab)
     p = sub.add_parser("publish", help=f"assemble {PUBLISH_DIR}: site, notebooks, library")
     p.set_defaults(func=cmd_publish)
