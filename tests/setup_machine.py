@@ -36,8 +36,10 @@ from tabbook.sources import npm  # noqa: E402  (the checkout's: no build environ
 CHROMIUM = "/usr/bin/chromium"
 
 DEBIAN_PACKAGES: dict[str, str] = {
-    # package: a command on PATH or an absolute path it installs; "fonts:zh" = fontconfig
-    # has a font for Chinese; "lib:NAME" = the dynamic linker finds the library NAME
+    # package: a command on PATH or an absolute path it installs; "fonts:LANG" = fontconfig
+    # has a font for the language LANG (`fc-list :lang=LANG`: one such package for each
+    # translated edition whose script the Latin fonts lack); "lib:NAME" = the dynamic linker
+    # finds the library NAME
     "chromium": CHROMIUM,                # browser tests, PDFs (Playwright drives it)
     "libatomic1": "lib:libatomic.so.1",  # Playwright's own Node.js driver loads it
     "fontconfig": "fc-list",            # which fonts Chromium can use
@@ -74,17 +76,23 @@ def npm_file(package: str) -> Path:
             / NPM_TOOLS[package])
 
 
-def cjk_fonts() -> list[str]:
-    """Font families fontconfig offers for Chinese (``fc-list :lang=zh``)."""
+def fonts_for(language: str) -> list[str]:
+    """Font families fontconfig offers for ``language`` (``fc-list :lang=<language>``)."""
     if not shutil.which("fc-list"):
         return []
-    res = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True)
+    res = subprocess.run(["fc-list", f":lang={language}", "family"], capture_output=True,
+                         text=True)
     return sorted({f.split(",")[0].strip() for f in res.stdout.splitlines() if f.strip()})
 
 
+def cjk_fonts() -> list[str]:
+    """Font families fontconfig offers for Chinese (``fc-list :lang=zh``)."""
+    return fonts_for("zh")
+
+
 def _present(proof: str) -> bool:
-    if proof == "fonts:zh":
-        return bool(cjk_fonts())
+    if proof.startswith("fonts:"):
+        return bool(fonts_for(proof[len("fonts:"):]))
     if proof.startswith("lib:"):
         ldconfig = shutil.which("ldconfig") or "/sbin/ldconfig"
         res = subprocess.run([ldconfig, "-p"], capture_output=True, text=True)
