@@ -5,7 +5,8 @@ spelled where they are kept, and asked for everywhere else.
   table (the module of :class:`tabbook.sources.i18n.Edition`: ``TRANSLATIONS``);
 * the build folder (``_build``) only in :mod:`tabbook.core.layout` (``Layout``);
 
-in the code of ``tabbook/``, ``tools/`` and ``benchmarks/``: every string in a module's code
+in the code of ``tabbook/``, ``tools/``, ``benchmarks/`` and ``d2l/`` (whose checkers take
+their languages from their catalogs' folders): every string in a module's code
 in which such a name is a path part (the whole string, or beside a ``/``: ``"zh"``,
 ``"zh/index.html"``, ``"_build/html"``). Docstrings and comments are prose, and left out.
 
@@ -28,7 +29,7 @@ from tabbook.core.layout import BUILD_DIR, NAMED, Layout
 from tabbook.sources.i18n import TRANSLATIONS, Edition
 
 REPO = Path(__file__).resolve().parents[2]
-SCANNED = ("tabbook", "tools", "benchmarks")
+SCANNED = ("tabbook", "tools", "benchmarks", "d2l")
 
 
 def _owner(cls) -> Path:
