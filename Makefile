@@ -17,7 +17,8 @@ html: venv lib
 	$(PY) -m tabbook html
 
 # Executes what the cache lacks, no rendering: `make execute FRAMEWORK=jax` (or
-# FRAMEWORK="pytorch mxnet"; none: all). Its _build/.tabbook/exec is a cache shard.
+# FRAMEWORK="pytorch mxnet"; none: all). Its execution cache (`$(PY) -m tabbook path
+# exec-cache` names the folder: every build path has a name there) is a cache shard.
 FRAMEWORK ?=
 execute: venv lib
 	$(PY) -m tabbook execute $(addprefix --framework ,$(FRAMEWORK))
@@ -40,6 +41,8 @@ lib: venv
 translations: venv lib
 	$(PY) -m tabbook i18n
 
+# The Colab notebooks are written by `make html` (once); this checks them against the
+# execution cache and says where they are
 colab: html
 	$(PY) -m tabbook colab
 
@@ -81,5 +84,5 @@ workflow: venv
 bench: html envs
 	$(PY) benchmarks/run.py
 
-clean:
-	rm -rf _build
+clean: venv
+	build=$$($(PY) -m tabbook path build) && rm -rf "$$build"

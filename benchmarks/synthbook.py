@@ -178,9 +178,12 @@ def make_book(dst: Path, n: int, shape: str = "4.3") -> Path:
     from bookutil import copy_vendor
 
     copy_vendor(dst)  # KaTeX staged from npm and the runner's bundle, as the book's build left them
-    # a Chinese edition too (its catalogs empty: its pages show the English text), so that
-    # rendering costs what the real book's two editions cost
-    (dst / "locales" / "zh_CN" / "LC_MESSAGES").mkdir(parents=True)
+    # the translated editions too (their catalogs empty: their pages show the English text),
+    # so that rendering costs what the real book's editions cost
+    from tabbook.sources.i18n import LOCALES, TRANSLATIONS
+
+    for edition in TRANSLATIONS:
+        (dst / LOCALES / edition.language / "LC_MESSAGES").mkdir(parents=True)
     chapter = dst / "chapter_bench"
     chapter.mkdir()
     for i in range(1, n + 1):

@@ -67,19 +67,43 @@ _ATOL = 1e-8
 
 _LOCALES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "locales")
 _DOMAIN = "d2l"
-_ALIASES = {"zh": "zh_CN", "zh-cn": "zh_CN", "zh_cn": "zh_CN", "en": "en"}
+_ENGLISH = "en"
+"""The messages' own language (the code's strings)."""
 _translation = None
+
+
+def _catalog_languages() -> list[str]:
+    """The languages the messages are translated into: the folders of ``d2l/locales/``
+    (each named as the book's translations table names the language)."""
+    try:
+        return sorted(name for name in os.listdir(_LOCALES)
+                      if os.path.isdir(os.path.join(_LOCALES, name)))
+    except OSError:
+        return []
+
+
+def _catalog_language(language: str) -> str:
+    """``language`` as its catalog's folder names it: case and ``-``/``_`` aside
+    (``zh-cn``), or its first part alone when one catalog only has that first part (``zh``
+    while there is no other Chinese catalog); otherwise as given."""
+    key = language.replace("-", "_").lower()
+    if key == _ENGLISH:
+        return _ENGLISH
+    have = _catalog_languages()
+    same = [name for name in have if name.lower() == key]
+    first = [name for name in have if name.lower().split("_")[0] == key]
+    return same[0] if same else first[0] if len(first) == 1 else language
 
 
 def set_language(language: str | None = None) -> str:
     """Print the checkers' messages in ``language`` (``"en"``, ``"zh_CN"``; ``"zh"`` too).
 
-    ``None`` reads the environment variable ``D2L_LANGUAGE`` (English if unset). A
-    language without a catalog gives English. Returns the language chosen.
+    ``None`` reads the environment variable ``D2L_LANGUAGE`` (English if unset). The
+    languages are those of the catalogs in ``d2l/locales/`` (:func:`_catalog_language`);
+    a language without a catalog gives English. Returns the language chosen.
     """
     global _translation
-    language = language or os.environ.get("D2L_LANGUAGE") or "en"
-    language = _ALIASES.get(language.lower(), language)
+    language = _catalog_language(language or os.environ.get("D2L_LANGUAGE") or _ENGLISH)
     _translation = _gettext.translation(_DOMAIN, _LOCALES, languages=[language], fallback=True)
     return language
 

@@ -118,7 +118,7 @@ def start() -> None:
     _exercises_file = exercises.__file__
     with open(_exercises_file, encoding="utf-8") as f:
         _exercises_code = compile(f.read(), _exercises_file, "exec")
-    for language in ("en", "zh_CN"):  # (the catalogs, read once)
+    for language in (exercises._ENGLISH, *exercises._catalog_languages()):  # (read once)
         exercises.set_language(language)
     del sys.modules["d2l.exercises"], d2l.exercises
     _snapshot()

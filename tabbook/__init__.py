@@ -14,7 +14,9 @@ nothing before the Sphinx layer imports Sphinx:
 2. **sources**, ``tabbook/sources/``: the toc, one MyST notebook (``source``), every page of
    the book (``book``), the settings (``config``, the only reader of ``_config.yml``,
    validated at load by ``config_values``), per-framework environments (``envs``) and the
-   Debian packages they load (``system``), the translated editions' table, their catalogs
+   Debian packages they load (``system``), every npm
+   package the book and its tests take, each from a lock file (``npm``), the translated
+   editions' table, their catalogs
    read and MyST translated by message (``i18n``), the catalogs compiled for a build
    (``catalog_build``), what is left to translate and the catalogs tidied after an update
    (``catalog_upkeep``), and the catalogs' checks (``catalogs``; interface strings' own:
@@ -54,7 +56,7 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("base", "core", ("errors", "files", "frameworks", "layout", "nbfast", "outputs", "procs",
                       "signals", "lock", "digest", "myst_markdown", "warm_kernel", "escape")),
     ("sources", "sources", ("toc", "source", "book", "i18n", "catalog_build", "catalog_upkeep",
-                            "config_values", "config", "system", "envs", "ui_catalogs",
+                            "config_values", "config", "system", "envs", "npm", "ui_catalogs",
                             "catalogs")),
     ("stages and outputs", "stages", ("extract", "warm", "run_notes", "cache", "execute",
                                       "merge", "launch", "notebook_code", "colab", "shards",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .core.errors import BookError
 from .core.frameworks import NAMES
-from .core.layout import BUILD_DIR, PUBLISH_DIR, Layout
+from .core.layout import BUILD_DIR, NAMED, PUBLISH_DIR, Layout
 from .core.lock import HELD_ENV, book_lock
 from .core.signals import Interrupted
 from .sources.config import load_config
@@ -64,11 +64,14 @@ def cmd_html(args) -> int:
 
 
 def cmd_colab(args) -> int:
-    from .stages.colab import write_colab
+    """The Colab notebooks ``make html`` wrote, checked against the execution cache."""
+    from .stages.colab import check_colab
 
     with book_lock(Path(args.root), "make colab"):
-        paths = write_colab(Path(args.root))
-    print(f"[tabbook] wrote {len(paths)} Colab notebooks")
+        paths = check_colab(Path(args.root))
+    print(f"[tabbook] the Colab notebooks `make html` wrote hold what the execution cache "
+          f"gives ({len(paths)} files: {load_config(Path(args.root)).colab_dir}/ and the "
+          "editions' _colab/)")
     return 0
 
 
@@ -150,6 +153,15 @@ def cmd_pdf(args) -> int:
     return 0
 
 
+def cmd_path(args) -> int:
+    """A path of the build by its name (:data:`tabbook.core.layout.NAMED`), for shell:
+    relative to the book's folder when it is inside it (as the workflow file spells paths)."""
+    root = Path(args.root).resolve()
+    path = Layout(root, load_config(root).cache_dir).named(args.name)
+    print(path.relative_to(root).as_posix() if path.is_relative_to(root) else path)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tabbook", description=__doc__)
     parser.add_argument("--root", default=str(ROOT),
@@ -196,10 +208,15 @@ def main(argv: list[str] | None = None) -> int:
                    help="seconds a page may take to load, and each later step of printing "
                    "it (default: tabbook.stages.pdf.PAGE_TIMEOUT)")
     p.set_defaults(func=cmd_pdf)
-    p = sub.add_parser("colab", help="write the Colab notebooks")
+    p = sub.add_parser("colab", help="check the Colab notebooks `html` wrote (the build "
+                       "writes them) against the execution cache")
     p.set_defaults(func=cmd_colab)
     p = sub.add_parser("publish", help=f"assemble {PUBLISH_DIR}: site, notebooks, library")
     p.set_defaults(func=cmd_publish)
+    p = sub.add_parser("path", help="print a path of the build by its name, for shell "
+                       "(the workflow file, the Makefile): `python -m tabbook path exec-cache`")
+    p.add_argument("name", choices=list(NAMED))
+    p.set_defaults(func=cmd_path)
     p = sub.add_parser("publish-info", help=f"print where {PUBLISH_DIR} goes (key=value lines)")
     p.set_defaults(func=cmd_publish_info)
     args = parser.parse_args(argv)

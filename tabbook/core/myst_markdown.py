@@ -186,7 +186,7 @@ class References:
     ``targets`` maps labels (and, for ``{doc}``, docnames) to :class:`Target`;
     ``formats`` is Sphinx's ``numfig_format`` (with ``equation``: the ``{eq}`` format).
     Filled from Sphinx's environment by :mod:`tabbook.sphinxext.sphinx_colab`, saved with the
-    notebooks (:meth:`save`) so that ``make colab`` writes the same notebooks.
+    notebooks (:meth:`save`) so that ``make colab`` checks them against the same notebooks.
     """
 
     def __init__(self, targets: dict[str, Target], formats: dict[str, str],

@@ -63,6 +63,12 @@ class Edition:
     of the site's own edition (``https://d2l.ai/x.html`` -> ``https://zh.d2l.ai/x.html``);
     any other change of a link target is refused by :mod:`tabbook.sources.catalogs`."""
 
+    @property
+    def prefix(self) -> str:
+        """Its path below the English edition's, as its pages and Colab notebooks are found
+        there: ``"zh/"``, or ``""`` for the English edition (every module asks the table)."""
+        return f"{self.folder}/" if self.folder else ""
+
 
 SOURCE = Edition("en", "", "English", "en", "en")
 TRANSLATIONS = (

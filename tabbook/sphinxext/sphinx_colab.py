@@ -11,7 +11,7 @@
   (``<colab_dir>/<lang_dir><framework>/...``, ``lang_dir`` from Sphinx's ``language``)
   and a copy into the HTML output (``_colab/<framework>/...``) for the download links.
   Their cross-references are resolved from Sphinx's environment (:func:`env_references`),
-  which is saved with them for ``make colab``.
+  which is saved with them for ``make colab`` (which checks them: the build alone writes them).
 * At ``html-page-context``: put, under the title of each page with code, an "Open in
   Colab" link (or, when the book is not published, a note saying so) and a "Download
   .ipynb" link; their ``data-*`` attributes name each framework's Colab URL and download
@@ -187,7 +187,7 @@ def _write_notebooks(app: Sphinx, exception) -> None:
         notebooks = page_notebooks(list(pages.values()), runs, root, cfg, lang_dir, translate,
                                    references)
         write_notebooks(notebooks, folders)
-        # for `make colab` (tabbook.stages.colab.write_colab): the same references
+        # for `make colab` (tabbook.stages.colab.check_colab): the same references
         write_atomic(folders[0] / REFERENCES, references.to_json().encode("utf-8"))
     except BookError as exc:
         raise ExtensionError(f"[tabbook] {exc}") from None

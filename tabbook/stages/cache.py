@@ -28,6 +28,7 @@ from ..core import nbfast
 from ..core.errors import BookError
 from ..core.files import write_atomic
 from ..core.frameworks import FRAMEWORKS, Framework
+from ..core.layout import Layout
 from ..core.outputs import guard_outputs
 from ..sources.config import BookConfig
 from ..sources.envs import read_requirements
@@ -128,7 +129,7 @@ def cache_key(page: Page, fw: Framework, root: Path) -> str:
 
 
 def cache_path(root: Path, cfg: BookConfig, key: str) -> Path:
-    return Path(root) / cfg.cache_dir / "exec" / f"{key}.ipynb"
+    return Layout(root, cfg.cache_dir).exec_cache / f"{key}.ipynb"
 
 
 def _cells_digest(nb: nbformat.NotebookNode) -> str:

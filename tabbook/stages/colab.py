@@ -23,10 +23,11 @@ Notebooks are written to ``<folder>/<lang_dir><framework>/<page path>.ipynb``, w
 ``lang_dir`` is ``""`` for the book's main language and e.g. ``zh/`` for a translation
 (:func:`language_dir`); the Colab links name the same paths on the notebooks branch
 (:attr:`BookConfig.colab_pattern <tabbook.sources.config.BookConfig.colab_pattern>`). The same input gives
-the same bytes (no timestamps, no machine paths, stable cell ids). The Sphinx build writes
-them on every ``make html`` (see :mod:`tabbook.sphinxext.sphinx_colab`); ``make colab``
-(:func:`write_colab`) writes them from the execution cache
-(:func:`tabbook.stages.execute.cached_runs`).
+the same bytes (no timestamps, no machine paths, stable cell ids). They are written once:
+the Sphinx build writes them on every ``make html`` (see
+:mod:`tabbook.sphinxext.sphinx_colab`) and notes them among its outputs (a missing one
+rebuilds); ``make colab`` builds, then checks them (:func:`check_colab`) against the
+execution cache (:func:`tabbook.stages.execute.cached_runs`).
 
 This module does not import Sphinx.
 """
@@ -49,7 +50,8 @@ from .cache import cached_runs, code_cells
 from .notebook_code import language_setting
 from ..core.files import write_atomic
 from ..core.frameworks import FRAMEWORKS, Framework
-from ..sources.i18n import Translator, translations
+from ..core.layout import Layout
+from ..sources.i18n import SOURCE, Translator, edition_of, translations
 from ..core.myst_markdown import References, Resolver, colab_markdown
 from ..sources.source import Page
 
@@ -60,8 +62,6 @@ MANIFEST = ".tabbook-colab"
 REFERENCES = ".tabbook-references.json"
 """File (in each language's notebooks folder) of the cross-reference targets the build
 resolved (:class:`tabbook.core.myst_markdown.References`), read by ``make colab``."""
-MAIN_LANGUAGES = {"", "en"}
-"""Sphinx ``language`` values of the book's main language (notebooks at the tree's top)."""
 
 
 # ---------------------------------------------------------------------------
@@ -75,9 +75,9 @@ def notebook_path(page: Page | str) -> str:
 
 
 def language_dir(language: str | None) -> str:
-    """Folder of a language's notebooks (and pages) below the main language's: '' or 'zh/'."""
-    code = (language or "").split("_")[0].split("-")[0].lower()
-    return "" if code in MAIN_LANGUAGES else f"{code}/"
+    """Folder of a language's notebooks (and pages) below the main language's, from the
+    translations table (:attr:`tabbook.sources.i18n.Edition.prefix`): '' or 'zh/'."""
+    return edition_of(language).prefix
 
 
 def notebook_relpath(framework: str, page: Page | str, lang_dir: str = "") -> str:
@@ -383,11 +383,10 @@ def book_pages(root: Path) -> list[Page]:
     return read_book(root)
 
 
-def write_colab(root: Path, out_dir: Path | None = None) -> list[Path]:
-    """``make colab``: write every page's notebooks from the execution cache.
-
-    Into ``tabbook.colab_dir`` (:data:`tabbook.core.layout.DEFAULT_COLAB_DIR`) unless ``out_dir`` is given.
-    """
+def built_notebooks(root: Path) -> dict[Path, bytes]:
+    """Every notebook ``make html`` writes, as the execution cache and the sources give it
+    now: path -> bytes, for each edition in ``tabbook.colab_dir`` (a translation's in its
+    folder there) and in its site's ``_colab/`` (the pages' downloads)."""
     root = Path(root)
     cfg = load_config(root)
     pages = read_book(root)
@@ -398,15 +397,29 @@ def write_colab(root: Path, out_dir: Path | None = None) -> list[Path]:
         raise BookError("these pages have not been executed since they last changed: "
                         + ", ".join(missing) + "; run `make html` first (it executes them), "
                         "then `make colab`")
-    out = Path(out_dir) if out_dir else root / cfg.colab_dir
-    notebooks = page_notebooks(pages, runs, root, cfg, references=_built_references(root, cfg))
-    written = write_notebooks(notebooks, [out])
-    for edition in translations(root):  # <colab_dir>/zh/<framework>/<page>.ipynb
-        lang_dir = language_dir(edition.language)
-        notebooks = page_notebooks(pages, runs, root, cfg, lang_dir, Translator(root, edition),
-                                   _built_references(root, cfg, lang_dir))
-        written += write_notebooks(notebooks, [out / lang_dir])
-    return written
+    out: dict[Path, bytes] = {}
+    for edition in [SOURCE, *translations(root)]:
+        translate = None if edition is SOURCE else Translator(root, edition)
+        notebooks = page_notebooks(pages, runs, root, cfg, edition.prefix, translate,
+                                   _built_references(root, cfg, edition.prefix))
+        site = Layout(root).html(edition) / HTML_DIR
+        for folder in (root / cfg.colab_dir / edition.prefix, site):
+            out.update({folder / rel: data for rel, data in notebooks.items()})
+    return out
+
+
+def check_colab(root: Path) -> list[Path]:
+    """``make colab``: the Colab notebooks are written once, by ``make html`` (with the pages
+    that link them, :mod:`tabbook.sphinxext.sphinx_colab`); this checks that each is there
+    and holds what the execution cache and the sources give. Returns their paths; raises
+    :class:`BookError` naming the first that is not."""
+    want = built_notebooks(root)
+    for path, data in want.items():
+        if not path.is_file() or path.read_bytes() != data:
+            what = "is missing" if not path.is_file() else "is not what the build wrote"
+            raise BookError(f"this Colab notebook {what}: `make html` writes the notebooks; "
+                            "delete it and run `make colab`, which builds first", path=str(path))
+    return sorted(want)
 
 
 def _built_references(root: Path, cfg: BookConfig, lang_dir: str = "") -> References:

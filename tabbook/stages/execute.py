@@ -29,6 +29,7 @@ import nbformat
 from ..core import nbfast
 from ..core.errors import BookError
 from ..core.frameworks import FRAMEWORKS, Framework
+from ..core.layout import Layout
 from ..core.myst_markdown import directive_of
 from ..core.myst_markdown import tokens as myst_tokens
 from ..core.outputs import guard_outputs, mask_text, secret_values
@@ -268,7 +269,7 @@ def _kernel_session(client) -> int | None:
 
 def kernel_log(root: Path, cfg: BookConfig, run: Run) -> Path:
     """Where the kernel of ``run`` writes its stderr (overwritten by the next run)."""
-    logs = Path(root) / cfg.cache_dir / "kernel-logs"
+    logs = Layout(root, cfg.cache_dir).kernel_logs
     return logs / f"{run.page.docname}.{run.framework.name}.log"
 
 

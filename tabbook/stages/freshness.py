@@ -97,8 +97,11 @@ def page_digest(root: Path, docname: str, source: Path, language: str,
 
 
 def edition_outputs(root: Path, edition, docnames, runs, cfg) -> dict[str, str]:
-    """What one edition's build made and a no-op build relies on: its pages' HTML and the
-    runs' cache entries (path relative to ``root``, or absolute outside it -> what it is)."""
+    """What one edition's build made and a no-op build relies on: its pages' HTML, the runs'
+    cache entries and the Colab notebooks it wrote (in ``tabbook.colab_dir`` and the site's
+    ``_colab/``: ``make colab`` checks them, :func:`tabbook.stages.colab.check_colab`)
+    (path relative to ``root``, or absolute outside it -> what it is)."""
+    from .colab import HTML_DIR, notebook_relpath
     from .cache import cache_path
 
     root = Path(root).resolve()
@@ -115,6 +118,10 @@ def edition_outputs(root: Path, edition, docnames, runs, cfg) -> dict[str, str]:
     for run in runs:
         made[rel(cache_path(root, cfg, run.key))] = (
             f"the cache entry of {run.page.relpath} [{run.framework.name}]")
+        notebook = notebook_relpath(run.framework.name, run.page)
+        for folder in (root / cfg.colab_dir / edition.prefix, layout.html(edition) / HTML_DIR):
+            made[rel(folder / notebook)] = (
+                f"the Colab notebook of {run.page.relpath} [{run.framework.name}]")
     return made
 
 

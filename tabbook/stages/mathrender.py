@@ -6,7 +6,7 @@ screen readers read the MathML, the eyes see the HTML, which is ``aria-hidden``)
 that needs:
 
 * the npm package ``katex``, pinned in ``tabbook/stages/mathrender_src/package-lock.json``
-  and installed by the book's one npm installer (:func:`tabbook.stages.tryit.install_locked`:
+  and installed by the book's one npm installer (:func:`tabbook.sources.npm.install_locked`:
   ``npm ci`` into ``~/.cache/d2l-book/npm/mathrender-<hash of the lock file>/``, offline once
   installed); ``$TABBOOK_KATEX_NPM_DIR`` names a folder whose ``node_modules`` holds it
   (machines without npm);
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.files import write_atomic
-from . import tryit
+from ..sources import npm
 
 SRC = Path(__file__).resolve().parent / "mathrender_src"
 """``package.json``, ``package-lock.json`` (the pinned katex) and ``render.cjs``."""
@@ -74,9 +74,9 @@ def install() -> Path:
                             "tabbook/stages/mathrender_src/package-lock.json there with `npm ci`)")
         return folder
     try:
-        return tryit.install_locked(SRC, "mathrender", "the formula renderer (KaTeX)",
-                                    OVERRIDE_VAR)
-    except tryit.TryitError as exc:
+        return npm.install_locked(SRC, "mathrender", "the formula renderer (KaTeX)",
+                                  OVERRIDE_VAR)
+    except npm.NpmError as exc:
         raise MathError(str(exc)) from None
 
 
@@ -221,7 +221,7 @@ def stage(npm_dir: Path, stage_dir: Path) -> Path:
     dist = Path(npm_dir) / "node_modules" / "katex" / "dist"
     dst = Path(stage_dir) / STATIC_NAME
     marker = dst / ".staged"
-    want = f"katex {katex_version(npm_dir)} {tryit.lock_hash(SRC)}"
+    want = f"katex {katex_version(npm_dir)} {npm.lock_hash(SRC)}"
     if marker.is_file() and marker.read_text(encoding="utf-8") == want:
         return Path(stage_dir)
     shutil.rmtree(dst, ignore_errors=True)

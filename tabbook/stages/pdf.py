@@ -11,10 +11,11 @@ fonts and the layout are made once per page, not once per framework); each frame
 pages are joined (pypdf) with one bookmark per page.
 
 Editions: the site's folder (:meth:`tabbook.core.layout.Layout.html`) is the book's language
-(``language`` in ``_config.yml``, English when unset); every sub-folder that is a
-language code and holds an ``index.html`` (``zh/``) is an edition too. Output, in the
-build's ``pdf`` folder: ``<book>-<language>-<framework>.pdf``, e.g.
-``d2l-classification-en-jax.pdf``.
+(``language`` in ``_config.yml``, English when unset); each translated edition of the
+translations table (:data:`tabbook.sources.i18n.TRANSLATIONS`) whose folder holds an
+``index.html`` (``zh/``) is an edition too. Output, in the build's ``pdf`` folder:
+``<book>-<edition>-<framework>.pdf`` (:func:`edition_name`: the book's language, or a
+translation's folder), e.g. ``d2l-classification-en-jax.pdf``.
 
     python -m tabbook pdf [--html DIR] [--out DIR] [--framework NAME ...] [--language CODE ...]
 """
@@ -26,12 +27,11 @@ import hashlib
 import http.server
 import io
 import os
-import re
 import signal
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -40,33 +40,29 @@ from ..core.errors import BookError
 from ..core.files import write_atomic
 from ..core.frameworks import FRAMEWORKS, Framework
 from ..core.procs import descendants
+from ..sources.i18n import SOURCE, TRANSLATIONS, Edition, translations
 from ..sources.toc import book_sources
 
 CHROMIUM = os.environ.get("TABBOOK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 BOOK_NAME = "d2l-classification"
-LANGUAGE_DIR = re.compile(r"^[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?$")
 MARGIN = {"top": "16mm", "bottom": "14mm", "left": "14mm", "right": "14mm"}
 SMALL = "font-size:7.5px;font-family:sans-serif;color:#555;width:100%;padding:0 14mm;"
 
 
-@dataclass(frozen=True)
-class Edition:
-    language: str
-    html: Path
-    """The edition's folder (the site's, or its ``zh/``)."""
-    prefix: str
-    """Its URL path under the served site (``""`` or ``"zh/"``)."""
-
-
 def editions(html: Path, language: str = "en") -> list[Edition]:
-    """The book's language at ``html``, then each language sub-folder that holds a book."""
-    found = [Edition(language, html, "")]
-    for sub in sorted(p for p in html.iterdir() if p.is_dir()):
-        if LANGUAGE_DIR.match(sub.name) and (sub / "index.html").is_file():
-            found.append(Edition(sub.name, sub, sub.name + "/"))
-    return found
+    """The book's own edition (in ``language``) at ``html``, then each translated edition of
+    the translations table whose folder (:attr:`Edition.prefix
+    <tabbook.sources.i18n.Edition.prefix>`, below ``html``) holds a book."""
+    return [replace(SOURCE, language=language)] + [
+        e for e in TRANSLATIONS if (Path(html) / e.folder / "index.html").is_file()]
+
+
+def edition_name(edition: Edition) -> str:
+    """What names an edition's PDFs (and ``--language`` picks): a translation's folder
+    (``zh``), or the book's language for its own edition."""
+    return edition.folder or edition.language
 
 
 def book_language(root: Path) -> str:
@@ -317,7 +313,7 @@ def print_edition(browser, base: str, edition: Edition, pages: list[str],
     out = {}
     for fw in frameworks:
         writer = writers[fw.name]
-        writer.add_metadata({"/Title": f"{BOOK_NAME} ({edition.language}, {fw.label})",
+        writer.add_metadata({"/Title": f"{BOOK_NAME} ({edition_name(edition)}, {fw.label})",
                              "/Creator": "tabbook.stages.pdf (headless Chromium)"})
         buf = io.BytesIO()
         writer.write(buf)
@@ -339,30 +335,29 @@ def write_pdfs(html: Path, out: Path, root: Path, browser=None,
     if not (html / "index.html").is_file():
         raise BookError("the book is not built: run `make html` first", path=str(html))
     pages = page_paths(root)
-    from ..sources.i18n import translations
-
-    present = {e.folder for e in translations(root)}  # not an edition whose catalogs are gone
+    present = set(translations(root))  # not an edition whose catalogs are gone
     chosen = [e for e in editions(html, book_language(root))
-              if (not e.prefix or e.language in present)
-              and (languages is None or e.language in languages)]
+              if (not e.folder or e in present)
+              and (languages is None or edition_name(e) in languages)]
     frameworks = list(frameworks or FRAMEWORKS)
     written = []
     with _Server(html) as server, _browser(browser) as chromium:
         for edition in chosen:
-            missing = [p for p in pages if not (edition.html / p).is_file()]
+            edition_html = html / edition.folder
+            missing = [p for p in pages if not (edition_html / p).is_file()]
             if missing:
-                raise BookError(f"the {edition.language} edition lacks {missing[0]}: rebuild it",
-                                path=str(edition.html))
+                raise BookError(f"the {edition_name(edition)} edition lacks {missing[0]}: "
+                                "rebuild it", path=str(edition_html))
             printed = print_edition(chromium, server.base, edition, pages, frameworks, timeout)
             for fw in frameworks:
                 data = printed[fw.name]
-                target = out / pdf_name(edition.language, fw)
+                target = out / pdf_name(edition_name(edition), fw)
                 try:
                     write_atomic(target, data)
                     # (after the PDF: a note that failed to change names older pages, and
                     # `make publish` then leaves the PDF out rather than offer it as new)
                     write_atomic(printed_note(target),
-                                 printed_digest(edition.html, pages).encode())
+                                 printed_digest(edition_html, pages).encode())
                 except OSError as exc:
                     raise BookError(f"could not write the PDF ({exc.strerror or exc}); no "
                                     "partial PDF was left: free disk space (or make the folder "

@@ -266,7 +266,8 @@ def offer_pdfs(site: Path, pdf_dir: Path, root: Path, html_dir: Path) -> list[st
     ``data-tabbook-pdf-<framework>`` each framework's (tabbook-reader.js follows the
     tabs). An edition without PDFs keeps the entry hidden (``href="#"``). Returns the names."""
     from ..core.frameworks import FRAMEWORKS
-    from .pdf import book_language, editions, page_paths, pdf_name, printed_digest, printed_note
+    from .pdf import (book_language, edition_name, editions, page_paths, pdf_name,
+                      printed_digest, printed_note)
 
     pages = page_paths(root)
     offered: list[str] = []
@@ -275,7 +276,7 @@ def offer_pdfs(site: Path, pdf_dir: Path, root: Path, html_dir: Path) -> list[st
         now = printed_digest(html_dir / edition.prefix, pages)
         names = {}
         for fw in FRAMEWORKS:
-            src = Path(pdf_dir) / pdf_name(edition.language, fw)
+            src = Path(pdf_dir) / pdf_name(edition_name(edition), fw)
             note = printed_note(src)
             if src.is_file() and note.is_file() and note.read_text(encoding="utf-8") == now:
                 (site / PDF_DIR).mkdir(exist_ok=True)
@@ -329,9 +330,13 @@ def colab_blocks(page: Path) -> list[dict]:
 
 
 def url_regex(pattern: str) -> re.Pattern:
-    """A regex that reads (lang_dir, framework, path) back from a Colab URL of ``pattern``."""
+    """A regex that reads (lang_dir, framework, path) back from a Colab URL of ``pattern``
+    (``lang_dir``: a translated edition's folder, from the translations table, or '')."""
+    from ..sources.i18n import TRANSLATIONS
+
     parts = re.split(r"(\{lang_dir\}|\{framework\}|\{path\})", pattern)
-    groups = {"{lang_dir}": r"(?P<lang_dir>(?:[a-z]{2,3}/)?)",
+    folders = "|".join(re.escape(e.prefix) for e in TRANSLATIONS)
+    groups = {"{lang_dir}": rf"(?P<lang_dir>(?:{folders})?)",
               "{framework}": r"(?P<framework>[a-z0-9]+)", "{path}": r"(?P<path>[^?#]+\.ipynb)"}
     return re.compile("^" + "".join(groups.get(p, re.escape(p)) for p in parts) + "$")
 

