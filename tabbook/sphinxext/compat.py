@@ -188,7 +188,8 @@ PATCHES: tuple[Patch, ...] = (
           "its radio-input + label markup and design-tabs.js's `change` handling.",
           ("tabbook.sphinxext.compat.tabs_storage_prefix", "tabbook/sphinxext/reader.py (early_css, early_head)",
            "static/tabbook-early.js (data-storage-prefix, sphinx-design-tab-id-)",
-           "static/tabbook-reader.js (selectFramework)", "static/colab.js (input)"),
+           "static/tabbook-reader.js (selectFramework, keepPlaceOnPick)",
+           "static/colab.js (input)"),
           test="tests/browser/test_reader.py"),
     # ------------------------------------------------------------------ sphinx-exercise
     Patch("tidy_exercises", "sphinx-exercise", "1.2.1",
