@@ -173,6 +173,56 @@ def test_language_switch_is_on_every_page_in_view_and_keeps_the_place(browse, se
     browse.assert_clean(log)
 
 
+_READING_JS = """() => {
+    const header = document.querySelector('.bd-header-article');
+    const line = Math.max(0, header ? header.getBoundingClientRect().bottom : 0);
+    const ps = Array.from(document.querySelectorAll('article.bd-article p'))
+        .filter(p => p.getClientRects().length);
+    const at = ps.findIndex(p => p.getBoundingClientRect().bottom > line);
+    return {at, count: ps.length, top: ps[at].getBoundingClientRect().top};
+}"""
+_PARAGRAPH_JS = """at => { const ps = Array.from(document.querySelectorAll('article.bd-article p'))
+    .filter(p => p.getClientRects().length);
+    return {count: ps.length, top: ps[at].getBoundingClientRect().top}; }"""
+
+
+@pytest.mark.parametrize("start, lang", [(PAGE_43, "zh-CN"), (ZH_43, "en")],
+                         ids=["en-zh", "zh-en"])
+@pytest.mark.parametrize("viewport", [bh.DESKTOP, bh.PHONE], ids=["desktop", "phone"])
+def test_language_switch_without_an_anchor_lands_on_the_same_text(browse, server, zh_built, start,
+                                                                   lang, viewport):
+    """A reader in mid-page (no #anchor in the address) lands, in the other edition, within
+    one screen of the paragraph they were reading (the n-th paragraph of the page: both
+    editions have the same ones), the section they were in as the address's #anchor."""
+    far = []
+    for spot in (0.3, 0.55, 0.8):
+        context, log = browse.fresh(viewport=viewport)
+        page = open_page(context, server.url(start))
+        page.evaluate("f => window.scrollTo({top: f * (document.documentElement.scrollHeight"
+                      " - innerHeight), behavior: 'instant'})", spot)
+        bh.next_frames(page)
+        before = page.evaluate(_READING_JS)
+        # (the mouse's own click: Playwright's would first scroll the sticky link into view)
+        box = page.locator(f"a.tabbook-lang-link[hreflang='{lang}']").bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_url(lambda url: ("/zh/" in url) == (lang == "zh-CN"))
+        settle(page)
+        bh.next_frames(page, 3)
+        assert page.evaluate("document.documentElement.lang") == lang
+        after = page.evaluate(_PARAGRAPH_JS, before["at"])
+        assert after["count"] == before["count"], (before, after)  # (the same paragraphs)
+        moved = round(after["top"] - before["top"])
+        anchor = page.url.partition("#")[2]
+        if abs(moved) >= viewport["height"] or not anchor:
+            far.append(f"at {spot:.0%} of the page: paragraph {before['at']} moved {moved} px, "
+                       f"#{anchor}")
+        else:
+            assert page.evaluate("id => !!document.getElementById(decodeURIComponent(id))",
+                                 anchor), anchor
+        browse.assert_clean(log)
+    assert not far, f"the switch did not land within a screen of the text: {far}"
+
+
 def test_switching_language_fetches_no_asset_already_fetched(browse, server, zh_built, book_html):
     """The Chinese pages use the English edition's copy of every static file that is the
     same (one URL: a browser's cache has it); only what differs is the edition's own."""
