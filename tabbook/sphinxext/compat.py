@@ -92,6 +92,14 @@ PATCHES: tuple[Patch, ...] = (
           "Sphinx's incremental builds never remove the HTML of a removed document; a stale "
           "page would still be served and found by search.",
           ("tabbook.sphinxext.compat.prune_stale_pages",)),
+    Patch("zh_search_query", "Sphinx", "7.4.7",
+          "The zh search language segments the index with jieba but leaves the query to "
+          "searchtools.js's splitQuery (spaces and punctuation): a phrase was one word no "
+          "page has. The global splitQuery is replaced on the Chinese search page by one "
+          "that cuts the query's Chinese into the index's own words (Search._index.terms, "
+          "titleterms).",
+          ("static/tabbook-search-zh.js (splitQuery, Search._index)",),
+          test="tests/browser/test_browser_zh.py (phrases)"),
     Patch("search_snippets", "Sphinx", "7.4.7",
           "Search result snippets look for the stemmed words (\"accuraci\") in the page "
           "text, and ?highlight= is not applied where searchtools.js is absent; a formula's "
