@@ -127,28 +127,7 @@
     link.setAttribute("href", sameWhere(link.getAttribute("data-tabbook-href"), currentFramework()));
   }
 
-  // The theme's template strings that no catalog translates (sidebar buttons, landmark
-  // names): a translated edition's catalog has them (msgid "js:<the English>"), handed
-  // over as window.TABBOOK_STRINGS by tabbook/sphinxext/sphinx_i18n.py.
-  var STRINGS = window.TABBOOK_STRINGS || {};
-  var ATTRIBUTES = ["title", "aria-label", "data-bs-title", "placeholder"];
-
-  function translateAttributes() {
-    ATTRIBUTES.forEach(function (attr) {
-      document.querySelectorAll("[" + attr + "]").forEach(function (el) {
-        var value = el.getAttribute(attr);
-        if (STRINGS[value]) el.setAttribute(attr, STRINGS[value]);
-      });
-    });
-  }
-
-  if (Object.keys(STRINGS).length) {
-    if (document.readyState === "loading") {
-      document.addEventListener("DOMContentLoaded", translateAttributes);
-    } else {
-      translateAttributes();
-    }
-  }
+  takePlace();
 
   // before the browser follows the link (mouse, keyboard, middle click)
   document.addEventListener("click", follow, true);

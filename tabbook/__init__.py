@@ -27,8 +27,9 @@ nothing before the Sphinx layer imports Sphinx:
    assembly (``publish``);
 4. **sphinx**, ``tabbook/sphinxext/``: the Jupyter Book extension (``sphinx_ext``, handed
    the stages' results as one ``sphinx_state.BuildState``), the reader's page (``reader``,
-   ``icons``; Chinese search that finds phrases: ``search_zh``), the formulas as HTML
-   (``sphinx_math``), the Colab buttons (``sphinx_colab``), the editions
+   ``icons``; the theme's English labels translated: ``theme_strings``; Chinese search that
+   finds phrases: ``search_zh``), the formulas as HTML (``sphinx_math``), the Colab buttons
+   (``sphinx_colab``), the editions
    (``sphinx_i18n``, ``shared_static``, ``templates/``), the runnable exercise cells
    (``sphinx_tryit``), and every patch of pinned upstream internals (``compat``; the
    compiled templates' cache: ``template_cache``);
@@ -49,7 +50,7 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
                                       "launch", "notebook_code", "colab", "shards", "freshness",
                                       "tryit", "mathrender", "pdf", "sitefiles", "publish")),
     ("sphinx", "sphinxext", ("compat", "template_cache", "icons", "shared_static",
-                             "sphinx_state", "search_zh", "reader",
+                             "sphinx_state", "search_zh", "theme_strings", "reader",
                              "sphinx_math", "sphinx_ext", "sphinx_colab", "sphinx_i18n",
                              "sphinx_tryit")),
     ("front end", "", ("cli", "__main__")),

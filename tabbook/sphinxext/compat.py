@@ -157,11 +157,18 @@ PATCHES: tuple[Patch, ...] = (
           test="tests/browser/test_reader.py (phone navigation)"),
     Patch("theme_a11y", "pydata-sphinx-theme", "0.17.1",
           "Unnamed <summary> toggles, aria-labels unlike the visible text, decorative icons "
-          "in the colour-mode button, scrollers marked focusable only once at load; theme "
-          "template strings no catalog translates.",
-          ("static/tabbook-reader.js (nameSummaries, labelInName, decorativeIcons, keyboardScroll)",
-           "static/tabbook-lang.js (translateAttributes)"),
+          "in the colour-mode button, scrollers marked focusable only once at load.",
+          ("static/tabbook-reader.js (nameSummaries, labelInName, decorativeIcons, "
+           "keyboardScroll)",),
           test="tests/browser/test_browser_reading.py (axe)"),
+    Patch("theme_template_strings", "sphinx-book-theme", "1.3.0",
+          "Its templates write a few labels as plain English, outside translate() (the "
+          "sidebar buttons' title, aria-label=\"Main\" and \"Page\"): the HTML builder's "
+          "template loader (app.builder.templates, Sphinx's BuiltinTemplateLoader.get_source) "
+          "hands Jinja those templates with each label as translate(\"...\"), through the "
+          "theme's catalog and booktheme.po.",
+          ("tabbook/sphinxext/theme_strings.py (THEME_STRINGS, translate_theme_strings)",),
+          test="tests/unit/test_theme_strings.py"),
     Patch("dead_source_download", "sphinx-book-theme", "1.3.0",
           "The header's download menu keeps its \".md\" entry when html_copy_source is False "
           "(a link to a _sources/ that is not built); the theme has no option for that entry.",

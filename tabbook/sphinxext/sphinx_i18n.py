@@ -29,10 +29,9 @@ from pathlib import Path
 from .. import __version__
 from . import compat
 from ..core.errors import BookError
-from ..core.escape import escape_added, js_string_of_html, json_for_script
+from ..core.escape import escape_added, js_string_of_html
 from ..sources.i18n import (LOCALES, SOURCE, UI_DOMAIN, Edition, Problem, compile_book_catalogs,
-                   compile_tool_catalogs, edition_of, link_to, page_catalog, translations,
-                   ui_strings)
+                   compile_tool_catalogs, edition_of, link_to, page_catalog, translations)
 from ..core.layout import Layout
 
 BOOK_CATALOG = "_book"
@@ -367,10 +366,6 @@ def _builder_inited(app) -> None:
     if edition is not SOURCE or translations(root):
         app.add_js_file("tabbook-lang.js", loading_method="defer")
         app.add_css_file("tabbook-lang.css")
-    strings = ui_strings(edition.language, "js:")
-    if strings:  # the reader scripts' strings (static/*.js look them up)
-        app.add_js_file(None, body="window.TABBOOK_STRINGS = "
-                        + json_for_script({k[3:]: v for k, v in strings.items()}) + ";")
 
 
 def _translate_toctree_captions(app, doctree) -> None:
