@@ -10,7 +10,8 @@
 //   wireSidebarToggles).
 // * The reader's framework: after sphinx-design has set the tabs, the one chosen early
 //   (static/tabbook-early.js) or the one holding the URL's #anchor is shown by every
-//   tab-set and the Colab button.
+//   tab-set and the Colab button. A reader's pick of a tab keeps the clicked tab-set
+//   where it was on screen (keepPlaceOnPick).
 // * Solution toggles are named for their exercise; the printed page says its URL and
 //   framework; search result snippets show the text around the match.
 //
@@ -290,6 +291,46 @@
     printHeader();
   }
 
+  // ------------------------------------------------------------------ keep the place
+
+  // A reader who picks a framework tab keeps the tab-set they clicked where it was on screen.
+  // Every tab-set follows the pick (design-tabs.js), and the panels above the clicked one
+  // change height: the set under the cursor jumped by that much (397 px on the 4.3 page at
+  // desktop width, 661 px on a phone). Chromium's scroll anchoring does not help when its
+  // anchor is in a panel that the pick hides. The set's top is read when the pick arrives
+  // (the `change` event's capture, before design-tabs.js syncs the other sets) and the page
+  // is scrolled by what it moved once they are synced (the same event's bubbling, before
+  // anything is painted), and again at the next frame should something still have moved.
+  // The correction is instant, never animated (nothing moves on screen, whatever the
+  // reader's reduced-motion setting), and only for a reader's own pick: the framework set
+  // when the page loads (a stored choice, a link's) is applied before the first paint and
+  // dispatches no trusted event.
+  var kept = null;
+
+  function setTopOf(input) {
+    var set = input.closest(".sd-tab-set");
+    return set ? { input: input, set: set, top: set.getBoundingClientRect().top } : null;
+  }
+
+  function scrollBack(place) {
+    var moved = place.set.getBoundingClientRect().top - place.top;
+    if (Math.abs(moved) >= 0.5) window.scrollBy({ top: moved, left: 0, behavior: "instant" });
+  }
+
+  function keepPlaceOnPick() {
+    document.addEventListener("change", function (event) {
+      kept = event.isTrusted && event.target instanceof HTMLInputElement
+        && frameworkLabel(event.target) ? setTopOf(event.target) : null;
+    }, true);
+    document.addEventListener("change", function (event) {
+      var place = kept;
+      kept = null;
+      if (!place || place.input !== event.target) return;
+      scrollBack(place);
+      window.requestAnimationFrame(function () { scrollBack(place); });
+    });
+  }
+
   // ------------------------------------------------------------------ print
 
   // Printed code wraps at the margin (tabbook-reader.css); a wrapped line continues
@@ -436,6 +477,7 @@
     if (done) return;
     done = true;
     applyFramework();
+    keepPlaceOnPick(); // (its listeners after the others' on `change`)
     nameSolutionToggles();
     highlightSearchedWords();
   }

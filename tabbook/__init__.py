@@ -36,7 +36,8 @@ nothing before the Sphinx layer imports Sphinx:
    Jupyter Book configuration, every edition's build), the English messages and ``make
    translations`` (``sphinx_gettext``), the Jupyter Book extension (``sphinx_ext``, handed
    the stages' results as one ``sphinx_state.BuildState``), the reader's page (``reader``,
-   ``icons``), the formulas as HTML (``sphinx_math``), the Colab buttons
+   ``icons``; the theme's English labels translated: ``theme_strings``; Chinese search that
+   finds phrases: ``search_zh``), the formulas as HTML (``sphinx_math``), the Colab buttons
    (``sphinx_colab``), the translated editions (``sphinx_i18n``; the language switch:
    ``lang_switch``, ``templates/``; the repository buttons: ``repo_buttons``; the
    solutions' titles: ``solution_titles``; the static files shared: ``shared_static``),
@@ -63,7 +64,8 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
                                       "freshness", "tryit", "mathrender", "pdf", "sitefiles",
                                       "publish", "pipeline")),
     ("sphinx", "sphinxext", ("compat", "patches", "template_cache", "icons", "shared_static",
-                             "sphinx_state", "sphinx_run", "sphinx_gettext", "reader",
+                             "sphinx_state", "sphinx_run", "sphinx_gettext", "search_zh",
+                             "theme_strings", "reader",
                              "sphinx_math", "sphinx_ext", "sphinx_colab", "lang_switch",
                              "repo_buttons", "solution_titles", "sphinx_i18n", "sphinx_tryit")),
     ("front end", "", ("cli", "__main__")),

@@ -198,15 +198,6 @@ def ui_gettext(language: str):
     return lambda message: table.get(message, message)
 
 
-def ui_strings(language: str, prefix: str = "") -> dict[str, str]:
-    """The tool's translated strings whose msgid starts with ``prefix`` (for scripts)."""
-    po = UI_LOCALES / language / "LC_MESSAGES" / f"{UI_DOMAIN}.po"
-    if not po.is_file():
-        return {}
-    table = _translations_of(*_content_key(po))
-    return {k: v for k, v in table.items() if k.startswith(prefix)}
-
-
 # ---------------------------------------------------------------------------
 # Translating MyST by message (for the Colab notebooks)
 

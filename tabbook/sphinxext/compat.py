@@ -91,6 +91,14 @@ PATCHES: tuple[Patch, ...] = (
           "its first </h1>.",
           ("tabbook/sphinxext/sphinx_colab.py (_html_page_context, </h1>)",),
           test="tests/unit/test_patch_pins.py (test_the_colab_buttons_follow_the_title)"),
+    Patch("zh_search_query", "Sphinx", "7.4.7",
+          "The zh search language segments the index with jieba but leaves the query to "
+          "searchtools.js's splitQuery (spaces and punctuation): a phrase was one word no "
+          "page has. The global splitQuery is replaced on the Chinese search page by one "
+          "that cuts the query's Chinese into the index's own words (Search._index.terms, "
+          "titleterms).",
+          ("static/tabbook-search-zh.js (splitQuery, Search._index)",),
+          test="tests/browser/test_browser_zh.py (phrases)"),
     Patch("search_snippets", "Sphinx", "7.4.7",
           "Search result snippets look for the stemmed words (\"accuraci\") in the page "
           "text, and ?highlight= is not applied where searchtools.js is absent; a formula's "
@@ -158,11 +166,18 @@ PATCHES: tuple[Patch, ...] = (
           test="tests/browser/test_reader.py (phone navigation)"),
     Patch("theme_a11y", "pydata-sphinx-theme", "0.17.1",
           "Unnamed <summary> toggles, aria-labels unlike the visible text, decorative icons "
-          "in the colour-mode button, scrollers marked focusable only once at load; theme "
-          "template strings no catalog translates.",
-          ("static/tabbook-reader.js (nameSummaries, labelInName, decorativeIcons, keyboardScroll)",
-           "static/tabbook-lang.js (translateAttributes)"),
+          "in the colour-mode button, scrollers marked focusable only once at load.",
+          ("static/tabbook-reader.js (nameSummaries, labelInName, decorativeIcons, "
+           "keyboardScroll)",),
           test="tests/browser/test_browser_reading.py (axe)"),
+    Patch("theme_template_strings", "sphinx-book-theme", "1.3.0",
+          "Its templates write a few labels as plain English, outside translate() (the "
+          "sidebar buttons' title, aria-label=\"Main\" and \"Page\"): the HTML builder's "
+          "template loader (app.builder.templates, Sphinx's BuiltinTemplateLoader.get_source) "
+          "hands Jinja those templates with each label as translate(\"...\"), through the "
+          "theme's catalog and booktheme.po.",
+          ("tabbook/sphinxext/theme_strings.py (THEME_STRINGS, translate_theme_strings)",),
+          test="tests/unit/test_theme_strings.py"),
     Patch("dead_source_download", "sphinx-book-theme", "1.3.0",
           "The header's download menu keeps its \".md\" entry when html_copy_source is False "
           "(a link to a _sources/ that is not built); the theme has no option for that entry.",
@@ -229,7 +244,8 @@ PATCHES: tuple[Patch, ...] = (
           ("tabbook.sphinxext.patches.tabs_storage_prefix",
            "tabbook/sphinxext/reader.py (early_css, early_head)",
            "static/tabbook-early.js (data-storage-prefix, sphinx-design-tab-id-)",
-           "static/tabbook-reader.js (selectFramework)", "static/colab.js (input)"),
+           "static/tabbook-reader.js (selectFramework, keepPlaceOnPick)",
+           "static/colab.js (input)"),
           test="tests/browser/test_reader.py"),
     # ------------------------------------------------------------------ sphinx-exercise
     Patch("tidy_exercises", "sphinx-exercise", "1.2.1",

@@ -27,6 +27,9 @@
   turns on thebe (``launch_buttons.thebe``): Jupyter Book loads them on every page.
 * FontAwesome: the theme's 1.5 MB script (543 KB gzip) is replaced by CSS drawing the
   icons the pages use (:mod:`tabbook.sphinxext.icons`).
+* The theme's labels that its templates write in English (sidebar buttons, landmarks) are
+  translated when the page is built (:mod:`tabbook.sphinxext.theme_strings`); Chinese
+  search cuts the query as the index is cut (:mod:`tabbook.sphinxext.search_zh`).
 
 User-visible strings go through Sphinx's gettext (catalog ``tabbook``); the ones the
 JavaScript shows reach it as data attributes of the early script.
@@ -244,6 +247,8 @@ def setup(app) -> dict:
     from .. import __version__
 
     app.setup_extension("tabbook.sphinxext.sphinx_math")
+    app.setup_extension("tabbook.sphinxext.search_zh")
+    app.setup_extension("tabbook.sphinxext.theme_strings")
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
     app.connect("html-page-context", patches.dedupe_scripts, priority=900)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..core.errors import BookError
-from ..core.escape import escape_added, js_string_of_html, json_for_script
+from ..core.escape import escape_added, js_string_of_html
 from ..core.layout import Layout
 from ..sources.catalog_build import compile_book_catalogs
 from ..sources.catalog_upkeep import Problem
@@ -37,7 +37,6 @@ from ..sources.i18n import (
     UI_DOMAIN,
     edition_of,
     page_catalog,
-    ui_strings,
 )
 from . import patches
 from .lang_switch import page_links, switch_assets, switch_in_header
@@ -167,10 +166,6 @@ def _builder_inited(app) -> None:
     if app.builder.format != "html":
         return
     switch_assets(app)
-    strings = ui_strings(edition.language, "js:")
-    if strings:  # the reader scripts' strings (static/*.js look them up)
-        app.add_js_file(None, body="window.TABBOOK_STRINGS = "
-                        + json_for_script({k[3:]: v for k, v in strings.items()}) + ";")
 
 
 def _translate_toctree_captions(app, doctree) -> None:

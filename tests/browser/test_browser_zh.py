@@ -1,6 +1,6 @@
 """The Chinese edition (``_build/html/zh``) in headless Chromium: CJK text renders with a
-real Chinese font, the language switch keeps the reader's framework, search finds Chinese
-words, the axe audit passes. (Screenshots for review: `make screenshots`.)
+real Chinese font, the language switch keeps the reader's framework and place, search finds
+Chinese words and phrases, the axe audit passes. (Screenshots for review: `make screenshots`.)
 
 Fonts: Debian's ``fonts-noto-cjk``, installed by ``make test-setup`` before any test (and
 so before Chromium starts); the ``cjk_fonts`` fixture (conftest.py) only checks.
@@ -9,6 +9,7 @@ so before Chromium starts); the ``cjk_fonts`` fixture (conftest.py) only checks.
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
 
 import browser_harness as bh
 from browser_harness import PAGE_32, PAGE_43, open_page, settle, tab_report
@@ -97,14 +98,72 @@ def test_language_switch_keeps_the_framework_both_ways(browse, server, zh_built)
     browse.assert_clean(fresh_log)
 
 
-@pytest.mark.parametrize("word", ["准确率", "分类"])
+def _search_links(page) -> list[str]:
+    page.wait_for_function("() => (document.querySelector('#search-results .search-summary')"
+                           " || {}).textContent", timeout=20_000)
+    return page.locator("#search-results ul.search li a").evaluate_all(
+        "els => els.map(a => a.getAttribute('href'))")
+
+
+# words, and phrases the index has cut into words (验证损失: 验证, 损失), which the search
+# page looked up as one word and found nowhere (static/tabbook-search-zh.js)
+@pytest.mark.parametrize("word", ["准确率", "分类", "验证损失", "期望损失", "交叉熵", "最后一个小批量"])
 def test_chinese_search_finds_the_43_page(browse, server, zh_built, word):
+    text = BeautifulSoup((zh_built / PAGE_43).read_text("utf-8"), "html.parser").get_text()
+    assert word in text, f"{word} is not on the page"
     context, log = browse()
     page = open_page(context, server.url(ZH + "search.html?q=" + word))
-    page.wait_for_selector("#search-results ul.search li", timeout=20_000)
-    links = page.locator("#search-results ul.search li a").evaluate_all(
-        "els => els.map(a => a.getAttribute('href'))")
+    links = _search_links(page)
     assert any(PAGE_43 in (href or "") for href in links), f"{word}: {links}"
+    browse.assert_clean(log)
+
+
+_EVERY_PHRASE_JS = r"""async url => {
+    const doc = new DOMParser().parseFromString(await (await fetch(url)).text(), 'text/html');
+    // (not the page's text: its buttons, the formulas' glyphs and TeX)
+    doc.querySelectorAll('script, style, button, .headerlink, .tabbook-colab, .katex-html, '
+                         + 'annotation').forEach(e => e.remove());
+    const text = doc.querySelector('article.bd-article').textContent;
+    const page = Search._index.docnames.indexOf(url.split('/zh/')[1].replace(/\.html$/, ''));
+    const words = new Set([...Object.keys(Search._index.terms),
+                           ...Object.keys(Search._index.titleterms)]);
+    const hasWord = run => [...run].some((_, i) => [...run].slice(i).some(
+        (_, k) => k > 0 && words.has([...run].slice(i, i + k + 1).join(''))));
+    const report = {phrases: 0, wordless: 0, missed: []};
+    for (const run of new Set(text.match(/\p{Script=Han}{2,}/gu))) {
+        if (!hasWord(run)) { report.wordless++; continue; }
+        report.phrases++;
+        const [, terms, excluded] = Search._parseQuery(run);
+        const found = Search.performTermsSearch(terms, excluded).map(r => r[0]);
+        if (!found.includes(Search._index.docnames[page])) report.missed.push([run, [...terms]]);
+    }
+    return report;
+}"""
+
+
+def test_chinese_search_finds_every_phrase_of_the_43_page(browse, server, zh_built):
+    """Every run of Chinese characters of the page's text (a phrase between two punctuation
+    marks or Latin words) is found on the page by the search page's own code (its query
+    split, its term search), unless no word of it is in the index: the index keeps no word
+    of one character (就像第: 就, 像, 第), so such a run cannot be looked up."""
+    context, log = browse()
+    page = open_page(context, server.url(ZH + "search.html"))
+    page.wait_for_function("() => Search._index !== null", timeout=20_000)
+    report = page.evaluate(_EVERY_PHRASE_JS, server.url(ZH_43))
+    assert report["phrases"] > 300, report
+    assert not report["missed"], f"phrases of the page search does not find: {report['missed']}"
+    assert report["wordless"] < report["phrases"] / 20, report
+    browse.assert_clean(log)
+
+
+@pytest.mark.parametrize("query", ["validation loss", "accuracy"])
+def test_english_search_still_finds_a_phrase_and_a_word(browse, server, query):
+    context, log = browse()
+    page = open_page(context, server.url("search.html?q=" + query))
+    links = _search_links(page)
+    assert any(PAGE_43 in (href or "") for href in links), f"{query}: {links}"
+    # (the Chinese query splitter is the Chinese search page's only)
+    assert not page.evaluate("!!document.querySelector('script[src*=\"tabbook-search-zh\"]')")
     browse.assert_clean(log)
 
 
@@ -171,6 +230,56 @@ def test_language_switch_is_on_every_page_in_view_and_keeps_the_place(browse, se
         assert "q=accuracy" in page.url, page.url
     assert page.locator("a.tabbook-lang-link[hreflang='en']").count() == 1
     browse.assert_clean(log)
+
+
+_READING_JS = """() => {
+    const header = document.querySelector('.bd-header-article');
+    const line = Math.max(0, header ? header.getBoundingClientRect().bottom : 0);
+    const ps = Array.from(document.querySelectorAll('article.bd-article p'))
+        .filter(p => p.getClientRects().length);
+    const at = ps.findIndex(p => p.getBoundingClientRect().bottom > line);
+    return {at, count: ps.length, top: ps[at].getBoundingClientRect().top};
+}"""
+_PARAGRAPH_JS = """at => { const ps = Array.from(document.querySelectorAll('article.bd-article p'))
+    .filter(p => p.getClientRects().length);
+    return {count: ps.length, top: ps[at].getBoundingClientRect().top}; }"""
+
+
+@pytest.mark.parametrize("start, lang", [(PAGE_43, "zh-CN"), (ZH_43, "en")],
+                         ids=["en-zh", "zh-en"])
+@pytest.mark.parametrize("viewport", [bh.DESKTOP, bh.PHONE], ids=["desktop", "phone"])
+def test_language_switch_without_an_anchor_lands_on_the_same_text(browse, server, zh_built, start,
+                                                                   lang, viewport):
+    """A reader in mid-page (no #anchor in the address) lands, in the other edition, within
+    one screen of the paragraph they were reading (the n-th paragraph of the page: both
+    editions have the same ones), the section they were in as the address's #anchor."""
+    far = []
+    for spot in (0.3, 0.55, 0.8):
+        context, log = browse.fresh(viewport=viewport)
+        page = open_page(context, server.url(start))
+        page.evaluate("f => window.scrollTo({top: f * (document.documentElement.scrollHeight"
+                      " - innerHeight), behavior: 'instant'})", spot)
+        bh.next_frames(page)
+        before = page.evaluate(_READING_JS)
+        # (the mouse's own click: Playwright's would first scroll the sticky link into view)
+        box = page.locator(f"a.tabbook-lang-link[hreflang='{lang}']").bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_url(lambda url: ("/zh/" in url) == (lang == "zh-CN"))
+        settle(page)
+        bh.next_frames(page, 3)
+        assert page.evaluate("document.documentElement.lang") == lang
+        after = page.evaluate(_PARAGRAPH_JS, before["at"])
+        assert after["count"] == before["count"], (before, after)  # (the same paragraphs)
+        moved = round(after["top"] - before["top"])
+        anchor = page.url.partition("#")[2]
+        if abs(moved) >= viewport["height"] or not anchor:
+            far.append(f"at {spot:.0%} of the page: paragraph {before['at']} moved {moved} px, "
+                       f"#{anchor}")
+        else:
+            assert page.evaluate("id => !!document.getElementById(decodeURIComponent(id))",
+                                 anchor), anchor
+        browse.assert_clean(log)
+    assert not far, f"the switch did not land within a screen of the text: {far}"
 
 
 def test_switching_language_fetches_no_asset_already_fetched(browse, server, zh_built, book_html):

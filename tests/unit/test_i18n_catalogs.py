@@ -54,8 +54,9 @@ def test_the_tools_supplement_of_sphinx_strings_holds_only_theirs():
 
 def test_the_tools_supplements_of_extension_catalogs_hold_only_their_strings():
     """booktheme.po and togglebutton.po supplement sphinx-book-theme's and
-    sphinx-togglebutton's catalogs: each message is a string of theirs (in their code),
-    translated, and in the domain the tool puts first (tabbook.sphinxext.sphinx_i18n.SUPPLEMENTED)."""
+    sphinx-togglebutton's catalogs: each message is a string of theirs (in their code or
+    templates: tabbook.sphinxext.theme_strings), translated, and in the domain the tool puts
+    first (tabbook.sphinxext.sphinx_i18n.SUPPLEMENTED)."""
     import sphinx_book_theme
     import sphinx_togglebutton
 
@@ -66,7 +67,8 @@ def test_the_tools_supplements_of_extension_catalogs_hold_only_their_strings():
     assert set(SUPPLEMENTED) == set(sources)
     for edition in TRANSLATIONS:
         for domain, package in sources.items():
-            code = "".join(p.read_text("utf-8") for p in package.rglob("*.py"))
+            code = "".join(p.read_text("utf-8") for pattern in ("*.py", "*.html")
+                           for p in package.rglob(pattern))
             path = UI_LOCALES / edition.language / "LC_MESSAGES" / f"{domain}.po"
             entries = [e for e in read_catalog(path) if not e.obsolete]
             assert entries and all(e.msgstr and "fuzzy" not in e.flags for e in entries)
