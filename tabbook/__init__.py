@@ -15,10 +15,12 @@ nothing before the Sphinx layer imports Sphinx:
    the book (``book``), the settings (``config``, validated at load), per-framework
    environments (``envs``) and the Debian packages they load (``system``), the translated
    editions' table and catalogs (``i18n``) and their checks (``catalogs``; interface
-   strings' own: ``ui_catalogs``);
+   strings' own: ``ui_catalogs``), the comments and docstrings of code as messages
+   (``code_prose``);
 3. **stages and outputs**, ``tabbook/stages/``: the ``#@save`` library (``extract``),
    per-framework execution with a content-hash cache (``execute``; ``warm`` kernels, cache
-   ``shards``, what each run read: ``run_notes``), tabbed notebooks (``merge``), Colab
+   ``shards``, what each run read: ``run_notes``; the exercise checks printed again in
+   each edition's language: ``language_runs``), tabbed notebooks (``merge``), Colab
    notebooks and launch links (``colab``, ``launch``; a translated notebook's code is the
    English one's: ``notebook_code``), what rebuilds a page (``freshness``), the in-page
    exercise runner's assets (``tryit``, its npm sources in ``tryit_src/``), the formulas
@@ -29,9 +31,10 @@ nothing before the Sphinx layer imports Sphinx:
    the stages' results as one ``sphinx_state.BuildState``), the reader's page (``reader``,
    ``icons``), the formulas as HTML (``sphinx_math``), the Colab buttons
    (``sphinx_colab``), the editions
-   (``sphinx_i18n``, ``shared_static``, ``templates/``), the runnable exercise cells
-   (``sphinx_tryit``), and every patch of pinned upstream internals (``compat``; the
-   compiled templates' cache: ``template_cache``);
+   (``sphinx_i18n``, ``shared_static``, ``templates/``; the code cells' comments and
+   docstrings: ``sphinx_code_prose``), the runnable exercise cells (``sphinx_tryit``),
+   and every patch of pinned upstream internals (``compat``; the compiled templates'
+   cache: ``template_cache``);
 5. **front end**, ``tabbook/`` itself: ``cli`` (``python -m tabbook <command>``, the only
    entry point: what ``make`` calls) and ``__main__``.
 
@@ -44,14 +47,15 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("base", "core", ("errors", "files", "frameworks", "layout", "nbfast", "outputs", "procs",
                       "signals", "lock", "digest", "myst_markdown", "warm_kernel", "escape")),
     ("sources", "sources", ("toc", "source", "book", "i18n", "config", "system", "envs",
-                             "ui_catalogs", "catalogs")),
-    ("stages and outputs", "stages", ("extract", "warm", "run_notes", "execute", "merge",
+                             "ui_catalogs", "code_prose", "catalogs")),
+    ("stages and outputs", "stages", ("extract", "warm", "run_notes", "execute",
+                                      "language_runs", "merge",
                                       "launch", "notebook_code", "colab", "shards", "freshness",
                                       "tryit", "mathrender", "pdf", "sitefiles", "publish")),
     ("sphinx", "sphinxext", ("compat", "template_cache", "icons", "shared_static",
                              "sphinx_state", "reader",
                              "sphinx_math", "sphinx_ext", "sphinx_colab", "sphinx_i18n",
-                             "sphinx_tryit")),
+                             "sphinx_tryit", "sphinx_code_prose")),
     ("front end", "", ("cli", "__main__")),
 )
 """The tool's modules by layer, lowest first: (label, subpackage of ``tabbook`` that holds

@@ -115,6 +115,9 @@ def extract(root: Path, pot_dir: Path) -> int:
                          "gettext_location": True}, force_all=True)
     if not status:
         write_book_template(root, pot_dir)
+        from ..sources.code_prose import add_book_messages
+
+        add_book_messages(root, pot_dir)  # (the code cells' comments and docstrings)
     return status
 
 
@@ -336,7 +339,8 @@ def _switch_in_header(app, config) -> None:
     if edition_of(config.language) is SOURCE and not translations(Path(app.srcdir)):
         return
     if str(TEMPLATES) not in [str(p) for p in config.templates_path or []]:
-        config.templates_path = [*(config.templates_path or []), str(TEMPLATES)]
+        # first: its author.html is found before the theme's components (templates/author.html)
+        config.templates_path = [str(TEMPLATES), *(config.templates_path or [])]
     options = dict(config.html_theme_options or {})
     end = options.get("article_header_end", "article-header-buttons.html")
     end = [e.strip() for e in end.split(",")] if isinstance(end, str) else list(end or [])
