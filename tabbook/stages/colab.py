@@ -203,7 +203,9 @@ def colab_notebook(page: Page, fw: Framework, executed: nbformat.NotebookNode | 
     its outputs are kept. ``None`` gives a notebook without outputs. ``baseurl`` is where
     the page's language edition is served; ``library`` names the d2l library installed.
     ``translate`` (a :class:`tabbook.sources.i18n.Translator`) makes a translated edition's
-    notebook: its markdown translated message by message, the same code and outputs.
+    notebook: its markdown translated message by message, the same code with its comments
+    and docstrings translated (:mod:`tabbook.sources.code_prose`), the outputs of
+    ``executed`` (a translated edition's: :func:`tabbook.stages.language_runs.localize`).
     ``resolve`` (:meth:`tabbook.core.myst_markdown.References.resolver`) writes each
     cross-reference as the page shows it ("Section 3.2", linked to its page).
     """
