@@ -4,9 +4,10 @@
 // with code. Its data attributes name, per framework, the Colab URL
 // (data-colab-<name>), the notebook's download URL (data-download-<name>), the
 // download's file name (data-file-<name>) and the framework's label
-// (data-label-<name>); data-frameworks lists the frameworks the page has code for,
-// data-default the one shown when the reader has chosen none (the framework table's
-// first). No framework name is written in this file.
+// (data-label-<name>, shown as data-label-format writes it); data-frameworks lists
+// the frameworks the page has code for, data-default the one shown when the reader
+// has chosen none (the framework table's first). No framework name is written in this
+// file.
 //
 // The framework is the reader's current one, from the one helper every script asks
 // (window.tabbookFramework, static/tabbook-early.js: `?framework=`, else the choice
@@ -27,7 +28,10 @@
     if (!link || !href) return;
     link.setAttribute("href", href);
     var span = link.querySelector(".tabbook-colab-fw");
-    if (span) span.textContent = "(" + label + ")";
+    // the label as the page's language writes it: "(PyTorch)", "（PyTorch）"
+    var box = link.closest(".tabbook-colab");
+    var format = (box && box.getAttribute("data-label-format")) || "({label})";
+    if (span) span.textContent = format.replace("{label}", label);
   }
 
   function update(box, name) {

@@ -19,12 +19,13 @@ nothing before the Sphinx layer imports Sphinx:
    editions' table, their catalogs
    read and MyST translated by message (``i18n``), the catalogs compiled for a build
    (``catalog_build``), what is left to translate and the catalogs tidied after an update
-   (``catalog_upkeep``), and the catalogs' checks (``catalogs``; interface strings' own:
-   ``ui_catalogs``);
+   (``catalog_upkeep``), the catalogs' checks (``catalogs``; interface strings' own:
+   ``ui_catalogs``), and the comments and docstrings of code as messages (``code_prose``);
 3. **stages and outputs**, ``tabbook/stages/``: the ``#@save`` library (``extract``),
    the execution cache (``cache``: what a run is, its content-hash key, its entries),
    per-framework execution of what it lacks (``execute``; ``warm`` kernels, cache
-   ``shards``, what each run read: ``run_notes``), tabbed notebooks (``merge``), Colab
+   ``shards``, what each run read: ``run_notes``; the exercise checks printed again in
+   each edition's language: ``language_runs``), tabbed notebooks (``merge``), Colab
    notebooks and launch links (``colab``, ``launch``; a translated notebook's code is the
    English one's: ``notebook_code``), what rebuilds a page (``freshness``), the in-page
    exercise runner's assets (``tryit``, its npm sources in ``tryit_src/``), the formulas
@@ -40,7 +41,8 @@ nothing before the Sphinx layer imports Sphinx:
    finds phrases: ``search_zh``), the formulas as HTML (``sphinx_math``), the Colab buttons
    (``sphinx_colab``), the translated editions (``sphinx_i18n``; the language switch:
    ``lang_switch``, ``templates/``; the repository buttons: ``repo_buttons``; the
-   solutions' titles: ``solution_titles``; the static files shared: ``shared_static``),
+   solutions' titles: ``solution_titles``; the static files shared: ``shared_static``; the
+   code cells' comments and docstrings: ``sphinx_code_prose``),
    the runnable exercise cells (``sphinx_tryit``), and every patch of pinned upstream
    internals (``compat``, the table; ``patches``, the patches that are code of their own;
    the compiled templates' cache: ``template_cache``);
@@ -58,8 +60,9 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
                       "signals", "lock", "digest", "myst_markdown", "warm_kernel", "escape")),
     ("sources", "sources", ("toc", "source", "book", "i18n", "catalog_build", "catalog_upkeep",
                             "config_values", "config", "system", "envs", "npm", "ui_catalogs",
-                            "catalogs")),
+                            "code_prose", "catalogs")),
     ("stages and outputs", "stages", ("extract", "warm", "run_notes", "cache", "execute",
+                                      "language_runs",
                                       "merge", "launch", "notebook_code", "colab", "shards",
                                       "freshness", "tryit", "mathrender", "pdf", "sitefiles",
                                       "publish", "pipeline")),
@@ -67,7 +70,8 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
                              "sphinx_state", "sphinx_run", "sphinx_gettext", "search_zh",
                              "theme_strings", "reader",
                              "sphinx_math", "sphinx_ext", "sphinx_colab", "lang_switch",
-                             "repo_buttons", "solution_titles", "sphinx_i18n", "sphinx_tryit")),
+                             "repo_buttons", "solution_titles", "sphinx_i18n", "sphinx_tryit",
+                             "sphinx_code_prose")),
     ("front end", "", ("cli", "__main__")),
 )
 """The tool's modules by layer, lowest first: (label, subpackage of ``tabbook`` that holds

@@ -21,6 +21,7 @@ from tabbook.sources.catalog_upkeep import stale_problems
 from tabbook.sources.i18n import TRANSLATIONS, UI_LOCALES, edition_of
 from tabbook.sources.i18n import _read_po as read_catalog  # (Babel, as Sphinx reads them)
 from tabbook.sources.toc import book_sources
+from tabbook.stages.notebook_code import code_differences
 
 ZH = edition_of("zh_CN")
 PAGE_43 = "chapter_linear-classification/classification"
@@ -143,14 +144,19 @@ def test_zh_page_is_chinese_with_the_same_tabs_and_code(pages):
     assert zh.sync_ids == en.sync_ids and len(zh.sync_ids) >= 4 * 10
     assert {fw.name for fw in FRAMEWORKS} == set(zh.sync_ids)
     assert len(zh.code) == len(en.code) > 20
-    # the same code; only the exercise cells that run in the page have their docstrings
-    # and comments translated (tabbook/sphinxext/sphinx_tryit.py)
-    from tabbook.sphinxext.sphinx_tryit import translate_code
+    # the same code, its comments and docstrings translated (tabbook.sources.code_prose), the
+    # outputs the same but the exercise checks' (tabbook.stages.language_runs)
+    from tabbook.sources.code_prose import code_messages, translate_code
 
     differ = [(e, z) for e, z in zip(en.code, zh.code) if e != z]
-    assert len(differ) == 3 and all("exercises.check_" in e for e, _ in differ), differ
+    assert len(differ) > 20 and any("exercises.check_" in e for e, _ in differ), len(differ)
     for e, z in differ:
+        if "PASS check_" in e:  # an exercise check's output
+            assert e.replace("PASS ", "通过（PASS）", 1).split("：")[0] in z or "通过（PASS）" in z, z
+            continue
         assert translate_code(e, lambda text: "-") == translate_code(z, lambda text: "-")
+        assert code_messages(e) and all(CJK.search(m) or not re.search(r"[A-Za-z]{3}", m)
+                                        for m in code_messages(z)), z
     english = [p for p in en.prose if len(p) > 60 and not p.startswith(("Open in", "Download"))]
     shown = set(zh.prose)
     assert english and not [p for p in english if p in shown], "English prose on the zh page"
@@ -263,9 +269,21 @@ def test_four_chinese_colab_notebooks_of_43(built_html):
         assert [c.cell_type for c in zh.cells] == [c.cell_type for c in en.cells]
         en_code = [(c.source, c.outputs) for c in en.cells if c.cell_type == "code"]
         zh_code = [(c.source, c.outputs) for c in zh.cells if c.cell_type == "code"]
-        assert zh_code[1:] == en_code[1:]  # the same code and outputs
-        # the same install cell, which also makes the exercises' checkers speak Chinese
-        assert zh_code[0][0].startswith(en_code[0][0]) and "D2L_LANGUAGE" in zh_code[0][0]
+        # the same code (its comments and docstrings in Chinese) and the same install, which
+        # also makes the exercises' checkers speak Chinese
+        assert code_differences(en, zh, ZH.language) == [], fw.name
+        assert "D2L_LANGUAGE" in zh_code[0][0] and "# 安装" in zh_code[0][0]
+        checks = 0
+        for (_zs, zo), (es, eo) in zip(zh_code[1:], en_code[1:]):
+            printed = "".join(o.get("text", "") for o in eo)
+            if "PASS check_" in printed:  # the checks print Chinese, the rest as it ran
+                checks += 1
+                said = "".join(o.get("text", "") for o in zo)
+                assert said.count("通过（PASS）check_") == printed.count("PASS check_"), said
+                assert not re.search(r"\b(is|right|test|cases)\b", said), said
+            else:
+                assert zo == eo, es[:200]
+        assert checks == 3, fw.name
         prose = [c.source for c in zh.cells if c.cell_type == "markdown"]
         assert all(CJK.search(p) for p in prose), [p[:80] for p in prose if not CJK.search(p)]
         assert "练习4.3.1的解答" in "\n".join(prose) and "Exercise" not in "\n".join(prose)

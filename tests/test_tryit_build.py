@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tabbook.sphinxext.sphinx_tryit import code_messages, is_runnable, split_checks, translate_code
+from tabbook.sources.code_prose import code_messages, translate_code
+from tabbook.sphinxext.sphinx_tryit import is_runnable, split_checks
 from tabbook.stages.tryit import PYODIDE_FILES
 
 REPO = Path(__file__).resolve().parents[1]

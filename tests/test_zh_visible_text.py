@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup, Comment, Declaration, Doctype, ProcessingInstruct
 from bookutil import REPO
 from tabbook.sources.i18n import LOCALES, UI_LOCALES, edition_of
 from tabbook.sources.toc import book_sources
+from tabbook.stages.notebook_code import INSTALL_CELL
 
 ZH = edition_of("zh_CN")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -26,7 +27,7 @@ PROPER_NAMES = sorted({
     "D2L", "PyTorch Lightning", "PyTorch", "MXNet", "JAX", "TensorFlow", "Colab", "NumPy",
     "GitHub", "Gluon", "Flax", "Keras", "Python", "IPython", "Matplotlib", "Jupyter",
     "Gmail", "Fashion-MNIST", "CPU", "GPU", "PRNG", "SGD", "pytree", "softmax", "argmax",
-    "logits", "epoch", "dropout", "d2l-classification-book", "d2l", "CC BY-SA", "MIT-0",
+    "logits", "epoch", "dropout", "hard prediction", "d2l-classification-book", "d2l", "CC BY-SA", "MIT-0",
     "Aston Zhang", "Zachary C. Lipton", "Mu Li", "Alexander J. Smola", "Zhang", "Lipton",
     "Li", "Smola", "Sphinx", "English", "Ctrl", ".ipynb", ".pdf", ".md", "PDF",
     "SageMaker Studio Lab", "JupyterHub",
@@ -180,3 +181,154 @@ def test_mainland_usage_no_lie_yin(pages):
     assert not [name for name, html in pages.items() if "列印" in html]
     catalogs = list((REPO / LOCALES).rglob("*.po")) + list(UI_LOCALES.rglob("*.po"))
     assert catalogs and not [p for p in catalogs if "列印" in p.read_text("utf-8")]
+
+
+# --------------------------------------------------------------------------- code and outputs
+# What the Chinese edition's code says to a reader (its comments and docstrings) and what it
+# printed (its outputs) are Chinese too, on the pages and in the notebooks: English stays
+# only as code (names, the words of the code's own string literals, reprs) and in the d2l
+# library's own code (the install cell's preamble of the MXNet notebook, as in d2l/mxnet.py).
+
+GLOSSES = ("PASS", "FAIL", "SVG", "BatchNorm", "argmin")
+"""Latin words a Chinese string keeps beside its translation (通过（PASS）) or as a name."""
+_GLOSSES_RE = re.compile("|".join(rf"(?<![A-Za-z]){re.escape(n)}(?![A-Za-z])" for n in GLOSSES))
+LONG_WORD = re.compile(r"[A-Za-z]{3,}")
+CODE_LIKE = re.compile(r"(?<=[.<`'])[A-Za-z_]\w*|[A-Za-z_]\w*(?=[(=\[>`']|\.\w)|"
+                       r"\b\w*[_\d]\w*\b")
+"""Code in prose or in an output: a name after a dot, ``<`` or a quote, before ``(``, ``=``,
+``[`` or a dot, or with an underscore or a digit (``tf.Tensor``, ``shape=``, ``array(``,
+``batch_size``, ``float32``)."""
+
+
+PYTHON_NAMES = {"True", "False", "None", "Ellipsis", "NotImplemented"}
+"""Python's constants: code wherever they are printed."""
+
+
+def english_words(text: str, code: str = "") -> list[str]:
+    """The English words (of three letters or more) of ``text`` that are not proper names,
+    glosses, code-like tokens, or names and words of ``code`` (what the text comes from)."""
+    text = _GLOSSES_RE.sub(" ", _NAMES_RE.sub(" ", text))
+    text = CODE_LIKE.sub(" ", re.sub(r"`[^`]*`", " ", text))
+    allowed = set(re.findall(r"[A-Za-z_]\w*", code)) | PYTHON_NAMES
+    return [w for w in LONG_WORD.findall(text) if w not in allowed]
+
+
+def code_prose_english(source: str) -> list[str]:
+    """``comment or docstring: its English words`` of some code, as a reader reads them."""
+    from tabbook.sources.code_prose import code_texts
+
+    found = []
+    names = " ".join(re.findall(r"[A-Za-z_]\w*", _without_prose(source)))
+    for text in code_texts(source):
+        words = english_words(text.text, names)
+        if words:
+            found.append(f"{text.kind} {text.text[:70]!r}: {words}")
+    return found
+
+
+def _without_prose(source: str) -> str:
+    from tabbook.stages.notebook_code import without_prose
+
+    return without_prose(source)
+
+
+def library_lines() -> set[str]:
+    """The lines of the generated d2l library (its code keeps its English: ``#@save``)."""
+    return {ln.strip() for p in (REPO / "d2l").glob("*.py")
+            for ln in p.read_text("utf-8").splitlines() if ln.strip()}
+
+
+def test_the_code_check_finds_english_and_lets_code_and_names_pass():
+    code = ('def f(batch_size):\n    """The exact loss of `batch_size` (in PyTorch)."""\n'
+            '    print("minibatch losses:", batch_size)  # 小批量损失\n'
+            '    return 1  # 返回L_v，即ceil(n / batch_size)\n')
+    assert [f.split(": ")[1] for f in code_prose_english(code)] == ["['The', 'exact', 'loss']"]
+    assert english_words("minibatch losses: [0.25, 0.5]", code) == []
+    assert english_words("(<tf.Tensor: shape=(), dtype=float32, numpy=0.6666667>, "
+                         "Array([0., 1.], dtype=float32))", code) == []
+    assert english_words("通过（PASS）check_exact_loss：exact_loss在全部36个测试用例上都正确。") == []
+    assert english_words("PASS check_exact_loss: exact_loss is right on all 36 test cases.") \
+        == ["right", "all", "test", "cases"]
+
+
+def _cells(html: str) -> list[tuple[str, list[str]]]:
+    """(code, [output texts]) of every code cell of a built page."""
+    soup = BeautifulSoup(html, "html.parser")
+    cells = []
+    for cell in soup.select("div.cell"):
+        source = cell.select_one("div.cell_input pre")
+        outputs = [o.get_text() for o in cell.select("div.cell_output pre")]
+        cells.append((source.get_text() if source else "", outputs))
+    return cells
+
+
+def test_no_english_in_the_code_prose_and_outputs_of_the_chinese_pages(pages):
+    """Every comment and docstring of every code cell (``#@save`` code too), and every
+    output, of every Chinese page: the exercise checks' verdicts in Chinese (printed in
+    Chinese: tabbook.stages.language_runs), the rest English only where it is code."""
+    problems, checked = [], {"cells": 0, "prose": 0, "checks": 0}
+    for name, html in pages.items():
+        for source, outputs in _cells(html):
+            checked["cells"] += 1
+            checked["prose"] += bool(code_prose_english(source) or "#" in source)
+            problems += [f"{name}: code: {p}" for p in code_prose_english(source)]
+            for text in outputs:
+                checked["checks"] += text.count("通过（PASS）")
+                words = english_words(text, source)
+                if words:
+                    problems.append(f"{name}: output {text[:90]!r}: {words}")
+    assert checked["cells"] > 60 and checked["checks"] >= 4 * 4, checked
+    assert not problems, "English in the Chinese pages' code or outputs:\n" + "\n".join(problems)
+
+
+def test_no_english_in_the_chinese_notebooks(pages):
+    """The Chinese notebooks (make html writes them): their markdown outside code, math and
+    links, their code cells' comments and docstrings (the library's own code aside) and
+    their outputs."""
+    import nbformat
+
+    library = library_lines()
+    notebooks = sorted((REPO / "_build" / "colab" / ZH.folder).rglob("*.ipynb"))
+    assert len(notebooks) >= 4 * 2, notebooks
+    problems = []
+    for path in notebooks:
+        where = path.relative_to(REPO / "_build" / "colab").as_posix()
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "markdown":
+                text = re.sub(r"\$\$.*?\$\$|\$[^$\n]*\$|`[^`]*`|\]\([^)]*\)", " ", cell.source,
+                              flags=re.S)
+                words = english_words(text)
+                if words:
+                    problems.append(f"{where}: markdown {cell.source[:80]!r}: {words}")
+                continue
+            source = cell.source
+            if cell.get("id") == INSTALL_CELL:  # (the library's own code: its preamble)
+                source = "\n".join(ln for ln in source.splitlines() if ln.strip() not in library)
+            problems += [f"{where}: code: {p}" for p in code_prose_english(source)]
+            for out in cell.get("outputs", []):
+                data = out.get("data", {})
+                if any(mime.startswith("image/") for mime in data):
+                    continue  # (a figure; its text/plain is "<Figure size ... with 1 Axes>")
+                text = out.get("text") or data.get("text/plain") or ""
+                words = english_words(text, cell.source)
+                if words:
+                    problems.append(f"{where}: output {text[:90]!r}: {words}")
+    assert not problems, "English in the Chinese notebooks:\n" + "\n".join(problems)
+
+
+def test_no_space_before_or_after_a_full_width_mark_in_the_header_and_footer(pages, built_html):
+    """The Colab links put the framework in full-width parentheses, with no space before
+    them (在Colab中打开（PyTorch）); the footer's author follows 作者： with no space; the
+    English footer reads "By the ...", not "By The ..."."""
+    soup = BeautifulSoup(pages["chapter_linear-classification/classification.html"],
+                         "html.parser")
+    links = [" ".join(a.get_text().split()) for a in soup.select(".tabbook-colab a")]
+    assert "在Colab中打开（PyTorch）（在新标签页中打开）" in links, links
+    assert "下载.ipynb（PyTorch）" in links, links
+    assert soup.select_one(".tabbook-colab")["data-label-format"] == "（{label}）"
+    author = " ".join(soup.select_one(".component-author").get_text().split())
+    assert author.startswith("作者：") and not author.startswith("作者： "), author
+    english = BeautifulSoup((built_html / "chapter_linear-classification" /
+                             "classification.html").read_text("utf-8"), "html.parser")
+    author = " ".join(english.select_one(".component-author").get_text().split())
+    assert author.startswith("By the ") and "Open in Colab (PyTorch)" in english.get_text()

@@ -14,7 +14,10 @@ on the committed catalogs):
   checkers', ``d2l/locales/``) adds no quote, angle bracket or line break and keeps its
   placeholders (:mod:`tabbook.sources.ui_catalogs`);
 * a msgstr keeps its msgid's math (``$...$``, balanced), inline code, roles and their
-  targets, and link targets: their order may change with the language, their content not.
+  targets, and link targets: their order may change with the language, their content not;
+* a code cell's comment or docstring (context ``code comment or docstring``) is no MyST:
+  its translation keeps the code in it and its paragraphs, and holds no triple quotes
+  (:func:`tabbook.sources.code_prose.message_problems`).
 
 Both strings are read as the book reads MyST, as myst-parser's markdown-it tokens (the
 parser of :func:`tabbook.core.myst_markdown.md_parser`): a ``$`` in inline code is no math, ``<`` in
@@ -35,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import BookError
+from .code_prose import CONTEXT as CODE_CONTEXT, message_problems as code_message_problems
 from .i18n import LOCALES, UI_LOCALES, _flat, _read_po, edition_of
 from .ui_catalogs import is_interface_catalog, string_problems
 from ..core.myst_markdown import md_parser
@@ -272,7 +276,10 @@ def catalog_problems(path: Path, shown: str | None = None) -> list[str]:
         seen[key] = entry.line
         if not entry.msgstr or "fuzzy" in entry.flags:
             continue
-        found = message_problems(entry.msgid, entry.msgstr, sites)
+        if entry.context == CODE_CONTEXT:  # a code cell's comment or docstring: not MyST
+            found = code_message_problems(entry.msgid, entry.msgstr)
+        else:
+            found = message_problems(entry.msgid, entry.msgstr, sites)
         if interface:  # (tabbook.sources.ui_catalogs: quotes, placeholders, line breaks)
             found += string_problems(entry.msgid, entry.msgstr)
         for problem in found:

@@ -177,8 +177,8 @@ def _content_key(path: Path) -> tuple[str, str]:
 @lru_cache(maxsize=64)
 def _translations_of(path: str, digest: str) -> dict[str, str]:
     po = _read_po(Path(path))
-    return {e.msgid: e.msgstr for e in po
-            if e.msgstr and not e.obsolete and "fuzzy" not in e.flags}
+    return {e.msgid: e.msgstr for e in po  # (a code cell's prose: code_prose.code_catalog)
+            if e.msgstr and not e.obsolete and "fuzzy" not in e.flags and e.context is None}
 
 
 def page_catalog(root: Path, language: str, docname: str) -> dict[str, str]:

@@ -22,7 +22,8 @@ def switch_in_header(app, config) -> None:
     if edition_of(config.language) is SOURCE and not translations(Path(app.srcdir)):
         return
     if str(TEMPLATES) not in [str(p) for p in config.templates_path or []]:
-        config.templates_path = [*(config.templates_path or []), str(TEMPLATES)]
+        # first: its author.html is found before the theme's components (templates/author.html)
+        config.templates_path = [str(TEMPLATES), *(config.templates_path or [])]
     options = dict(config.html_theme_options or {})
     end = options.get("article_header_end", "article-header-buttons.html")
     end = [e.strip() for e in end.split(",")] if isinstance(end, str) else list(end or [])

@@ -25,6 +25,7 @@ Call :func:`setup` from :func:`tabbook.sphinxext.sphinx_ext.setup`.
 from __future__ import annotations
 
 import html
+import unicodedata
 from pathlib import Path
 
 from docutils import nodes
@@ -193,6 +194,12 @@ def _write_notebooks(app: Sphinx, exception) -> None:
         raise ExtensionError(f"[tabbook] {exc}") from None
 
 
+def _after(html_: str, text: str) -> str:
+    """``html_`` (whose text is ``text``) put after a link's words: with a space, unless
+    ``text`` starts with a full-width mark ("在Colab中打开（PyTorch）")."""
+    return html_ if text[:1] and unicodedata.east_asian_width(text[0]) in "WF" else " " + html_
+
+
 def buttons_html(names: list[str], docname: str, pattern: str, pathto, lang_dir: str = "",
                  launch: dict | None = None) -> str:
     """The links block of a page; ``pathto(file, 1)`` makes a page-relative URL.
@@ -217,14 +224,18 @@ def buttons_html(names: list[str], docname: str, pattern: str, pathto, lang_dir:
         for service, url in launch.get(name, {}).items():
             attrs[f"data-{service}-{name}"] = url
     a = html.escape
-    label = a(BY_NAME[first].label)
+    # "Open in Colab (PyTorch)", "在Colab中打开（PyTorch）": the label as the language
+    # writes it, with no space before a full-width mark (static/colab.js fills it in too)
+    label_format = attrs["data-label-format"] = str(_("({label})"))
+    shown = label_format.format(label=BY_NAME[first].label)
+    label = _after(f'<span class="tabbook-colab-fw">{a(shown)}</span>', label_format)
+    hidden = str(_("(opens in a new tab)"))
+    new_tab = _after(f'<span class="tabbook-visually-hidden">{a(hidden)}</span>', hidden)
     parts = [f'<div {" ".join(f"{k}={chr(34)}{a(v)}{chr(34)}" for k, v in attrs.items())}>']
     if pattern:
         parts.append(
             f'<a class="tabbook-colab-open" href="{a(attrs[f"data-colab-{first}"])}" '
-            f'target="_blank" rel="noopener">{a(str(_("Open in Colab")))} '
-            f'<span class="tabbook-colab-fw">({label})</span>'
-            f'<span class="tabbook-visually-hidden"> {a(str(_("(opens in a new tab)")))}</span></a>')
+            f'target="_blank" rel="noopener">{a(str(_("Open in Colab")))}{label}{new_tab}</a>')
     else:
         parts.append(
             # (in English: "... not yet. " + NOT_PUBLISHED + "; download ...")
@@ -238,13 +249,11 @@ def buttons_html(names: list[str], docname: str, pattern: str, pathto, lang_dir:
         if url:  # (colab.js points it at the reader's framework, as the Colab link)
             parts.append(
                 f'<a class="tabbook-launch tabbook-launch-{service}" data-launch="{service}" '
-                f'href="{a(url)}" target="_blank" rel="noopener">{a(str(text))} '
-                f'<span class="tabbook-colab-fw">({label})</span>'
-                f'<span class="tabbook-visually-hidden"> {a(str(_("(opens in a new tab)")))}</span></a>')
+                f'href="{a(url)}" target="_blank" rel="noopener">{a(str(text))}{label}{new_tab}</a>')
     parts.append(
         f'<a class="tabbook-colab-download" href="{a(attrs[f"data-download-{first}"])}" '
-        f'download="{a(attrs[f"data-file-{first}"])}">{a(str(_("Download .ipynb")))} '
-        f'<span class="tabbook-colab-fw">({label})</span></a>')
+        f'download="{a(attrs[f"data-file-{first}"])}">{a(str(_("Download .ipynb")))}{label}'
+        f'</a>')
     parts.append("</div>")
     # colab.js (loaded in <head>) points the links at the reader's framework right away,
     # not at DOMContentLoaded, which waits for every deferred script

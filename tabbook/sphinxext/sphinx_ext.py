@@ -34,8 +34,9 @@ from ..core.frameworks import FRAMEWORKS
 from ..sources.book import read_book
 from ..sources.config import load_config
 from ..sources.envs import ensure_all
-from ..sources.i18n import TRANSLATIONS
+from ..sources.i18n import SOURCE, TRANSLATIONS, edition_of
 from ..stages.execute import execute_all
+from ..stages.language_runs import localize
 from ..stages.merge import PROSE_CLASS, framework_of_classes, merge
 from . import patches
 from .sphinx_run import RUN_BY_TOOL
@@ -80,6 +81,11 @@ def _builder_inited(app: Sphinx) -> None:
         runs = execute_all(pages, root, cfg, log=LOGGER.info,
                            before_execute=lambda fws: ensure_all(
                                root, [fw.name for fw in fws], log=LOGGER.info))
+        language_runs = []
+        edition = edition_of(app.config.language)
+        if edition is not SOURCE:  # the exercise checks' outputs in the edition's language
+            runs, language_runs = localize(pages, runs, root, cfg, edition.language,
+                                           log=LOGGER.info)
         merged = {}
         for page in pages:
             executed = {fw.name: runs[(page.docname, fw.name)].notebook
@@ -93,7 +99,7 @@ def _builder_inited(app: Sphinx) -> None:
         raise ExtensionError(f"[tabbook] {exc.filename}: {exc.strerror}; check that this path "
                              "is a writable folder and that the disk has room") from None
     app.env.tabbook = BuildState(config=cfg, pages={p.docname: p for p in pages}, runs=runs,
-                                 merged=merged, ready=True,
+                                 language_runs=language_runs, merged=merged, ready=True,
                                  page_digests=state_of(app.env).page_digests)
 
 
@@ -224,7 +230,6 @@ def _prune_stale_pages(app: Sphinx, exception) -> None:
 def _note_outputs(app: Sphinx, exception) -> None:
     """Note what this edition made, for the input stamp of `make html`
     (:func:`tabbook.stages.freshness.write_stamp`)."""
-    from ..sources.i18n import edition_of
     from ..stages.freshness import edition_outputs, note_outputs
 
     state = state_of(app.env)
@@ -232,7 +237,7 @@ def _note_outputs(app: Sphinx, exception) -> None:
         return
     edition = edition_of(app.config.language)
     outputs = edition_outputs(Path(app.srcdir), edition, list(state.pages),
-                              state.runs.values(), state.config)
+                              [*state.runs.values(), *state.language_runs], state.config)
     note_outputs(Path(app.srcdir), edition.language, outputs)
 
 
@@ -273,7 +278,6 @@ def _mark_site_start(app: Sphinx) -> None:
 def _record_site(app: Sphinx, exception) -> None:
     """What this run wrote into its HTML folder, for `make publish` (last of build-finished:
     after every handler that writes into it)."""
-    from ..sources.i18n import SOURCE, edition_of
     from ..stages.sitefiles import record
 
     if exception is not None or app.builder.format != "html" or not state_of(app.env).ready:
@@ -308,6 +312,8 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("tabbook.sphinxext.sphinx_colab")
     # the exercise cells that run (and check) the reader's answer in the page
     app.setup_extension("tabbook.sphinxext.sphinx_tryit")
+    # the comments and docstrings of the code cells in a translated edition's language
+    app.setup_extension("tabbook.sphinxext.sphinx_code_prose")
     # translated editions: the tool's strings, the language switch, untranslated messages
     app.setup_extension("tabbook.sphinxext.sphinx_i18n")
     app.connect("build-finished", _prune_stale_pages)

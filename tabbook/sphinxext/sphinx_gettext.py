@@ -32,6 +32,9 @@ def extract(root: Path, pot_dir: Path) -> int:
                          "gettext_location": True}, force_all=True)
     if not status:
         write_book_template(root, pot_dir)
+        from ..sources.code_prose import add_book_messages
+
+        add_book_messages(root, pot_dir)  # (the code cells' comments and docstrings)
     return status
 
 

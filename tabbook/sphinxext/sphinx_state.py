@@ -27,7 +27,10 @@ class BuildState:
     pages: dict[str, Page] = field(default_factory=dict)
     """docname -> page, in book order."""
     runs: dict = field(default_factory=dict)
-    """(docname, framework name) -> :class:`tabbook.stages.cache.Run`."""
+    """(docname, framework name) -> :class:`tabbook.stages.cache.Run` (in a translated
+    edition, with the exercise checks' outputs in its language)."""
+    language_runs: list = field(default_factory=list)
+    """The :class:`tabbook.stages.language_runs.LanguageRun` whose outputs ``runs`` show."""
     merged: dict[str, nbformat.NotebookNode] = field(default_factory=dict)
     """docname -> the tabbed notebook myst-nb renders."""
     colab: dict[str, list[str]] = field(default_factory=dict)

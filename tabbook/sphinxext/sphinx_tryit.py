@@ -13,8 +13,9 @@ A book without ``d2l/exercises.py`` has no runnable cells (and nothing is staged
 
 * At ``config-inited``: stage the assets (:func:`tabbook.stages.tryit.stage`) and add them to
   ``html_static_path``.
-* At ``doctree-resolved``: mark the runnable cells; in a translated edition, put the
-  starter code's translated comments and docstrings in (the code is unchanged).
+* At ``doctree-resolved``: mark the runnable cells (in a translated edition, the starter
+  code's comments and docstrings are translated as every code cell's are:
+  :mod:`tabbook.sphinxext.sphinx_code_prose`).
 * At ``html-page-context``: on a page with runnable cells only, add ``tryit.js`` (small,
   deferred) and ``tryit.css``, and the runner's settings and translated strings as a
   JSON script. Nothing else loads until the reader interacts with a cell.
@@ -24,12 +25,7 @@ Loaded by :mod:`tabbook.sphinxext.sphinx_ext`.
 
 from __future__ import annotations
 
-import ast
-import io
-import json
 import re
-import textwrap
-import tokenize
 from pathlib import Path
 
 from docutils import nodes
@@ -38,8 +34,8 @@ from sphinx.errors import ExtensionError
 from sphinx.locale import get_translation
 
 from .. import __version__
-from ..core.escape import code_comment, json_for_script
-from ..sources.i18n import SOURCE, edition_of, page_catalog
+from ..core.escape import json_for_script
+from ..sources.i18n import edition_of
 from ..stages.tryit import PYODIDE_FILES, TryitError, library_paths, locked_version, stage
 
 _ = get_translation("tabbook")
@@ -67,80 +63,6 @@ def split_checks(source: str) -> tuple[str, list[str]]:
     while starter and not starter[-1].strip():
         starter.pop()
     return "\n".join(starter) + "\n", checks
-
-
-def _code_texts(source: str) -> list[tuple[int, int, int, int, str, str]]:
-    """The prose of a cell's code: its docstrings and comments.
-
-    ``[(first line, first column, last line, end column, kind, text)]`` (lines from 1,
-    columns from 0; ``kind`` is ``"docstring"`` or ``"comment"``; ``text`` is the
-    message: a docstring's lines joined by spaces, a comment without its ``#``).
-    """
-    found = []
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return found
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)):
-            doc = ast.get_docstring(node, clean=True)
-            first = node.body[0] if node.body else None
-            if doc and isinstance(first, ast.Expr):
-                text = " ".join(ln.strip() for ln in doc.splitlines() if ln.strip())
-                found.append((first.lineno, first.col_offset, first.end_lineno,
-                              first.end_col_offset, "docstring", text))
-    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-        if tok.type == tokenize.COMMENT and tok.string.lstrip("#").strip():
-            found.append((tok.start[0], tok.start[1], tok.end[0], tok.end[1], "comment",
-                          tok.string.lstrip("#").strip()))
-    return sorted(found)
-
-
-def code_messages(source: str) -> list[str]:
-    """The messages of a runnable cell's code a translation translates (in order)."""
-    return [text for *_, text in _code_texts(source)]
-
-
-QUOTES = '"' * 3
-
-
-def translate_code(source: str, translate) -> str:
-    """``source`` with each docstring and comment that ``translate(text)`` knows replaced.
-
-    The code itself is unchanged (a docstring stays a triple-quoted string, wrapped to
-    the width of its function's body).
-    """
-    lines = source.split("\n")
-    for line, col, end_line, end_col, kind, text in reversed(_code_texts(source)):
-        new = translate(text)
-        if not new or new == text:
-            continue
-        if kind == "comment":  # one line, whatever the translation holds
-            replacement = code_comment(new)
-        else:
-            new = new.replace("\\", "\\\\").replace(QUOTES, "'" * 3)
-            if new.endswith('"'):  # (would run into the closing quotes)
-                new = new[:-1] + '\\"'
-            width = max(20, (72 - col) // 2)  # (CJK characters are two columns wide)
-            wrapped = textwrap.wrap(new, width=width, break_long_words=True,
-                                    break_on_hyphens=False) or [new]
-            replacement = QUOTES + ("\n" + " " * col).join(wrapped) + QUOTES
-        head, tail = lines[line - 1][:col], lines[end_line - 1][end_col:]
-        lines[line - 1:end_line] = (head + replacement + tail).split("\n")
-    return "\n".join(lines)
-
-
-def _doctree_read(app: Sphinx, doctree) -> None:
-    """For the gettext builder: the runnable cells' docstrings and comments are messages."""
-    if app.builder.name != "gettext" or not enabled(app):
-        return
-    for node, block in _cells(doctree):
-        starter, _checks = split_checks(block.astext())
-        for text in code_messages(starter):
-            para = nodes.paragraph(text, text)
-            para.source = node.source or doctree.get("source")
-            para.line = node.line or block.line or 1
-            node.append(para)
 
 
 def enabled(app: Sphinx) -> bool:
@@ -178,20 +100,11 @@ def _doctree_resolved(app: Sphinx, doctree, docname: str) -> None:
     if not enabled(app):
         return
     slug = re.sub(r"[^A-Za-z0-9]+", "-", docname).strip("-")
-    edition = edition_of(app.config.language)
-    catalog = {} if edition is SOURCE else page_catalog(Path(app.srcdir), edition.language,
-                                                        docname)
     count = 0
-    for node, block in _cells(doctree):
+    for node, _block in _cells(doctree):
         count += 1
         node["classes"].append(CLASS)
         node["ids"].append(f"tryit-{slug}-{count}")
-        if catalog:  # the starter code's prose in the edition's language; the code as is
-            source = block.astext()
-            new = translate_code(source, catalog.get)
-            if new != source:
-                block.children = [nodes.Text(new)]
-                block.rawsource = new
 
 
 def _settings(app: Sphinx) -> dict:
@@ -251,7 +164,6 @@ def _html_page_context(app: Sphinx, pagename: str, templatename: str, context: d
 
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _config_inited, priority=800)
-    app.connect("doctree-read", _doctree_read)
     app.connect("doctree-resolved", _doctree_resolved)
     app.connect("html-page-context", _html_page_context)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

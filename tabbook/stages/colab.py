@@ -27,7 +27,7 @@ the same bytes (no timestamps, no machine paths, stable cell ids). They are writ
 the Sphinx build writes them on every ``make html`` (see
 :mod:`tabbook.sphinxext.sphinx_colab`) and notes them among its outputs (a missing one
 rebuilds); ``make colab`` builds, then checks them (:func:`check_colab`) against the
-execution cache (:func:`tabbook.stages.execute.cached_runs`).
+execution cache (:func:`tabbook.stages.cache.cached_runs`).
 
 This module does not import Sphinx.
 """
@@ -47,10 +47,12 @@ from ..core import nbfast
 from ..core.errors import BookError
 from ..core.escape import code_comment, escape_added
 from .cache import cached_runs, code_cells
+from .language_runs import localize
 from .notebook_code import language_setting
 from ..core.files import write_atomic
 from ..core.frameworks import FRAMEWORKS, Framework
 from ..core.layout import Layout
+from ..sources.code_prose import code_catalog, translate_code
 from ..sources.i18n import SOURCE, Translator, edition_of, translations
 from ..core.myst_markdown import References, Resolver, colab_markdown
 from ..sources.source import Page
@@ -115,21 +117,27 @@ def _quote(arg: str) -> str:
 NOT_PUBLISHED = "This book is not published yet"
 
 
-def install_code(fw: Framework, package_spec: str, library: str = "") -> str:
+def install_code(fw: Framework, package_spec: str, library: str = "",
+                 gettext=lambda message: message) -> str:
     """The install cell: the book's ``d2l`` library, pinned, and ``fw``'s Colab requirements.
 
     ``library`` names it for readers (``d2l-classification-book 0.1.0``). Without a
     ``package_spec`` (the book is not published) the cell says so and installs only what
-    the framework needs.
+    the framework needs. ``gettext`` translates the comments the tool writes (the tool's
+    strings); the library's own code (its preamble) keeps its English.
     """
-    what = (f"and what {fw.label} needs beyond Colab's defaults" if fw.colab_requirements
-            else f"(Colab already has {fw.label})")
+    _ = gettext
     named = f" ({library})" if library else ""
     if package_spec:
         args = " ".join(_quote(a) for a in (package_spec, *fw.colab_requirements))
-        # (each comment one line, whatever the settings it names hold)
-        code = (code_comment(f"Install the d2l library this notebook was built with{named}")
-                + "\n" + code_comment(f"{what}.") + f"\n%pip install -q {args}\n")
+        what = (_("and what {label} needs beyond Colab's defaults.") if fw.colab_requirements
+                else _("(Colab already has {label}).")).format(label=fw.label)
+        install = (_("Install the d2l library this notebook was built with ({library})")
+                   .format(library=library) if library
+                   else _("Install the d2l library this notebook was built with"))
+        # (each comment one line, whatever the settings or translations it holds)
+        code = (code_comment(install) + "\n" + code_comment(what)
+                + f"\n%pip install -q {args}\n")
     else:
         message = (f"{NOT_PUBLISHED} (its _config.yml sets no repository.url), so there is no "
                    f"released d2l library{named} to install from the web. Install it from a "
@@ -140,8 +148,9 @@ def install_code(fw: Framework, package_spec: str, library: str = "") -> str:
             code += f"# What {fw.label} needs beyond Colab's defaults:\n%pip install -q {args}\n"
     if fw.library_preamble.strip():
         # the page's cells may import the framework before d2l (which runs this too)
-        code += (f"\n# Let {fw.label} run on Colab's numpy and Python, as the d2l library "
-                 f"does:\n{fw.library_preamble.strip()}\n")
+        code += ("\n" + code_comment(_("Let {label} run on Colab's numpy and Python, as the "
+                                        "d2l library does:").format(label=fw.label))
+                 + f"\n{fw.library_preamble.strip()}\n")
     return code.rstrip("\n")
 
 
@@ -190,11 +199,13 @@ def colab_notebook(page: Page, fw: Framework, executed: nbformat.NotebookNode | 
                    resolve: Resolver | None = None) -> nbformat.NotebookNode:
     """The standalone notebook of ``page`` for ``fw``.
 
-    ``executed`` is the framework's executed run (:attr:`tabbook.stages.execute.Run.notebook`);
+    ``executed`` is the framework's executed run (:attr:`tabbook.stages.cache.Run.notebook`);
     its outputs are kept. ``None`` gives a notebook without outputs. ``baseurl`` is where
     the page's language edition is served; ``library`` names the d2l library installed.
     ``translate`` (a :class:`tabbook.sources.i18n.Translator`) makes a translated edition's
-    notebook: its markdown translated message by message, the same code and outputs.
+    notebook: its markdown translated message by message, the same code with its comments
+    and docstrings translated (:mod:`tabbook.sources.code_prose`), the outputs of
+    ``executed`` (a translated edition's: :func:`tabbook.stages.language_runs.localize`).
     ``resolve`` (:meth:`tabbook.core.myst_markdown.References.resolver`) writes each
     cross-reference as the page shows it ("Section 3.2", linked to its page).
     """
@@ -213,7 +224,7 @@ def colab_notebook(page: Page, fw: Framework, executed: nbformat.NotebookNode | 
     intro = nbfast.markdown_cell(
         intro_markdown(page, fw, title, page_url(baseurl, page), library, translate))
     intro.id = "colab-intro"
-    code = install_code(fw, package_spec, library)
+    code = install_code(fw, package_spec, library, translate.ui if translate else _identity)
     _ = _for_markdown(translate)
     if translate is not None:  # the exercises' checkers print in the edition's language
         # (a comment is one line whatever the translation holds: tabbook.core.escape)
@@ -224,6 +235,9 @@ def colab_notebook(page: Page, fw: Framework, executed: nbformat.NotebookNode | 
     install.id = "colab-install"
     nb.cells += [intro, install]
     codes = {c.index for c in code_cells(page, fw)}
+    # a translated notebook's code cells: their comments and docstrings translated
+    prose = code_catalog(translate.root, translate.edition.language, page.docname) \
+        if translate is not None else {}
     state = {"section": page.section_number or ""}
     if translate is not None:
         state["gettext"] = _
@@ -251,7 +265,7 @@ def colab_notebook(page: Page, fw: Framework, executed: nbformat.NotebookNode | 
                 if kind == "end":
                     in_solution = False
         elif cell.index in codes:
-            code = nbfast.code_cell(cell.source.strip("\n"))
+            code = nbfast.code_cell(translate_code(cell.source.strip("\n"), prose.get))
             code.id = f"code-{cell.index}"
             if cell.tags:
                 code.metadata["tags"] = list(cell.tags)
@@ -341,7 +355,7 @@ def page_notebooks(pages, runs: dict, root: Path, cfg: BookConfig,
                    references: References | None = None) -> dict[str, bytes]:
     """``{"<framework>/<page>.ipynb": bytes}`` for every page with code and its frameworks.
 
-    ``runs`` maps (docname, framework name) to a :class:`tabbook.stages.execute.Run` (or to an
+    ``runs`` maps (docname, framework name) to a :class:`tabbook.stages.cache.Run` (or to an
     executed notebook, or ``None`` for a notebook without outputs). ``lang_dir`` is the
     language's folder (:func:`language_dir`): the pages it links back to are there. The
     book's title and site come from ``cfg``; ``root`` is no longer read (kept for callers).
@@ -400,7 +414,11 @@ def built_notebooks(root: Path) -> dict[Path, bytes]:
     out: dict[Path, bytes] = {}
     for edition in [SOURCE, *translations(root)]:
         translate = None if edition is SOURCE else Translator(root, edition)
-        notebooks = page_notebooks(pages, runs, root, cfg, edition.prefix, translate,
+        # (a translated edition: the exercise checks' outputs in its language,
+        # tabbook.stages.language_runs)
+        edition_runs = (runs if edition is SOURCE
+                        else localize(pages, runs, root, cfg, edition.language)[0])
+        notebooks = page_notebooks(pages, edition_runs, root, cfg, edition.prefix, translate,
                                    _built_references(root, cfg, edition.prefix))
         site = Layout(root).html(edition) / HTML_DIR
         for folder in (root / cfg.colab_dir / edition.prefix, site):

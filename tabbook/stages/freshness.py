@@ -115,9 +115,12 @@ def edition_outputs(root: Path, edition, docnames, runs, cfg) -> dict[str, str]:
         html = rel(layout.html(edition) / f"{docname}.html")
         made[html] = html
     made[rel(layout.site_note(edition.language))] = "the record of what it wrote into the site"
-    for run in runs:
+    for run in runs:  # (a framework's run, or a language run: tabbook.stages.language_runs)
+        which = run.framework.name if hasattr(run, "framework") else f"language {run.language}"
         made[rel(cache_path(root, cfg, run.key))] = (
-            f"the cache entry of {run.page.relpath} [{run.framework.name}]")
+            f"the cache entry of {run.page.relpath} [{which}]")
+        if not hasattr(run, "framework"):
+            continue  # (a language run has no notebook of its own)
         notebook = notebook_relpath(run.framework.name, run.page)
         for folder in (root / cfg.colab_dir / edition.prefix, layout.html(edition) / HTML_DIR):
             made[rel(folder / notebook)] = (

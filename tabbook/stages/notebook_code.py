@@ -1,8 +1,9 @@
 """A translated notebook runs the English notebook's code: checked, cell by cell.
 
 A translated edition's Colab notebook (``<colab_dir>/<edition folder>/<framework>/...``)
-translates prose only: its code equals the English notebook's apart from comments (a
-translated comment in the install cell) and the language setting of the install cell
+translates prose only: its code equals the English notebook's apart from comments and
+docstrings (translated: :mod:`tabbook.sources.code_prose`, and the install cell's comments)
+and the language setting of the install cell
 (:func:`language_setting`, so that the exercises' checkers print in the edition's
 language). Anything else, such as a line a translation slipped in after a line break,
 is a difference :func:`translated_code_problems` reports. ``make publish``
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 
+from ..sources.code_prose import translate_code
 from ..sources.i18n import TRANSLATIONS
 
 INSTALL_CELL = "colab-install"
@@ -51,6 +53,12 @@ def without_comments(source: str) -> str:
     return "\n".join(ln for i, ln in enumerate(lines) if i not in dropped).strip("\n")
 
 
+def without_prose(source: str) -> str:
+    """``source`` without its comments, and each docstring the same string whatever it
+    said (:func:`tabbook.sources.code_prose.translate_code`): the code a reader runs."""
+    return without_comments(translate_code(source, lambda text: "-"))
+
+
 def code_differences(english: nbformat.NotebookNode, translated: nbformat.NotebookNode,
                      language: str) -> list[str]:
     """How ``translated``'s code differs from ``english``'s, comments and the install
@@ -69,8 +77,8 @@ def code_differences(english: nbformat.NotebookNode, translated: nbformat.Notebo
                                 f"checkers' language ({setting.splitlines()[-1]})")
             source = source.replace(setting, "", 1)
         # (blank lines are no code either)
-        want = [ln for ln in without_comments(a.source).split("\n") if ln.strip()]
-        have = [ln for ln in without_comments(source).split("\n") if ln.strip()]
+        want = [ln for ln in without_prose(a.source).split("\n") if ln.strip()]
+        have = [ln for ln in without_prose(source).split("\n") if ln.strip()]
         if want != have:
             extra = [ln for ln in have if ln not in want]
             problems.append(f"code cell {number} ({b.get('id') or '?'}) differs from the "

@@ -75,7 +75,7 @@ def test_language_switch_keeps_the_framework_both_ways(browse, server, zh_built)
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
     report = tab_report(page, "JAX")
     assert report.ok, f"the Chinese page does not show JAX: {report}"
-    assert page.locator(".tabbook-colab-download .tabbook-colab-fw").first.inner_text() == "(JAX)"
+    assert page.locator(".tabbook-colab-download .tabbook-colab-fw").first.inner_text() == "（JAX）"
 
     bh.click_tab(page, "TensorFlow")
     page.locator("a.tabbook-lang-link[hreflang='en']").click()

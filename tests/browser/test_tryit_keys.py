@@ -103,8 +103,8 @@ def test_the_book_s_solution_passes_in_the_page(browse, server, edition, n):
 
 CANNOT = {"en": ["numpy is not available in this page", "open the notebook in Colab",
                   "input() cannot read from the keyboard"],
-          "zh": ["本页面只运行纯 Python，没有 numpy", "在 Colab 中打开笔记本",
-                 "input() 无法从键盘读取输入"]}
+          "zh": ["本页面只运行纯Python，没有numpy", "在Colab中打开笔记本",
+                 "input()无法从键盘读取输入"]}
 
 
 def test_what_the_page_cannot_do_is_said_with_what_to_do(browse, server, edition):

@@ -16,7 +16,8 @@ from tabbook.sources.catalog_upkeep import tidy_catalog
 from tabbook.sources.i18n import LOCALES, TRANSLATIONS, UI_LOCALES
 
 REPO = Path(__file__).resolve().parents[2]
-CATALOGS = sorted((REPO / LOCALES).rglob("*.po")) + sorted(UI_LOCALES.rglob("*.po"))
+CATALOGS = sorted((REPO / LOCALES).rglob("*.po")) + sorted(UI_LOCALES.rglob("*.po")) \
+    + sorted((REPO / "d2l" / LOCALES).rglob("*.po"))  # (the exercise checkers' d2l.po too)
 
 
 def msgfmt(path: Path) -> subprocess.CompletedProcess:
@@ -28,7 +29,8 @@ def msgfmt(path: Path) -> subprocess.CompletedProcess:
 
 def test_there_are_catalogs_to_check():
     assert len(CATALOGS) >= 7, CATALOGS
-    assert {p.name for p in CATALOGS} >= {"classification.po", "oo-design.po", "tabbook.po"}
+    assert {p.name for p in CATALOGS} >= {"classification.po", "oo-design.po", "tabbook.po",
+                                          "d2l.po"}
 
 
 @pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.relative_to(REPO).as_posix())
@@ -41,6 +43,7 @@ def test_msgfmt_check_passes(path):
         f"{where}: {res.stderr.strip()} (translate them: docs/authoring.md)")
     # "header field 'Last-Translator' still has the initial default value" / "missing"
     assert "header field" not in res.stderr, f"{where}:\n{res.stderr}"
+    assert "warning" not in res.stderr, f"{where}: msgfmt -c warns:\n{res.stderr}"
     text = path.read_text("utf-8")
     for placeholder in ("FULL NAME", "YEAR-MO-DA", "EMAIL@ADDRESS", "SOME DESCRIPTIVE TITLE",
                         "LL@li.org", "Project name not set"):

@@ -114,8 +114,9 @@ def _code_of(source: str) -> str:
 
 @pytest.mark.parametrize("newline", BREAKS)
 def test_translated_starter_code_comments_add_no_code(newline):
-    """A runnable cell's starter code in a translated edition (tabbook.sphinxext.sphinx_tryit)."""
-    from tabbook.sphinxext.sphinx_tryit import translate_code
+    """A code cell's comments and docstrings in a translated edition (the page's and the
+    notebooks': tabbook.sources.code_prose)."""
+    from tabbook.sources.code_prose import translate_code
 
     source = ('def answer(x):\n    """Return the answer."""\n    # compute it\n'
               '    return x  # done\n\n\nexercises.check_answer(answer)\n')

@@ -102,8 +102,8 @@ def test_a_placeholder_the_code_does_not_fill_in_is_refused_in_d2l_po(tmp_path):
     catalog = "d2l/locales/zh_CN/LC_MESSAGES/d2l.po"
     po = tmp_path / "d2l.po"
     text = (REPO / catalog).read_text(encoding="utf-8")
-    po.write_text(text.replace('msgstr "它返回了字符串 {value}；请返回一个数"',
-                               'msgstr "它返回了字符串 {oops}；请返回一个数"'), encoding="utf-8")
+    po.write_text(text.replace('msgstr "它返回了字符串{value}；请返回一个数"',
+                               'msgstr "它返回了字符串{oops}；请返回一个数"'), encoding="utf-8")
     problems = catalog_problems(po, catalog)
     assert problems and all(p.startswith(catalog + ":") for p in problems), problems
     assert any("oops" in p or "'value'" in p for p in problems), problems
