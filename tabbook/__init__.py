@@ -10,7 +10,9 @@ nothing before the Sphinx layer imports Sphinx:
    tree (``procs``), whole stops on signals (``signals``), one build at a time (``lock``),
    the hash of the tool and of the environment that reaches the output (``digest``), the
    one MyST reader (``myst_markdown``, myst-parser's markdown-it tokens), the warm kernel's
-   script (``warm_kernel``), translated text escaped for where it lands (``escape``);
+   script (``warm_kernel``), translated text escaped for where it lands (``escape``), the
+   one headless Chromium and the one local HTTP server (``browser``: `make pdf` and the
+   browser tests);
 2. **sources**, ``tabbook/sources/``: the toc, one MyST notebook (``source``), every page of
    the book (``book``), the settings (``config``, validated at load), per-framework
    environments (``envs``) and the Debian packages they load (``system``), the translated
@@ -23,8 +25,10 @@ nothing before the Sphinx layer imports Sphinx:
    English one's: ``notebook_code``), what rebuilds a page (``freshness``), the in-page
    exercise runner's assets (``tryit``, its npm sources in ``tryit_src/``), the formulas
    rendered at build time (``mathrender``, KaTeX, its npm sources in ``mathrender_src/``),
-   the PDFs (``pdf``), the files each build wrote (``sitefiles``) and the published
-   assembly (``publish``);
+   the PDFs (``pdf``; the TrueType copies of fonts Chromium would print as Type 3:
+   ``printfonts``), the files each build wrote (``sitefiles``) and the published
+   assembly (``publish``; the whole-book downloads it offers, PDFs and notebook zips:
+   ``downloads``);
 4. **sphinx**, ``tabbook/sphinxext/``: the Jupyter Book extension (``sphinx_ext``, handed
    the stages' results as one ``sphinx_state.BuildState``), the reader's page (``reader``,
    ``icons``), the formulas as HTML (``sphinx_math``), the Colab buttons
@@ -42,12 +46,14 @@ __version__ = "0.1.0"
 
 LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("base", "core", ("errors", "files", "frameworks", "layout", "nbfast", "outputs", "procs",
-                      "signals", "lock", "digest", "myst_markdown", "warm_kernel", "escape")),
+                      "signals", "lock", "digest", "myst_markdown", "warm_kernel", "escape",
+                      "browser")),
     ("sources", "sources", ("toc", "source", "book", "i18n", "config", "system", "envs",
                              "ui_catalogs", "catalogs")),
     ("stages and outputs", "stages", ("extract", "warm", "run_notes", "execute", "merge",
                                       "launch", "notebook_code", "colab", "shards", "freshness",
-                                      "tryit", "mathrender", "pdf", "sitefiles", "publish")),
+                                      "tryit", "mathrender", "printfonts", "pdf", "sitefiles",
+                                      "downloads", "publish")),
     ("sphinx", "sphinxext", ("compat", "template_cache", "icons", "shared_static",
                              "sphinx_state", "reader",
                              "sphinx_math", "sphinx_ext", "sphinx_colab", "sphinx_i18n",

@@ -159,6 +159,17 @@ PATCHES: tuple[Patch, ...] = (
           "(a link to a _sources/ that is not built); the theme has no option for that entry.",
           ("tabbook.sphinxext.compat.drop_dead_downloads",),
           test="tests/test_book_html.py (no source download)"),
+    Patch("print_entry_label", "sphinx-book-theme", "1.3.0",
+          "The download menu's print entry (header_buttons, label download-pdf-button) reads "
+          "a bare \".pdf\"; it says \"Print this page\".",
+          ("tabbook/sphinxext/reader.py (_label_print_entry)",),
+          test="tests/test_book_html.py (download menu labelled)"),
+    Patch("book_downloads_menu", "sphinx-book-theme", "1.3.0",
+          "`make publish` adds the whole book's PDF and notebook zip to each page's download "
+          "menu: entries written in the theme's dropdown markup (.dropdown-download-buttons "
+          "ul.dropdown-menu, its link button's classes), which it finds in the page.",
+          ("tabbook/stages/downloads.py (MENU_RE, _entry)",),
+          test="tests/browser/test_pdf.py (the published site offers them)"),
     Patch("title_once", "sphinx-book-theme", "1.3.0",
           "The home page's <title> reads \"title - title\"; it says the book's title once.",
           ("tabbook.sphinxext.compat.title_once",),
