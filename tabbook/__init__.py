@@ -32,7 +32,8 @@ nothing before the Sphinx layer imports Sphinx:
 4. **sphinx**, ``tabbook/sphinxext/``: the Jupyter Book extension (``sphinx_ext``, handed
    the stages' results as one ``sphinx_state.BuildState``), the reader's page (``reader``,
    ``icons``), the formulas as HTML (``sphinx_math``), the Colab buttons
-   (``sphinx_colab``), the editions
+   (``sphinx_colab``), each section's "Discussions" link per framework
+   (``sphinx_discuss``), the editions
    (``sphinx_i18n``, ``shared_static``, ``templates/``), the runnable exercise cells
    (``sphinx_tryit``), and every patch of pinned upstream internals (``compat``; the
    compiled templates' cache: ``template_cache``);
@@ -57,7 +58,7 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("sphinx", "sphinxext", ("compat", "template_cache", "icons", "shared_static",
                              "sphinx_state", "reader",
                              "sphinx_math", "sphinx_ext", "sphinx_colab", "sphinx_i18n",
-                             "sphinx_tryit")),
+                             "sphinx_tryit", "sphinx_discuss")),
     ("front end", "", ("cli", "__main__")),
 )
 """The tool's modules by layer, lowest first: (label, subpackage of ``tabbook`` that holds

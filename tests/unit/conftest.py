@@ -23,6 +23,11 @@ def tiny_page() -> Page:
     return read_page(TINYBOOK / PAGE, TINYBOOK)
 
 
+DISCUSSIONS = {"pytorch": 'https://discuss.example/t/1?a=1&b="2"', "jax": "https://discuss.example/t/2"}
+"""The tiny page's forum topics in :func:`sphinx_run` (two frameworks of four; a URL with
+characters the page must escape)."""
+
+
 @pytest.fixture(scope="session")
 def sphinx_run(tmp_path_factory) -> SphinxResult:
     """The tiny book built to HTML by Sphinx, from prepared runs, in this process."""
@@ -32,6 +37,10 @@ def sphinx_run(tmp_path_factory) -> SphinxResult:
     shutil.copytree(TINYBOOK, root)
     shutil.copytree(REPO / "envs", root / "envs")  # the cache keys hash the requirements
     (root / "conf.py").write_text(CONF_PY, encoding="utf-8")
+    md = root / PAGE
+    topics = "".join(f"      {name}: '{url}'\n" for name, url in DISCUSSIONS.items())
+    md.write_text(md.read_text(encoding="utf-8").replace(
+        "---\n", "---\ntabbook:\n  discussions:\n    en:\n" + topics, 1), encoding="utf-8")
     page = read_page(root / PAGE, root)
     runs = executed_runs()
     cfg = BookConfig()
