@@ -48,10 +48,18 @@ def lines_of(page) -> list[str]:
     return [ln for ln in page.extract_text(extraction_mode="layout").splitlines() if ln.strip()]
 
 
+def nfkc(text: str) -> str:
+    """``text`` as compared with a PDF's: ligatures ("ﬁ") and full-width forms ("：") read
+    as their plain letters (pypdf gives either, as the font maps them)."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text)
+
+
 def head_and_foot(page) -> tuple[str, str]:
-    """A PDF page's running head (its first line) and foot (its last line)."""
+    """A PDF page's running head (its first line) and foot (its last line), :func:`nfkc`."""
     lines = lines_of(page)
-    return lines[0], lines[-1]
+    return nfkc(lines[0]), nfkc(lines[-1])
 
 
 def page_text(page) -> str:
@@ -114,9 +122,10 @@ def _pages_numbered_through_under_their_titles(reader, book: str, label: str) ->
     assert reader.page_labels == [str(n + 1) for n in range(len(reader.pages))]
     starts = sections(reader)
     assert len(starts) == len(page_paths(REPO)) and starts[0] == (0, book)
+    book, label = nfkc(book), nfkc(label)
     for i, page in enumerate(reader.pages):
         head, foot = head_and_foot(page)
-        section = [title for start, title in starts if start <= i][-1]
+        section = nfkc([title for start, title in starts if start <= i][-1])
         assert head.startswith(book), (i, head)
         if section != book:
             assert head.endswith(section), (i, head, section)
