@@ -23,7 +23,8 @@ def tiny_page() -> Page:
     return read_page(TINYBOOK / PAGE, TINYBOOK)
 
 
-DISCUSSIONS = {"pytorch": 'https://discuss.example/t/1?a=1&b="2"', "jax": "https://discuss.example/t/2"}
+DISCUSSIONS = {"pytorch": 'https://discuss.example/t/1?a=1&b="2"',
+               "jax": "https://discuss.example/t/2"}
 """The tiny page's forum topics in :func:`sphinx_run` (two frameworks of four; a URL with
 characters the page must escape)."""
 
