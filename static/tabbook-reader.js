@@ -259,11 +259,12 @@
     }
   }
 
-  // The download menu's "Book PDF" (published by `make publish`, one per framework:
-  // data-tabbook-pdf-<name>) follows the reader's framework.
+  // The download menu's whole-book entries (added by `make publish`: the book's PDF, its
+  // notebooks as a zip; one file per framework: data-tabbook-href-<name>) follow the
+  // reader's framework.
   function bookPdf(name) {
-    document.querySelectorAll("a.btn-download-book-pdf-button").forEach(function (link) {
-      var href = name && link.getAttribute("data-tabbook-pdf-" + name);
+    document.querySelectorAll("a.tabbook-per-framework").forEach(function (link) {
+      var href = name && link.getAttribute("data-tabbook-href-" + name);
       if (href) link.setAttribute("href", href);
     });
   }

@@ -10,7 +10,9 @@ nothing before the Sphinx layer imports Sphinx:
    tree (``procs``), whole stops on signals (``signals``), one build at a time (``lock``),
    the hash of the tool and of the environment that reaches the output (``digest``), the
    one MyST reader (``myst_markdown``, myst-parser's markdown-it tokens), the warm kernel's
-   script (``warm_kernel``), translated text escaped for where it lands (``escape``);
+   script (``warm_kernel``), translated text escaped for where it lands (``escape``), the
+   one headless Chromium and the one local HTTP server (``browser``: `make pdf` and the
+   browser tests);
 2. **sources**, ``tabbook/sources/``: the toc, one MyST notebook (``source``), every page of
    the book (``book``), the settings (``config``, the only reader of ``_config.yml``,
    validated at load by ``config_values``), per-framework environments (``envs``) and the
@@ -30,8 +32,10 @@ nothing before the Sphinx layer imports Sphinx:
    English one's: ``notebook_code``), what rebuilds a page (``freshness``), the in-page
    exercise runner's assets (``tryit``, its npm sources in ``tryit_src/``), the formulas
    rendered at build time (``mathrender``, KaTeX, its npm sources in ``mathrender_src/``),
-   the PDFs (``pdf``), the files each build wrote (``sitefiles``), the published
-   assembly (``publish``), and the build pipeline that ``make html`` and ``make lib`` run
+   the PDFs (``pdf``; the TrueType copies of fonts Chromium would print as Type 3:
+   ``printfonts``), the files each build wrote (``sitefiles``), the published assembly
+   (``publish``; the whole-book downloads it offers, PDFs and notebook zips: ``downloads``),
+   and the build pipeline that ``make html`` and ``make lib`` run
    (``pipeline``);
 4. **sphinx**, ``tabbook/sphinxext/``: the one way Sphinx is run (``sphinx_run``: the book's
    Jupyter Book configuration, every edition's build), the English messages and ``make
@@ -39,7 +43,8 @@ nothing before the Sphinx layer imports Sphinx:
    the stages' results as one ``sphinx_state.BuildState``), the reader's page (``reader``,
    ``icons``; the theme's English labels translated: ``theme_strings``; Chinese search that
    finds phrases: ``search_zh``), the formulas as HTML (``sphinx_math``), the Colab buttons
-   (``sphinx_colab``), the translated editions (``sphinx_i18n``; the language switch:
+   (``sphinx_colab``), each section's "Discussions" link per framework
+   (``sphinx_discuss``), the translated editions (``sphinx_i18n``; the language switch:
    ``lang_switch``, ``templates/``; the repository buttons: ``repo_buttons``; the
    solutions' titles: ``solution_titles``; the static files shared: ``shared_static``; the
    code cells' comments and docstrings: ``sphinx_code_prose``),
@@ -57,21 +62,22 @@ __version__ = "0.1.0"
 
 LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("base", "core", ("errors", "files", "frameworks", "layout", "nbfast", "outputs", "procs",
-                      "signals", "lock", "digest", "myst_markdown", "warm_kernel", "escape")),
+                      "signals", "lock", "digest", "myst_markdown", "warm_kernel", "escape",
+                      "browser")),
     ("sources", "sources", ("toc", "source", "book", "i18n", "catalog_build", "catalog_upkeep",
                             "config_values", "config", "system", "envs", "npm", "ui_catalogs",
                             "code_prose", "catalogs")),
     ("stages and outputs", "stages", ("extract", "warm", "run_notes", "cache", "execute",
                                       "language_runs",
                                       "merge", "launch", "notebook_code", "colab", "shards",
-                                      "freshness", "tryit", "mathrender", "pdf", "sitefiles",
-                                      "publish", "pipeline")),
+                                      "freshness", "tryit", "mathrender", "printfonts", "pdf",
+                                      "sitefiles", "downloads", "publish", "pipeline")),
     ("sphinx", "sphinxext", ("compat", "patches", "template_cache", "icons", "shared_static",
                              "sphinx_state", "sphinx_run", "sphinx_gettext", "search_zh",
                              "theme_strings", "reader",
                              "sphinx_math", "sphinx_ext", "sphinx_colab", "lang_switch",
                              "repo_buttons", "solution_titles", "sphinx_i18n", "sphinx_tryit",
-                             "sphinx_code_prose")),
+                             "sphinx_code_prose", "sphinx_discuss")),
     ("front end", "", ("cli", "__main__")),
 )
 """The tool's modules by layer, lowest first: (label, subpackage of ``tabbook`` that holds

@@ -42,7 +42,7 @@ DEBIAN_PACKAGES: dict[str, str] = {
     # finds the library NAME
     "chromium": CHROMIUM,                # browser tests, PDFs (Playwright drives it)
     "libatomic1": "lib:libatomic.so.1",  # Playwright's own Node.js driver loads it
-    "fontconfig": "fc-list",            # which fonts Chromium can use
+    "fontconfig": "fc-list",            # which fonts Chromium can use (make pdf: fc-match)
     "fonts-noto-cjk": "fonts:zh",       # the Chinese edition's text (CJK glyphs)
     "nodejs": "node",                   # KaTeX and axe-core come from npm
     "npm": "npm",

@@ -226,3 +226,19 @@ def test_no_source_download_without_sources(built_html):
         doc = parsed_html(page)
         assert not doc.select(".btn-download-source-button"), page.name
         assert not [a for a in doc.select("a[href]") if "_sources" in a["href"]], page.name
+
+
+def test_download_menu_labelled_and_offers_only_what_the_site_has(built_html):
+    """Issue 32 item 10/11: the print entry says what it does (not a bare ".pdf"), in each
+    edition's language; the site `make html` builds has no book PDF nor notebook zip, so
+    its menu offers neither (`make publish` adds them: tests/browser/test_pdf.py)."""
+    from tabbook.sources.i18n import EDITIONS, ui_gettext
+
+    for edition in EDITIONS:
+        folder = built_html / edition.folder if edition.folder else built_html
+        for page in [folder / "index.html", folder / "chapter_linear-classification" /
+                     "classification.html"]:
+            menu = parsed_html(page).select_one(".dropdown-download-buttons .dropdown-menu")
+            labels = [li.get_text(" ", strip=True) for li in menu.select("li")]
+            assert labels == [ui_gettext(edition.language)("Print this page")], (page, labels)
+            assert not menu.select('a[href="#"], a.tabbook-per-framework'), page

@@ -160,8 +160,20 @@ def _stale_library(out: Path):
     return "d2l/extra.py differs"
 
 
+def _zip_short_of_a_notebook(out: Path):
+    path = next((out / "site" / publish.ZIP_DIR).glob("*.zip"))
+    with zipfile.ZipFile(path) as zf:
+        kept = {n: zf.read(n) for n in zf.namelist()[1:]}
+        gone = zf.namelist()[0].split("/", 1)[1]
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in kept.items():
+            zf.writestr(name, data)
+    return f"{gone} is missing"
+
+
 @pytest.mark.parametrize("corrupt", [_corrupt_notebook, _unpinned_install, _orphan,
-                                     _wrong_branch, _stale_library], ids=lambda f: f.__name__)
+                                     _wrong_branch, _stale_library, _zip_short_of_a_notebook],
+                         ids=lambda f: f.__name__)
 def test_check_catches_a_broken_assembly(assembled, corrupt, tmp_path):
     out, cfg = assembled
     copy = tmp_path / "publish"
@@ -170,6 +182,48 @@ def test_check_catches_a_broken_assembly(assembled, corrupt, tmp_path):
     expected = corrupt(copy)
     problems = publish.check(copy, cfg, REPO)
     assert any(expected in p for p in problems), problems
+
+
+def test_each_zip_holds_every_notebook_of_its_framework_and_language(assembled):
+    """Issue 32 item 12: each edition's pages offer, per framework, the book's notebooks as
+    one zip (site/_notebooks/): it holds the notebook of every page of that edition that
+    has a download for that framework, the same bytes, and nothing else; every page's
+    download menu links it (data-tabbook-href-<framework>, which the tabs follow)."""
+    from bs4 import BeautifulSoup
+
+    from tabbook.sources.i18n import EDITIONS
+    from tabbook.stages.downloads import zip_name
+    from tabbook.stages.pdf import pdf_tag
+
+    out, _ = assembled
+    site = out / "site"
+    editions = [e for e in EDITIONS if (site / e.folder / "index.html").is_file()]
+    assert len(editions) == len(EDITIONS)
+    for edition in editions:
+        top = site / edition.folder
+        pages = [p for p in sorted(top.rglob("*.html")) if colab_blocks(p)
+                 and p.relative_to(top).parts[0] not in {e.folder for e in EDITIONS}]
+        assert pages, edition
+        for fw in FRAMEWORKS:
+            name = zip_name(pdf_tag(edition), fw.name)
+            want = {}
+            for page in pages:
+                for block in colab_blocks(page):
+                    download = (page.parent / block[f"data-download-{fw.name}"]).resolve()
+                    rel = download.relative_to((top / "_colab" / fw.name).resolve()).as_posix()
+                    want[f"{name.removesuffix('-notebooks.zip')}/{rel}"] = download.read_bytes()
+            with zipfile.ZipFile(site / publish.ZIP_DIR / name) as zf:
+                have = {n: zf.read(n) for n in zf.namelist()}
+            assert have == want, (name, sorted(have), sorted(want))
+            for page in pages:
+                doc = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+                entry = doc.select_one(".dropdown-download-buttons "
+                                       "a.btn-download-book-notebooks-button")
+                assert entry is not None, page
+                href = (page.parent / entry[f"data-tabbook-href-{fw.name}"]).resolve()
+                assert href == (site / publish.ZIP_DIR / name).resolve(), (page, href)
+    manifest = json.loads((out / "publish.json").read_text())
+    assert len(manifest["notebook_zips"]) == len(editions) * len(FRAMEWORKS)
 
 
 def test_check_follows_a_translation_into_its_folders(assembled, tmp_path):

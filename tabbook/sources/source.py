@@ -106,6 +106,14 @@ class Page:
         opts = self.metadata.get("tabbook")
         return tuple(opts.get("depends") or ()) if isinstance(opts, dict) else ()
 
+    @property
+    def discussions(self) -> dict[str, dict[str, str]]:
+        """The section's forum topics (front matter ``tabbook: {discussions: {<language>:
+        {<framework>: <URL>}}}``, checked by :func:`check_discussions`): language -> framework
+        -> URL."""
+        opts = self.metadata.get("tabbook")
+        return dict(opts.get("discussions") or {}) if isinstance(opts, dict) else {}
+
     def dependency_paths(self) -> list[Path]:
         return [self.path.parent / rel for rel in self.depends]
 
@@ -199,6 +207,7 @@ def read_page(path: Path, root: Path) -> Page:
     docname = relpath.rsplit(".", 1)[0]
     check_section_number(nb.metadata, lines, relpath)
     check_depends(nb.metadata, lines, relpath, path, Path(root).resolve())
+    check_discussions(nb.metadata, lines, relpath)
     return Page(path, relpath, docname, cells, dict(nb.metadata), text)
 
 
@@ -241,9 +250,10 @@ def check_depends(metadata: dict, text_lines: list[str], relpath: str, path: Pat
     line = next((i for prefix in ("depends:", "tabbook:")
                  for i, ln in enumerate(text_lines, start=1)
                  if ln.lstrip().startswith(prefix)), None)
-    if not isinstance(opts, dict) or set(opts) - {"depends"}:
-        raise BookError("front matter `tabbook:` takes one key, `depends:` (a list of the "
-                        f"files the page's code reads); found {opts!r}", path=relpath, line=line)
+    if not isinstance(opts, dict) or set(opts) - {"depends", "discussions"}:
+        raise BookError("front matter `tabbook:` takes `depends:` (a list of the files the "
+                        "page's code reads) and `discussions:` (the section's forum topics); "
+                        f"found {opts!r}", path=relpath, line=line)
     depends = opts.get("depends") or []
     if not isinstance(depends, list) or not all(isinstance(d, str) and d.strip() for d in depends):
         raise BookError("`tabbook: depends:` must be a list of file paths relative to the "
@@ -258,3 +268,42 @@ def check_depends(metadata: dict, text_lines: list[str], relpath: str, path: Pat
             raise BookError(f"`tabbook: depends:` names {rel!r}, which is not a file "
                             f"({target.relative_to(root).as_posix()} is missing)",
                             path=relpath, line=line)
+
+
+def check_discussions(metadata: dict, text_lines: list[str], relpath: str) -> None:
+    """``tabbook: {discussions: {<language>: {<framework>: <https URL>}}}``: the section's
+    topic on a forum for each framework, in each edition's language that has one (an
+    edition's language: :data:`tabbook.sources.i18n.EDITIONS`; a framework:
+    :data:`tabbook.core.frameworks.FRAMEWORKS`). The URLs are data: the page escapes them."""
+    from ..core.frameworks import BY_NAME
+    from .i18n import BY_LANGUAGE
+
+    opts = metadata.get("tabbook")
+    if not isinstance(opts, dict) or "discussions" not in opts:
+        return
+    table = opts["discussions"]
+    line = next((i for i, ln in enumerate(text_lines, start=1)
+                 if ln.lstrip().startswith("discussions:")), None)
+    example = ("e.g. `discussions: {en: {pytorch: https://discuss.d2l.ai/t/6809}}`")
+    if not isinstance(table, dict) or not table:
+        raise BookError(f"`tabbook: discussions:` must map a language to its topics per "
+                        f"framework, {example}; found {table!r}", path=relpath, line=line)
+    for language, topics in table.items():
+        if language not in BY_LANGUAGE:
+            raise BookError(f"`tabbook: discussions:` names the language {language!r}, which "
+                            f"is no edition's; expected one of {', '.join(BY_LANGUAGE)}",
+                            path=relpath, line=line)
+        if not isinstance(topics, dict) or not topics:
+            raise BookError(f"`tabbook: discussions: {language}:` must map a framework to its "
+                            f"topic's URL, {example}; found {topics!r}", path=relpath, line=line)
+        for name, url in topics.items():
+            if name not in BY_NAME:
+                raise BookError(f"`tabbook: discussions: {language}:` names the framework "
+                                f"{name!r}; expected one of {', '.join(BY_NAME)}",
+                                path=relpath, line=line)
+            parts = url.split("/") if isinstance(url, str) else []
+            if not (isinstance(url, str) and url.startswith("https://") and len(parts) > 3
+                    and parts[2] and not any(c.isspace() for c in url)):
+                raise BookError(f"`tabbook: discussions: {language}: {name}:` must be the "
+                                f"https:// URL of the topic; found {url!r}",
+                                path=relpath, line=line)

@@ -193,13 +193,6 @@ PATCHES: tuple[Patch, ...] = (
            "source-edit-button, source-issues-button)",),
           test="tests/test_zh_visible_text.py "
                "(test_suggest_edit_opens_the_pages_catalog_and_issues_are_in_chinese)"),
-    Patch("book_pdf_entry", "sphinx-book-theme", "1.3.0",
-          "The download menu offers the whole book's PDF: an entry is added to the "
-          "header_buttons group labelled download-buttons (the theme's button dicts: type, "
-          "url, text, tooltip, icon, label; not a public API).",
-          ("tabbook/sphinxext/reader.py (_book_pdf_entry, header_buttons, download-buttons)",),
-          test="tests/browser/test_pdf.py "
-               "(test_the_published_site_offers_the_pdfs_of_the_chosen_framework)"),
     Patch("numbered_print_title", "sphinx-book-theme", "1.3.0",
           "The theme prints its own copy of the page's title (the html-page-context's "
           "pagetitle, not a public API) and hides the numbered heading: the section number "
@@ -207,6 +200,17 @@ PATCHES: tuple[Patch, ...] = (
           ("tabbook/sphinxext/reader.py (_numbered_print_title, pagetitle)",),
           test="tests/browser/test_reader.py "
                "(test_print_title_has_its_number_and_wrapped_code_hangs)"),
+    Patch("print_entry_label", "sphinx-book-theme", "1.3.0",
+          "The download menu's print entry (header_buttons, label download-pdf-button) reads "
+          "a bare \".pdf\"; it says \"Print this page\".",
+          ("tabbook/sphinxext/reader.py (_label_print_entry)",),
+          test="tests/test_book_html.py (download menu labelled)"),
+    Patch("book_downloads_menu", "sphinx-book-theme", "1.3.0",
+          "`make publish` adds the whole book's PDF and notebook zip to each page's download "
+          "menu: entries written in the theme's dropdown markup (.dropdown-download-buttons "
+          "ul.dropdown-menu, its link button's classes), which it finds in the page.",
+          ("tabbook/stages/downloads.py (MENU_RE, _entry)",),
+          test="tests/browser/test_pdf.py (the published site offers them)"),
     Patch("title_once", "sphinx-book-theme", "1.3.0",
           "The home page's <title> reads \"title - title\"; it says the book's title once.",
           ("tabbook.sphinxext.patches.title_once",),

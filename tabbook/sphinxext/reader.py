@@ -18,7 +18,8 @@
 * The header's download menu loses its source entry (".md") when the sources are not
   copied (``html_copy_source = False``): it pointed at a ``_sources/`` that is not built.
   sphinx-book-theme has no option for that entry alone (``use_download_button`` drops
-  the whole menu, "print to PDF" included).
+  the whole menu, "print to PDF" included). Its print entry is labelled "Print this
+  page", not ".pdf".
 * The home page's ``<title>`` is the book title once, not "title - title".
 * sphinx-exercise: ids unique on a page (every exercise and solution body is a section
   with the same id), no leading space inside the "Solution to Exercise 4.3.1" link.
@@ -177,31 +178,24 @@ def _page_head(app, pagename, templatename, context, doctree) -> None:
         context["metatags"] = head + context.get("metatags", "")
 
 
-PDF_BUTTON = "download-book-pdf-button"
-"""The download menu's entry for the book's PDF (class ``btn-download-book-pdf-button``)."""
+PRINT_BUTTON = "download-pdf-button"
+"""sphinx-book-theme's download menu entry that prints the page (``window.print()``)."""
 
 
-def _book_pdf_entry(app, pagename, templatename, context, doctree) -> None:
-    """The download menu offers the whole book's PDF, for the reader's framework.
-
-    The entry is written with ``href="#"`` (hidden by tabbook-reader.css): the PDFs are
-    made from the HTML afterwards (``make pdf``), and ``make publish`` points it at the
-    PDFs it publishes (:func:`tabbook.stages.publish.offer_pdfs`), one per framework
-    (``data-tabbook-pdf-<framework>``; tabbook-reader.js follows the tabs).
-    """
-    tip = "The whole book as a PDF, with the code of the framework you chose"
+def _label_print_entry(app, pagename, templatename, context, doctree) -> None:
+    """The download menu's print entry says what it does ("Print this page"), not the bare
+    ".pdf" of sphinx-book-theme (whose tooltip says "Print to PDF"). The whole book's PDF
+    and notebooks are offered beside it once `make publish` has them
+    (:mod:`tabbook.stages.downloads`): the site `make html` builds holds neither, and its
+    menu offers neither."""
     for group in context.get("header_buttons", []):
         if not (isinstance(group, dict) and group.get("label") == "download-buttons"
                 and isinstance(group.get("buttons"), list)):
             continue
-        if any(b.get("label") == PDF_BUTTON for b in group["buttons"]):
-            return
-        group["buttons"].append({
-            # (the theme's button macro puts text and tooltip into the page unescaped)
-            "type": "link", "url": "#", "text": escape_added("Book PDF", str(_("Book PDF"))),
-            "tooltip": escape_added(tip, str(_("The whole book as a PDF, with the code of the "
-                                               "framework you chose"))),
-            "icon": "fas fa-file-pdf", "label": PDF_BUTTON})
+        for button in group["buttons"]:
+            if isinstance(button, dict) and button.get("label") == PRINT_BUTTON:
+                # (the theme's button macro puts the text into the page unescaped)
+                button["text"] = escape_added("Print this page", str(_("Print this page")))
 
 
 def _numbered_print_title(app, pagename, templatename, context, doctree) -> None:
@@ -256,7 +250,7 @@ def setup(app) -> dict:
     app.connect("html-page-context", _page_head, priority=900)
     # after sphinx-book-theme fills the header buttons (priority 501)
     app.connect("html-page-context", patches.drop_dead_downloads, priority=900)
-    app.connect("html-page-context", _book_pdf_entry, priority=900)
+    app.connect("html-page-context", _label_print_entry, priority=900)
     app.connect("html-page-context", patches.title_once, priority=900)
     app.connect("html-page-context", _label_tab_sets, priority=900)
     # after sphinx-book-theme sets `pagetitle` (priority 500)

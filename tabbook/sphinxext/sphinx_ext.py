@@ -159,18 +159,21 @@ def _framework_of(node: nodes.Node) -> str | None:
     return framework_of_classes(node.get("classes", []))
 
 
-def _tab_set(run: list[tuple[str, nodes.Node]]):
+def _no_code(fw) -> nodes.Node:
+    note = nodes.paragraph(classes=["tabbook-no-code"])
+    note += nodes.emphasis(text=str(_("This step has no {label} code.")).format(label=fw.label))
+    return note
+
+
+def _tab_set(run: list[tuple[str, nodes.Node]], missing=_no_code):
+    """One synced framework tab-set of ``run`` ((framework name, node) pairs); a framework
+    without a node gets ``missing(framework)``: every tab-set is complete, so the reader's
+    framework is always shown."""
     from sphinx_design.shared import create_component
 
     tab_set = create_component("tab-set", classes=["sd-tab-set", "tabbook-tab-set"])
     for fw in FRAMEWORKS:
-        members = [node for name, node in run if name == fw.name]
-        if not members:
-            # keep every tab-set complete, so the reader's framework is always shown
-            note = nodes.paragraph(classes=["tabbook-no-code"])
-            note += nodes.emphasis(text=str(_("This step has no {label} code.")).format(
-                label=fw.label))
-            members = [note]
+        members = [node for name, node in run if name == fw.name] or [missing(fw)]
         item = create_component("tab-item", classes=["sd-tab-item"], selected=False)
         label = nodes.rubric(fw.label, fw.label, classes=["sd-tab-label"])
         label["sync_group"], label["sync_id"] = SYNC_GROUP, fw.name
@@ -314,6 +317,8 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("tabbook.sphinxext.sphinx_tryit")
     # the comments and docstrings of the code cells in a translated edition's language
     app.setup_extension("tabbook.sphinxext.sphinx_code_prose")
+    # each section's forum topic per framework, at its end (front matter `discussions:`)
+    app.setup_extension("tabbook.sphinxext.sphinx_discuss")
     # translated editions: the tool's strings, the language switch, untranslated messages
     app.setup_extension("tabbook.sphinxext.sphinx_i18n")
     app.connect("build-finished", _prune_stale_pages)

@@ -1,8 +1,8 @@
 """`make pdf`: the whole book as one PDF per framework (and per language), printed by Chromium.
 
 Like Jupyter Book's ``pdfhtml`` builder, the built HTML is printed by a headless
-Chromium (Debian's ``/usr/bin/chromium``, driven by Playwright, as in the browser
-tests), so the PDF is what a reader gets from "Print" in the browser: the book's print
+Chromium (:mod:`tabbook.core.browser`: the one launcher and server, the browser tests'
+too), so the PDF is what a reader gets from "Print" in the browser: the book's print
 stylesheet (``static/tabbook-reader.css``) shows the chosen framework's code only,
 without tab bars, with code wrapped and solutions open. Each page of the book, in
 ``_toc.yml`` order, is opened once (``?framework=`` the first framework), printed, then
@@ -10,68 +10,65 @@ printed again with each other framework picked as a reader picks its tab (the
 fonts and the layout are made once per page, not once per framework); each framework's
 pages are joined (pypdf) with one bookmark per page.
 
-Editions: the site's folder (:meth:`tabbook.core.layout.Layout.html`) is the book's language
-(``language`` in ``_config.yml``, English when unset); each translated edition of the
-translations table (:data:`tabbook.sources.i18n.TRANSLATIONS`) whose folder holds an
-``index.html`` (``zh/``) is an edition too. Output, in the build's ``pdf`` folder:
-``<book>-<edition>-<framework>.pdf`` (:func:`edition_name`: the book's language, or a
-translation's folder), e.g. ``d2l-classification-en-jax.pdf``.
+The printed book reads as one: its pages are numbered through (each page's numbers go on
+from the last page printed before it, in the page's own CSS margin boxes, and the PDF's
+page labels say 1 to N), every page has a running head with the book's title and its
+section's title, and the foot names the framework. A language whose fonts Chromium would
+print as Type 3 (Chinese: Debian's Noto CJK are CFF fonts) is printed with TrueType copies
+of them (:mod:`tabbook.stages.printfonts`).
+
+Editions: the English one in the site's folder (:meth:`tabbook.core.layout.Layout.html`),
+and each translation the book has catalogs for in its folder there
+(:data:`tabbook.sources.i18n.TRANSLATIONS` names it). Output, in the build's ``pdf``
+folder: ``<book>-<edition>-<framework>.pdf``, the edition named by its folder (the English
+one by its language), e.g. ``d2l-classification-en-jax.pdf``.
 
     python -m tabbook pdf [--html DIR] [--out DIR] [--framework NAME ...] [--language CODE ...]
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import http.server
 import io
-import os
-import signal
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 
-import yaml
-
+from ..core.browser import BookServer, Chromium, close_quietly, kill_launched
 from ..core.errors import BookError
 from ..core.files import write_atomic
 from ..core.frameworks import FRAMEWORKS, Framework
-from ..core.procs import descendants
-from ..sources.i18n import SOURCE, TRANSLATIONS, Edition, translations
+from ..sources.i18n import SOURCE, Edition, translations
 from ..sources.toc import book_sources
 
-CHROMIUM = os.environ.get("TABBOOK_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 BOOK_NAME = "d2l-classification"
 MARGIN = {"top": "16mm", "bottom": "14mm", "left": "14mm", "right": "14mm"}
-SMALL = "font-size:7.5px;font-family:sans-serif;color:#555;width:100%;padding:0 14mm;"
+MARGIN_BOX = "font-size: 7.5px; color: #555;"
 
 
-def editions(html: Path, language: str = "en") -> list[Edition]:
-    """The book's own edition (in ``language``) at ``html``, then each translated edition of
-    the translations table whose folder (:attr:`Edition.prefix
-    <tabbook.sources.i18n.Edition.prefix>`, below ``html``) holds a book."""
-    return [replace(SOURCE, language=language)] + [
-        e for e in TRANSLATIONS if (Path(html) / e.folder / "index.html").is_file()]
-
-
-def edition_name(edition: Edition) -> str:
-    """What names an edition's PDFs (and ``--language`` picks): a translation's folder
-    (``zh``), or the book's language for its own edition."""
+def pdf_tag(edition: Edition) -> str:
+    """How a PDF's name says its edition: the edition's folder (its part of every URL of
+    the site), the English edition's language."""
     return edition.folder or edition.language
 
 
-def book_language(root: Path) -> str:
-    try:
-        config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
-        return "en"
-    sphinx = (config.get("sphinx") or {}).get("config") or {}
-    return str(config.get("language") or sphinx.get("language") or "en")
+def editions(root: Path, html: Path) -> list[Edition]:
+    """The editions a PDF is printed of: English, then each translation the book has
+    catalogs for (a translation whose catalogs are gone is not offered)."""
+    found = [SOURCE]
+    for edition in translations(root):
+        if not (Path(html) / edition.folder / "index.html").is_file():
+            raise BookError(f"the {edition.language} edition is not built "
+                            f"({edition.folder}/index.html is missing): run `make html`",
+                            path=str(html))
+        found.append(edition)
+    return found
+
+
+def edition_html(html: Path, edition: Edition) -> Path:
+    """The edition's folder of the site at ``html``."""
+    return Path(html) / edition.folder if edition.folder else Path(html)
 
 
 def page_paths(root: Path) -> list[str]:
@@ -79,8 +76,8 @@ def page_paths(root: Path) -> list[str]:
     return [rel.rsplit(".", 1)[0] + ".html" for rel in book_sources(root)]
 
 
-def pdf_name(language: str, framework: Framework) -> str:
-    return f"{BOOK_NAME}-{language}-{framework.name}.pdf"
+def pdf_name(edition: Edition, framework: Framework) -> str:
+    return f"{BOOK_NAME}-{pdf_tag(edition)}-{framework.name}.pdf"
 
 
 def printed_digest(edition_html: Path, pages: list[str]) -> str:
@@ -97,41 +94,44 @@ def printed_note(pdf: Path) -> Path:
     return Path(pdf).with_name(f".{Path(pdf).name}.printed")
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, fmt, *args):
-        pass
-
-
-class _Server:
-    """The built book on 127.0.0.1 (an ephemeral port), in a thread."""
-
-    def __init__(self, root: Path):
-        handler = functools.partial(_QuietHandler, directory=str(root))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def base(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}/"
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 _READY_JS = """async () => {
     await document.fonts.ready;  // (the formulas are HTML already: no script to wait for)
     const early = document.querySelector('script[data-tabbook-early]');
     let text = {};
     try { text = JSON.parse(early.getAttribute('data-i18n')); } catch (e) {}
-    return {title: document.title, framework: text.printFramework || 'Framework: {}'};
+    const h1 = document.querySelector('article h1, main h1, h1');
+    let heading = '';
+    if (h1) {
+        const copy = h1.cloneNode(true);
+        copy.querySelectorAll('.headerlink').forEach(a => a.remove());
+        heading = copy.textContent.replace(/\\s+/g, ' ').trim();
+    }
+    return {title: document.title, heading: heading,
+            framework: text.printFramework || 'Framework: {}',
+            font: getComputedStyle(document.body).fontFamily};
 }"""
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string (a title is data: escaped where it lands)."""
+    return '"' + "".join(c if c.isprintable() and c not in '\\"' else f"\\{ord(c):x} "
+                         for c in text) + '"'
+
+
+def page_css(book: str, section: str, framework: str, first_number: int, font: str) -> str:
+    """The print-only CSS of one printed page: the running head (the book's and the
+    section's titles), the foot (the framework, the page number), numbers that start at
+    ``first_number``; the reader's own print header (the page's address) left out."""
+    if any(c in font for c in ";{}\\") or not font.strip():
+        font = "sans-serif"  # (the page's computed font family: a list of names, nothing else)
+    boxes = {"top-left": css_string(book), "top-right": css_string(section if section != book
+                                                                    else ""),
+             "bottom-left": css_string(framework), "bottom-right": "counter(page)"}
+    rules = "".join(f"@{box} {{ content: {content}; font-family: {font}; {MARGIN_BOX} }} "
+                    for box, content in boxes.items())
+    return (f"@page {{ {rules}}}\n"
+            f"@page :first {{ counter-increment: page {int(first_number)}; }}\n"
+            ".tabbook-print-header { display: none !important; }\n")
 
 
 PAGE_TIMEOUT = 60
@@ -183,39 +183,22 @@ class Watchdog:
             current = self._current
             if current is not None and time.monotonic() > current[2] and self.expired is None:
                 self.expired = current[:2]
-                _kill_chromium()
+                kill_launched()
 
 
-def _kill_chromium() -> None:
-    """SIGKILL every Chromium this process started (Playwright's launch: the browser process
-    talks to it over ``--remote-debugging-pipe``), with its renderers and helpers."""
-    for pid in descendants(os.getpid()):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as fh:
-                argv = fh.read().split(b"\0")
-        except OSError:
-            continue
-        if b"--remote-debugging-pipe" in argv and not any(a.startswith(b"--type=") for a in argv):
-            for each in [pid, *descendants(pid)]:
-                try:
-                    os.kill(each, signal.SIGKILL)
-                except OSError:
-                    pass
-
-
-def _print_page(context, url: str, base: str, frameworks: list[Framework],
-                timeout: float = PAGE_TIMEOUT) -> tuple[dict[str, bytes], str]:
+def _print_page(context, url: str, frameworks: list[Framework], head: "Head",
+                timeout: float = PAGE_TIMEOUT) -> dict[str, bytes]:
     """Print one page once per framework; a BookError naming it (and the step it stopped
     at) when it does not load or print."""
+    from urllib.parse import urlsplit
+
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    from urllib.parse import urlsplit
 
     shown = urlsplit(url).path.lstrip("/")  # the page in the built book: zh/chapter/x.html
     with Watchdog(timeout) as watchdog:
         try:
-            return _print(context, url, base, frameworks, timeout, watchdog.step, shown)
+            return _print(context, url, frameworks, head, timeout, watchdog.step, shown)
         except PlaywrightError as exc:
             error = exc
     if watchdog.expired is not None:
@@ -244,14 +227,38 @@ _SELECT_JS = """name => {
     if (inputs.length) inputs[0].dispatchEvent(new Event('change', {bubbles: true}));
     return inputs.length;
 }"""
+_PAGE_CSS_JS = """css => {
+    let style = document.getElementById('tabbook-pdf-page');
+    if (!style) {
+        style = document.createElement('style');
+        style.id = 'tabbook-pdf-page';
+        document.head.appendChild(style);
+    }
+    style.textContent = css;
+}"""
 
 
-def _print(context, url: str, base: str, frameworks: list[Framework], timeout: float,
-           step, shown: str) -> tuple[dict[str, bytes], str]:
+class Head:
+    """What the running heads of one edition's PDFs say, and where each framework's page
+    numbers are: the book's title (the first page's), the section printed last, the next
+    page number of each framework's PDF."""
+
+    def __init__(self, fonts=None):
+        self.book = ""
+        self.section = ""
+        self.fonts = fonts
+        """The edition's :class:`tabbook.stages.printfonts.PrintFonts`, or None."""
+        self.next_number: dict[str, int] = {}
+
+
+def _print(context, url: str, frameworks: list[Framework], head: Head, timeout: float,
+           step, shown: str) -> dict[str, bytes]:
     """The page loaded once (``?framework=`` the first of ``frameworks``), then printed
     with each framework chosen in turn, as a reader would pick its tab: the page's
     fonts and layout are made once, not once per framework. Each call to Chromium
     is a ``step(shown, what)`` of :class:`Watchdog`, with its deadline."""
+    from .printfonts import APPLY_JS, FAMILY
+
     with step(shown, "opening a tab"):
         page = context.new_page()
     try:
@@ -259,61 +266,61 @@ def _print(context, url: str, base: str, frameworks: list[Framework], timeout: f
         with step(shown, "loading", timeout + LOAD_GRACE):
             page.goto(f"{url}?framework={frameworks[0].name}", wait_until="networkidle",
                       timeout=timeout * 1000)
+        if head.fonts is not None:
+            with step(shown, "adding the print fonts"):
+                page.add_style_tag(content=head.fonts.css)
+                page.evaluate(APPLY_JS, [FAMILY, head.fonts.pattern])
         with step(shown, "waiting for the fonts"):
             info = page.evaluate(_READY_JS)
-        # the printed header names the page by its path in the book, not by 127.0.0.1
-        unhost = """base => { const h = document.querySelector('.tabbook-print-header');
-            if (h && !document.querySelector('link[rel=canonical]'))
-                h.textContent = h.textContent.replace(base, ''); }"""
+        head.book = head.book or info["title"]  # (the first page is the book's home page)
+        head.section = info["heading"] or info["title"]
+        font = (f'"{FAMILY}", ' if head.fonts is not None else "") + info["font"]
         with step(shown, "switching to the print media"):
             page.emulate_media(media="print")
-        title = info["title"].split(" \u2014 ")[0]
-        footer = f'<div style="{SMALL}text-align:center"><span class="pageNumber"></span></div>'
         printed = {}
         for n, framework in enumerate(frameworks):
             if n:
                 with step(shown, f"picking the {framework.label} tabs"):
                     page.evaluate(_SELECT_JS, framework.name)
             label = info["framework"].replace("{}", framework.label)
-            header = (f'<div style="{SMALL}display:flex;justify-content:space-between">'
-                      f"<span>{_escape(title)}</span><span>{_escape(label)}</span></div>")
+            first = head.next_number.get(framework.name, 1)
             with step(shown, f"printing it for {framework.label}"):
-                page.evaluate(unhost, base)
-                printed[framework.name] = page.pdf(
-                    format="A4", print_background=True, margin=MARGIN,
-                    display_header_footer=True, header_template=header, footer_template=footer)
-        return printed, title
+                page.evaluate(_PAGE_CSS_JS, page_css(head.book, head.section, label, first, font))
+                printed[framework.name] = page.pdf(format="A4", print_background=True,
+                                                   margin=MARGIN)
+        return printed
     finally:
         with step(shown, "closing its tab"):
             page.close()
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def print_edition(browser, base: str, edition: Edition, pages: list[str],
-                  frameworks: list[Framework], timeout: float = PAGE_TIMEOUT) -> dict[str, bytes]:
+                  frameworks: list[Framework], timeout: float = PAGE_TIMEOUT,
+                  fonts=None) -> dict[str, bytes]:
     """One PDF of ``pages`` of ``edition`` per framework (by name), each showing only that
-    framework's code. Each page is loaded once and printed for every framework."""
+    framework's code, its pages numbered through (page labels 1 to N). Each page is loaded
+    once and printed for every framework."""
     from pypdf import PdfReader, PdfWriter
 
     context = browser.new_context(viewport={"width": 900, "height": 1200})  # empty storage
     writers = {fw.name: PdfWriter() for fw in frameworks}
+    head = Head(fonts)
+    prefix = f"{edition.folder}/" if edition.folder else ""
     try:
         for path in pages:
-            printed, title = _print_page(context, f"{base}{edition.prefix}{path}",
-                                         base + edition.prefix, frameworks, timeout)
+            printed = _print_page(context, f"{base}{prefix}{path}", frameworks, head, timeout)
             for name, writer in writers.items():
                 start = len(writer.pages)
                 writer.append(PdfReader(io.BytesIO(printed[name])))
-                writer.add_outline_item(title=title, page_number=start)
+                writer.add_outline_item(title=head.section, page_number=start)
+                head.next_number[name] = len(writer.pages) + 1
     finally:
-        _close(context)
+        close_quietly(context)
     out = {}
     for fw in frameworks:
         writer = writers[fw.name]
-        writer.add_metadata({"/Title": f"{BOOK_NAME} ({edition_name(edition)}, {fw.label})",
+        writer.set_page_label(0, len(writer.pages) - 1, style="/D", start=1)
+        writer.add_metadata({"/Title": f"{head.book} ({fw.label})",
                              "/Creator": "tabbook.stages.pdf (headless Chromium)"})
         buf = io.BytesIO()
         writer.write(buf)
@@ -327,37 +334,42 @@ def write_pdfs(html: Path, out: Path, root: Path, browser=None,
                timeout: float = PAGE_TIMEOUT) -> list[Path]:
     """Write one PDF per edition and framework into ``out``; return their paths.
 
+    ``languages``: the editions to print, by language or by :func:`pdf_tag` (all: None).
     Each PDF is written whole or not at all (a failure leaves no partial file); when
     every edition and framework is printed, PDFs of ``out`` this run did not write (an
     edition or framework the book no longer has) are deleted.
     """
+    from .printfonts import print_fonts
+
     html, out = Path(html), Path(out)
     if not (html / "index.html").is_file():
         raise BookError("the book is not built: run `make html` first", path=str(html))
     pages = page_paths(root)
-    present = set(translations(root))  # not an edition whose catalogs are gone
-    chosen = [e for e in editions(html, book_language(root))
-              if (not e.folder or e in present)
-              and (languages is None or edition_name(e) in languages)]
+    chosen = [e for e in editions(root, html)
+              if languages is None or e.language in languages or pdf_tag(e) in languages]
     frameworks = list(frameworks or FRAMEWORKS)
     written = []
-    with _Server(html) as server, _browser(browser) as chromium:
+    with BookServer(html) as server, Chromium(browser, "`make pdf`") as chromium:
         for edition in chosen:
-            edition_html = html / edition.folder
-            missing = [p for p in pages if not (edition_html / p).is_file()]
+            folder = edition_html(html, edition)
+            missing = [p for p in pages if not (folder / p).is_file()]
             if missing:
-                raise BookError(f"the {edition_name(edition)} edition lacks {missing[0]}: "
-                                "rebuild it", path=str(edition_html))
-            printed = print_edition(chromium, server.base, edition, pages, frameworks, timeout)
+                raise BookError(f"the {edition.language} edition lacks {missing[0]}: rebuild it",
+                                path=str(folder))
+            fonts = print_fonts(edition.html_lang, [folder / p for p in pages], log=log)
+            if fonts is not None:
+                log(f"[tabbook] {edition.language}: {len(fonts.codepoints)} characters printed "
+                    f"with TrueType copies of {', '.join(fonts.sources)} (not Type 3)")
+            printed = print_edition(chromium, server.base, edition, pages, frameworks, timeout,
+                                    fonts)
             for fw in frameworks:
                 data = printed[fw.name]
-                target = out / pdf_name(edition_name(edition), fw)
+                target = out / pdf_name(edition, fw)
                 try:
                     write_atomic(target, data)
                     # (after the PDF: a note that failed to change names older pages, and
                     # `make publish` then leaves the PDF out rather than offer it as new)
-                    write_atomic(printed_note(target),
-                                 printed_digest(edition_html, pages).encode())
+                    write_atomic(printed_note(target), printed_digest(folder, pages).encode())
                 except OSError as exc:
                     raise BookError(f"could not write the PDF ({exc.strerror or exc}); no "
                                     "partial PDF was left: free disk space (or make the folder "
@@ -372,54 +384,3 @@ def write_pdfs(html: Path, out: Path, root: Path, browser=None,
                 printed_note(old).unlink(missing_ok=True)
                 log(f"[tabbook] removed {old}: not a PDF of the book as it is now")
     return written
-
-
-class _browser:
-    """The given browser, or a headless Chromium launched (and closed) here."""
-
-    def __init__(self, browser):
-        self.given, self.pw, self.launched = browser, None, None
-
-    def __enter__(self):
-        if self.given is not None:
-            return self.given
-        try:
-            from playwright.sync_api import sync_playwright
-        except ImportError:
-            raise BookError("`make pdf` needs Playwright: `pip install -r requirements.txt`") from None
-        if not Path(CHROMIUM).exists():
-            raise BookError(f"`make pdf` prints with Chromium, and {CHROMIUM} is missing: "
-                            "install it (`apt-get install chromium`) or set TABBOOK_CHROMIUM")
-        from playwright.sync_api import Error as PlaywrightError
-
-        self.pw = sync_playwright().start()
-        try:
-            self.launched = self.pw.chromium.launch(executable_path=CHROMIUM,
-                                                    args=CHROMIUM_ARGS, headless=True)
-        except PlaywrightError as exc:
-            self.pw.stop()
-            self.pw = None
-            lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
-            raise BookError(f"Chromium ({CHROMIUM}) failed to start: "
-                            f"{lines[0] if lines else type(exc).__name__}; check that "
-                            f"`{CHROMIUM} --headless --no-sandbox --version` runs (a missing "
-                            "library or font, too little memory), or set TABBOOK_CHROMIUM to a "
-                            "Chromium that does; no PDF was written") from None
-        return self.launched
-
-    def __exit__(self, *exc):
-        if self.launched is not None:
-            _close(self.launched)
-        if self.pw is not None:
-            self.pw.stop()
-
-
-def _close(thing) -> None:
-    """Close a browser or context that may be gone already (killed by the :class:`Watchdog`:
-    the error that says so is the one to report)."""
-    from playwright.sync_api import Error as PlaywrightError
-
-    try:
-        thing.close()
-    except PlaywrightError:
-        pass

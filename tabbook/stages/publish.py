@@ -7,7 +7,9 @@ The publish folder (:data:`PUBLISH_DIR`, :mod:`tabbook.core.layout`) holds:
   and sdist built from this checkout (``python -m build``). The notebooks' install cells
   name that wheel's URL on the site (:attr:`BookConfig.wheel_url
   <tabbook.sources.config.BookConfig.wheel_url>`), so a notebook installs exactly the library it
-  was built with.
+  was built with. And the whole-book downloads, each page's download menu offering them
+  (:mod:`tabbook.stages.downloads`): the PDFs `make pdf` printed (``_pdf/``) and the
+  notebooks of each edition and framework as one zip (``_notebooks/``).
 * ``notebooks/``: the tree of the notebooks branch (``tabbook.notebooks_branch``),
   ``<lang_dir><framework>/<page>.ipynb``: the paths the Colab links name.
 * ``publish.json``: what was assembled and where it goes (repository, branch, folders,
@@ -36,15 +38,14 @@ from pathlib import Path
 
 import nbformat
 
-from .colab import HTML_DIR
-from .notebook_code import translated_code_problems
-from ..sources.config import BookConfig, load_config
 from ..core.errors import BookError
 from ..core.files import write_atomic
-
 from ..core.layout import PUBLISH_DIR, Layout  # noqa: E402  (PUBLISH_DIR re-exported)
-PDF_DIR = "_pdf"
-"""The site's folder of the book's PDFs (one per language edition and framework)."""
+from ..sources.config import BookConfig, load_config
+from .colab import HTML_DIR
+from .downloads import PDF_DIR, ZIP_DIR, offer_downloads, zip_problems  # noqa: F401
+from .notebook_code import translated_code_problems
+
 SITE, NOTEBOOKS, DIST, MANIFEST_FILE = "site", "notebooks", "_dist", "publish.json"
 LIBRARY_FILES = ("pyproject.toml", "d2l")
 """What the library's distributions are built from (``pyproject.toml`` packages ``d2l`` only)."""
@@ -213,9 +214,9 @@ def assemble(root: Path, out: Path | None = None) -> Path:
         copy_site(root, html_dir, tmp / SITE)
         (tmp / SITE / ".nojekyll").write_text("")  # serve _static/, _dist/ as they are
         build_library(root, tmp / SITE / DIST, cfg)
-        pdfs = offer_pdfs(tmp / SITE, Layout(root).pdf, root, html_dir)
         # (the manifest and the references file are hidden files: the build's bookkeeping)
         shutil.copytree(colab_dir, tmp / NOTEBOOKS, ignore=_not_this_build(colab_dir, root))
+        offered = offer_downloads(tmp / SITE, tmp / NOTEBOOKS, Layout(root).pdf, root, html_dir)
         commit = _git_commit(root)
         (tmp / NOTEBOOKS / "README.md").write_text(branch_readme(cfg, commit), encoding="utf-8")
         manifest = {
@@ -226,7 +227,8 @@ def assemble(root: Path, out: Path | None = None) -> Path:
             "notebooks": NOTEBOOKS,
             "notebooks_branch": cfg.notebooks_branch,
             "colab_url": cfg.colab_pattern,
-            "pdfs": [f"{SITE}/{PDF_DIR}/{name}" for name in pdfs],
+            "pdfs": [f"{SITE}/{PDF_DIR}/{name}" for name in offered.names("pdfs")],
+            "notebook_zips": [f"{SITE}/{ZIP_DIR}/{name}" for name in offered.names("zips")],
             "library": {"name": cfg.library_name, "version": cfg.library_version,
                         "wheel": f"{SITE}/{DIST}/{cfg.wheel_name}",
                         "sdist": f"{SITE}/{DIST}/{cfg.sdist_name}", "wheel_url": cfg.wheel_url},
@@ -248,62 +250,6 @@ def assemble(root: Path, out: Path | None = None) -> Path:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return out
-
-
-# ---------------------------------------------------------------------------
-# The book's PDFs
-
-_PDF_ENTRY_RE = re.compile(
-    r'<a href="#"(?P<rest>(?:\s+target="_blank")?\s+class="[^"]*\bbtn-download-book-pdf-button\b)')
-
-
-def offer_pdfs(site: Path, pdf_dir: Path, root: Path, html_dir: Path) -> list[str]:
-    """Publish the PDFs `make pdf` wrote (:attr:`Layout.pdf`) that print the pages as they
-    are now (the hash of the pages they were printed from,
-    :func:`tabbook.stages.pdf.printed_digest`, is the pages' hash now), in the site's
-    ``_pdf/``, and point each page's "Book PDF" download entry (tabbook.sphinxext.reader)
-    at its edition's PDFs: ``href`` the first framework's, and
-    ``data-tabbook-pdf-<framework>`` each framework's (tabbook-reader.js follows the
-    tabs). An edition without PDFs keeps the entry hidden (``href="#"``). Returns the names."""
-    from ..core.frameworks import FRAMEWORKS
-    from .pdf import (book_language, edition_name, editions, page_paths, pdf_name,
-                      printed_digest, printed_note)
-
-    pages = page_paths(root)
-    offered: list[str] = []
-    by_prefix: dict[str, dict[str, str]] = {}
-    for edition in editions(site, book_language(root)):
-        now = printed_digest(html_dir / edition.prefix, pages)
-        names = {}
-        for fw in FRAMEWORKS:
-            src = Path(pdf_dir) / pdf_name(edition_name(edition), fw)
-            note = printed_note(src)
-            if src.is_file() and note.is_file() and note.read_text(encoding="utf-8") == now:
-                (site / PDF_DIR).mkdir(exist_ok=True)
-                shutil.copy2(src, site / PDF_DIR / src.name)
-                names[fw.name] = src.name
-                offered.append(src.name)
-            elif src.is_file():
-                print(f"[tabbook] {src} prints other pages than the book's now: not published "
-                      "(run `make pdf`)", file=sys.stderr)
-        by_prefix[edition.prefix] = names
-    others = [p for p in by_prefix if p]
-    for page in sorted(site.rglob("*.html")):
-        rel = page.relative_to(site).as_posix()
-        prefix = next((p for p in others if rel.startswith(p)), "")
-        names = by_prefix.get(prefix)
-        if not names or rel.startswith(("_static/", f"{DIST}/", f"{PDF_DIR}/")) \
-                or f"/{HTML_DIR}/" in f"/{rel}":
-            continue
-        up = posixpath.dirname(rel)
-        links = {fw: posixpath.relpath(f"{PDF_DIR}/{name}", up or ".") for fw, name in names.items()}
-        first = links.get(FRAMEWORKS[0].name) or next(iter(links.values()))
-        attrs = "".join(f' data-tabbook-pdf-{fw}="{href}"' for fw, href in links.items())
-        text = page.read_text(encoding="utf-8")
-        new = _PDF_ENTRY_RE.sub(lambda m: f'<a href="{first}"{attrs}{m.group("rest")}', text)
-        if new != text:
-            write_atomic(page, new.encode("utf-8"))
-    return offered
 
 
 # ---------------------------------------------------------------------------
@@ -359,7 +305,8 @@ def check(publish: Path, cfg: BookConfig, root: Path | None = None) -> list[str]
     pages = 0
     for page in sorted(site.rglob("*.html")):
         rel = page.relative_to(site).as_posix()
-        if rel.startswith(("_static/", f"{DIST}/")) or f"/{HTML_DIR}/" in f"/{rel}":
+        if rel.startswith(("_static/", f"{DIST}/", f"{PDF_DIR}/", f"{ZIP_DIR}/")) \
+                or f"/{HTML_DIR}/" in f"/{rel}":
             continue
         for block in colab_blocks(page):
             pages += 1
@@ -407,6 +354,8 @@ def check(publish: Path, cfg: BookConfig, root: Path | None = None) -> list[str]
                             f"{cfg.library_name} {cfg.library_version}")
     # a translated notebook runs the English notebook's code (comments aside)
     problems += translated_code_problems(tree, f"{NOTEBOOKS}/")
+    if root is not None:  # each notebook zip holds every notebook of its edition and framework
+        problems += [f"{SITE}/{p}" for p in zip_problems(site, tree, Path(root))]
     if not wheel.is_file():
         problems.append(f"the wheel {wheel.relative_to(publish)} is missing")
     elif root is not None:

@@ -5,9 +5,11 @@ Every check is a plain function that *reports* (returns data); the tests assert 
 reports, and ``test_broken_builds.py`` shows each check can fail.
 
 * The book is served from ``127.0.0.1`` by :class:`BookServer` (``http.server`` in a
-  thread, ephemeral port, gzip like any static host), which logs every request.
+  thread, ephemeral port, gzip like any static host), which logs every request: the
+  tool's own server, :mod:`tabbook.core.browser`, which `make pdf` prints from.
 * Chromium is Debian's ``/usr/bin/chromium``, driven by Playwright with
-  :data:`CHROMIUM_ARGS`. It, the Chinese fonts and axe-core are installed by
+  :data:`CHROMIUM_ARGS`, launched as `make pdf` launches it (:func:`launch`, from
+  :mod:`tabbook.core.browser`). It, the Chinese fonts and axe-core are installed by
   ``make test-setup`` (``tests/setup_machine.py``) before any test starts; the
   ``require_*`` functions here only check, and fail saying to run it.
 * :func:`watch` records everything a page does on the network and in the console.
@@ -19,14 +21,9 @@ reports, and ``test_broken_builds.py`` shows each check can fail.
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import gzip
-import http.server
 import os
 import re
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,14 +33,17 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from tabbook.core.browser import (  # noqa: E402,F401  (one launcher, one server: the tool's)
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    COMPRESSIBLE,
+    OFFLINE_ARGS,
+    BookServer,
+    Hit,
+    launch,
+)
 from tabbook.core.frameworks import FRAMEWORKS  # noqa: E402  (the one framework table)
 
-CHROMIUM = "/usr/bin/chromium"
-OFFLINE_ARGS = ["--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=127.0.0.1"]
-"""Every request but those to 127.0.0.1 goes to a proxy on the discard port, where nothing
-listens: it fails (``net::ERR_PROXY_CONNECTION_FAILED``) and is never sent anywhere."""
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", *OFFLINE_ARGS]
 PAGE_43 = "chapter_linear-classification/classification.html"
 PAGE_32 = "chapter_linear-regression/oo-design.html"
 LABELS = {fw.name: fw.label for fw in FRAMEWORKS}
@@ -115,157 +115,6 @@ def require_built(html: Path) -> Path:
         raise SetupError(f"the book is not built ({html / 'index.html'} is missing): run "
                          "`make html` first (`make test` does), or set TABBOOK_HTML to a built book")
     return html
-
-
-def launch(playwright, executable: str = CHROMIUM):
-    """Headless Chromium (a fresh, temporary user data dir per launch)."""
-    return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS,
-                                      headless=True)
-
-
-# --------------------------------------------------------------------------- server
-
-COMPRESSIBLE = {".html", ".js", ".css", ".json", ".svg", ".txt", ".map", ".ttf", ".otf", ".xml",
-                ".ipynb", ".md", ".py"}
-
-
-@dataclass
-class Hit:
-    path: str
-    status: int
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    server: "_Server"
-
-    def log_message(self, fmt, *args):  # quiet; requests are recorded in server.hits
-        pass
-
-    def log_request(self, code="-", size="-"):
-        try:
-            status = int(getattr(code, "value", code))
-        except (TypeError, ValueError):
-            status = 0
-        with self.server.lock:
-            self.server.hits.append(Hit(self.path, status))
-
-    def end_headers(self):
-        self.send_header("Cache-Control", "no-cache")
-        super().end_headers()
-
-    def do_GET(self):
-        for pattern, gate in list(self.server.holds):
-            if pattern.search(self.path):
-                gate.wait(timeout=60)  # held back until the test lets it go
-        path = Path(self.translate_path(self.path))
-        if path.is_dir() and urlsplit(self.path).path.endswith("/"):
-            path = path / "index.html"  # (without the slash: the parent class redirects)
-        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
-        if self.server.gzip and accepts and path.is_file() and path.suffix in COMPRESSIBLE:
-            stat = path.stat()
-            etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}-gz"'
-            modified = self.date_time_string(int(stat.st_mtime))
-            if (self.headers.get("If-None-Match") == etag  # the browser's copy is current
-                    or ("If-None-Match" not in self.headers
-                        and self.headers.get("If-Modified-Since") == modified)):
-                self.send_response(304)
-                self.send_header("ETag", etag)
-                self.end_headers()
-                return
-            body = self.server.compressed(path, stat)
-            self.send_response(200)
-            self.send_header("Content-Type", self.guess_type(str(path)))
-            self.send_header("Content-Encoding", "gzip")
-            self.send_header("Vary", "Accept-Encoding")
-            self.send_header("ETag", etag)
-            self.send_header("Last-Modified", modified)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        super().do_GET()  # (answers If-Modified-Since with 304 itself)
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, root: Path, use_gzip: bool):
-        super().__init__(("127.0.0.1", 0), functools.partial(_Handler, directory=str(root)))
-        self.gzip = use_gzip
-        self.hits: list[Hit] = []
-        self.lock = threading.Lock()
-        self.holds: list[tuple[re.Pattern, threading.Event]] = []
-        self._cache: dict[tuple[str, int, int], bytes] = {}
-
-    def handle_error(self, request, client_address):
-        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
-            return  # the browser went away mid-transfer (a closed page): not the book's fault
-        super().handle_error(request, client_address)
-
-    def compressed(self, path: Path, stat: os.stat_result) -> bytes:
-        key = (str(path), stat.st_mtime_ns, stat.st_size)
-        with self.lock:
-            body = self._cache.get(key)
-        if body is None:
-            body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
-            with self.lock:
-                self._cache[key] = body
-        return body
-
-
-class BookServer:
-    """Serve ``root`` on 127.0.0.1 (ephemeral port) in a thread; ``with BookServer(p) as s``.
-
-    Like GitHub Pages and most static hosts it gzips text files (``use_gzip``), so the
-    bytes the browser reports are the bytes a reader downloads, and it answers a browser
-    that asks whether its cached copy is current (ETag, Last-Modified) with 304. Every
-    answer says ``Cache-Control: no-cache``, so the browser asks each time: every request
-    a page makes reaches the server and its log.
-    """
-
-    def __init__(self, root: Path, use_gzip: bool = True):
-        self.root = Path(root)
-        self._server = _Server(self.root, use_gzip)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def base(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/"
-
-    def url(self, path: str = "") -> str:
-        return self.base + path.lstrip("/")
-
-    @property
-    def hits(self) -> list[Hit]:
-        with self._server.lock:
-            return list(self._server.hits)
-
-    @contextlib.contextmanager
-    def hold(self, *patterns: str):
-        """Answer requests whose path matches one of ``patterns`` (regexes) only after the
-        ``with`` block: a slow connection that has not yet delivered those files."""
-        gate = threading.Event()
-        held = [(re.compile(p), gate) for p in patterns]
-        self._server.holds.extend(held)
-        try:
-            yield
-        finally:
-            gate.set()
-            for item in held:
-                self._server.holds.remove(item)
-
-    def errors(self) -> list[str]:
-        """Requests the server answered with 4xx/5xx (e.g. a missing /favicon.ico)."""
-        return [f"{h.status} {h.path}" for h in self.hits if h.status >= 400]
-
-    def __enter__(self) -> "BookServer":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
 
 # --------------------------------------------------------------------------- watching

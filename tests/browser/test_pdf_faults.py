@@ -92,11 +92,12 @@ FULL_DISK = """\
 import resource, signal, sys
 from pathlib import Path
 from tabbook.stages import pdf
+from tabbook.core.browser import Chromium
 from tabbook.core.errors import BookError
 from tabbook.core.frameworks import BY_NAME
 
 book, out = Path(sys.argv[1]), Path(sys.argv[2])
-with pdf._browser(None) as browser:  # Chromium started before the disk "fills"
+with Chromium(None) as browser:  # Chromium started before the disk "fills"
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG)
     resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))
     try:

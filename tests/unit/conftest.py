@@ -20,8 +20,19 @@ def tiny_page() -> Page:
     return read_page(TINYBOOK / PAGE, TINYBOOK)
 
 
+DISCUSSIONS = {"pytorch": 'https://discuss.example/t/1?a=1&b="2"',
+               "jax": "https://discuss.example/t/2"}
+"""The tiny page's forum topics in :func:`sphinx_run` (two frameworks of four; a URL with
+characters the page must escape)."""
+
+
 @pytest.fixture(scope="session")
 def sphinx_run(tmp_path_factory) -> SphinxResult:
     """The tiny book built to HTML as the book is (its configuration, the one way Sphinx
     is run), from prepared runs, in this process."""
-    return build_tiny_copy(tmp_path_factory.mktemp("tinybook") / "book")
+    topics = "".join(f"      {name}: '{url}'\n" for name, url in DISCUSSIONS.items())
+
+    def with_topics(text: str) -> str:  # (the forum topics in the page's front matter)
+        return text.replace("---\n", "---\ntabbook:\n  discussions:\n    en:\n" + topics, 1)
+
+    return build_tiny_copy(tmp_path_factory.mktemp("tinybook") / "book", edit=with_topics)

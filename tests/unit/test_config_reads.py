@@ -20,9 +20,8 @@ from tabbook.sources.config import MYST_SETTING, load_config
 PACKAGE = Path(tabbook.__file__).resolve().parent
 REPO = PACKAGE.parent
 OWNER = "tabbook/sources/config.py"
-KNOWN_READERS = {
-    "tabbook/stages/pdf.py",  # issue 29: pdf.py is being changed by the PDF work
-}
+KNOWN_READERS: set[str] = set()
+"""Modules allowed to read it besides its owner (none: keep it so)."""
 
 
 def _reads_config_file(path: Path) -> list[int]:

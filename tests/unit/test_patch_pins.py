@@ -26,7 +26,7 @@ def test_the_tab_sets_are_labelled(sphinx_run):
     """tab_set_labels: every framework tab-set sphinx-design wrote is a labelled group."""
     page = sphinx_run.page(DOC)
     sets = BeautifulSoup(page, "html.parser").select("div.sd-tab-set.tabbook-tab-set")
-    assert len(sets) == 3
+    assert len(sets) == 4  # the page's three code cells' and its Discussions (sphinx_discuss)
     for tab_set in sets:
         assert tab_set.get("role") == "group" and tab_set.get("aria-label") == "Framework", \
             tab_set.attrs

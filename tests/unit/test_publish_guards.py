@@ -194,24 +194,30 @@ def test_a_pdf_is_offered_only_while_it_prints_the_pages_as_they_are(tmp_path):
     import os
 
     from tabbook.core.frameworks import FRAMEWORKS
+    from tabbook.sources.i18n import SOURCE
+    from tabbook.stages.downloads import offer_downloads
     from tabbook.stages.pdf import page_paths, pdf_name, printed_digest, printed_note
-    from tabbook.stages.publish import offer_pdfs
+
+    def offer_pdfs(site, pdfs, book, html):
+        return offer_downloads(site, tmp_path / "no-notebooks", pdfs, book, html,
+                               log=lambda m: None).names("pdfs")
 
     book = tmp_path / "book"
     shutil.copytree(TINYBOOK, book)
     html = tmp_path / "html"
     for rel in page_paths(book):
         (html / rel).parent.mkdir(parents=True, exist_ok=True)
-        (html / rel).write_text(f"<html>{rel}</html>", encoding="utf-8")
+        (html / rel).write_text(f'<html>{rel}<div class="dropdown dropdown-download-buttons">'
+                                '<ul class="dropdown-menu"></ul></div></html>', encoding="utf-8")
     pdfs = tmp_path / "pdf"
     pdfs.mkdir()
     for fw in FRAMEWORKS:
-        pdf = pdfs / pdf_name("en", fw)
+        pdf = pdfs / pdf_name(SOURCE, fw)
         pdf.write_bytes(b"%PDF-1.4 " + fw.name.encode())
         printed_note(pdf).write_text(printed_digest(html, page_paths(book)), encoding="utf-8")
     shutil.copytree(html, tmp_path / "site")
     assert sorted(offer_pdfs(tmp_path / "site", pdfs, book, html)) == \
-        sorted(pdf_name("en", fw) for fw in FRAMEWORKS)
+        sorted(pdf_name(SOURCE, fw) for fw in FRAMEWORKS)
 
     page = html / page_paths(book)[-1]
     page.write_text("<html>edited since the PDFs were printed</html>", encoding="utf-8")

@@ -101,3 +101,45 @@ def test_a_bad_prose_tab_is_named_by_its_line(tmp_path):
     with pytest.raises(BookError) as info:
         read_page(tmp_path / "bad.md", tmp_path)
     assert str(info.value).startswith("bad.md:27, cell 5: unknown framework 'jaks'")
+
+
+# -- issue 32 item 12: a section's forum topics, one table in its front matter -------------
+
+DISCUSSED = """\
+---
+section_number: "2.1"
+tabbook:
+  discussions:
+    {table}
+---
+
+# Discussed
+
+Text.
+"""
+
+
+def test_a_pages_discussions_table_is_read(tmp_path):
+    table = "en: {pytorch: 'https://discuss.example/t/1', jax: 'https://discuss.example/t/2'}"
+    (tmp_path / "d.md").write_text(DISCUSSED.format(table=table), encoding="utf-8")
+    page = read_page(tmp_path / "d.md", tmp_path)
+    assert page.discussions == {"en": {"pytorch": "https://discuss.example/t/1",
+                                       "jax": "https://discuss.example/t/2"}}
+
+
+@pytest.mark.parametrize("table, says", [
+    ("[6809]", "must map a language"),
+    ("xx: {pytorch: 'https://discuss.example/t/1'}", "no edition's"),
+    ("en: {}", "must map a framework"),
+    ("en: {paddle: 'https://discuss.example/t/1'}", "names the framework 'paddle'"),
+    ("en: {pytorch: 6809}", "must be the https:// URL"),
+    ("en: {pytorch: 'javascript:alert(1)'}", "must be the https:// URL"),
+    ("en: {pytorch: 'http://discuss.example/t/1'}", "must be the https:// URL"),
+    ("en: {pytorch: 'https://discuss.example/t/1\" onmouseover=\"x'}", "must be the https:// URL"),
+], ids=["not-a-mapping", "unknown-language", "empty", "unknown-framework", "a-number",
+        "javascript", "http", "attribute-break"])
+def test_a_bad_discussions_table_is_named_by_file_and_line(tmp_path, table, says):
+    (tmp_path / "d.md").write_text(DISCUSSED.format(table=table), encoding="utf-8")
+    with pytest.raises(BookError) as err:
+        read_page(tmp_path / "d.md", tmp_path)
+    assert says in str(err.value) and "d.md:4:" in str(err.value), str(err.value)

@@ -19,7 +19,7 @@ def _tab_sets(html: str) -> list[dict[str, tuple[str, str]]]:
     """Each framework tab-set: sync id -> (label, text of its content)."""
     doc = BeautifulSoup(html, "html.parser")
     out = []
-    for ts in doc.select("div.sd-tab-set"):
+    for ts in doc.select("div.sd-tab-set:not(.tabbook-discussions)"):
         labels = ts.find_all("label", class_="sd-tab-label", recursive=False)
         assert all(lb.get("data-sync-group") == "framework" for lb in labels)
         out.append({lb["data-sync-id"]: (lb.get_text(strip=True),
@@ -55,6 +55,33 @@ def test_each_run_of_framework_cells_is_one_synced_tab_set(sphinx_run):
         assert ("only pytorch" in third[name][1]) == (name == "pytorch")
         note = f"This step has no {BY_NAME[name].label} code."
         assert (note in third[name][1]) == (name != "pytorch")
+
+
+def test_the_section_ends_with_its_discussions_per_framework(sphinx_run):
+    """Issue 32 item 12: the page's forum topics (front matter) end its last section, one
+    synced tab per framework: a framework with a topic links it ("Discussions", the URL
+    escaped: it is data), one without says so and links nothing."""
+    from conftest import DISCUSSIONS
+
+    html = sphinx_run.page(DOC)
+    doc = BeautifulSoup(html, "html.parser")
+    (block,) = doc.select("div.tabbook-discussions")
+    # the end of the page's last section: nothing after it, no section after it
+    assert block.parent.name == "section" and block.find_next_sibling() is None
+    assert block.find_all_next("section") == [] and block.find_parent(class_="solution") is None
+    labels = block.find_all("label", class_="sd-tab-label", recursive=False)
+    assert [lb["data-sync-id"] for lb in labels] == [fw.name for fw in FRAMEWORKS]
+    for label in labels:
+        content = block.find(id=label["for"] + "-content")
+        links = content.select("a")
+        url = DISCUSSIONS.get(label["data-sync-id"])
+        if url:
+            assert [(a.get_text(), a["href"]) for a in links] == [("Discussions", url)]
+        else:
+            fw = BY_NAME[label["data-sync-id"]]
+            assert links == [] and content.get_text(strip=True) == \
+                f"This section has no {fw.label} discussion."
+    assert 'href="https://discuss.example/t/1?a=1&amp;b=&quot;2&quot;"' in html
 
 
 def test_shared_silent_cells_and_prose_stay_outside_the_tabs(sphinx_run):

@@ -51,6 +51,7 @@ def _planted_tool_catalogs(tmp_path: Path, monkeypatch) -> Path:
                 lines[i + 1] = 'msgstr "' + ATTACK.replace('"', '\\"') + '"'
         po.write_text("\n".join(lines), encoding="utf-8")
     monkeypatch.setattr(catalog_build, "UI_LOCALES", locales)
+    monkeypatch.setattr(i18n, "UI_LOCALES", locales)  # (ui_gettext reads them there)
     return catalog_build.compile_tool_catalogs("zh_CN", tmp_path / "mo")
 
 
@@ -94,16 +95,34 @@ def test_the_toggle_hints_stay_in_their_javascript_string(planted_sphinx_domains
             [("button", {"data-toggle-hint": ATTACK})]
 
 
-def test_the_book_pdf_button_stays_in_its_attributes(planted_sphinx_domains):
-    from tabbook.sphinxext.reader import PDF_BUTTON, _book_pdf_entry
+def test_the_print_entry_label_stays_text(planted_sphinx_domains):
+    from tabbook.sphinxext.reader import PRINT_BUTTON, _label_print_entry
 
-    context = {"header_buttons": [{"label": "download-buttons", "buttons": []}]}
-    _book_pdf_entry(None, "index", "page.html", context, None)
-    button = context["header_buttons"][0]["buttons"][0]
-    assert button["label"] == PDF_BUTTON
-    # (the theme's macro: title="{{ translate(tooltip) }}" ... {{ translate(text) }})
-    html = f'<a href="#" title="{button["tooltip"]}"><span>{button["text"]}</span></a>'
-    assert _parsed(html) == [("a", {"href": "#", "title": ATTACK}), ("span", {})]
+    button = {"type": "javascript", "text": ".pdf", "label": PRINT_BUTTON,
+              "tooltip": "Print to PDF"}
+    context = {"header_buttons": [{"label": "download-buttons", "buttons": [button]}]}
+    _label_print_entry(None, "index", "page.html", context, None)
+    # (the theme's macro: <span ...>{{ translate(text) }}</span>)
+    assert _parsed(f'<button><span title="{button["text"]}"></span></button>') == \
+        [("button", {}), ("span", {"title": ATTACK})]
+
+
+def test_the_book_download_entries_stay_in_their_attributes(tmp_path, monkeypatch):
+    """`make publish`'s menu entries (tabbook.stages.downloads): label and tooltip from the
+    tool's catalog, planted with the attack, land as text."""
+    from tabbook.stages import downloads
+
+    _planted_tool_catalogs(tmp_path, monkeypatch)
+    _ = i18n.ui_gettext("zh_CN")
+    assert _("Book PDF") == ATTACK
+    entry = downloads._entry("..", downloads.PDF_DIR, {"jax": "book-jax.pdf"}, "book-pdf",
+                             "fas fa-file-pdf", _("Book PDF"), _("The whole book as a PDF, "
+                                                                 "with the code of the "
+                                                                 "framework you chose"))
+    tags = _parsed(entry)
+    assert [t for t, _ in tags] == ["li", "a", "span", "i", "span"]
+    assert tags[1][1]["title"] == ATTACK and tags[1][1]["href"] == "../_pdf/book-jax.pdf"
+    assert ATTACK.replace('"', "&quot;").replace("'", "&#x27;") in entry
 
 
 def test_js_string_of_html_ends_no_string():
