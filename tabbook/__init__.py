@@ -28,7 +28,8 @@ nothing before the Sphinx layer imports Sphinx:
    per-framework execution of what it lacks (``execute``; ``warm`` kernels, cache
    ``shards``, what each run read: ``run_notes``; the exercise checks printed again in
    each edition's language: ``language_runs``), tabbed notebooks (``merge``), Colab
-   notebooks and launch links (``colab``, ``launch``; a translated notebook's code is the
+   notebooks and launch links (``colab``, their first two cells: ``colab_cells``,
+   ``launch``; a translated notebook's code is the
    English one's: ``notebook_code``), what rebuilds a page (``freshness``), the in-page
    exercise runner's assets (``tryit``, its npm sources in ``tryit_src/``), the formulas
    rendered at build time (``mathrender``, KaTeX, its npm sources in ``mathrender_src/``),
@@ -69,7 +70,8 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
                             "code_prose", "catalogs")),
     ("stages and outputs", "stages", ("extract", "warm", "run_notes", "cache", "execute",
                                       "language_runs",
-                                      "merge", "launch", "notebook_code", "colab", "shards",
+                                      "merge", "launch", "notebook_code", "colab_cells", "colab",
+                                      "shards",
                                       "freshness", "tryit", "mathrender", "printfonts", "pdf",
                                       "sitefiles", "downloads", "publish", "pipeline")),
     ("sphinx", "sphinxext", ("compat", "patches", "template_cache", "icons", "shared_static",

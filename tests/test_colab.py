@@ -132,9 +132,9 @@ def test_notebooks_hold_one_framework_with_outputs(book):
             assert intro.cell_type == "markdown" and f"**{fw.label} notebook**" in intro.source
             assert page.title in intro.source, where
             assert install.cell_type == "code" and "%pip install -q" in install.source
-            assert colab._quote(cfg.package_spec) in install.source, where
+            assert colab.quote_arg(cfg.package_spec) in install.source, where
             for req in fw.colab_requirements:
-                assert colab._quote(req) in install.source, where
+                assert colab.quote_arg(req) in install.source, where
             code = [c for c in rest if c.cell_type == "code"]
             # in page order, but the solutions' cells gathered after the last exercise
             # (tests/test_notebook_solutions.py): put them back where the page has them

@@ -27,7 +27,7 @@ import yaml
 
 from bookutil import REPO, TINY_PAGE, build, copy_book, tiny_book
 from tabbook.stages import publish
-from tabbook.stages.colab import NOT_PUBLISHED
+from tabbook.stages.colab_cells import NOT_PUBLISHED
 from tabbook.sources.config import load_config
 from tabbook.sources.envs import env_python
 from tabbook.core.errors import BookError

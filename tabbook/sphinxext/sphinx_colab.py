@@ -36,7 +36,8 @@ from sphinx.locale import get_translation
 from sphinx.util import logging
 
 from .. import __version__
-from ..stages.colab import (HTML_DIR, NOT_PUBLISHED, REFERENCES, colab_url, language_dir,
+from ..stages.colab_cells import NOT_PUBLISHED
+from ..stages.colab import (HTML_DIR, REFERENCES, colab_url, language_dir,
                     library_label, notebook_relpath, page_notebooks, write_notebooks)
 from ..sources.config import load_config
 from ..core.errors import BookError

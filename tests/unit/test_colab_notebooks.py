@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tabbook.stages import colab
+from tabbook.stages import colab, colab_cells
 from tabbook.sources.config import BookConfig
 from tabbook.core.errors import BookError
 from tabbook.stages.cache import code_cells
@@ -148,7 +148,7 @@ def test_unpublished_install_cell_says_so(demo):
     for fw in FRAMEWORKS:
         nb = _nb(demo, fw.name, spec="", library="d2l-book 0.1")
         install = nb.cells[1].source
-        assert colab.NOT_PUBLISHED in install and "d2l-book 0.1" in install
+        assert colab_cells.NOT_PUBLISHED in install and "d2l-book 0.1" in install
         assert "print(" in install and "https://" not in install
         pips = [ln for ln in install.splitlines() if ln.startswith("%pip")]
         assert pips == ([f"%pip install -q {' '.join(map(colab._quote, fw.colab_requirements))}"]
