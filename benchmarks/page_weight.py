@@ -46,7 +46,8 @@ def page_cpu(browser, server, path: str) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--html", type=Path, default=None, help="the built book (default: _build/html)")
+    parser.add_argument("--html", type=Path, default=None,
+                        help=f"the built book (default: {bh.html_dir()})")
     parser.add_argument("--page", default=bh.PAGE_43, help="page to load, relative to the book")
     parser.add_argument("--no-gzip", action="store_true", help="serve files uncompressed")
     parser.add_argument("--top", type=int, default=15, help="resources to list")

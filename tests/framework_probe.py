@@ -28,7 +28,7 @@ from typing import Callable
 
 from tabbook.core.frameworks import BY_NAME, FRAMEWORKS
 
-REPO = Path(__file__).resolve().parent.parent
+from bookutil import REPO
 TIMEOUT = 900  # seconds for one framework's probe (its sections together)
 
 SECTIONS: dict[str, Callable[[str], str]] = {}

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from bookutil import REPO
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 import run as bench  # noqa: E402

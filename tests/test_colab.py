@@ -27,12 +27,13 @@ from tabbook.sources.config import load_config
 from tabbook.core.errors import BookError
 from tabbook.stages.execute import cached_runs, code_cells
 from tabbook.core.frameworks import BY_NAME, FRAMEWORKS
+from tabbook.core.layout import Layout
 from tabbook.sources.i18n import EDITIONS
 from tabbook.core.myst_markdown import LINK_ROLES, References, split_target, tokens
 
-REPO = Path(__file__).resolve().parent.parent
+from bookutil import REPO
 BOOK = Path(os.environ.get("TABBOOK_TEST_BOOK") or REPO)
-HTML = BOOK / "_build" / "html"
+HTML = Layout(BOOK).html_root
 
 @pytest.fixture(scope="module")
 def book():

@@ -41,6 +41,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from bookutil import REPO
 from tabbook.stages import colab
 from tabbook.sources.config import load_config
 from tabbook.core.errors import BookError
@@ -48,8 +49,6 @@ from tabbook.stages.execute import plan
 from tabbook.core.frameworks import BY_NAME, FRAMEWORKS
 
 pytestmark = pytest.mark.colab_like
-
-REPO = Path(__file__).resolve().parent.parent
 BOOK = Path(os.environ.get("TABBOOK_TEST_BOOK") or REPO)
 FORMAT = "1"
 """Bump to rebuild every cached Colab-like environment."""

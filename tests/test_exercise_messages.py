@@ -14,7 +14,6 @@ import ast
 import io
 import re
 from contextlib import redirect_stdout
-from pathlib import Path
 
 import pytest
 
@@ -22,7 +21,7 @@ from d2l import exercises
 from tabbook.stages.tryit import compile_catalogs
 from tabbook.sources.i18n import _read_po as read_catalog  # (Babel, as Sphinx reads them)
 
-REPO = Path(__file__).resolve().parents[1]
+from bookutil import REPO
 SOURCES = [REPO / "d2l" / "exercises.py", REPO / "d2l" / "inpage.py"]
 """The modules whose messages the catalogs hold (the checkers, the in-page runner's)."""
 PO = REPO / "d2l" / "locales" / "zh_CN" / "LC_MESSAGES" / "d2l.po"

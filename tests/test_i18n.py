@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from bookutil import REPO
+from bookutil import REPO, colab_dir, run_tool
 from tabbook.core.frameworks import FRAMEWORKS
 from tabbook.sources.i18n import TRANSLATIONS, UI_LOCALES, edition_of, stale_problems
 from tabbook.sources.i18n import _read_po as read_catalog  # (Babel, as Sphinx reads them)
@@ -33,9 +33,7 @@ def toc_docnames(root: Path = REPO) -> list[str]:
 def extract_pot(root: Path, pot_dir: Path) -> subprocess.CompletedProcess:
     """The English messages of the book at ``root`` (Sphinx's gettext builder), as
     `make translations` extracts them."""
-    res = subprocess.run([sys.executable, "-m", "tabbook", "--root", str(root),
-                          "extract-messages", str(pot_dir)], capture_output=True, text=True, timeout=900,
-                         env={**__import__("os").environ, "PYTHONPATH": str(REPO)})
+    res = run_tool(root, "extract-messages", str(pot_dir), timeout=900)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     return res
 
@@ -249,7 +247,7 @@ def test_zh_search_finds_chinese_words_on_the_43_page(built_html):
 
 
 def test_four_chinese_colab_notebooks_of_43(built_html):
-    en_dir, zh_dir = REPO / "_build" / "colab", REPO / "_build" / "colab" / ZH.folder
+    en_dir, zh_dir = colab_dir(REPO), colab_dir(REPO) / ZH.folder
     zh_page = (built_html / ZH.folder / f"{PAGE_43}.html").read_text("utf-8")
     en_page = (built_html / f"{PAGE_43}.html").read_text("utf-8")
     for fw in FRAMEWORKS:

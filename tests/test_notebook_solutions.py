@@ -19,7 +19,7 @@ from tabbook.stages.colab import SOLUTIONS_ID, notebook_relpath, solution_pieces
 from tabbook.sources.config import load_config
 from tabbook.core.frameworks import FRAMEWORKS
 
-REPO = Path(__file__).resolve().parents[1]
+from bookutil import REPO
 PAGE = "chapter_linear-classification/classification"
 TRY_RE = re.compile(r"^exercises\.check_\w+\(", re.M)
 SOLVED_RE = re.compile(r"^assert exercises\.check_\w+\(", re.M)

@@ -20,7 +20,7 @@ import pytest
 from tabbook.sphinxext.sphinx_tryit import code_messages, is_runnable, split_checks, translate_code
 from tabbook.stages.tryit import PYODIDE_FILES
 
-REPO = Path(__file__).resolve().parents[1]
+from bookutil import REPO
 PAGE = "chapter_linear-classification/classification.html"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -23,6 +23,7 @@ import pytest
 import yaml
 
 from bookutil import REPO
+from tabbook.core.layout import Layout
 from tabbook.stages.publish import colab_blocks
 
 WORKFLOW = REPO / ".github" / "workflows" / "book.yml"
@@ -205,8 +206,8 @@ def test_publishing_steps_push_what_the_links_open(workflow, assembled, tmp_path
     _git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "sources",
          cwd=work)
     _git("remote", "add", "origin", str(origin), cwd=work)
-    (work / "_build").mkdir()
-    (work / "_build" / "publish").symlink_to(out)
+    Layout(work).publish.parent.mkdir(parents=True)
+    Layout(work).publish.symlink_to(out)
     push = _step(workflow, run="git push")
     res = _run_step(push, work, context, env)
     assert res.returncode == 0, res.stdout + res.stderr

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 import pytest
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, ProcessingInstruction
 
-from bookutil import REPO
+from bookutil import LAYOUT, REPO
 from tabbook.sources.i18n import LOCALES, UI_LOCALES, edition_of
 from tabbook.sources.toc import book_sources
 
@@ -44,7 +44,7 @@ LABEL_ATTRIBUTES = ("aria-label", "title", "placeholder", "alt", "data-bs-title"
 
 
 def zh_pages() -> list[Path]:
-    root = REPO / "_build" / "html" / ZH.folder
+    root = LAYOUT.html(ZH)
     pages = sorted(p for p in root.rglob("*.html")
                    if not {"_static", "_colab", "_sources", "_images"} & set(p.relative_to(root).parts))
     return pages

@@ -32,10 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-REPO = Path(__file__).resolve().parents[2]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+TESTS = Path(__file__).resolve().parents[1]
+if str(TESTS) not in sys.path:
+    sys.path.insert(0, str(TESTS))
 
+from bookutil import LAYOUT, REPO  # noqa: E402,F401  (the checkout; tabbook importable after it)
 from tabbook.core.frameworks import FRAMEWORKS  # noqa: E402  (the one framework table)
 
 CHROMIUM = "/usr/bin/chromium"
@@ -63,17 +64,13 @@ FontAwesome's 543 KB script)."""
 
 def html_dir() -> Path:
     """The built book: ``$TABBOOK_HTML`` or ``<repo>/_build/html`` (what `make html` writes)."""
-    return Path(os.environ.get("TABBOOK_HTML") or REPO / "_build" / "html").resolve()
+    return Path(os.environ.get("TABBOOK_HTML") or LAYOUT.html_root).resolve()
 
 
 def screenshot_dir(html: Path) -> Path:
     """Where screenshots go: ``_build/screenshots`` beside ``_build/html``."""
     return html.parent / "screenshots"
 
-
-TESTS = Path(__file__).resolve().parents[1]
-if str(TESTS) not in sys.path:
-    sys.path.insert(0, str(TESTS))
 
 import setup_machine  # noqa: E402  (what the machine needs: installed by `make test-setup`)
 from setup_machine import SetupError, cache_dir, cjk_fonts  # noqa: E402,F401

@@ -12,10 +12,12 @@ import shutil
 
 import pytest
 
+from tabbook.core.layout import Layout
 from tabbook.sources.config import BookConfig
 from tabbook.stages.execute import plan, store
 from tabbook.sources.source import Page, read_page
-from tinybook import CONF_PY, PAGE, REPO, TINYBOOK, SphinxResult, executed_runs
+from bookutil import REPO
+from tinybook import CONF_PY, PAGE, TINYBOOK, SphinxResult, executed_runs
 
 
 @pytest.fixture(scope="session")
@@ -39,8 +41,9 @@ def sphinx_run(tmp_path_factory) -> SphinxResult:
         run.notebook = runs[run.framework.name]
         store(run, root, cfg)  # stamped, as a build stores what it executed
     status, warnings = io.StringIO(), io.StringIO()
-    app = Sphinx(str(root), str(root), str(root / "_build" / "html"),
-                 str(root / "_build" / "doctrees"), "html", status=status, warning=warnings,
+    layout = Layout(root)
+    app = Sphinx(str(root), str(root), str(layout.html_root),
+                 str(layout.doctrees()), "html", status=status, warning=warnings,
                  freshenv=True, warningiserror=False)
     app.build()
-    return SphinxResult(root, root / "_build" / "html", warnings.getvalue(), status.getvalue())
+    return SphinxResult(root, layout.html_root, warnings.getvalue(), status.getvalue())

@@ -13,7 +13,8 @@ from tabbook.sources.config import BookConfig
 from tabbook.stages.execute import ENTRY_STAMP, Run, cache_path, load_cached, plan, store
 from tabbook.stages.shards import merge_shards
 from tabbook.sources.source import read_page
-from tinybook import PAGE, REPO, TINYBOOK, executed_runs
+from bookutil import REPO
+from tinybook import PAGE, TINYBOOK, executed_runs
 
 
 def _book(dst):

@@ -7,7 +7,8 @@ import shutil
 from tabbook.stages.execute import cache_key, code_cells
 from tabbook.core.frameworks import FRAMEWORKS
 from tabbook.sources.source import read_page
-from tinybook import PAGE, REPO, TINYBOOK
+from bookutil import REPO
+from tinybook import PAGE, TINYBOOK
 
 
 def _book(dst):

@@ -13,7 +13,7 @@ import pytest
 
 from tabbook.sources.i18n import LOCALES, TRANSLATIONS, UI_LOCALES, tidy_catalog
 
-REPO = Path(__file__).resolve().parents[2]
+from bookutil import REPO
 CATALOGS = sorted((REPO / LOCALES).rglob("*.po")) + sorted(UI_LOCALES.rglob("*.po"))
 
 

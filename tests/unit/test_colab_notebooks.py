@@ -6,7 +6,6 @@ and links are checked in ``tests/test_colab.py``.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -19,7 +18,6 @@ from tabbook.core.frameworks import BY_NAME, FRAMEWORKS
 from tabbook.core.myst_markdown import References, Target
 from tabbook.sources.source import read_page
 
-REPO = Path(__file__).resolve().parents[2]
 
 PAGE = """\
 ---

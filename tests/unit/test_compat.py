@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tabbook.sphinxext import compat
 
-REPO = Path(__file__).resolve().parents[2]
+from bookutil import REPO
 
 
 def canonical(name: str) -> str:

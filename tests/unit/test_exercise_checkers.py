@@ -13,13 +13,12 @@ import math
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from d2l import exercises
 
-REPO = Path(__file__).resolve().parents[2]
+from bookutil import REPO
 S = exercises.solutions
 
 

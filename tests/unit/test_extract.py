@@ -24,7 +24,8 @@ from tabbook.stages.extract import LINE_LENGTH, check_library, extract_library, 
 from tabbook.core.frameworks import FRAMEWORKS
 from tabbook.sources.toc import book_sources, read_toc
 
-REPO = Path(__file__).resolve().parents[2]
+from bookutil import REPO
+from tabbook.core.layout import BUILD_DIR
 FIXTURES = REPO / "tests" / "fixtures" / "extract"
 GOLDEN_CASES = ["basic"]
 MODULES = [f"{fw.module}.py" for fw in FRAMEWORKS]
@@ -244,7 +245,7 @@ def write(path: Path, text: str = "# Title\n") -> None:
 
 def test_toc_order_parts_and_suffixes(tmp_path):
     for rel in ["index.md", "chapter_a/index.md", "chapter_a/x.md", "chapter_a/sub/y.md",
-                "chapter_b/index.md", "notes.md", "_build/chapter_z/old.md",
+                "chapter_b/index.md", "notes.md", f"{BUILD_DIR}/chapter_z/old.md",
                 "chapter_b/.ipynb_checkpoints/index-checkpoint.md",
                 "tests/fixtures/chapter_f/page.md"]:
         write(tmp_path / rel)

@@ -25,11 +25,12 @@ from tabbook.core.errors import BookError
 from tabbook.stages.execute import cache_key, cached_runs, load_cached, plan, store
 from tabbook.stages.extract import write_library
 from tabbook.sources.i18n import TRANSLATIONS, compile_tool_catalogs
-from tabbook.core.layout import Layout
+from tabbook.core.layout import BUILD_DIR, Layout
 from tabbook.core.outputs import guard_outputs
 from tabbook.sources.source import read_page
 from tabbook.sphinxext.sphinx_i18n import edition_overrides
-from tinybook import CONF_PY, PAGE, REPO, TINYBOOK, executed_runs
+from bookutil import REPO, colab_dir
+from tinybook import CONF_PY, PAGE, TINYBOOK, executed_runs
 
 ZH = TRANSLATIONS[0]
 DOC = "chapter_demo/page"
@@ -122,7 +123,7 @@ def _read_pages(status: str) -> bool:
 
 
 def _notebook(root: Path, framework: str = "pytorch", lang_dir: str = "") -> str:
-    return (root / "_build" / "colab" / lang_dir / framework / "chapter_demo"
+    return (colab_dir(root) / lang_dir / framework / "chapter_demo"
             / "page.ipynb").read_text(encoding="utf-8")
 
 
@@ -327,7 +328,7 @@ def test_bad_dependency_lists_are_refused(tmp_path, value):
 
 def test_only_the_layout_module_spells_the_build_folder():
     """Every path under the build folder comes from tabbook/core/layout.py."""
-    spelled = re.compile(r"(?<![\w])_build(?![\w])")
+    spelled = re.compile(rf"(?<![\w]){BUILD_DIR}(?![\w])")
     offenders = [f"{path.relative_to(REPO)}:{n}: {line.strip()}"
                  for path in sorted((REPO / "tabbook").rglob("*.py"))
                  if path.name != "layout.py"

@@ -16,7 +16,7 @@ from tabbook.sources.i18n import (TRANSLATIONS, UI_LOCALES, catalog_problems, ed
 from tabbook.sources.i18n import _read_po as read_catalog  # (Babel, as Sphinx reads them)
 from tabbook.sources.toc import book_sources
 
-REPO = Path(__file__).resolve().parents[2]
+from bookutil import REPO
 ZH = edition_of("zh_CN")
 PAGE_43 = "chapter_linear-classification/classification"
 
@@ -145,7 +145,7 @@ def test_a_catalog_compiles_to_the_same_bytes_at_any_time(tmp_path, monkeypatch)
 
     from tabbook.sources.i18n import _write_mo
 
-    po = Path(__file__).resolve().parents[2] / "d2l" / "locales" / "zh_CN" / "LC_MESSAGES" / "d2l.po"
+    po = REPO / "d2l" / "locales" / "zh_CN" / "LC_MESSAGES" / "d2l.po"
     assert b"POT-Creation-Date:" not in po.read_bytes()
     _write_mo(po, tmp_path / "now.mo")
 

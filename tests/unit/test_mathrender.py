@@ -4,18 +4,17 @@ rendered fails the build naming where it is, the search index reads symbols."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from tabbook.stages import mathrender
 from tabbook.stages.mathrender import Formula, MathError
 
-REPO = Path(__file__).resolve().parents[2]
+from bookutil import tool_env
+from tabbook.core.layout import Layout
 
 D2L_TEX = [
     r"\mathbf{x}^\top \mathbf{w} + b", r"\boldsymbol{\mu}, \boldsymbol{\Sigma}",
@@ -114,17 +113,18 @@ def _build(tmp_path, index: str, language: str | None = None, po: str | None = N
         folder = tmp_path / "locales" / language / "LC_MESSAGES"
         folder.mkdir(parents=True)
         (folder / "index.po").write_text(po, encoding="utf-8")
+    out = Layout(tmp_path).html_root
     res = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-E", "-b", "html", str(tmp_path),
-                          str(tmp_path / "_build")], capture_output=True, text=True, timeout=300,
-                         env={**os.environ, "PYTHONPATH": str(REPO)})
-    return res, tmp_path / "_build"
+                          str(out)], capture_output=True, text=True, timeout=300,
+                         env=tool_env())
+    return res, out
 
 
 GOOD = "# Title\n\nInline $\\hat{y} = \\mathbf{x}^\\top w$ here.\n\n$$\nL = \\sum_i l_i\n$$ (eq-loss)\n\nSee {eq}`eq-loss`.\n"
 
 
 def test_a_page_renders_inline_display_numbered_and_referenced(tmp_path):
-    stale = tmp_path / "_build" / "_static" / "mathjax"  # what a MathJax build left there
+    stale = Layout(tmp_path).html_root / "_static" / "mathjax"  # what a MathJax build left there
     stale.mkdir(parents=True)
     (stale / "tex-chtml.js").write_text("// MathJax", encoding="utf-8")
     res, out = _build(tmp_path, GOOD)
@@ -135,7 +135,7 @@ def test_a_page_renders_inline_display_numbered_and_referenced(tmp_path):
     assert '<span class="eqno">(1)' in html and 'href="#equation-eq-loss"' in html
     assert "_static/katex/katex.min.css" in html
     assert not re.search(r"<script[^>]*(mathjax|katex)", html, re.I)
-    assert (tmp_path / "_build" / "_static" / "katex" / "katex.min.css").is_file()
+    assert (Layout(tmp_path).html_root / "_static" / "katex" / "katex.min.css").is_file()
 
 
 def test_a_bad_formula_fails_the_build_naming_page_line_formula(tmp_path):

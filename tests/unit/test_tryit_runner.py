@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tabbook.stages.tryit import LIBRARY_FILES, compile_catalogs
-from tinybook import REPO
+from bookutil import REPO
 
 WORKER = REPO / "static" / "tryit-worker.js"
 

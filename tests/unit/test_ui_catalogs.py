@@ -11,8 +11,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +19,8 @@ from tabbook.core.lock import HELD_ENV
 from tabbook.sources.catalogs import catalog_files, catalog_problems
 from tabbook.sources.i18n import UI_LOCALES
 from tabbook.sources.ui_catalogs import placeholders, string_problems
-from tinybook import REPO
+from bookutil import REPO, run_tool
+from tabbook.core.layout import BUILD_DIR, Layout
 
 ATTRIBUTE_BREAK = '链接\\" style=\\"animation:fa-spin 1s\\" onanimationstart=\\"alert(\'XSS\')'
 """The attack of issue 28 (as written in a .po file: its quotes escaped)."""
@@ -111,7 +110,7 @@ def test_a_placeholder_the_code_does_not_fill_in_is_refused_in_d2l_po(tmp_path):
 
 
 def _copy_of_the_repository(dest: Path) -> Path:
-    skip = shutil.ignore_patterns(".venv", "_build", ".git", "node_modules", "__pycache__",
+    skip = shutil.ignore_patterns(".venv", BUILD_DIR, ".git", "node_modules", "__pycache__",
                                   ".pytest_cache", "tests", "benchmarks", "*.mo")
     shutil.copytree(REPO, dest, ignore=skip)
     return dest
@@ -129,10 +128,9 @@ def test_make_html_of_a_copy_refuses_a_planted_msgstr_in_every_ui_catalog(tmp_pa
     Sphinx starts, with a non-zero exit naming each catalog, the line and the entry."""
     book = _copy_of_the_repository(tmp_path / "book")
     planted_at = {catalog: _plant(book / catalog, planted) for catalog in UI_CATALOGS}
-    env = dict(os.environ, PYTHONPATH=str(book), PYTHONDONTWRITEBYTECODE="1")
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     env.pop(HELD_ENV, None)
-    res = subprocess.run([sys.executable, "-m", "tabbook", "--root", str(book), "html"],
-                         cwd=book, env=env, capture_output=True, text=True, timeout=300)
+    res = run_tool(book, "html", tool=book, env=env, cwd=book, timeout=300)
     assert res.returncode != 0, res.stdout + res.stderr
     err = res.stderr
     for catalog, (line, msgid) in planted_at.items():
@@ -141,4 +139,4 @@ def test_make_html_of_a_copy_refuses_a_planted_msgstr_in_every_ui_catalog(tmp_pa
         assert named, f"{catalog}:{line} ({msgid!r}) not named:\n{err}"
         assert any(needle in ln or "msgfmt" in ln for ln in named), named
     assert "Traceback" not in err, err
-    assert not (book / "_build" / "html").exists()  # Sphinx never started
+    assert not Layout(book).html_root.exists()  # Sphinx never started

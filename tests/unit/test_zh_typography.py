@@ -13,7 +13,7 @@ from babel.messages import pofile
 
 from tabbook.sources.i18n import LOCALES, UI_LOCALES
 
-REPO = Path(__file__).resolve().parents[2]
+from bookutil import REPO
 CATALOGS = sorted((REPO / LOCALES / "zh_CN").rglob("*.po")) \
     + sorted((UI_LOCALES / "zh_CN").rglob("*.po"))
 CJK = r"[\u4e00-\u9fff]"

@@ -14,7 +14,7 @@ import nbformat
 
 from tabbook.core.frameworks import FRAMEWORKS
 
-REPO = Path(__file__).resolve().parents[2]
+from bookutil import REPO
 TINYBOOK = REPO / "tests" / "fixtures" / "tinybook"
 PAGE = "chapter_demo/page.md"
 
