@@ -3,7 +3,8 @@ copying the book.
 
 The one owner of the tests' facts: :data:`REPO` (the checkout), every path under its build
 folder from :class:`tabbook.core.layout.Layout` (:data:`LAYOUT`), the tool's command line
-(:func:`tool_command`, :func:`run_tool`). Importing this module makes
+(:func:`tool_command`, :func:`run_tool`), and the files of a copy of the book
+(:func:`book_files`: the pages' folders from ``_toc.yml``). Importing this module makes
 ``tabbook`` importable (scripts run from ``tests/`` or ``benchmarks/`` need nothing else).
 """
 
@@ -27,8 +28,21 @@ from tabbook.core.layout import Layout  # noqa: E402  (the repository first on t
 LAYOUT = Layout(REPO)
 """Every path under the checkout's build folder (what `make html` writes)."""
 HTML = LAYOUT.html_root
-BOOK_FILES = ("_config.yml", "_toc.yml", "index.md", "requirements.txt", "pyproject.toml", "envs", "d2l",
-              "static", "chapter_linear-regression", "chapter_linear-classification")
+BUILD_FILES = ("_config.yml", "_toc.yml", "requirements.txt", "pyproject.toml", "envs", "d2l",
+               "static")
+"""What a build of the book reads besides its pages: the settings, the toc, the build's and
+the frameworks' requirements, the library and the static files (:func:`book_files` adds
+the pages' folders)."""
+
+
+def book_files(root: Path = REPO) -> list[str]:
+    """The files and folders (relative to ``root``) that a copy of the book at ``root``
+    holds: :data:`BUILD_FILES`, then the top-level file or folder of every page that
+    ``_toc.yml`` lists (a chapter's folder whole, with its figures and data)."""
+    from tabbook.sources.toc import read_toc
+
+    pages = dict.fromkeys(Path(rel).parts[0] for rel in read_toc(root))
+    return [*BUILD_FILES, *(name for name in pages if name not in BUILD_FILES)]
 
 
 def exec_cache(root: Path) -> Path:
@@ -163,7 +177,7 @@ def execute_pytorch(root: Path, log=lambda *a: None) -> dict:
 
 def copy_book(dst: Path, with_cache: bool = True) -> Path:
     """A copy of the repository's book (sources, library, and its execution cache)."""
-    for name in BOOK_FILES:
+    for name in book_files(REPO):
         src = REPO / name
         if src.is_dir():
             shutil.copytree(src, dst / name, ignore=shutil.ignore_patterns("__pycache__"))

@@ -1,6 +1,7 @@
 """The tests and benchmarks ask the tool's owners (issue 29): every path under the build
 folder comes from :class:`tabbook.core.layout.Layout` (through ``tests/bookutil.py``), the
-tool runs through one helper, and the checkout is one ``REPO``."""
+tool runs through one helper, the checkout is one ``REPO``, and a copy of the book holds
+the folders its ``_toc.yml`` lists."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import ast
 import re
 from pathlib import Path
 
-from bookutil import REPO
+from bookutil import BUILD_FILES, REPO, book_files
 from tabbook.core.layout import BUILD_DIR
+from tabbook.sources.toc import chapter_sources
 
 OWNER = REPO / "tests" / "bookutil.py"
 """The one module of the tests that may name the tool's command line and define ``REPO``
@@ -76,3 +78,24 @@ def test_one_repo():
                       if isinstance(node, ast.Assign)
                       and any(isinstance(t, ast.Name) and t.id == "REPO" for t in node.targets)]
     assert not offenders, "import REPO from bookutil:\n" + "\n".join(offenders)
+
+
+def test_a_copy_of_the_book_holds_every_folder_its_toc_lists(tmp_path):
+    """A chapter folder added to the toc is copied with the book (no list to keep in step)."""
+    for rel in ("index.md", "chapter_a/index.md", "chapter_a/page.md", "chapter_new/page.md",
+                "appendix.md"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("# Title\n", encoding="utf-8")
+    (tmp_path / "chapter_new" / "figure.svg").write_text("<svg/>", encoding="utf-8")
+    (tmp_path / "_toc.yml").write_text(
+        "format: jb-book\nroot: index\nchapters:\n- file: chapter_a/index\n  sections:\n"
+        "  - file: chapter_a/page\n- file: chapter_new/page\n- file: appendix\n",
+        encoding="utf-8")
+    assert book_files(tmp_path) == [*BUILD_FILES, "index.md", "chapter_a", "chapter_new",
+                                    "appendix.md"]
+
+
+def test_the_books_copy_holds_every_chapter():
+    copied = set(book_files(REPO))
+    assert {Path(rel).parts[0] for rel in chapter_sources(REPO)} <= copied
+    assert all((REPO / name).exists() for name in copied)
