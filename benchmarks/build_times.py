@@ -75,11 +75,11 @@ def plain_build(tmp: Path) -> float:
 
 
 def single_framework_execution(tmp: Path, fw_name: str) -> float:
-    from tabbook.sources.config import load_config
-    from tabbook.stages.execute import execute_all
     from tabbook.core.frameworks import BY_NAME
+    from tabbook.sources.config import load_config
     from tabbook.sources.source import read_page
     from tabbook.sources.toc import book_sources
+    from tabbook.stages.execute import execute_all
 
     root = fresh(tmp, f"single-{fw_name}", cache=False)
     pages = [read_page(root / p, root) for p in book_sources(root)]

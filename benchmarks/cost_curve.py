@@ -33,8 +33,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))  # (the tests' helpers)
 
-from synthbook import SHAPES, make_book  # noqa: E402
 from bookutil import tool_command, tool_env  # noqa: E402
+from synthbook import SHAPES, make_book  # noqa: E402
 
 SECTIONS = 170  # the D2L book this section comes from
 
@@ -81,8 +81,8 @@ def main() -> int:
                         "framework and the library (their cost per page is the fixed cost)")
     args = parser.parse_args()
     modes = ["fresh", "warm"] if args.kernels == "both" else [args.kernels]
-    from tabbook.sources.config import load_config
     from tabbook.core.frameworks import NAMES
+    from tabbook.sources.config import load_config
 
     names = [n for n in NAMES if not args.framework or n in args.framework]
     env = tool_env()

@@ -30,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # (the tests' helpers)
 from bookutil import REPO  # noqa: E402
+
 BASELINE = "55c212d"
 
 ADDED_SINCE: dict[str, tuple[str, str]] = {

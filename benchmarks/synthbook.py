@@ -24,6 +24,7 @@ if str(_TESTS) not in sys.path:  # (run as a script: the tests' copying helpers)
     sys.path.insert(0, str(_TESTS))
 
 from bookutil import REPO  # noqa: E402
+
 FROM_REPO = ("_config.yml", "pyproject.toml", "envs", "d2l", "static")
 STEPS = 50
 

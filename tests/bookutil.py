@@ -115,8 +115,8 @@ def tiny_book(dst: Path, seed_cache: bool = True) -> Path:
     import nbformat
 
     from tabbook.sources.config import load_config
-    from tabbook.stages.execute import plan, store
     from tabbook.sources.source import read_page
+    from tabbook.stages.execute import plan, store
 
     dst.mkdir(parents=True, exist_ok=True)
     for name in TINY_FILES:

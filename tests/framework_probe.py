@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from bookutil import REPO
 from tabbook.core.frameworks import BY_NAME, FRAMEWORKS
 
-from bookutil import REPO
 TIMEOUT = 900  # seconds for one framework's probe (its sections together)
 
 SECTIONS: dict[str, Callable[[str], str]] = {}

@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from bookutil import REPO
+
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 import run as bench  # noqa: E402

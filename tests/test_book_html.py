@@ -8,7 +8,6 @@ import pytest
 from bs4 import BeautifulSoup
 
 from bookutil import REPO, colab_dir, parsed_html
-
 from tabbook.core.frameworks import FRAMEWORKS
 
 PAGE_43 = "chapter_linear-classification/classification.html"

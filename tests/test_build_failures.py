@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from bookutil import REPO, build
-from tabbook.sources.config import load_config
-from tabbook.sources.envs import ensure_kernels
 from tabbook.core.errors import BookError
 from tabbook.core.layout import Layout
-from tabbook.stages.execute import execute_all
+from tabbook.sources.config import load_config
+from tabbook.sources.envs import ensure_kernels
 from tabbook.sources.source import read_page
+from tabbook.stages.execute import execute_all
 
 FIXTURE = Path(__file__).parent / "fixtures" / "failbook"
 pytestmark = pytest.mark.book_build

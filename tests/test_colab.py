@@ -22,16 +22,16 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tabbook.stages import colab
-from tabbook.sources.config import load_config
+from bookutil import REPO
 from tabbook.core.errors import BookError
-from tabbook.stages.execute import cached_runs, code_cells
 from tabbook.core.frameworks import BY_NAME, FRAMEWORKS
 from tabbook.core.layout import Layout
-from tabbook.sources.i18n import EDITIONS
 from tabbook.core.myst_markdown import LINK_ROLES, References, split_target, tokens
+from tabbook.sources.config import load_config
+from tabbook.sources.i18n import EDITIONS
+from tabbook.stages import colab
+from tabbook.stages.execute import cached_runs, code_cells
 
-from bookutil import REPO
 BOOK = Path(os.environ.get("TABBOOK_TEST_BOOK") or REPO)
 HTML = Layout(BOOK).html_root
 

@@ -42,11 +42,11 @@ import nbformat
 import pytest
 
 from bookutil import REPO
-from tabbook.stages import colab
-from tabbook.sources.config import load_config
 from tabbook.core.errors import BookError
-from tabbook.stages.execute import plan
 from tabbook.core.frameworks import BY_NAME, FRAMEWORKS
+from tabbook.sources.config import load_config
+from tabbook.stages import colab
+from tabbook.stages.execute import plan
 
 pytestmark = pytest.mark.colab_like
 BOOK = Path(os.environ.get("TABBOOK_TEST_BOOK") or REPO)

@@ -13,8 +13,8 @@ import pytest
 
 from bookutil import REPO
 from tabbook.sources.config import load_config
-from tabbook.stages.execute import cache_path, execute_all
 from tabbook.sources.source import read_page
+from tabbook.stages.execute import cache_path, execute_all
 
 pytestmark = pytest.mark.book_build
 PAGE = "chapter_linear-classification/classification.md"

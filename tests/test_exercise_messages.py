@@ -17,11 +17,11 @@ from contextlib import redirect_stdout
 
 import pytest
 
-from d2l import exercises
-from tabbook.stages.tryit import compile_catalogs
-from tabbook.sources.i18n import _read_po as read_catalog  # (Babel, as Sphinx reads them)
-
 from bookutil import REPO
+from d2l import exercises
+from tabbook.sources.i18n import _read_po as read_catalog  # (Babel, as Sphinx reads them)
+from tabbook.stages.tryit import compile_catalogs
+
 SOURCES = [REPO / "d2l" / "exercises.py", REPO / "d2l" / "inpage.py"]
 """The modules whose messages the catalogs hold (the checkers, the in-page runner's)."""
 PO = REPO / "d2l" / "locales" / "zh_CN" / "LC_MESSAGES" / "d2l.po"

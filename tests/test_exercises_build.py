@@ -8,12 +8,12 @@ import shutil
 import pytest
 
 from bookutil import REPO, parsed_html
+from tabbook.core.errors import BookError
+from tabbook.core.frameworks import FRAMEWORKS, NAMES
 from tabbook.sources.config import load_config
 from tabbook.sources.envs import ensure_kernels
-from tabbook.core.errors import BookError
-from tabbook.stages.execute import execute_all
-from tabbook.core.frameworks import FRAMEWORKS, NAMES
 from tabbook.sources.source import read_page
+from tabbook.stages.execute import execute_all
 
 pytestmark = pytest.mark.book_build
 PAGE = "chapter_linear-classification/classification.md"

@@ -36,15 +36,24 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from bookutil import (TINY_PAGE, alive_with, build, copy_book, run_tool, runs_of, tiny_book,
-                      tool_command, tool_env)
-from tabbook.sources.config import load_config
+from bookutil import (
+    TINY_PAGE,
+    alive_with,
+    build,
+    copy_book,
+    run_tool,
+    runs_of,
+    tiny_book,
+    tool_command,
+    tool_env,
+)
 from tabbook.core.errors import BookError
-from tabbook.stages.execute import cache_path, load_cached, plan
 from tabbook.core.files import write_atomic_set
 from tabbook.core.layout import Layout
 from tabbook.core.lock import LOCK_FILE
+from tabbook.sources.config import load_config
 from tabbook.sources.source import read_page
+from tabbook.stages.execute import cache_path, load_cached, plan
 
 OO_DESIGN = "chapter_linear-regression/oo-design.md"
 PAGE = "chapter_x/page.md"
@@ -433,9 +442,9 @@ def test_a_set_of_files_is_written_whole_or_not_at_all(tmp_path):
 
 def _execute_jax_page(tmp_path: Path, code: str):
     """Execute a one-cell JAX page of a small book, in this process, as the build does."""
+    from tabbook.core.frameworks import BY_NAME
     from tabbook.sources.envs import ensure_kernels
     from tabbook.stages.execute import execute_all
-    from tabbook.core.frameworks import BY_NAME
 
     root = tiny_with_page(tmp_path, "# A Page\n\n" + jax_cell(code))
     page = read_page(root / PAGE, root)

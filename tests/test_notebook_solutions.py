@@ -15,11 +15,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tabbook.stages.colab import SOLUTIONS_ID, notebook_relpath, solution_pieces
-from tabbook.sources.config import load_config
-from tabbook.core.frameworks import FRAMEWORKS
-
 from bookutil import REPO
+from tabbook.core.frameworks import FRAMEWORKS
+from tabbook.sources.config import load_config
+from tabbook.stages.colab import SOLUTIONS_ID, notebook_relpath, solution_pieces
+
 PAGE = "chapter_linear-classification/classification"
 TRY_RE = re.compile(r"^exercises\.check_\w+\(", re.M)
 SOLVED_RE = re.compile(r"^assert exercises\.check_\w+\(", re.M)

@@ -17,22 +17,22 @@ import json
 import os
 import shutil
 import subprocess
-import tomllib
 import zipfile
 from pathlib import Path
 
 import nbformat
 import pytest
+import tomllib
 import yaml
 
 from bookutil import HTML, REPO, TINY_PAGE, build, copy_book, tiny_book
-from tabbook.stages import publish
-from tabbook.stages.colab import NOT_PUBLISHED
-from tabbook.sources.config import load_config
-from tabbook.sources.envs import env_python
 from tabbook.core.errors import BookError
 from tabbook.core.frameworks import FRAMEWORKS
 from tabbook.core.layout import Layout
+from tabbook.sources.config import load_config
+from tabbook.sources.envs import env_python
+from tabbook.stages import publish
+from tabbook.stages.colab import NOT_PUBLISHED
 from tabbook.stages.publish import colab_blocks
 
 COLAB = "https://colab.research.google.com/github"

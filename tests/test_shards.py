@@ -22,12 +22,12 @@ import pytest
 
 import bookutil
 from bookutil import REPO, build, exec_cache, run_tool, runs_of
+from tabbook.core.frameworks import BY_NAME, NAMES
+from tabbook.core.layout import Layout
 from tabbook.sources.book import read_book
 from tabbook.sources.config import load_config
 from tabbook.sources.envs import ensure_all
 from tabbook.stages.execute import cache_key, execute_all, load_cached, plan
-from tabbook.core.frameworks import BY_NAME, NAMES
-from tabbook.core.layout import Layout
 
 pytestmark = pytest.mark.book_build
 PAGE = "chapter_demo/page"

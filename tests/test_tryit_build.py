@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from bookutil import REPO
 from tabbook.sphinxext.sphinx_tryit import code_messages, is_runnable, split_checks, translate_code
 from tabbook.stages.tryit import PYODIDE_FILES
 
-from bookutil import REPO
 PAGE = "chapter_linear-classification/classification.html"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

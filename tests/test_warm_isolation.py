@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from bookutil import alive_with, execute_pytorch, one_cell_book as _book, tool_command, tool_env
-from bookutil import warm_servers_left
+from bookutil import alive_with, execute_pytorch, tool_command, tool_env, warm_servers_left
+from bookutil import one_cell_book as _book
 
 pytestmark = pytest.mark.book_build
 

@@ -93,8 +93,8 @@ def test_workflow_executes_per_framework_and_renders_from_the_shards(workflow):
     """One execute job per framework of the table (the README's commands), each keeping its
     cache between runs and uploading its shard; the render job merges the shards where the
     cache lives and renders before testing and publishing, executing nothing."""
-    from tabbook.sources.config import load_config
     from tabbook.core.frameworks import NAMES
+    from tabbook.sources.config import load_config
 
     cache = f"{load_config(REPO).cache_dir}/exec"
     commands = readme_commands("Building on several machines")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pytest
 
-import browser_harness as bh
 from bookutil import REPO
 from browser_harness import LABELS, PAGE_43, click_tab, open_page
 from tabbook.sources.config import load_config

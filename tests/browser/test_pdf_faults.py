@@ -19,6 +19,7 @@ import pytest
 
 from bookutil import REPO, run_tool
 from tabbook.core.layout import Layout
+
 TINYBOOK = REPO / "tests" / "fixtures" / "tinybook"
 PAGE = "<!doctype html><html><head><title>{title}</title></head><body><h1>{title}</h1>{extra}" \
        "</body></html>"

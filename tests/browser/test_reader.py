@@ -8,12 +8,10 @@ Runs against the built book (``make html``; or ``TABBOOK_HTML=/path/to/html``).
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 import browser_harness as bh
-from browser_harness import DESKTOP, LABELS, PAGE_32, PAGE_43, PHONE, open_page, settle, tab_report
+from browser_harness import DESKTOP, PAGE_32, PAGE_43, PHONE, open_page, settle, tab_report
 from tabbook.core.frameworks import FRAMEWORKS
 
 pytestmark = pytest.mark.browser

@@ -12,11 +12,11 @@ import shutil
 
 import pytest
 
+from bookutil import REPO
 from tabbook.core.layout import Layout
 from tabbook.sources.config import BookConfig
-from tabbook.stages.execute import plan, store
 from tabbook.sources.source import Page, read_page
-from bookutil import REPO
+from tabbook.stages.execute import plan, store
 from tinybook import CONF_PY, PAGE, TINYBOOK, SphinxResult, executed_runs
 
 

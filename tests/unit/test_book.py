@@ -12,10 +12,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tabbook.sources.book import READERS, read_book
-from tabbook.core.errors import BookError
-
 from bookutil import REPO, run_tool
+from tabbook.core.errors import BookError
+from tabbook.sources.book import READERS, read_book
 
 TOC = """\
 format: jb-book

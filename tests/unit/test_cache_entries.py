@@ -9,11 +9,11 @@ import shutil
 
 import pytest
 
+from bookutil import REPO
 from tabbook.sources.config import BookConfig
+from tabbook.sources.source import read_page
 from tabbook.stages.execute import ENTRY_STAMP, Run, cache_path, load_cached, plan, store
 from tabbook.stages.shards import merge_shards
-from tabbook.sources.source import read_page
-from bookutil import REPO
 from tinybook import PAGE, TINYBOOK, executed_runs
 
 

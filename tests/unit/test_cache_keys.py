@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import shutil
 
-from tabbook.stages.execute import cache_key, code_cells
+from bookutil import REPO
 from tabbook.core.frameworks import FRAMEWORKS
 from tabbook.sources.source import read_page
-from bookutil import REPO
+from tabbook.stages.execute import cache_key, code_cells
 from tinybook import PAGE, TINYBOOK
 
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tabbook.sources.catalogs import catalog_problems, check_catalogs
-from tabbook.cli import main
 from bookutil import REPO
+from tabbook.cli import main
 from tabbook.core.layout import Layout
+from tabbook.sources.catalogs import catalog_problems, check_catalogs
 from tinybook import TINYBOOK
 
 HEADER = '''\
@@ -192,8 +192,8 @@ def test_a_sound_catalog_is_checked_again_only_when_it_changes(tmp_path, monkeyp
     """`make html` notes each catalog it found sound by the hash of its bytes (and of the
     checker): a prose edit's build checks none again; a changed catalog is checked; a
     catalog with a problem is never noted, so it fails every build."""
-    from tabbook.core.layout import Layout
     from tabbook.core.errors import BookError
+    from tabbook.core.layout import Layout
     from tabbook.sources import catalogs
 
     root = _book_with_catalog(tmp_path, "小书")

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from bookutil import REPO
 from tabbook.sources.i18n import LOCALES, TRANSLATIONS, UI_LOCALES, tidy_catalog
 
-from bookutil import REPO
 CATALOGS = sorted((REPO / LOCALES).rglob("*.po")) + sorted(UI_LOCALES.rglob("*.po"))
 
 

@@ -6,18 +6,16 @@ and links are checked in ``tests/test_colab.py``.
 
 from __future__ import annotations
 
-
 import nbformat
 import pytest
 
-from tabbook.stages import colab
-from tabbook.sources.config import BookConfig
 from tabbook.core.errors import BookError
-from tabbook.stages.execute import code_cells
 from tabbook.core.frameworks import BY_NAME, FRAMEWORKS
 from tabbook.core.myst_markdown import References, Target
+from tabbook.sources.config import BookConfig
 from tabbook.sources.source import read_page
-
+from tabbook.stages import colab
+from tabbook.stages.execute import code_cells
 
 PAGE = """\
 ---

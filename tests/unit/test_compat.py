@@ -13,10 +13,8 @@ import re
 import sys
 from pathlib import Path
 
-
-from tabbook.sphinxext import compat
-
 from bookutil import REPO
+from tabbook.sphinxext import compat
 
 
 def canonical(name: str) -> str:

@@ -17,11 +17,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tabbook.sources.config import BookConfig, load_config
-from tabbook.core.errors import BookError
-
 from bookutil import REPO, run_tool
+from tabbook.core.errors import BookError
 from tabbook.core.layout import BUILD_DIR, Layout
+from tabbook.sources.config import BookConfig, load_config
 
 # field -> values that must be refused (as written in _config.yml, or pyproject.toml)
 INVALID_CONFIG_VALUES = {

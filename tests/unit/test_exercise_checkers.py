@@ -16,9 +16,9 @@ import sys
 
 import pytest
 
+from bookutil import REPO
 from d2l import exercises
 
-from bookutil import REPO
 S = exercises.solutions
 
 

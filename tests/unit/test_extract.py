@@ -18,14 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from tabbook.core.errors import BookError
-from tabbook.cli import main as cli_main
-from tabbook.stages.extract import LINE_LENGTH, check_library, extract_library, write_library
-from tabbook.core.frameworks import FRAMEWORKS
-from tabbook.sources.toc import book_sources, read_toc
-
 from bookutil import REPO
+from tabbook.cli import main as cli_main
+from tabbook.core.errors import BookError
+from tabbook.core.frameworks import FRAMEWORKS
 from tabbook.core.layout import BUILD_DIR
+from tabbook.sources.toc import book_sources, read_toc
+from tabbook.stages.extract import LINE_LENGTH, check_library, extract_library, write_library
+
 FIXTURES = REPO / "tests" / "fixtures" / "extract"
 GOLDEN_CASES = ["basic"]
 MODULES = [f"{fw.module}.py" for fw in FRAMEWORKS]

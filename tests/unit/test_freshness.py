@@ -19,17 +19,17 @@ from pathlib import Path
 
 import pytest
 
+from bookutil import REPO, colab_dir
 from tabbook.cli import input_stamp
-from tabbook.sources.config import BookConfig
 from tabbook.core.errors import BookError
-from tabbook.stages.execute import cache_key, cached_runs, load_cached, plan, store
-from tabbook.stages.extract import write_library
-from tabbook.sources.i18n import TRANSLATIONS, compile_tool_catalogs
 from tabbook.core.layout import BUILD_DIR, Layout
 from tabbook.core.outputs import guard_outputs
+from tabbook.sources.config import BookConfig
+from tabbook.sources.i18n import TRANSLATIONS, compile_tool_catalogs
 from tabbook.sources.source import read_page
 from tabbook.sphinxext.sphinx_i18n import edition_overrides
-from bookutil import REPO, colab_dir
+from tabbook.stages.execute import cache_key, cached_runs, load_cached, plan, store
+from tabbook.stages.extract import write_library
 from tinybook import CONF_PY, PAGE, TINYBOOK, executed_runs
 
 ZH = TRANSLATIONS[0]

@@ -11,12 +11,19 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tabbook.sources.i18n import (TRANSLATIONS, UI_LOCALES, catalog_problems, edition_of, link_to,
-                          translate_myst, translations)
+from bookutil import REPO
+from tabbook.sources.i18n import (
+    TRANSLATIONS,
+    UI_LOCALES,
+    catalog_problems,
+    edition_of,
+    link_to,
+    translate_myst,
+    translations,
+)
 from tabbook.sources.i18n import _read_po as read_catalog  # (Babel, as Sphinx reads them)
 from tabbook.sources.toc import book_sources
 
-from bookutil import REPO
 ZH = edition_of("zh_CN")
 PAGE_43 = "chapter_linear-classification/classification"
 

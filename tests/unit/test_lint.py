@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+
 import tomllib
 
 from bookutil import REPO

@@ -10,11 +10,10 @@ import sys
 
 import pytest
 
-from tabbook.stages import mathrender
-from tabbook.stages.mathrender import Formula, MathError
-
 from bookutil import tool_env
 from tabbook.core.layout import Layout
+from tabbook.stages import mathrender
+from tabbook.stages.mathrender import Formula, MathError
 
 D2L_TEX = [
     r"\mathbf{x}^\top \mathbf{w} + b", r"\boldsymbol{\mu}, \boldsymbol{\Sigma}",

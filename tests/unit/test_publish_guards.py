@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tabbook.cli import input_stamp, main
-from tabbook.stages.freshness import write_stamp
 from bookutil import REPO, colab_dir
+from tabbook.cli import input_stamp, main
 from tabbook.core.layout import Layout
+from tabbook.stages.freshness import write_stamp
 from tinybook import TINYBOOK
 
 BAD_PO = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n' \

@@ -5,7 +5,6 @@ lines cut in print)."""
 from __future__ import annotations
 
 from bookutil import REPO
-
 from tabbook.sources.source import read_page
 from tabbook.sources.toc import book_sources
 

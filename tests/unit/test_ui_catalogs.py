@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from bookutil import REPO, run_tool
+from tabbook.core.layout import BUILD_DIR, Layout
 from tabbook.core.lock import HELD_ENV
 from tabbook.sources.catalogs import catalog_files, catalog_problems
 from tabbook.sources.i18n import UI_LOCALES
 from tabbook.sources.ui_catalogs import placeholders, string_problems
-from bookutil import REPO, run_tool
-from tabbook.core.layout import BUILD_DIR, Layout
 
 ATTRIBUTE_BREAK = '链接\\" style=\\"animation:fa-spin 1s\\" onanimationstart=\\"alert(\'XSS\')'
 """The attack of issue 28 (as written in a .po file: its quotes escaped)."""

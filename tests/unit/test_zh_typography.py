@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from babel.messages import pofile
 
+from bookutil import REPO
 from tabbook.sources.i18n import LOCALES, UI_LOCALES
 
-from bookutil import REPO
 CATALOGS = sorted((REPO / LOCALES / "zh_CN").rglob("*.po")) \
     + sorted((UI_LOCALES / "zh_CN").rglob("*.po"))
 CJK = r"[\u4e00-\u9fff]"

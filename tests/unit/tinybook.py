@@ -12,9 +12,9 @@ from pathlib import Path
 
 import nbformat
 
+from bookutil import REPO
 from tabbook.core.frameworks import FRAMEWORKS
 
-from bookutil import REPO
 TINYBOOK = REPO / "tests" / "fixtures" / "tinybook"
 PAGE = "chapter_demo/page.md"
 

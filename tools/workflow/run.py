@@ -39,8 +39,14 @@ import yaml
 
 from tools.workflow import actions, roots
 from tools.workflow.expr import Evaluator, ExprError, to_str
-from tools.workflow.plan import (WorkflowFailed, expand_matrix, file_command, hash_files,
-                                 job_order, load)
+from tools.workflow.plan import (
+    WorkflowFailed,
+    expand_matrix,
+    file_command,
+    hash_files,
+    job_order,
+    load,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 KNOWN_JOB_KEYS = {"name", "needs", "if", "runs-on", "container", "steps", "env", "strategy",
