@@ -69,7 +69,8 @@ def plain_build(tmp: Path) -> float:
     """The same pages rendered by plain Jupyter Book: no tabbook, nothing executed."""
     root = fresh(tmp, "plain", cache=False)
     cfg = root / "_config.yml"
-    text = cfg.read_text().replace("  local_extensions:\n    tabbook.sphinxext.sphinx_ext: ./\n", "")
+    text = cfg.read_text().replace(
+        "  local_extensions:\n    tabbook.sphinxext.sphinx_ext: ./\n", "")
     cfg.write_text(text)
     return timed([JB, "build", str(root)])
 

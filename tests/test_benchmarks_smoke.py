@@ -28,5 +28,6 @@ def test_every_benchmark_script_has_a_smallest_input():
 def test_the_benchmark_runs_on_its_smallest_input(script, tmp_path):
     res = subprocess.run(bench.smoke_command(script, tmp_path), cwd=REPO, capture_output=True,
                          text=True, timeout=1800)
-    assert res.returncode == 0, f"{script} exited {res.returncode}:\n{res.stdout[-3000:]}\n{res.stderr[-3000:]}"
+    assert res.returncode == 0, (f"{script} exited {res.returncode}:\n{res.stdout[-3000:]}\n"
+                                 f"{res.stderr[-3000:]}")
     assert res.stdout.strip(), f"{script} printed nothing:\n{res.stderr[-2000:]}"

@@ -2,8 +2,8 @@
 
 One failing build runs end to end (``python -m tabbook html``: non-zero exit, the
 message, no page written); the other faults are raised by the same code in this
-process (:func:`tabbook.stages.execute.execute_all`, :func:`tabbook.sources.source.read_page`), whose
-message the build prints as it is.
+process (:func:`tabbook.stages.execute.execute_all`,
+:func:`tabbook.sources.source.read_page`), whose message the build prints as it is.
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ def test_raising_cell_fails_the_build_naming_file_cell_framework_exception(tmp_p
     res = build(book)
     out = res.stdout + res.stderr
     assert res.returncode != 0, out
-    assert "chapter_x/page.md:25, cell 4," in out  # the failing line, not the cell's first  # the failing cell's number in the notebook
+    # the failing line, not the cell's first; the failing cell's number in the notebook
+    assert "chapter_x/page.md:25, cell 4," in out
     assert "framework jax" in out
     assert "ZeroDivisionError: division by zero" in out
     assert "section 'Exercises'" in out

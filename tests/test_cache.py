@@ -50,7 +50,8 @@ def test_prose_edit_executes_nothing(book):
     text = page.read_text()
     # change a sentence of prose (not code)
     new = text.replace("Prose that every framework shares.\n",
-                       "Prose that every framework shares.\n\nA sentence added by the cache test.\n", 1)
+                       "Prose that every framework shares.\n\n"
+                       "A sentence added by the cache test.\n", 1)
     assert new != text
     page.write_text(new)
     res = build(book)

@@ -1,12 +1,12 @@
 """Colab notebooks and the "Open in Colab" / "Download .ipynb" links.
 
 The notebooks of a small page, which need nothing built, are tested in
-``tests/unit/test_colab_notebooks.py``. These check the book that `make html` built (``_build/html`` and ``_build/colab``; skipped,
-saying so, when it is not built): every page with code has the links, their URLs follow
-the Colab URL pattern derived from ``repository.url`` and name notebooks that exist, the
-notebooks hold what they should, and `make colab` writes the same bytes as the build.
-That the links follow the tabs is checked in headless Chromium by
-``tests/browser/test_browser_colab.py``.
+``tests/unit/test_colab_notebooks.py``. These check the book that `make html` built
+(``_build/html`` and ``_build/colab``; skipped, saying so, when it is not built): every
+page with code has the links, their URLs follow the Colab URL pattern derived from
+``repository.url`` and name notebooks that exist, the notebooks hold what they should, and
+`make colab` writes the same bytes as the build. That the links follow the tabs is checked
+in headless Chromium by ``tests/browser/test_browser_colab.py``.
 
 ``$TABBOOK_TEST_BOOK`` points these tests at another built book (default: this repository).
 """
@@ -44,7 +44,8 @@ def book():
     assert pages, "the book has no page with code"
     if not (BOOK / cfg.colab_dir).is_dir():
         pytest.fail(f"the build wrote no Colab notebooks ({cfg.colab_dir} is missing): is "
-                    "tabbook.sphinxext.sphinx_colab set up (sphinx_ext.setup) and the book rebuilt?")
+                    "tabbook.sphinxext.sphinx_colab set up (sphinx_ext.setup) and the book "
+                    "rebuilt?")
     return cfg, pages
 
 

@@ -42,8 +42,9 @@ def _todo(*args):
 
 
 WRONG = {  # answers of every kind of wrong: the value, None, a string, a list, a raise
-    "check_exact_loss": [lambda q, l, n, b: q, lambda q, l, n, b: None, lambda *a: "x",
-                         lambda *a: [1, 2], _raise, _todo, lambda q, l, n, b: l],
+    "check_exact_loss": [lambda q, last, n, b: q, lambda q, last, n, b: None,
+                         lambda *a: "x", lambda *a: [1, 2], _raise, _todo,
+                         lambda q, last, n, b: last],
     "check_expected_quick_estimate": [lambda losses, b: losses[0], lambda *a: None,
                                       lambda losses, b: exercises.quick_estimate(losses, b)],
     "check_quick_estimate_bias": [lambda *a: 0, lambda losses, b: -S.quick_estimate_bias(

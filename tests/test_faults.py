@@ -132,7 +132,8 @@ def assert_clear_error(res, *needles: str, raw: str = "Traceback (most recent ca
 
 @pytest.mark.book_build
 def test_failed_build_fails_again_until_fixed(tmp_path):
-    root = tiny_with_page(tmp_path, "# A Page With A Typo\n\n```{notadirective}\nSome content.\n```\n")
+    root = tiny_with_page(tmp_path,
+                          "# A Page With A Typo\n\n```{notadirective}\nSome content.\n```\n")
     for attempt in (1, 2):  # the second build, with nothing changed, must fail too
         res = build(root)
         assert res.returncode != 0, (attempt, output(res)[-3000:])
@@ -391,7 +392,8 @@ def test_saving_a_name_twice_is_refused_naming_both_places(tmp_path):
     (root / PAGE).write_text((root / PAGE).read_text().replace("#@save", "#@save redefine"))
     res = run_tool(root, "lib")
     assert res.returncode == 0, output(res)
-    assert f"{PAGE} cell 2\ndef use_svg_display():\n    pass" in (root / "d2l" / "torch.py").read_text()
+    library = (root / "d2l" / "torch.py").read_text()
+    assert f"{PAGE} cell 2\ndef use_svg_display():\n    pass" in library
 
 
 # -- 8. one build at a time; `make lib` cleans up after an interrupted run ----------------

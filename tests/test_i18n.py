@@ -58,7 +58,8 @@ def _ui_msgids() -> set[str]:
         for m in re.finditer(r'\b_\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\)', path.read_text("utf-8")):
             found.add("".join(eval(part) for part in re.findall(r'"(?:[^"\\]|\\.)*"', m.group(1))))
     for path in (REPO / "static").glob("*.js"):
-        found |= {"js:" + s for s in re.findall(r'\bt\("((?:[^"\\]|\\.)*)"\)', path.read_text("utf-8"))}
+        found |= {"js:" + s
+                  for s in re.findall(r'\bt\("((?:[^"\\]|\\.)*)"\)', path.read_text("utf-8"))}
     return found
 
 

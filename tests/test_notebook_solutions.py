@@ -43,7 +43,8 @@ def test_no_solution_sits_under_its_exercise(built_html, lang_dir, framework, pa
     assert ids.count(SOLUTIONS_ID) == 1, "one Solutions heading"
     heading = ids.index(SOLUTIONS_ID)
     tries = [i for i, c in enumerate(cells) if c.cell_type == "code" and TRY_RE.search(c.source)]
-    solved = [i for i, c in enumerate(cells) if c.cell_type == "code" and SOLVED_RE.search(c.source)]
+    solved = [i for i, c in enumerate(cells)
+              if c.cell_type == "code" and SOLVED_RE.search(c.source)]
     notes = [i for i, c in enumerate(cells) if c.id.startswith("solution-note-")]
     assert len(tries) == 3 and len(notes) == 3, (tries, notes)
     # right under each exercise's try cell: the note, not the solution

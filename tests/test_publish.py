@@ -73,7 +73,8 @@ def test_every_colab_link_opens_a_notebook_of_the_tree(assembled):
     for page, name, url in links:
         assert url and url.startswith(prefix), f"{page}: {url}"
         rel = url[len(prefix):]
-        lang = page.split("/")[0] + "/" if (out / info["site"] / page.split("/")[0] / "_colab").is_dir() else ""
+        first = page.split("/")[0]
+        lang = first + "/" if (out / info["site"] / first / "_colab").is_dir() else ""
         assert rel == f"{lang}{name}/{page[len(lang):-len('.html')]}.ipynb", (page, url)
         assert (tree / rel).is_file(), f"{page}: {url} opens {rel}, missing from {tree}"
         opened.add(rel)
@@ -296,7 +297,8 @@ def test_links_and_install_cells_follow_repository_url(tmp_path):
         assert links
         for page, name, link in links:
             assert link.startswith(f"{COLAB}/{owner}/{repo}/blob/{cfg.notebooks_branch}/{name}/")
-            assert (book / cfg.colab_dir / link.split(f"/blob/{cfg.notebooks_branch}/")[1]).is_file()
+            notebook = link.split(f"/blob/{cfg.notebooks_branch}/")[1]
+            assert (book / cfg.colab_dir / notebook).is_file()
         notebooks = sorted((book / cfg.colab_dir).rglob("*.ipynb"))
         assert notebooks
         for path in notebooks:

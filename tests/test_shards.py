@@ -140,7 +140,8 @@ def test_damaged_entry_is_a_miss(machines):
     out = tabbook(a, "execute")
     assert "is corrupt: its cells do not match their digest" in out
     assert len(executed(out)) == 1
-    assert entry.read_text(encoding="utf-8") != text.replace(f"{m.group(1)} 2", f"{m.group(1)} 3", 1)
+    assert entry.read_text(encoding="utf-8") != text.replace(f"{m.group(1)} 2",
+                                                             f"{m.group(1)} 3", 1)
 
 
 def test_gpu_framework_is_its_own_entry_and_names_its_device(machines):

@@ -113,7 +113,8 @@ def test_workflow_executes_per_framework_and_renders_from_the_shards(workflow):
         assert dry.returncode == 0, dry.stderr
         assert dry.stdout.strip().splitlines()[-1].split("-m tabbook ")[1].strip() == (
             f"execute {args}".strip()), dry.stdout
-    assert not re.search(r"^html:.*\benvs\b", make, re.M), "make html must not need every environment"
+    assert not re.search(r"^html:.*\benvs\b", make, re.M), (
+        "make html must not need every environment")
 
     execute, render = workflow["jobs"]["execute"], workflow["jobs"]["render"]
     assert execute["strategy"]["matrix"]["framework"] == list(NAMES)

@@ -46,7 +46,8 @@ LABEL_ATTRIBUTES = ("aria-label", "title", "placeholder", "alt", "data-bs-title"
 def zh_pages() -> list[Path]:
     root = LAYOUT.html(ZH)
     pages = sorted(p for p in root.rglob("*.html")
-                   if not {"_static", "_colab", "_sources", "_images"} & set(p.relative_to(root).parts))
+                   if not {"_static", "_colab", "_sources", "_images"}
+                   & set(p.relative_to(root).parts))
     return pages
 
 
@@ -104,7 +105,8 @@ def test_the_check_finds_english_and_lets_proper_names_and_code_pass():
       <span class="btn__text-container">Suggest edit</span>
       <p class="copyright">© Copyright 2026.</p>
       <button aria-label="Source repositories"></button>
-      <p>在PyTorch Lightning和JAX中，<code>validation_step</code>返回$x$<span class="math">\\(x_i\\)</span>。</p>
+      <p>在PyTorch Lightning和JAX中，<code>validation_step</code>返回$x$
+        <span class="math">\\(x_i\\)</span>。</p>
       <div class="highlight"><pre>print('minibatch losses')</pre></div>
       <div class="cell_output"><pre>quick estimate</pre></div>
       <!-- Table of contents -->

@@ -110,7 +110,8 @@ def require_axe() -> Path:
 def require_built(html: Path) -> Path:
     if not (html / "index.html").is_file():
         raise SetupError(f"the book is not built ({html / 'index.html'} is missing): run "
-                         "`make html` first (`make test` does), or set TABBOOK_HTML to a built book")
+                         "`make html` first (`make test` does), or set TABBOOK_HTML to a "
+                         "built book")
     return html
 
 
@@ -354,7 +355,8 @@ injected script shows itself."""
 def catch_dialogs(context) -> None:
     """Record (and dismiss) every dialog the pages of ``context`` open, in :data:`DIALOGS`."""
     def on_dialog(dialog):
-        DIALOGS.append(f"{dialog.type} {dialog.message!r} on {dialog.page.url if dialog.page else '?'}")
+        where = dialog.page.url if dialog.page else "?"
+        DIALOGS.append(f"{dialog.type} {dialog.message!r} on {where}")
         try:
             dialog.dismiss()
         except Exception:  # (the page may be gone already)
@@ -479,7 +481,8 @@ class TabReport:
 
     def __str__(self) -> str:
         return (f"want {self.want}: {len(self.framework_sets)} framework tab-sets, wrong: "
-                + ", ".join(f"#{s['index']} shows {s['checked']} of {s['labels']}" for s in self.wrong))
+                + ", ".join(f"#{s['index']} shows {s['checked']} of {s['labels']}"
+                            for s in self.wrong))
 
 
 def tab_report(page, want_label: str) -> TabReport:
@@ -576,13 +579,17 @@ _OVERFLOW_JS = """() => {
         // fine when a scrolling ancestor (a code block, an output) clips it
         let p = el.parentElement, clipped = false;
         while (p && p !== document.body) {
-            if (own(p) && (p.matches(scrollers) || p.scrollWidth > p.clientWidth)) { clipped = true; break; }
+            if (own(p) && (p.matches(scrollers) || p.scrollWidth > p.clientWidth)) {
+                clipped = true;
+                break;
+            }
             p = p.parentElement;
         }
         if (clipped) continue;
         if (el.matches(scrollers) && own(el)) continue;
         const desc = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
-            + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+            + (el.className && typeof el.className === 'string'
+               ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
         offenders.push(desc + ' right=' + Math.round(r.right));
     }
     return {scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,

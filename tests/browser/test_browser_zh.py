@@ -57,7 +57,8 @@ def test_chinese_text_renders_with_a_cjk_font(browse, server, zh_built, cjk_font
         const draw = ch => { const c = document.createElement('canvas'); c.width = c.height = 40;
             const g = c.getContext('2d'); g.font = font.replace(/\\d+(\\.\\d+)?px/, '32px');
             g.fillText(ch, 2, 34); return c.toDataURL(); };
-        return new Set(['准', '确', '率', '分', '类']).size === new Set(['准', '确', '率', '分', '类'].map(draw)).size;
+        const chars = ['准', '确', '率', '分', '类'];
+        return new Set(chars).size === new Set(chars.map(draw)).size;
     }""")
     assert distinct, "Chinese characters are drawn as identical boxes"
     browse.assert_clean(log)
@@ -142,7 +143,7 @@ def test_solution_toggles_and_header_buttons_speak_chinese(browse, server, zh_bu
     browse.assert_clean(log)
 
 
-# --------------------------------------------------------------------------- the switch and shared assets
+# ------------------------------------------------------------- the switch and shared assets
 
 
 @pytest.mark.parametrize("path", [PAGE_43, "index.html", "search.html?q=accuracy", "genindex.html"])

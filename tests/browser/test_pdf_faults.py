@@ -131,7 +131,8 @@ def test_edition_whose_catalogs_are_gone_is_not_printed(tmp_path, chromium):
     out.mkdir()
     (out / "d2l-classification-zh-jax.pdf").write_bytes(b"%PDF-1.4 an old Chinese PDF")
     res = subprocess.run([sys.executable, "-c", "import sys; from tabbook import cli; "
-                          "from tabbook.stages import pdf; from tabbook.core import frameworks as f; "
+                          "from tabbook.stages import pdf; "
+                          "from tabbook.core import frameworks as f; "
                           "pdf.FRAMEWORKS = [f.BY_NAME['jax']]; "
                           "sys.exit(cli.main(sys.argv[1:]))", "--root", str(book), "pdf"],
                          capture_output=True, text=True, cwd=REPO, timeout=300)

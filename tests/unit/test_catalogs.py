@@ -1,5 +1,6 @@
-"""Catalogs checked like code (tabbook.sources.catalogs): small synthetic catalogs, each with one fault,
-are refused naming the catalog, the line and the message; the committed catalogs pass.
+"""Catalogs checked like code (tabbook.sources.catalogs): small synthetic catalogs, each with
+one fault, are refused naming the catalog, the line and the message; the committed catalogs
+pass.
 
 Issue 16, items 7 (a translation adds markup) and 8 (malformed catalogs, changed math,
 code, roles and targets), and that ``make html`` checks them before Sphinx starts.

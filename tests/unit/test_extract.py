@@ -1,4 +1,5 @@
-"""Tests of the ``#@save`` extractor (tabbook.stages.extract) and the toc reader (tabbook.sources.toc).
+"""Tests of the ``#@save`` extractor (tabbook.stages.extract) and the toc reader
+(tabbook.sources.toc).
 
 Golden files: ``tests/fixtures/extract/<case>/expected/<module>.py``. After an intended
 change of the generated library, regenerate them with

@@ -304,8 +304,8 @@ def test_files_a_page_declares_are_part_of_its_runs_keys(tmp_path):
     shutil.copytree(TINYBOOK, root)
     shutil.copytree(REPO / "envs", root / "envs")
     md = root / PAGE
-    md.write_text(md.read_text().replace('section_number: "7.2"\n',
-                                         'section_number: "7.2"\ntabbook:\n  depends: [data.csv]\n'))
+    md.write_text(md.read_text().replace(
+        'section_number: "7.2"\n', 'section_number: "7.2"\ntabbook:\n  depends: [data.csv]\n'))
     data = root / "chapter_demo" / "data.csv"
     data.write_text("a,b\n1,2\n")
 
@@ -366,8 +366,9 @@ def test_an_image_of_the_page_replaced_with_an_older_mtime_is_copied_again(book)
     md = book / PAGE
     (book / "chapter_demo" / "figure.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><title>one</title></svg>')
-    md.write_text(md.read_text().replace("Prose that every framework shares.",
-                                         "Prose that every framework shares.\n\n![A figure](figure.svg)"))
+    md.write_text(md.read_text().replace(
+        "Prose that every framework shares.",
+        "Prose that every framework shares.\n\n![A figure](figure.svg)"))
     _build_both(book)
     copied = Layout(book).html() / "_images" / "figure.svg"
     assert "<title>one</title>" in copied.read_text()

@@ -61,7 +61,8 @@ def test_the_tools_supplement_of_sphinx_strings_holds_only_theirs():
 def test_the_tools_supplements_of_extension_catalogs_hold_only_their_strings():
     """booktheme.po and togglebutton.po supplement sphinx-book-theme's and
     sphinx-togglebutton's catalogs: each message is a string of theirs (in their code),
-    translated, and in the domain the tool puts first (tabbook.sphinxext.sphinx_i18n.SUPPLEMENTED)."""
+    translated, and in the domain the tool puts first
+    (tabbook.sphinxext.sphinx_i18n.SUPPLEMENTED)."""
     import sphinx_book_theme
     import sphinx_togglebutton
 

@@ -66,7 +66,8 @@ def test_one_node_process_for_many_formulas(renderer):
 
 def test_a_formula_that_cannot_be_rendered_is_named_with_where_it_is(renderer):
     with pytest.raises(MathError) as err:
-        renderer.render([Formula("x^2", False, "p.md:3"), Formula(r"\notamacro{x}", False, "p.md:7"),
+        renderer.render([Formula("x^2", False, "p.md:3"),
+                         Formula(r"\notamacro{x}", False, "p.md:7"),
                          Formula(r"\frac{1}{", True, "q.md:9")])
     message = str(err.value)
     assert "p.md:7: formula $\\notamacro{x}$ cannot be rendered" in message
@@ -76,7 +77,8 @@ def test_a_formula_that_cannot_be_rendered_is_named_with_where_it_is(renderer):
 
 
 def test_display_tex_as_sphinx_hands_it_to_mathjax():
-    assert mathrender.katex_tex("a = b \\\\ c = d", True) == "\\begin{aligned}a = b \\\\ c = d\\end{aligned}"
+    assert mathrender.katex_tex("a = b \\\\ c = d", True) == (
+        "\\begin{aligned}a = b \\\\ c = d\\end{aligned}")
     assert mathrender.katex_tex("a\n\nb", True) == "\\begin{aligned}a \\\\ b\\end{aligned}"
     assert mathrender.katex_tex("\\begin{split}a\\\\b\\end{split}", True) == \
         "\\begin{aligned}a\\\\b\\end{aligned}"
@@ -119,7 +121,8 @@ def _build(tmp_path, index: str, language: str | None = None, po: str | None = N
     return res, out
 
 
-GOOD = "# Title\n\nInline $\\hat{y} = \\mathbf{x}^\\top w$ here.\n\n$$\nL = \\sum_i l_i\n$$ (eq-loss)\n\nSee {eq}`eq-loss`.\n"
+GOOD = ("# Title\n\nInline $\\hat{y} = \\mathbf{x}^\\top w$ here.\n\n"
+        "$$\nL = \\sum_i l_i\n$$ (eq-loss)\n\nSee {eq}`eq-loss`.\n")
 
 
 def test_a_page_renders_inline_display_numbered_and_referenced(tmp_path):

@@ -29,7 +29,8 @@ def built_book(tmp_path) -> Path:
     book = tmp_path / "book"
     shutil.copytree(TINYBOOK, book)
     (book / "_config.yml").write_text(yaml.safe_dump(
-        {"title": "Tiny Book", "repository": {"url": "https://github.com/o/tiny", "branch": "main"}}),
+        {"title": "Tiny Book",
+         "repository": {"url": "https://github.com/o/tiny", "branch": "main"}}),
         encoding="utf-8")
     shutil.copy(REPO / "pyproject.toml", book / "pyproject.toml")
     html = Layout(book).html_root

@@ -20,7 +20,8 @@ def long_lines(root=REPO, limit: int = MAX) -> list[str]:
                 continue
             for offset, line in enumerate(cell.source.splitlines()):
                 if len(line) > limit:
-                    found.append(f"{rel}:{cell.line + offset}: {len(line)} characters: {line[:60]}...")
+                    found.append(f"{rel}:{cell.line + offset}: {len(line)} characters: "
+                                 f"{line[:60]}...")
     return found
 
 

@@ -26,7 +26,8 @@ ATTRIBUTE_BREAK = '链接\\" style=\\"animation:fa-spin 1s\\" onanimationstart=\
 """The attack of issue 28 (as written in a .po file: its quotes escaped)."""
 
 UI_CATALOGS = sorted(p.relative_to(REPO).as_posix()
-                     for p in [*UI_LOCALES.rglob("*.po"), *(REPO / "d2l" / "locales").rglob("*.po")])
+                     for p in [*UI_LOCALES.rglob("*.po"),
+                               *(REPO / "d2l" / "locales").rglob("*.po")])
 
 
 def test_the_interface_catalogs_are_all_checked():
@@ -57,7 +58,8 @@ def test_a_translation_that_changes_structure_is_refused(msgid, msgstr, needle):
     ("The exercises' self-checks", "练习的自检"),  # (dropping a quote is fine)
     ("expected losses of the choices y' = 0, 1, ...", "选项 y' = 0, 1, ... 的期望损失"),
     ("Solution to {}", "{}的解答"),
-    ("{count} minibatches of sizes {first}, ..., {last}", "{count} 个小批量，大小为 {last}…{first}"),
+    ("{count} minibatches of sizes {first}, ..., {last}",
+     "{count} 个小批量，大小为 {last}…{first}"),
     ("100% of {n} cases", "全部{n}个（100%）"),
     ("Stopped after {} seconds.", "运行超过{}秒，已停止。"),
 ])
