@@ -1,7 +1,7 @@
 """The tests and benchmarks ask the tool's owners (issue 29): every path under the build
-folder comes from :class:`tabbook.core.layout.Layout` (through ``tests/bookutil.py``), the
-tool runs through one helper, the checkout is one ``REPO``, and a copy of the book holds
-the folders its ``_toc.yml`` lists."""
+folder comes from :class:`tabbook.core.layout.Layout` (through ``tests/bookutil.py``; in
+``tools/`` too), the tool runs through one helper, the checkout is one ``REPO``, and a copy
+of the book holds the folders its ``_toc.yml`` lists."""
 
 from __future__ import annotations
 
@@ -17,13 +17,14 @@ OWNER = REPO / "tests" / "bookutil.py"
 """The one module of the tests that may name the tool's command line and define ``REPO``
 (it spells no build path either: it asks Layout)."""
 SCANNED = ("tests", "benchmarks")
+"""Where the checks look (the build-folder check also in ``tools/``, the workflow's)."""
 SPELLED = re.compile(rf"(?<![\w.-]){re.escape(BUILD_DIR)}(?![\w-])")
 TOOL = re.compile(r"""["']-m["']\s*,\s*["']tabbook["']""")
 
 
-def _sources() -> list[Path]:
+def _sources(folders: tuple[str, ...] = SCANNED) -> list[Path]:
     """The Python files of the tests and benchmarks (not the books and goldens they read)."""
-    return [path for folder in SCANNED for path in sorted((REPO / folder).rglob("*.py"))
+    return [path for folder in folders for path in sorted((REPO / folder).rglob("*.py"))
             if "fixtures" not in path.relative_to(REPO).parts]
 
 
@@ -47,7 +48,7 @@ def test_no_test_spells_the_build_folder():
     """A string of code (not a docstring: prose may say where things are) naming the build
     folder: ask ``bookutil.LAYOUT`` / ``Layout(root)`` (or ``exec_cache``, ``colab_dir``)."""
     offenders = []
-    for path in _sources():
+    for path in _sources((*SCANNED, "tools")):
         text = path.read_text(encoding="utf-8")
         tree = ast.parse(text)
         docs = _docstrings(tree)

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import yaml
 
+from tabbook.core.layout import Layout
 from tools.workflow import actions, roots
 from tools.workflow.expr import Evaluator, ExprError, to_str
 from tools.workflow.plan import (
@@ -379,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
                         "(default: the pushed branch)")
     parser.add_argument("--repository", default="", help="owner/name (default: _config.yml's "
                         "repository.url)")
-    parser.add_argument("--run-dir", default=str(REPO / "_build" / "workflow"))
+    parser.add_argument("--run-dir", default=str(Layout(REPO).build / "workflow"))
     parser.add_argument("--actions-cache", default="", help="actions/cache's store (default: "
                         "~/.cache/d2l-book/workflow/actions-cache)")
     parser.add_argument("--fresh-cache", action="store_true", help="empty actions/cache first, "
