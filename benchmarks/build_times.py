@@ -14,7 +14,6 @@ on a small machine either alone varies by a third from one minute to the next.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import statistics
@@ -24,14 +23,12 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # (the tests' helpers)
 
-from bookutil import copy_book  # noqa: E402
+from bookutil import copy_book, tool_command, tool_env  # noqa: E402
 
 PAGE = "chapter_linear-classification/classification.md"
-ENV = dict(os.environ, PYTHONPATH=str(REPO))
+ENV = tool_env()
 JB = str(Path(sys.executable).parent / "jupyter-book")
 
 
@@ -45,7 +42,7 @@ def timed(cmd: list[str]) -> float:
 
 
 def tabbook_build(root: Path) -> float:
-    return timed([sys.executable, "-m", "tabbook", "--root", str(root), "html"])
+    return timed(tool_command(root, "html"))
 
 
 def fresh(tmp: Path, name: str, cache: bool) -> Path:
@@ -74,18 +71,19 @@ def plain_build(tmp: Path) -> float:
 
     root = fresh(tmp, "plain", cache=False)
     cfg = root / "_config.yml"
-    text = cfg.read_text().replace("  local_extensions:\n    tabbook.sphinxext.sphinx_ext: ./\n", "")
+    text = cfg.read_text().replace(
+        "  local_extensions:\n    tabbook.sphinxext.sphinx_ext: ./\n", "")
     # (the MyST extensions the tool gives Sphinx itself: the pages parsed alike)
     cfg.write_text(text + f"parse:\n  myst_enable_extensions: {list(MYST_EXTENSIONS)}\n")
     return timed([JB, "build", str(root)])
 
 
 def single_framework_execution(tmp: Path, fw_name: str) -> float:
-    from tabbook.sources.config import load_config
-    from tabbook.stages.execute import execute_all
     from tabbook.core.frameworks import BY_NAME
+    from tabbook.sources.config import load_config
     from tabbook.sources.source import read_page
     from tabbook.sources.toc import book_sources
+    from tabbook.stages.execute import execute_all
 
     root = fresh(tmp, f"single-{fw_name}", cache=False)
     pages = [read_page(root / p, root) for p in book_sources(root)]

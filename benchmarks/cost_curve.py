@@ -30,10 +30,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "tests"))  # (the tests' helpers)
 
+from bookutil import tool_command, tool_env  # noqa: E402
 from synthbook import SHAPES, make_book  # noqa: E402
 
 SECTIONS = 170  # the D2L book this section comes from
@@ -81,11 +81,11 @@ def main() -> int:
                         "framework and the library (their cost per page is the fixed cost)")
     args = parser.parse_args()
     modes = ["fresh", "warm"] if args.kernels == "both" else [args.kernels]
-    from tabbook.sources.config import load_config
     from tabbook.core.frameworks import NAMES
+    from tabbook.sources.config import load_config
 
     names = [n for n in NAMES if not args.framework or n in args.framework]
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env = tool_env()
     rows, renders = [], []
     with tempfile.TemporaryDirectory(prefix="tabbook-cost-") as tmp:
         no_envs = Path(tmp) / "no-envs"
@@ -96,8 +96,7 @@ def main() -> int:
                 mode_env = dict(env, TABBOOK_WARM_KERNELS="1" if mode == "warm" else "")
                 for name in names:
                     wall, cpu, rss, out = measured(
-                        [sys.executable, "-m", "tabbook", "--root", str(root), "execute",
-                         "--framework", name], mode_env)
+                        tool_command(root, "execute", "--framework", name), mode_env)
                     executed = out.count("[tabbook] executed ")
                     assert executed == n, f"expected {n} executions, got {executed}:\n{out[-3000:]}"
                     rows.append((n, f"{name}/{mode}", wall, cpu, rss))
@@ -106,7 +105,7 @@ def main() -> int:
             if len(names) < len(NAMES):
                 continue  # (rendering needs every framework's runs)
             wall, cpu, rss, out = measured(
-                [sys.executable, "-m", "tabbook", "--root", str(root), "html"],
+                tool_command(root, "html"),
                 dict(env, TABBOOK_NO_EXECUTE="1", TABBOOK_ENV_DIR=str(no_envs)))
             assert "[tabbook] executed " not in out and not any(no_envs.iterdir())
             renders.append((n, wall, cpu, rss))

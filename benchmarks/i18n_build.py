@@ -20,7 +20,6 @@ translated message and segments Chinese words for search).
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
@@ -29,14 +28,12 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # (the tests' helpers)
 
-from bookutil import copy_book, runs_of  # noqa: E402
+from bookutil import REPO, copy_book, runs_of, tool_command, tool_env  # noqa: E402  # noqa: E402
 from tabbook.sources.i18n import TRANSLATIONS  # noqa: E402
 
-ENV = dict(os.environ, PYTHONPATH=str(REPO))
+ENV = tool_env()
 TARGET = 0.5
 
 
@@ -64,13 +61,12 @@ def fresh(tmp: Path, name: str, cache: bool, locales: bool) -> Path:
 def one_run(tmp: Path, cache: bool) -> dict:
     # English only, then the Chinese edition on top of it (cold: no zh HTML or doctrees)
     root = fresh(tmp, "editions", cache, locales=False)
-    english, out_en = timed([sys.executable, "-m", "tabbook", "--root", str(root), "html"])
+    english, out_en = timed(tool_command(root, "html"))
     shutil.copytree(REPO / "locales", root / "locales")
-    chinese, out_zh = timed([sys.executable, "-m", "tabbook", "--root", str(root),
-                             "edition", TRANSLATIONS[0].language])
+    chinese, out_zh = timed(tool_command(root, "edition", TRANSLATIONS[0].language))
     # both editions the way `make html` builds them
     both_root = fresh(tmp, "both", cache, locales=True)
-    both, out_both = timed([sys.executable, "-m", "tabbook", "--root", str(both_root), "html"])
+    both, out_both = timed(tool_command(both_root, "html"))
     return {
         "english": english, "chinese": chinese, "both": both,
         "english_executed": sum(1 for r in runs_of(out_en) if r[0] == "executed"),

@@ -106,11 +106,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{fw.label}: FAILED: {exc}", file=sys.stderr)
             failed = True
             continue
-        b, l = statistics.median(base), statistics.median(lib)
-        ratio = l / b
-        rows.append((fw.label, b, l, ratio))
+        b, lib_s = statistics.median(base), statistics.median(lib)
+        ratio = lib_s / b
+        rows.append((fw.label, b, lib_s, ratio))
         print(f"{fw.label:<11} import {fw.import_name}: {b * 1000:8.1f} ms   "
-              f"from d2l import {fw.module}: {l * 1000:8.1f} ms   ratio {ratio:5.3f}   "
+              f"from d2l import {fw.module}: {lib_s * 1000:8.1f} ms   ratio {ratio:5.3f}   "
               f"{'meets' if ratio <= TARGET else 'MISSES'} target <= {TARGET}  "
               f"(median of {runs}, {python})", flush=True)
     if rows:

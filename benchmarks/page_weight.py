@@ -67,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         browser = bh.launch(pw, chromium)
         try:
             weights = [bh.page_weight(browser, server, args.page) for _ in range(args.runs)]
-            cpu = [page_cpu(browser, server, args.page) for _ in range(args.runs)] if args.cpu else []
+            cpu = ([page_cpu(browser, server, args.page) for _ in range(args.runs)]
+                   if args.cpu else [])
         finally:
             browser.close()
     weights.sort(key=lambda w: w.transferred)

@@ -28,7 +28,9 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # (the tests' helpers)
+from bookutil import REPO  # noqa: E402
+
 BASELINE = "55c212d"
 
 ADDED_SINCE: dict[str, tuple[str, str]] = {

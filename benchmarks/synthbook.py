@@ -19,10 +19,12 @@ import shutil
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-for _path in (REPO, REPO / "tests"):  # (run as a script: the tests' copying helpers)
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
+_TESTS = Path(__file__).resolve().parents[1] / "tests"
+if str(_TESTS) not in sys.path:  # (run as a script: the tests' copying helpers)
+    sys.path.insert(0, str(_TESTS))
+
+from bookutil import REPO  # noqa: E402
+
 FROM_REPO = ("_config.yml", "pyproject.toml", "envs", "d2l", "static")
 STEPS = 50
 

@@ -1,4 +1,12 @@
-"""Helpers shared by the tests and benchmarks: the repository, building and copying the book."""
+"""Helpers shared by the tests and benchmarks: the repository, running the tool, building and
+copying the book.
+
+The one owner of the tests' facts: :data:`REPO` (the checkout), every path under its build
+folder from :class:`tabbook.core.layout.Layout` (:data:`LAYOUT`), the tool's command line
+(:func:`tool_command`, :func:`run_tool`), and the files of a copy of the book
+(:func:`book_files`: the pages' folders from ``_toc.yml``). Importing this module makes
+``tabbook`` importable (scripts run from ``tests/`` or ``benchmarks/`` need nothing else).
+"""
 
 from __future__ import annotations
 
@@ -11,16 +19,71 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-HTML = REPO / "_build" / "html"
-BOOK_FILES = ("_config.yml", "_toc.yml", "index.md", "requirements.txt", "pyproject.toml", "envs", "d2l",
-              "static", "chapter_linear-regression", "chapter_linear-classification")
+"""The checkout: the book, the tool (``tabbook/``) and these tests."""
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from tabbook.core.layout import Layout  # noqa: E402  (the repository first on the path)
+
+LAYOUT = Layout(REPO)
+"""Every path under the checkout's build folder (what `make html` writes)."""
+HTML = LAYOUT.html_root
+BUILD_FILES = ("_config.yml", "_toc.yml", "requirements.txt", "pyproject.toml", "envs", "d2l",
+               "static")
+"""What a build of the book reads besides its pages: the settings, the toc, the build's and
+the frameworks' requirements, the library and the static files (:func:`book_files` adds
+the pages' folders)."""
+
+
+def book_files(root: Path = REPO) -> list[str]:
+    """The files and folders (relative to ``root``) that a copy of the book at ``root``
+    holds: :data:`BUILD_FILES`, then the top-level file or folder of every page that
+    ``_toc.yml`` lists (a chapter's folder whole, with its figures and data)."""
+    from tabbook.sources.toc import read_toc
+
+    pages = dict.fromkeys(Path(rel).parts[0] for rel in read_toc(root))
+    return [*BUILD_FILES, *(name for name in pages if name not in BUILD_FILES)]
+
+
+def exec_cache(root: Path) -> Path:
+    """The execution cache of the book at ``root`` (one executed notebook per run), where
+    its settings put it (:attr:`tabbook.core.layout.Layout.exec_cache`)."""
+    from tabbook.sources.config import load_config
+
+    return Layout(root, load_config(root).cache_dir).exec_cache
+
+
+def colab_dir(root: Path) -> Path:
+    """The Colab notebooks of the book at ``root`` (``tabbook.colab_dir`` of its settings)."""
+    from tabbook.sources.config import load_config
+
+    return Path(root) / load_config(root).colab_dir
+
+
+def tool_command(root: Path | None, *args: str) -> list[str]:
+    """``python -m tabbook [--root ROOT] ARGS``: the tool as `make` runs it (``root``
+    None: the tool's default, the current folder)."""
+    where = ["--root", str(root)] if root is not None else []
+    return [sys.executable, "-m", "tabbook", *where, *args]
+
+
+def tool_env(env: dict | None = None, tool: Path = REPO, **extra: str) -> dict[str, str]:
+    """The environment of a run of the tool: ``env`` (default: this process's) with the
+    tool of the checkout at ``tool`` on ``PYTHONPATH``, and ``extra`` set."""
+    return {**(os.environ if env is None else env), "PYTHONPATH": str(tool), **extra}
+
+
+def run_tool(root: Path | None, *args: str, env: dict | None = None, tool: Path = REPO,
+             timeout: float = 600, **kwargs) -> subprocess.CompletedProcess:
+    """Run the tool on the book at ``root`` (:func:`tool_command`, :func:`tool_env`) to the
+    end, its output captured as text; the finished process."""
+    return subprocess.run(tool_command(root, *args), capture_output=True, text=True,
+                          env=tool_env(env, tool), timeout=timeout, **kwargs)
 
 
 def build(root: Path, *extra: str, timeout: int = 1800) -> subprocess.CompletedProcess:
     """Build the book at ``root`` the way `make html` does; return the finished process."""
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    return subprocess.run([sys.executable, "-m", "tabbook", "--root", str(root), "html", *extra],
-                          capture_output=True, text=True, env=env, timeout=timeout)
+    return run_tool(root, "html", *extra, timeout=timeout)
 
 
 def runs_of(output: str) -> list[tuple[str, str, str]]:
@@ -37,9 +100,7 @@ def copy_vendor(dst: Path) -> None:
     """The checkout's vendor folder (KaTeX from npm, staged; the exercise runner's
     bundle) into the book at ``dst``: its build then installs and stages none of it again
     (about 1.6 CPU-seconds of a tiny book's first build)."""
-    from tabbook.core.layout import Layout
-
-    vendor = Layout(REPO).vendor
+    vendor = LAYOUT.vendor
     if vendor.is_dir():
         shutil.copytree(vendor, Layout(dst).vendor, symlinks=True)
 
@@ -53,8 +114,8 @@ def tiny_book(dst: Path, seed_cache: bool = True) -> Path:
     import nbformat
 
     from tabbook.sources.config import load_config
-    from tabbook.stages.cache import plan, store
     from tabbook.sources.source import read_page
+    from tabbook.stages.cache import plan, store
 
     dst.mkdir(parents=True, exist_ok=True)
     for name in TINY_FILES:
@@ -115,16 +176,15 @@ def execute_pytorch(root: Path, log=lambda *a: None) -> dict:
 
 def copy_book(dst: Path, with_cache: bool = True) -> Path:
     """A copy of the repository's book (sources, library, and its execution cache)."""
-    for name in BOOK_FILES:
+    for name in book_files(REPO):
         src = REPO / name
         if src.is_dir():
             shutil.copytree(src, dst / name, ignore=shutil.ignore_patterns("__pycache__"))
         elif src.exists():
             shutil.copy2(src, dst / name)
-    cache = REPO / "_build" / ".tabbook"
-    if with_cache and cache.is_dir():
-        shutil.copytree(cache, dst / "_build" / ".tabbook", symlinks=True)
-        (dst / "_build" / ".tabbook" / "html.stamp").unlink(missing_ok=True)
+    if with_cache and LAYOUT.state.is_dir():
+        shutil.copytree(LAYOUT.state, Layout(dst).state, symlinks=True)
+        Layout(dst).stamp.unlink(missing_ok=True)
     # (KaTeX staged from npm comes with it, in .tabbook/vendor: no need to fetch it again)
     return dst
 

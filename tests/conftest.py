@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from bookutil import HTML, REPO
+from bookutil import HTML, LAYOUT, REPO, run_tool
 
 
 def pytest_configure(config):
@@ -47,7 +45,6 @@ def built_html() -> Path:
 def assembled():
     """`make publish` (into _build/publish) from the book `make html` built: (folder, config)."""
     from tabbook.sources.config import load_config
-    from tabbook.stages.publish import PUBLISH_DIR
 
     if not (HTML / "index.html").exists():
         pytest.fail("the book is not built: run `make html` (make test does it first)")
@@ -55,10 +52,9 @@ def assembled():
     if not cfg.published:
         pytest.skip("_config.yml sets no repository.url: the book is not published")
     env = {k: v for k, v in os.environ.items() if k != "TABBOOK_D2L_PACKAGE"}
-    res = subprocess.run([sys.executable, "-m", "tabbook", "publish"], cwd=REPO, env=env,
-                         capture_output=True, text=True, timeout=900)
+    res = run_tool(None, "publish", cwd=REPO, env=env, timeout=900)
     assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-3000:]
-    return REPO / PUBLISH_DIR, cfg
+    return LAYOUT.publish, cfg
 
 
 @pytest.fixture

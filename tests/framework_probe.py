@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from bookutil import REPO
 from tabbook.core.frameworks import BY_NAME, FRAMEWORKS
 
-REPO = Path(__file__).resolve().parent.parent
 TIMEOUT = 900  # seconds for one framework's probe (its sections together)
 
 SECTIONS: dict[str, Callable[[str], str]] = {}
@@ -83,8 +83,9 @@ class Probe:
             raise ProbeError(f"{self.framework}: the probe ran no section {name!r}")
         result = self.sections[name]
         if result["error"]:
-            raise ProbeError(f"{self.framework}: the {name} section failed:\n{result['stdout'][-3000:]}\n"
-                             f"{result['error'][-5000:]}\n{self.stderr[-2000:]}")
+            raise ProbeError(f"{self.framework}: the {name} section failed:\n"
+                             f"{result['stdout'][-3000:]}\n{result['error'][-5000:]}\n"
+                             f"{self.stderr[-2000:]}")
         return result["stdout"]
 
 

@@ -31,8 +31,8 @@ import threading
 import time
 from pathlib import Path
 
-TESTS = Path(__file__).resolve().parent
-REPO = TESTS.parent
+from bookutil import REPO
+
 BALANCE = ["tests/test_cache.py"]
 """Build tests run in the browser group's process, to even out the two runs' times: on
 this 2-core machine the build tests otherwise ended about 20 s after the browser tests

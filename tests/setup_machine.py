@@ -180,7 +180,8 @@ def setup() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="install nothing; report what is missing")
+    parser.add_argument("--check", action="store_true",
+                        help="install nothing; report what is missing")
     args = parser.parse_args(argv)
     if not args.check:
         try:

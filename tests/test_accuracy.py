@@ -22,6 +22,7 @@ import pytest
 from framework_probe import ProbeError, probe, section
 from tabbook.core.frameworks import FRAMEWORKS
 
+
 def _random_case(seed: int, n: int, k: int) -> dict:
     rng = random.Random(seed)
     scores = [[round(rng.gauss(0, 1), 3) for _ in range(k)] for _ in range(n)]

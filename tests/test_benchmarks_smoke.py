@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from bookutil import REPO
+
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 import run as bench  # noqa: E402
@@ -28,5 +28,6 @@ def test_every_benchmark_script_has_a_smallest_input():
 def test_the_benchmark_runs_on_its_smallest_input(script, tmp_path):
     res = subprocess.run(bench.smoke_command(script, tmp_path), cwd=REPO, capture_output=True,
                          text=True, timeout=1800)
-    assert res.returncode == 0, f"{script} exited {res.returncode}:\n{res.stdout[-3000:]}\n{res.stderr[-3000:]}"
+    assert res.returncode == 0, (f"{script} exited {res.returncode}:\n{res.stdout[-3000:]}\n"
+                                 f"{res.stderr[-3000:]}")
     assert res.stdout.strip(), f"{script} printed nothing:\n{res.stderr[-2000:]}"

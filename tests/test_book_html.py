@@ -7,8 +7,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from bookutil import REPO, parsed_html
-
+from bookutil import REPO, colab_dir, parsed_html
 from tabbook.core.frameworks import FRAMEWORKS
 
 PAGE_43 = "chapter_linear-classification/classification.html"
@@ -126,7 +125,7 @@ def test_no_traceback_in_any_page(built_html):
 
 def test_no_build_machine_path_anywhere(built_html):
     needles = [str(REPO), "/root/", "/home/", "/tmp/", ".cache/d2l-book"]
-    for path in list(built_html.rglob("*")) + list((REPO / "_build" / "colab").rglob("*")):
+    for path in list(built_html.rglob("*")) + list(colab_dir(REPO).rglob("*")):
         if "tryit/pyodide" in path.as_posix():
             continue  # Pyodide's runtime, as npm ships it: its virtual /home/pyodide, /tmp
         if path.is_file() and path.suffix in {".html", ".ipynb", ".txt", ".js", ".json"}:

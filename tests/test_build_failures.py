@@ -2,8 +2,8 @@
 
 One failing build runs end to end (``python -m tabbook html``: non-zero exit, the
 message, no page written); the other faults are raised by the same code in this
-process (:func:`tabbook.stages.execute.execute_all`, :func:`tabbook.sources.source.read_page`), whose
-message the build prints as it is.
+process (:func:`tabbook.stages.execute.execute_all`,
+:func:`tabbook.sources.source.read_page`), whose message the build prints as it is.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 
 from bookutil import REPO, build
+from tabbook.core.errors import BookError
+from tabbook.core.layout import Layout
 from tabbook.sources.config import load_config
 from tabbook.sources.envs import ensure_kernels
-from tabbook.core.errors import BookError
-from tabbook.stages.execute import execute_all
 from tabbook.sources.source import read_page
+from tabbook.stages.execute import execute_all
 
 FIXTURE = Path(__file__).parent / "fixtures" / "failbook"
 pytestmark = pytest.mark.book_build
@@ -47,11 +48,12 @@ def test_raising_cell_fails_the_build_naming_file_cell_framework_exception(tmp_p
     res = build(book)
     out = res.stdout + res.stderr
     assert res.returncode != 0, out
-    assert "chapter_x/page.md:25, cell 4," in out  # the failing line, not the cell's first  # the failing cell's number in the notebook
+    # the failing line, not the cell's first; the failing cell's number in the notebook
+    assert "chapter_x/page.md:25, cell 4," in out
     assert "framework jax" in out
     assert "ZeroDivisionError: division by zero" in out
     assert "section 'Exercises'" in out
-    assert not (book / "_build" / "html" / "chapter_x" / "page.html").exists()
+    assert not (Layout(book).html() / "chapter_x" / "page.html").exists()
 
 
 def test_raises_exception_tag_allows_an_error(tmp_path):
@@ -66,11 +68,11 @@ def test_raises_exception_tag_allows_an_error(tmp_path):
     res = build(book)
     out = res.stdout + res.stderr
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
-    html = (book / "_build" / "html" / "chapter_x" / "page.html").read_text()
+    html = (Layout(book).html() / "chapter_x" / "page.html").read_text()
     assert "ZeroDivisionError" in html
     # a quiet log: the kernel's own stderr and myst's settings stay out of it
     assert "kernel start-up noise" not in out and "ParserConfig(" not in out
-    log = book / "_build" / ".tabbook" / "kernel-logs" / "chapter_x" / "page.jax.log"
+    log = Layout(book).state / "kernel-logs" / "chapter_x" / "page.jax.log"
     assert "kernel start-up noise" in log.read_text()
 
 

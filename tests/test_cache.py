@@ -14,6 +14,7 @@ import pytest
 
 from bookutil import TINY_PAGE as PAGE
 from bookutil import build, runs_of, tiny_book
+from tabbook.core.layout import Layout
 
 pytestmark = pytest.mark.book_build
 
@@ -49,12 +50,13 @@ def test_prose_edit_executes_nothing(book):
     text = page.read_text()
     # change a sentence of prose (not code)
     new = text.replace("Prose that every framework shares.\n",
-                       "Prose that every framework shares.\n\nA sentence added by the cache test.\n", 1)
+                       "Prose that every framework shares.\n\n"
+                       "A sentence added by the cache test.\n", 1)
     assert new != text
     page.write_text(new)
     res = build(book)
     assert _executed(res) == []
-    html = (book / "_build" / "html" / PAGE.replace(".md", ".html")).read_text()
+    html = (Layout(book).html() / PAGE.replace(".md", ".html")).read_text()
     assert "A sentence added by the cache test." in html
 
 

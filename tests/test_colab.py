@@ -1,12 +1,12 @@
 """Colab notebooks and the "Open in Colab" / "Download .ipynb" links.
 
 The notebooks of a small page, which need nothing built, are tested in
-``tests/unit/test_colab_notebooks.py``. These check the book that `make html` built (``_build/html`` and ``_build/colab``; skipped,
-saying so, when it is not built): every page with code has the links, their URLs follow
-the Colab URL pattern derived from ``repository.url`` and name notebooks that exist, the
-notebooks hold what they should, and they are what `make colab` checks them against.
-That the links follow the tabs is checked in headless Chromium by
-``tests/browser/test_browser_colab.py``.
+``tests/unit/test_colab_notebooks.py``. These check the book that `make html` built
+(``_build/html`` and ``_build/colab``; skipped, saying so, when it is not built): every
+page with code has the links, their URLs follow the Colab URL pattern derived from
+``repository.url`` and name notebooks that exist, the notebooks hold what they should, and
+they are what `make colab` checks them against. That the links follow the tabs is checked
+in headless Chromium by ``tests/browser/test_browser_colab.py``.
 
 ``$TABBOOK_TEST_BOOK`` points these tests at another built book (default: this repository).
 """
@@ -22,17 +22,18 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tabbook.stages import colab
-from tabbook.sources.config import load_config
+from bookutil import REPO
 from tabbook.core.errors import BookError
-from tabbook.stages.cache import cached_runs, code_cells
 from tabbook.core.frameworks import BY_NAME, FRAMEWORKS
-from tabbook.sources.i18n import EDITIONS
+from tabbook.core.layout import Layout
 from tabbook.core.myst_markdown import LINK_ROLES, References, split_target, tokens
+from tabbook.sources.config import load_config
+from tabbook.sources.i18n import EDITIONS
+from tabbook.stages import colab, colab_cells
+from tabbook.stages.cache import cached_runs, code_cells
 
-REPO = Path(__file__).resolve().parent.parent
 BOOK = Path(os.environ.get("TABBOOK_TEST_BOOK") or REPO)
-HTML = BOOK / "_build" / "html"
+HTML = Layout(BOOK).html_root
 
 @pytest.fixture(scope="module")
 def book():
@@ -43,7 +44,8 @@ def book():
     assert pages, "the book has no page with code"
     if not (BOOK / cfg.colab_dir).is_dir():
         pytest.fail(f"the build wrote no Colab notebooks ({cfg.colab_dir} is missing): is "
-                    "tabbook.sphinxext.sphinx_colab set up (sphinx_ext.setup) and the book rebuilt?")
+                    "tabbook.sphinxext.sphinx_colab set up (sphinx_ext.setup) and the book "
+                    "rebuilt?")
     return cfg, pages
 
 
@@ -132,9 +134,9 @@ def test_notebooks_hold_one_framework_with_outputs(book):
             assert intro.cell_type == "markdown" and f"**{fw.label} notebook**" in intro.source
             assert page.title in intro.source, where
             assert install.cell_type == "code" and "%pip install -q" in install.source
-            assert colab.quote_arg(cfg.package_spec) in install.source, where
+            assert colab_cells.quote_arg(cfg.package_spec) in install.source, where
             for req in fw.colab_requirements:
-                assert colab.quote_arg(req) in install.source, where
+                assert colab_cells.quote_arg(req) in install.source, where
             code = [c for c in rest if c.cell_type == "code"]
             # in page order, but the solutions' cells gathered after the last exercise
             # (tests/test_notebook_solutions.py): put them back where the page has them

@@ -41,15 +41,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tabbook.stages import colab
-from tabbook.sources.config import load_config
+from bookutil import REPO
 from tabbook.core.errors import BookError
-from tabbook.stages.cache import plan
 from tabbook.core.frameworks import BY_NAME, FRAMEWORKS
+from tabbook.sources.config import load_config
+from tabbook.stages import colab
+from tabbook.stages.cache import plan
 
 pytestmark = pytest.mark.colab_like
-
-REPO = Path(__file__).resolve().parent.parent
 BOOK = Path(os.environ.get("TABBOOK_TEST_BOOK") or REPO)
 FORMAT = "1"
 """Bump to rebuild every cached Colab-like environment."""

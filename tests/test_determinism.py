@@ -13,9 +13,9 @@ import pytest
 
 from bookutil import REPO
 from tabbook.sources.config import load_config
+from tabbook.sources.source import read_page
 from tabbook.stages.cache import cache_path
 from tabbook.stages.execute import execute_all
-from tabbook.sources.source import read_page
 
 pytestmark = pytest.mark.book_build
 PAGE = "chapter_linear-classification/classification.md"

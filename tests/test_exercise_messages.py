@@ -14,15 +14,14 @@ import ast
 import io
 import re
 from contextlib import redirect_stdout
-from pathlib import Path
 
 import pytest
 
+from bookutil import REPO
 from d2l import exercises
-from tabbook.stages.tryit import compile_catalogs
 from tabbook.sources.i18n import _read_po as read_catalog  # (Babel, as Sphinx reads them)
+from tabbook.stages.tryit import compile_catalogs
 
-REPO = Path(__file__).resolve().parents[1]
 SOURCES = [REPO / "d2l" / "exercises.py", REPO / "d2l" / "inpage.py"]
 """The modules whose messages the catalogs hold (the checkers, the in-page runner's)."""
 PO = REPO / "d2l" / "locales" / "zh_CN" / "LC_MESSAGES" / "d2l.po"
@@ -43,8 +42,9 @@ def _todo(*args):
 
 
 WRONG = {  # answers of every kind of wrong: the value, None, a string, a list, a raise
-    "check_exact_loss": [lambda q, l, n, b: q, lambda q, l, n, b: None, lambda *a: "x",
-                         lambda *a: [1, 2], _raise, _todo, lambda q, l, n, b: l],
+    "check_exact_loss": [lambda q, last, n, b: q, lambda q, last, n, b: None,
+                         lambda *a: "x", lambda *a: [1, 2], _raise, _todo,
+                         lambda q, last, n, b: last],
     "check_expected_quick_estimate": [lambda losses, b: losses[0], lambda *a: None,
                                       lambda losses, b: exercises.quick_estimate(losses, b)],
     "check_quick_estimate_bias": [lambda *a: 0, lambda losses, b: -S.quick_estimate_bias(

@@ -8,12 +8,12 @@ import shutil
 import pytest
 
 from bookutil import REPO, parsed_html
+from tabbook.core.errors import BookError
+from tabbook.core.frameworks import FRAMEWORKS, NAMES
 from tabbook.sources.config import load_config
 from tabbook.sources.envs import ensure_kernels
-from tabbook.core.errors import BookError
-from tabbook.stages.execute import execute_all
-from tabbook.core.frameworks import FRAMEWORKS, NAMES
 from tabbook.sources.source import read_page
+from tabbook.stages.execute import execute_all
 
 pytestmark = pytest.mark.book_build
 PAGE = "chapter_linear-classification/classification.md"
@@ -39,7 +39,8 @@ def test_broken_reference_solution_fails_naming_the_exercise(tmp_path):
     cfg = dataclasses.replace(load_config(book), cache_dir=str(tmp_path / "cache"))
     with pytest.raises(BookError) as info:
         execute_all([read_page(page, book)], book, cfg, log=lambda *_: None,
-                    frameworks=FRAMEWORKS[:1], before_execute=lambda frameworks: ensure_kernels(book))
+                    frameworks=FRAMEWORKS[:1],
+                    before_execute=lambda frameworks: ensure_kernels(book))
     out = str(info.value)
     assert "solution of ex-classification-3" in out
     assert f"{PAGE}:" in out and "AssertionError" in out

@@ -30,20 +30,30 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import sys
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from bookutil import REPO, alive_with, TINY_PAGE, build, copy_book, runs_of, tiny_book
-from tabbook.sources.config import load_config
+from bookutil import (
+    TINY_PAGE,
+    alive_with,
+    build,
+    copy_book,
+    run_tool,
+    runs_of,
+    tiny_book,
+    tool_command,
+    tool_env,
+)
 from tabbook.core.errors import BookError
-from tabbook.stages.cache import cache_path, load_cached, plan
 from tabbook.core.files import write_atomic_set
+from tabbook.core.layout import Layout
 from tabbook.core.lock import LOCK_FILE
+from tabbook.sources.config import load_config
 from tabbook.sources.source import read_page
+from tabbook.stages.cache import cache_path, load_cached, plan
 
 OO_DESIGN = "chapter_linear-regression/oo-design.md"
 PAGE = "chapter_x/page.md"
@@ -94,13 +104,6 @@ def jax_cell(code: str) -> str:
     return "```{code-cell} ipython3\n%%tab jax\n" + code.strip("\n") + "\n```\n"
 
 
-def tabbook(root: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
-    """``python -m tabbook --root ROOT ARGS`` (what make calls), output captured."""
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    return subprocess.run([sys.executable, "-m", "tabbook", "--root", str(root), *args],
-                          capture_output=True, text=True, env=env, timeout=600, **kwargs)
-
-
 def output(res) -> str:
     return res.stdout + res.stderr
 
@@ -129,16 +132,17 @@ def assert_clear_error(res, *needles: str, raw: str = "Traceback (most recent ca
 
 @pytest.mark.book_build
 def test_failed_build_fails_again_until_fixed(tmp_path):
-    root = tiny_with_page(tmp_path, "# A Page With A Typo\n\n```{notadirective}\nSome content.\n```\n")
+    root = tiny_with_page(tmp_path,
+                          "# A Page With A Typo\n\n```{notadirective}\nSome content.\n```\n")
     for attempt in (1, 2):  # the second build, with nothing changed, must fail too
         res = build(root)
         assert res.returncode != 0, (attempt, output(res)[-3000:])
         assert "notadirective" in output(res), attempt
-        assert not (root / "_build" / ".tabbook" / "html.stamp").exists()
+        assert not Layout(root).stamp.exists()
     (root / PAGE).write_text(FRONT + "# A Page With A Typo\n\nFixed.\n")
     res = build(root)
     assert res.returncode == 0, output(res)[-3000:]
-    assert "Fixed." in (root / "_build" / "html" / "chapter_x" / "page.html").read_text()
+    assert "Fixed." in (Layout(root).html() / "chapter_x" / "page.html").read_text()
 
 
 @pytest.mark.book_build
@@ -147,7 +151,7 @@ def test_noop_build_checks_pages_and_cache_entries_exist(tmp_path):
     assert build(root).returncode == 0
     res = build(root)
     assert "nothing changed since the last build" in res.stdout
-    page_html = root / "_build" / "html" / "chapter_demo" / "page.html"
+    page_html = Layout(root).html() / "chapter_demo" / "page.html"
     page_html.unlink()
     res = build(root)
     assert res.returncode == 0 and "nothing changed" not in res.stdout, output(res)[-3000:]
@@ -159,7 +163,7 @@ def test_noop_build_checks_pages_and_cache_entries_exist(tmp_path):
     assert ("executed", PAGE, "jax") in runs_of(output(res))
     assert entry.is_file()
     # and `make colab` finds every run it needs instead of asking for `make html`
-    res = tabbook(root, "colab")
+    res = run_tool(root, "colab")
     assert res.returncode == 0, output(res)
 
 
@@ -204,9 +208,9 @@ def test_signal_during_execution_stops_every_process(tmp_path, signum, request):
     # (tmp_path is too long for a socket path under pytest-xdist)
     tmp = Path(tempfile.mkdtemp(prefix="tb-sig-", dir="/tmp"))
     request.addfinalizer(lambda: shutil.rmtree(tmp, ignore_errors=True))
-    env = dict(os.environ, PYTHONPATH=str(REPO), TMPDIR=str(tmp))
+    env = tool_env(TMPDIR=str(tmp))
     # a background job: SIGINT is not sent by a terminal here, and may start ignored
-    proc = subprocess.Popen([sys.executable, "-m", "tabbook", "--root", str(root), "html"],
+    proc = subprocess.Popen(tool_command(root, "html"),
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 180
@@ -263,7 +267,7 @@ def guarded_book(tmp_path_factory):
 @pytest.mark.book_build
 def test_huge_outputs_are_capped_with_a_note_and_a_warning(guarded_book):
     root, out = guarded_book
-    html = (root / "_build" / "html" / "chapter_x" / "page.html").read_text()
+    html = (Layout(root).html() / "chapter_x" / "page.html").read_text()
     assert len(html) < 1_000_000
     assert html.count("output truncated") >= 2
     assert "line 000000 " in html and "line 029999 " in html  # head and tail are kept
@@ -278,9 +282,9 @@ def test_huge_outputs_are_capped_with_a_note_and_a_warning(guarded_book):
 @pytest.mark.book_build
 def test_secret_environment_values_are_masked(guarded_book):
     root, out = guarded_book
-    html = (root / "_build" / "html" / "chapter_x" / "page.html").read_text()
+    html = (Layout(root).html() / "chapter_x" / "page.html").read_text()
     assert SECRET not in html and "the token is ********" in html
-    for path in (root / "_build").rglob("*.ipynb"):
+    for path in Layout(root).build.rglob("*.ipynb"):
         assert SECRET not in path.read_text(), path
     assert any("warning" in ln and "$TABBOOK_TEST_TOKEN" in ln and "cell 4" in ln
                and PAGE in ln for ln in out.splitlines()), out[-3000:]
@@ -345,9 +349,9 @@ def test_unwritable_build_folder_is_named(tmp_path):
     # tests run as root, for whom permissions do not stop a write: a file where the
     # _build folder should be stops it for everyone
     root = tiny_with_page(tmp_path)
-    shutil.rmtree(root / "_build")
-    (root / "_build").write_text("not a folder")
-    assert_clear_error(build(root), str(root / "_build"), "writable")
+    shutil.rmtree(Layout(root).build)
+    Layout(root).build.write_text("not a folder")
+    assert_clear_error(build(root), str(Layout(root).build), "writable")
 
 
 @pytest.mark.parametrize("value, needles", [
@@ -362,7 +366,7 @@ def test_bad_section_number_is_refused(tmp_path, value, needles):
     path.write_text(text.replace('section_number: "3.2"', f"section_number: {value}"))
     line = next(i for i, ln in enumerate(path.read_text().splitlines(), 1)
                 if ln.startswith("section_number"))
-    assert_clear_error(tabbook(root, "lib"), f"{OO_DESIGN}:{line}", *needles)
+    assert_clear_error(run_tool(root, "lib"), f"{OO_DESIGN}:{line}", *needles)
 
 
 @pytest.mark.book_build
@@ -381,14 +385,15 @@ def test_saving_a_name_twice_is_refused_naming_both_places(tmp_path):
                       "def use_svg_display():  #@save\n    pass\n```\n")
     first = next(i for i, ln in enumerate((root / OO_DESIGN).read_text().splitlines(), 1)
                  if ln.startswith("def use_svg_display"))
-    res = tabbook(root, "lib")
+    res = run_tool(root, "lib")
     assert_clear_error(res, "`use_svg_display` is saved twice", f"{OO_DESIGN} line {first}",
                        f"{PAGE}:", "#@save redefine")
     # an intended replacement says so
     (root / PAGE).write_text((root / PAGE).read_text().replace("#@save", "#@save redefine"))
-    res = tabbook(root, "lib")
+    res = run_tool(root, "lib")
     assert res.returncode == 0, output(res)
-    assert f"{PAGE} cell 2\ndef use_svg_display():\n    pass" in (root / "d2l" / "torch.py").read_text()
+    library = (root / "d2l" / "torch.py").read_text()
+    assert f"{PAGE} cell 2\ndef use_svg_display():\n    pass" in library
 
 
 # -- 8. one build at a time; `make lib` cleans up after an interrupted run ----------------
@@ -399,9 +404,8 @@ def test_second_command_waits_for_the_lock(tmp_path):
     lock.parent.mkdir(parents=True, exist_ok=True)
     with open(lock, "a+") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
-        env = dict(os.environ, PYTHONPATH=str(REPO))
-        proc = subprocess.Popen([sys.executable, "-m", "tabbook", "--root", str(root), "lib"],
-                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(tool_command(root, "lib"), env=tool_env(),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             line = proc.stderr.readline()  # blocks until the waiting message
             assert "waiting" in line and str(root) in line, line
@@ -417,7 +421,7 @@ def test_lib_removes_stray_temporary_files(tmp_path):
     root = small_book(tmp_path)
     stray = root / "d2l" / ".torch.py.k2j4h1.tmp"  # what an interrupted write_atomic leaves
     stray.write_text("half a module")
-    res = tabbook(root, "lib")
+    res = run_tool(root, "lib")
     assert res.returncode == 0, output(res)
     assert not stray.exists()
     assert not list((root / "d2l").glob(".*.tmp"))
@@ -440,9 +444,9 @@ def test_a_set_of_files_is_written_whole_or_not_at_all(tmp_path):
 
 def _execute_jax_page(tmp_path: Path, code: str):
     """Execute a one-cell JAX page of a small book, in this process, as the build does."""
+    from tabbook.core.frameworks import BY_NAME
     from tabbook.sources.envs import ensure_kernels
     from tabbook.stages.execute import execute_all
-    from tabbook.core.frameworks import BY_NAME
 
     root = tiny_with_page(tmp_path, "# A Page\n\n" + jax_cell(code))
     page = read_page(root / PAGE, root)

@@ -12,15 +12,13 @@ data file next to it; the Chinese catalogs are copied too, so both editions are 
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from bookutil import REPO, build, copy_book, runs_of
+from bookutil import REPO, build, colab_dir, copy_book, run_tool, runs_of
+from tabbook.core.layout import Layout
 
 OO_DESIGN = "chapter_linear-regression/oo-design.md"
 PAGE = "chapter_x/page.md"
@@ -61,15 +59,9 @@ def greeting():  #@save
 PROSE = '\n+++ {"tab": "jax"}\n\nA prose cell that JAX readers see.\n\n+++\n'
 
 
-def _tabbook(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    return subprocess.run([sys.executable, "-m", "tabbook", "--root", str(root), *args],
-                          capture_output=True, text=True, env=env, timeout=600)
-
-
 def _make_html(root: Path) -> str:
     """`make html`: the library from the sources, then the build; its output."""
-    res = _tabbook(root, "lib")
+    res = run_tool(root, "lib")
     assert res.returncode == 0, res.stdout + res.stderr
     res = build(root, timeout=900)
     out = res.stdout + res.stderr
@@ -79,8 +71,7 @@ def _make_html(root: Path) -> str:
 
 def _shown(root: Path) -> list[str]:
     """The page as each edition and the JAX notebook (English, Chinese) show it."""
-    html = root / "_build" / "html"
-    colab = root / "_build" / "colab"
+    html, colab = Layout(root).html(), colab_dir(root)
     return [(html / "chapter_x" / "page.html").read_text(),
             (html / "zh" / "chapter_x" / "page.html").read_text(),
             (colab / "jax" / "chapter_x" / "page.ipynb").read_text(),
@@ -88,7 +79,7 @@ def _shown(root: Path) -> list[str]:
 
 
 def _written(root: Path) -> dict[Path, int]:
-    build_dir = root / "_build"
+    build_dir = Layout(root).build
     return {p: p.stat().st_mtime_ns for p in build_dir.rglob("*")
             if p.is_file() and p.suffix in (".html", ".ipynb")}
 
@@ -164,6 +155,6 @@ def test_a_framework_prose_cell_above_saved_code_executes_nothing(book):
     assert (book / "d2l" / "jax.py").read_text() != lib_before  # the comments moved
     runs = runs_of(out)
     assert runs and all(kind == "cached" for kind, _, _ in runs), out[-3000:]
-    html = (book / "_build" / "html" / "chapter_linear-regression" / "oo-design.html").read_text()
+    html = (Layout(book).html() / "chapter_linear-regression" / "oo-design.html").read_text()
     assert "A prose cell that JAX readers see." in html
     _assert_second_build_does_nothing(book)

@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from bookutil import REPO
+from bookutil import REPO, colab_dir, run_tool
 from tabbook.core.frameworks import FRAMEWORKS
 from tabbook.sources.catalog_upkeep import stale_problems
 from tabbook.sources.i18n import TRANSLATIONS, UI_LOCALES, edition_of
@@ -35,9 +35,7 @@ def toc_docnames(root: Path = REPO) -> list[str]:
 def extract_pot(root: Path, pot_dir: Path) -> subprocess.CompletedProcess:
     """The English messages of the book at ``root`` (Sphinx's gettext builder), as
     `make translations` extracts them."""
-    res = subprocess.run([sys.executable, "-m", "tabbook", "--root", str(root),
-                          "extract-messages", str(pot_dir)], capture_output=True, text=True, timeout=900,
-                         env={**__import__("os").environ, "PYTHONPATH": str(REPO)})
+    res = run_tool(root, "extract-messages", str(pot_dir), timeout=900)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     return res
 
@@ -62,7 +60,8 @@ def _ui_msgids() -> set[str]:
         for m in re.finditer(r'\b_\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\)', path.read_text("utf-8")):
             found.add("".join(eval(part) for part in re.findall(r'"(?:[^"\\]|\\.)*"', m.group(1))))
     for path in (REPO / "static").glob("*.js"):
-        found |= {"js:" + s for s in re.findall(r'\bt\("((?:[^"\\]|\\.)*)"\)', path.read_text("utf-8"))}
+        found |= {"js:" + s
+                  for s in re.findall(r'\bt\("((?:[^"\\]|\\.)*)"\)', path.read_text("utf-8"))}
     return found
 
 
@@ -152,7 +151,8 @@ def test_zh_page_is_chinese_with_the_same_tabs_and_code(pages):
     assert len(differ) > 20 and any("exercises.check_" in e for e, _ in differ), len(differ)
     for e, z in differ:
         if "PASS check_" in e:  # an exercise check's output
-            assert e.replace("PASS ", "通过（PASS）", 1).split("：")[0] in z or "通过（PASS）" in z, z
+            assert (e.replace("PASS ", "通过（PASS）", 1).split("：")[0] in z
+                    or "通过（PASS）" in z), z
             continue
         assert translate_code(e, lambda text: "-") == translate_code(z, lambda text: "-")
         assert code_messages(e) and all(CJK.search(m) or not re.search(r"[A-Za-z]{3}", m)
@@ -251,7 +251,7 @@ def test_zh_search_finds_chinese_words_on_the_43_page(built_html):
 
 
 def test_four_chinese_colab_notebooks_of_43(built_html):
-    en_dir, zh_dir = REPO / "_build" / "colab", REPO / "_build" / "colab" / ZH.folder
+    en_dir, zh_dir = colab_dir(REPO), colab_dir(REPO) / ZH.folder
     zh_page = (built_html / ZH.folder / f"{PAGE_43}.html").read_text("utf-8")
     en_page = (built_html / f"{PAGE_43}.html").read_text("utf-8")
     for fw in FRAMEWORKS:

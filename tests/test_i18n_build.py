@@ -13,12 +13,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from bookutil import REPO, TINY_PAGE, build, runs_of, tiny_book
+from bookutil import TINY_PAGE, build, run_tool, runs_of, tiny_book
+from tabbook.core.layout import Layout
 from tabbook.sources.catalog_upkeep import catalog_problems, stale_problems
 from tabbook.sources.i18n import catalog_path, edition_of
 from test_i18n import extract_pot, toc_docnames
@@ -30,9 +30,7 @@ NEW = "Prose that every framework here shares."
 
 
 def tabbook(book: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    res = subprocess.run([sys.executable, "-m", "tabbook", "--root", str(book), *args],
-                         capture_output=True, text=True, env=env, timeout=900)
+    res = run_tool(book, *args, timeout=900)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     return res
 
@@ -66,7 +64,7 @@ def test_a_changed_paragraph_is_named_and_nothing_executes_twice(tmp_path):
     res = build(book)
     out = res.stdout + res.stderr
     assert res.returncode == 0, out[-5000:]
-    assert (book / "_build" / "html" / ZH.folder / f"{PAGE}.html").is_file()
+    assert (Layout(book).html(ZH) / f"{PAGE}.html").is_file()
 
     # one execution: the English build takes every run from the cache (the code did not
     # change) and the Chinese build executes nothing either
@@ -79,7 +77,7 @@ def test_a_changed_paragraph_is_named_and_nothing_executes_twice(tmp_path):
     assert (f"[tabbook] warning: zh_CN: {PAGE}: not in the catalog message: "
             f"{NEW!r}") in chinese, chinese[-3000:]
     assert "1 messages shown in English" in chinese
-    zh_page = (book / "_build" / "html" / ZH.folder / f"{PAGE}.html").read_text("utf-8")
+    zh_page = (Layout(book).html(ZH) / f"{PAGE}.html").read_text("utf-8")
     assert NEW in zh_page and "【译】" in zh_page
 
     # the check of test_i18n.test_catalogs_are_in_step_with_the_english fails, naming it
@@ -96,7 +94,7 @@ def test_a_changed_paragraph_is_named_and_nothing_executes_twice(tmp_path):
     problems = catalog_problems(book, ZH.language, toc_docnames(book))
     assert [(p.docname, p.kind, p.msgid) for p in problems] == [(PAGE, "fuzzy", NEW)], problems
     assert f"{PAGE}: fuzzy message: {NEW!r}" in res.stdout
-    assert not stale_problems(book, ZH.language, book / "_build" / "gettext", toc_docnames(book))
+    assert not stale_problems(book, ZH.language, Layout(book).gettext, toc_docnames(book))
 
     # ... and the updated catalog still passes `msgfmt -c` (Babel's format flags taken
     # out again, "100% right" included) with its header kept, not gettext's placeholders

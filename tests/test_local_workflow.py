@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bookutil import REPO
+from bookutil import LAYOUT, REPO, exec_cache
 
 pytestmark = [
     pytest.mark.skipif(os.geteuid() != 0, reason="makes Debian roots: needs root"),
@@ -160,6 +160,8 @@ def test_an_action_the_runner_does_not_know_fails_naming_it(tmp_path):
 @pytest.mark.parametrize("include_hidden", [False, True])
 def test_an_upload_the_hidden_file_rule_empties_fails_at_that_step(tmp_path, include_hidden):
     """The shard's folder reached through a glob: `.tabbook` is then below the search root."""
+    shard = exec_cache(REPO).relative_to(REPO)  # the cache's folder, below the hidden .tabbook
+    build = LAYOUT.build.relative_to(REPO)
     res = run_workflow(tmp_path, f"""\
         on: push
         jobs:
@@ -167,18 +169,19 @@ def test_an_upload_the_hidden_file_rule_empties_fails_at_that_step(tmp_path, inc
             runs-on: ubuntu-latest
             container: debian:bookworm
             steps:
-              - run: mkdir -p _build/.tabbook/exec && echo '{{}}' > _build/.tabbook/exec/e.ipynb
+              - run: mkdir -p {shard} && echo '{{}}' > {shard}/e.ipynb
               - name: Upload the cache shard
                 uses: actions/upload-artifact@v4
                 with:
                   name: exec
-                  path: _build/*/exec
+                  path: {build}/*/{shard.name}
                   if-no-files-found: error
                   include-hidden-files: {str(include_hidden).lower()}
     """)
     if include_hidden:
         assert res.returncode == 0, res.stdout + res.stderr
-        assert (tmp_path / "run" / "artifacts" / "exec" / ".tabbook" / "exec" / "e.ipynb").is_file()
+        artifact = tmp_path / "run" / "artifacts" / "exec"
+        assert (artifact / shard.relative_to(build) / "e.ipynb").is_file()
     else:
         assert res.returncode == 1
         assert "FAILED: job 'a', step 2 'Upload the cache shard'" in res.stdout

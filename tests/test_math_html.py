@@ -9,10 +9,9 @@ import re
 import pytest
 
 from bookutil import REPO, parsed_html
-
 from tabbook.core.layout import DEFAULT_COLAB_DIR
 from tabbook.core.myst_markdown import directive_of, tokens
-from tabbook.sources.i18n import TRANSLATIONS, translate_myst, page_catalog
+from tabbook.sources.i18n import TRANSLATIONS, page_catalog, translate_myst
 from tabbook.sources.toc import read_toc
 
 MATH_TOKENS = {"math_inline", "math_inline_double", "math_block", "math_block_label",

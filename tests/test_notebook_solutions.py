@@ -15,11 +15,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tabbook.stages.colab import SOLUTIONS_ID, notebook_relpath, solution_pieces
-from tabbook.sources.config import load_config
+from bookutil import REPO
 from tabbook.core.frameworks import FRAMEWORKS
+from tabbook.sources.config import load_config
+from tabbook.stages.colab import SOLUTIONS_ID, notebook_relpath, solution_pieces
 
-REPO = Path(__file__).resolve().parents[1]
 PAGE = "chapter_linear-classification/classification"
 TRY_RE = re.compile(r"^exercises\.check_\w+\(", re.M)
 SOLVED_RE = re.compile(r"^assert exercises\.check_\w+\(", re.M)
@@ -43,7 +43,8 @@ def test_no_solution_sits_under_its_exercise(built_html, lang_dir, framework, pa
     assert ids.count(SOLUTIONS_ID) == 1, "one Solutions heading"
     heading = ids.index(SOLUTIONS_ID)
     tries = [i for i, c in enumerate(cells) if c.cell_type == "code" and TRY_RE.search(c.source)]
-    solved = [i for i, c in enumerate(cells) if c.cell_type == "code" and SOLVED_RE.search(c.source)]
+    solved = [i for i, c in enumerate(cells)
+              if c.cell_type == "code" and SOLVED_RE.search(c.source)]
     notes = [i for i, c in enumerate(cells) if c.id.startswith("solution-note-")]
     assert len(tries) == 3 and len(notes) == 3, (tries, notes)
     # right under each exercise's try cell: the note, not the solution

@@ -17,21 +17,22 @@ import json
 import os
 import shutil
 import subprocess
-import tomllib
 import zipfile
 from pathlib import Path
 
 import nbformat
 import pytest
+import tomllib
 import yaml
 
-from bookutil import REPO, TINY_PAGE, build, copy_book, tiny_book
-from tabbook.stages import publish
-from tabbook.stages.colab_cells import NOT_PUBLISHED
-from tabbook.sources.config import load_config
-from tabbook.sources.envs import env_python
+from bookutil import HTML, REPO, TINY_PAGE, build, copy_book, tiny_book
 from tabbook.core.errors import BookError
 from tabbook.core.frameworks import FRAMEWORKS
+from tabbook.core.layout import Layout
+from tabbook.sources.config import load_config
+from tabbook.sources.envs import env_python
+from tabbook.stages import publish
+from tabbook.stages.colab_cells import NOT_PUBLISHED
 from tabbook.stages.publish import colab_blocks
 
 COLAB = "https://colab.research.google.com/github"
@@ -72,7 +73,8 @@ def test_every_colab_link_opens_a_notebook_of_the_tree(assembled):
     for page, name, url in links:
         assert url and url.startswith(prefix), f"{page}: {url}"
         rel = url[len(prefix):]
-        lang = page.split("/")[0] + "/" if (out / info["site"] / page.split("/")[0] / "_colab").is_dir() else ""
+        first = page.split("/")[0]
+        lang = first + "/" if (out / info["site"] / first / "_colab").is_dir() else ""
         assert rel == f"{lang}{name}/{page[len(lang):-len('.html')]}.ipynb", (page, url)
         assert (tree / rel).is_file(), f"{page}: {url} opens {rel}, missing from {tree}"
         opened.add(rel)
@@ -298,13 +300,13 @@ def test_assembly_holds_what_the_build_made_and_no_machine_path(assembled):
 def test_publish_without_catalogs_leaves_the_old_edition_out(tmp_path, monkeypatch):
     """Issue 16 item 10: `locales/` deleted, the assembly holds no Chinese site nor notebooks
     left from the build that had them."""
-    if not (REPO / "_build" / "html" / "index.html").exists():
+    if not (HTML / "index.html").exists():
         pytest.fail("the book is not built: run `make html` (make test does it first)")
     (tmp_path / "book").mkdir()
     book = copy_book(tmp_path / "book")
     shutil.rmtree(book / "locales", ignore_errors=True)
     cfg = load_config(book)
-    shutil.copytree(REPO / "_build" / "html", book / "_build" / "html")
+    shutil.copytree(HTML, Layout(book).html_root)
     shutil.copytree(REPO / cfg.colab_dir, book / cfg.colab_dir)
     monkeypatch.delenv("TABBOOK_D2L_PACKAGE", raising=False)
     out = publish.assemble(book)
@@ -345,11 +347,12 @@ def test_links_and_install_cells_follow_repository_url(tmp_path):
         assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
         others = [u for u in urls if u != url]
         site = f"https://{owner}.github.io/{repo}/"
-        links = _links(book / "_build" / "html")
+        links = _links(Layout(book).html_root)
         assert links
         for page, name, link in links:
             assert link.startswith(f"{COLAB}/{owner}/{repo}/blob/{cfg.notebooks_branch}/{name}/")
-            assert (book / cfg.colab_dir / link.split(f"/blob/{cfg.notebooks_branch}/")[1]).is_file()
+            notebook = link.split(f"/blob/{cfg.notebooks_branch}/")[1]
+            assert (book / cfg.colab_dir / notebook).is_file()
         notebooks = sorted((book / cfg.colab_dir).rglob("*.ipynb"))
         assert notebooks
         for path in notebooks:
@@ -358,17 +361,17 @@ def test_links_and_install_cells_follow_repository_url(tmp_path):
             assert f"%pip install -q {site}_dist/{WHEEL}" in nb.cells[1].source, path
             assert f"]({site}" in nb.cells[0].source, path  # links back to its page
             assert not any(o in text or o.split("/")[3] in text for o in others), path
-        index = (book / "_build" / "html" / "index.html").read_text()
+        index = (Layout(book).html_root / "index.html").read_text()
         assert f'href="{url}"' in index and f"{url}/edit/main/index.md" in index
         assert f"{site}_dist/{WHEEL}" in index and not any(o in index for o in others)
     _set_repository(book, None)
     res = build(book)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
-    assert all(link is None for _, _, link in _links(book / "_build" / "html"))
-    page = book / "_build" / "html" / TINY_PAGE.replace(".md", ".html")
+    assert all(link is None for _, _, link in _links(Layout(book).html_root))
+    page = Layout(book).html_root / TINY_PAGE.replace(".md", ".html")
     assert NOT_PUBLISHED in page.read_text() and "tabbook-colab-open" not in page.read_text()
     for path in (book / cfg.colab_dir).rglob("*.ipynb"):
         install = nbformat.read(path, as_version=4).cells[1].source
         assert NOT_PUBLISHED in install and "_dist/" not in install, path
-    index = (book / "_build" / "html" / "index.html").read_text()
+    index = (Layout(book).html_root / "index.html").read_text()
     assert "github.com" not in index and f"{PROJECT['name']} {PROJECT['version']}" in index

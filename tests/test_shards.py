@@ -16,20 +16,19 @@ import dataclasses
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import bookutil
-from bookutil import REPO, build, runs_of
+from bookutil import REPO, build, exec_cache, run_tool, runs_of
+from tabbook.core.frameworks import BY_NAME, NAMES
+from tabbook.core.layout import Layout
 from tabbook.sources.book import read_book
 from tabbook.sources.config import load_config
 from tabbook.sources.envs import ensure_all
 from tabbook.stages.cache import cache_key, load_cached, plan
 from tabbook.stages.execute import execute_all
-from tabbook.core.frameworks import BY_NAME, NAMES
 
 pytestmark = pytest.mark.book_build
 PAGE = "chapter_demo/page"
@@ -44,9 +43,7 @@ def tiny_book(dst: Path) -> Path:
 
 
 def tabbook(root: Path, *args: str, env: dict | None = None) -> str:
-    res = subprocess.run([sys.executable, "-m", "tabbook", "--root", str(root), *args],
-                         capture_output=True, text=True, timeout=1800,
-                         env=dict(env or os.environ, PYTHONPATH=str(REPO)))
+    res = run_tool(root, *args, env=env, timeout=1800)
     out = res.stdout + res.stderr
     assert res.returncode == 0, out[-4000:]
     return out
@@ -64,7 +61,7 @@ def body(html: Path) -> str:
 
 
 def entries(root: Path) -> set[str]:
-    return {p.name for p in (root / "_build" / ".tabbook" / "exec").glob("*.ipynb")}
+    return {p.name for p in exec_cache(root).glob("*.ipynb")}
 
 
 @pytest.fixture(scope="module")
@@ -83,9 +80,9 @@ def test_execute_runs_only_the_frameworks_named(machines):
     assert "jax" not in out_a and "tensorflow" not in out_a  # not even its environment
     assert len(entries(a)) == len(entries(b)) == 2 and not entries(a) & entries(b)
     # no Sphinx run: nothing rendered
-    assert not (a / "_build" / "html").exists()
+    assert not Layout(a).html_root.exists()
     # the shard holds no path of the machine (or of the book's folder) that made it
-    for entry in (a / "_build" / ".tabbook" / "exec").glob("*.ipynb"):
+    for entry in exec_cache(a).glob("*.ipynb"):
         text = entry.read_text(encoding="utf-8")
         assert str(a) not in text and str(Path.home()) not in text, entry
     # again: everything is cached
@@ -102,19 +99,17 @@ def test_merged_shards_render_with_no_framework(machines, tmp_path):
     assert "executing them in jax (1), tensorflow (1)" in log
 
     # merge: copy both shards' files into C's cache folder
-    cache = c / "_build" / ".tabbook" / "exec"
+    cache = exec_cache(c)
     cache.mkdir(parents=True)
     for shard in (a, b):
-        for entry in (shard / "_build" / ".tabbook" / "exec").glob("*.ipynb"):
+        for entry in exec_cache(shard).glob("*.ipynb"):
             shutil.copy2(entry, cache / entry.name)
     envs = tmp_path / "no-envs"
     envs.mkdir()
     env = dict(os.environ, TABBOOK_ENV_DIR=str(envs), PIP_NO_INDEX="1", PIP_FIND_LINKS=str(envs),
                TABBOOK_NO_EXECUTE="1")  # (a run C lacked would be an error, not a run)
     # B alone lacks A's shard: with TABBOOK_NO_EXECUTE it fails, naming what is missing
-    res = subprocess.run([sys.executable, "-m", "tabbook", "--root", str(b), "html"],
-                         capture_output=True, text=True, timeout=900,
-                         env=dict(env, PYTHONPATH=str(REPO)))
+    res = run_tool(b, "html", env=env, timeout=900)
     assert res.returncode != 0
     assert "lacks 2 runs (chapter_demo/page.md [pytorch], chapter_demo/page.md [mxnet])" in (
         res.stdout + res.stderr)
@@ -127,17 +122,17 @@ def test_merged_shards_render_with_no_framework(machines, tmp_path):
     assert "executing nothing, no framework environment needed" in log
     assert list(envs.iterdir()) == []  # no environment created
     for edition in ("", "zh/"):
-        page_a, page_c = (r / "_build" / "html" / f"{edition}{PAGE}.html" for r in (a, c))
+        page_a, page_c = (Layout(r).html_root / f"{edition}{PAGE}.html" for r in (a, c))
         assert body(page_c) == body(page_a), edition
     # and each framework's output is there
-    text = (c / "_build" / "html" / f"{PAGE}.html").read_text(encoding="utf-8")
+    text = (Layout(c).html() / f"{PAGE}.html").read_text(encoding="utf-8")
     for name in NAMES:
         assert f"{name} 2" in text
 
 
 def test_damaged_entry_is_a_miss(machines):
     a = machines[0]
-    entry = sorted((a / "_build" / ".tabbook" / "exec").glob("*.ipynb"))[0]
+    entry = sorted(exec_cache(a).glob("*.ipynb"))[0]
     text = entry.read_text(encoding="utf-8")
     # an altered output that still parses: caught by the entry's digest, executed again
     m = re.search(r'"text": \[?\s*"(\w+) 2', text)
@@ -146,7 +141,8 @@ def test_damaged_entry_is_a_miss(machines):
     out = tabbook(a, "execute")
     assert "is corrupt: its cells do not match their digest" in out
     assert len(executed(out)) == 1
-    assert entry.read_text(encoding="utf-8") != text.replace(f"{m.group(1)} 2", f"{m.group(1)} 3", 1)
+    assert entry.read_text(encoding="utf-8") != text.replace(f"{m.group(1)} 2",
+                                                             f"{m.group(1)} 3", 1)
 
 
 def test_gpu_framework_is_its_own_entry_and_names_its_device(machines):
@@ -204,12 +200,12 @@ def test_whole_book_on_three_machines(built_html, tmp_path, own_tmp):
     assert {fw for fw, _ in executed(out_a)} == {"pytorch", "mxnet"}
     assert {fw for fw, _ in executed(out_b)} == {"jax", "tensorflow"}
     assert all(kind == "executed" for kind, _, _ in runs_of(out_a) + runs_of(out_b))
-    cache = machines["c"] / "_build" / ".tabbook" / "exec"
+    cache = exec_cache(machines["c"])
     cache.mkdir(parents=True)
     for shard in ("a", "b"):
-        for entry in (machines[shard] / "_build" / ".tabbook" / "exec").glob("*.ipynb"):
+        for entry in exec_cache(machines[shard]).glob("*.ipynb"):
             shutil.copy2(entry, cache / entry.name)
-    usual = REPO / "_build" / ".tabbook" / "exec"
+    usual = exec_cache(REPO)
     merged = sorted(cache.glob("*.ipynb"))
     assert len(merged) >= 8  # 2 pages x 4 frameworks at least
     for entry in merged:
@@ -221,7 +217,7 @@ def test_whole_book_on_three_machines(built_html, tmp_path, own_tmp):
     log = tabbook(machines["c"], "html", env=dict(
         os.environ, TABBOOK_ENV_DIR=str(envs), TABBOOK_NO_EXECUTE="1", PIP_NO_INDEX="1"))
     assert executed(log) == [] and list(envs.iterdir()) == []
-    html = machines["c"] / "_build" / "html"
+    html = Layout(machines["c"]).html_root
     pages = [p.relative_to(built_html) for p in built_html.rglob("chapter_*/*.html")]
     assert len(pages) >= 4  # 2 pages x 2 editions at least
     for rel in pages:

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from bookutil import REPO
 from tabbook.sources.code_prose import code_messages, translate_code
 from tabbook.sphinxext.sphinx_tryit import is_runnable, split_checks
 from tabbook.stages.tryit import PYODIDE_FILES
 
-REPO = Path(__file__).resolve().parents[1]
 PAGE = "chapter_linear-classification/classification.html"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

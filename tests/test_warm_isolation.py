@@ -14,14 +14,14 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-from bookutil import REPO, alive_with, execute_pytorch, one_cell_book as _book, warm_servers_left
+from bookutil import alive_with, execute_pytorch, tool_command, tool_env, warm_servers_left
+from bookutil import one_cell_book as _book
 
 pytestmark = pytest.mark.book_build
 
@@ -127,10 +127,9 @@ def test_a_stopped_warm_build_leaves_nothing(tmp_path, own_tmp, signum):
     code = (f"import subprocess, time\nsubprocess.Popen(['sleep', '{token}'])\n"
             "time.sleep(300)")
     root = _book(tmp_path / "book", {"p": code})
-    env = dict(os.environ, PYTHONPATH=str(REPO), TMPDIR=own_tmp, TABBOOK_WARM_KERNELS="1")
-    build = subprocess.Popen([sys.executable, "-m", "tabbook", "--root", str(root), "execute",
-                              "--framework", "pytorch"], env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+    env = tool_env(TMPDIR=own_tmp, TABBOOK_WARM_KERNELS="1")
+    build = subprocess.Popen(tool_command(root, "execute", "--framework", "pytorch"), env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
         while not alive_with(f"sleep {token}"):

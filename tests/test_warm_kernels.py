@@ -13,25 +13,22 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from bookutil import REPO, runs_of
+from bookutil import REPO, exec_cache, run_tool, runs_of
 from bookutil import warm_servers_left as _warm_servers_left
 
 pytestmark = pytest.mark.book_build
 
 
 def execute(root: Path, *args: str, warm: bool, tmp: str) -> str:
-    env = dict(os.environ, PYTHONPATH=str(REPO), TMPDIR=tmp)
+    env = dict(os.environ, TMPDIR=tmp)
     env.pop("TABBOOK_WARM_KERNELS", None)
     if warm:
         env["TABBOOK_WARM_KERNELS"] = "1"
-    res = subprocess.run([sys.executable, "-m", "tabbook", "--root", str(root), "execute", *args],
-                         capture_output=True, text=True, timeout=3600, env=env)
+    res = run_tool(root, "execute", *args, env=env, timeout=3600)
     out = res.stdout + res.stderr
     assert res.returncode == 0, out[-4000:]
     return out
@@ -69,7 +66,7 @@ def test_pages_see_no_state_of_another(tmp_path, own_tmp):
     assert len(runs_of(out)) == 3
     import nbformat
 
-    for nb_path in (root / "_build" / ".tabbook" / "exec").glob("*.ipynb"):
+    for nb_path in exec_cache(root).glob("*.ipynb"):
         nb = nbformat.read(nb_path, as_version=4)
         text = "".join(o.get("text", "") for o in nb.cells[0].outputs)
         folder = text.split()[3]  # each page runs in its own folder
@@ -101,13 +98,11 @@ def test_warm_kernel_faults_fail_as_fresh_ones_do(tmp_path, own_tmp):
     (root / "index.md").write_text("# Faulty\n")
     (root / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n"
                                    + "".join(f"- file: {name}/page\n" for name in FAULTY))
-    env = dict(os.environ, PYTHONPATH=str(REPO), TABBOOK_WARM_KERNELS="1", TMPDIR=own_tmp)
-    res = subprocess.run([sys.executable, "-m", "tabbook", "--root", str(root), "execute",
-                          "--framework", "pytorch"], capture_output=True, text=True,
-                         timeout=600, env=env)
+    env = dict(os.environ, TABBOOK_WARM_KERNELS="1", TMPDIR=own_tmp)
+    res = run_tool(root, "execute", "--framework", "pytorch", env=env, timeout=600)
     out = res.stdout + res.stderr
     assert res.returncode == 1, out[-3000:]
     assert "dies/page.md:5, cell 2, framework pytorch: the kernel died" in out
     assert "hangs/page.md:5, cell 2, framework pytorch: cell did not finish within 8 s" in out
-    assert not list((root / "_build" / ".tabbook" / "exec").glob("*.ipynb"))
+    assert not list(exec_cache(root).glob("*.ipynb"))
     assert not _warm_servers_left(own_tmp, within=10)

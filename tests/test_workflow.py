@@ -23,6 +23,7 @@ import pytest
 import yaml
 
 from bookutil import REPO
+from tabbook.core.layout import BUILD_DIR, Layout
 from tabbook.stages.publish import colab_blocks
 
 WORKFLOW = REPO / ".github" / "workflows" / "book.yml"
@@ -117,7 +118,7 @@ def test_workflow_executes_per_framework_and_renders_from_the_shards(workflow, t
     from tabbook.core.frameworks import NAMES
 
     cache, context = _exec_cache(workflow, tmp_path)
-    assert "_build" not in WORKFLOW.read_text(encoding="utf-8")
+    assert BUILD_DIR not in WORKFLOW.read_text(encoding="utf-8")
     commands = readme_commands("Building on several machines")
     assert commands[-1] == "make workflow"  # its subsection: the workflow run here
     commands = commands[:-1]
@@ -134,7 +135,8 @@ def test_workflow_executes_per_framework_and_renders_from_the_shards(workflow, t
         assert dry.returncode == 0, dry.stderr
         assert dry.stdout.strip().splitlines()[-1].split("-m tabbook ")[1].strip() == (
             f"execute {args}".strip()), dry.stdout
-    assert not re.search(r"^html:.*\benvs\b", make, re.M), "make html must not need every environment"
+    assert not re.search(r"^html:.*\benvs\b", make, re.M), (
+        "make html must not need every environment")
 
     execute, render = workflow["jobs"]["execute"], workflow["jobs"]["render"]
     assert execute["strategy"]["matrix"]["framework"] == list(NAMES)
@@ -227,8 +229,8 @@ def test_publishing_steps_push_what_the_links_open(workflow, assembled, tmp_path
     _git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "sources",
          cwd=work)
     _git("remote", "add", "origin", str(origin), cwd=work)
-    (work / "_build").mkdir()
-    (work / "_build" / "publish").symlink_to(out)
+    Layout(work).publish.parent.mkdir(parents=True)
+    Layout(work).publish.symlink_to(out)
     push = _step(workflow, run="git push")
     res = _run_step(push, work, context, env)
     assert res.returncode == 0, res.stdout + res.stderr

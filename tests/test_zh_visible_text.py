@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 import pytest
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, ProcessingInstruction
 
-from bookutil import REPO
+from bookutil import LAYOUT, REPO, colab_dir
 from tabbook.sources.i18n import LOCALES, UI_LOCALES, edition_of
 from tabbook.sources.toc import book_sources
 from tabbook.stages.notebook_code import INSTALL_CELL
@@ -27,7 +27,8 @@ PROPER_NAMES = sorted({
     "D2L", "PyTorch Lightning", "PyTorch", "MXNet", "JAX", "TensorFlow", "Colab", "NumPy",
     "GitHub", "Gluon", "Flax", "Keras", "Python", "IPython", "Matplotlib", "Jupyter",
     "Gmail", "Fashion-MNIST", "CPU", "GPU", "PRNG", "SGD", "pytree", "softmax", "argmax",
-    "logits", "epoch", "dropout", "hard prediction", "d2l-classification-book", "d2l", "CC BY-SA", "MIT-0",
+    "logits", "epoch", "dropout", "hard prediction", "d2l-classification-book", "d2l",
+    "CC BY-SA", "MIT-0",
     "Aston Zhang", "Zachary C. Lipton", "Mu Li", "Alexander J. Smola", "Zhang", "Lipton",
     "Li", "Smola", "Sphinx", "English", "Ctrl", ".ipynb", ".pdf", ".md", "PDF",
     "SageMaker Studio Lab", "JupyterHub",
@@ -44,9 +45,10 @@ LABEL_ATTRIBUTES = ("aria-label", "title", "placeholder", "alt", "data-bs-title"
 
 
 def zh_pages() -> list[Path]:
-    root = REPO / "_build" / "html" / ZH.folder
+    root = LAYOUT.html(ZH)
     pages = sorted(p for p in root.rglob("*.html")
-                   if not {"_static", "_colab", "_sources", "_images"} & set(p.relative_to(root).parts))
+                   if not {"_static", "_colab", "_sources", "_images"}
+                   & set(p.relative_to(root).parts))
     return pages
 
 
@@ -96,7 +98,8 @@ def test_the_check_finds_english_and_lets_proper_names_and_code_pass():
       <span class="btn__text-container">Suggest edit</span>
       <p class="copyright">© Copyright 2026.</p>
       <button aria-label="Source repositories"></button>
-      <p>在PyTorch Lightning和JAX中，<code>validation_step</code>返回$x$<span class="math">\\(x_i\\)</span>。</p>
+      <p>在PyTorch Lightning和JAX中，<code>validation_step</code>返回$x$
+        <span class="math">\\(x_i\\)</span>。</p>
       <div class="highlight"><pre>print('minibatch losses')</pre></div>
       <div class="cell_output"><pre>quick estimate</pre></div>
       <!-- Table of contents -->
@@ -246,7 +249,8 @@ def test_the_code_check_finds_english_and_lets_code_and_names_pass():
     assert english_words("minibatch losses: [0.25, 0.5]", code) == []
     assert english_words("(<tf.Tensor: shape=(), dtype=float32, numpy=0.6666667>, "
                          "Array([0., 1.], dtype=float32))", code) == []
-    assert english_words("通过（PASS）check_exact_loss：exact_loss在全部36个测试用例上都正确。") == []
+    verdict = "通过（PASS）check_exact_loss：exact_loss在全部36个测试用例上都正确。"
+    assert english_words(verdict) == []
     assert english_words("PASS check_exact_loss: exact_loss is right on all 36 test cases.") \
         == ["right", "all", "test", "cases"]
 
@@ -288,11 +292,11 @@ def test_no_english_in_the_chinese_notebooks(pages):
     import nbformat
 
     library = library_lines()
-    notebooks = sorted((REPO / "_build" / "colab" / ZH.folder).rglob("*.ipynb"))
+    notebooks = sorted((colab_dir(REPO) / ZH.folder).rglob("*.ipynb"))
     assert len(notebooks) >= 4 * 2, notebooks
     problems = []
     for path in notebooks:
-        where = path.relative_to(REPO / "_build" / "colab").as_posix()
+        where = path.relative_to(colab_dir(REPO)).as_posix()
         for cell in nbformat.read(path, as_version=4).cells:
             if cell.cell_type == "markdown":
                 text = re.sub(r"\$\$.*?\$\$|\$[^$\n]*\$|`[^`]*`|\]\([^)]*\)", " ", cell.source,

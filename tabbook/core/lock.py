@@ -15,7 +15,6 @@ from pathlib import Path
 
 from .layout import LOCK_FILE  # noqa: E402  (re-exported)
 
-
 HELD_ENV = "TABBOOK_LOCK_HELD"
 """Set by a command that holds the lock for the children it runs (``python -m tabbook
 edition``): the book whose lock the parent holds."""

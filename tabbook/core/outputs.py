@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # (the no-op build's stamp reads secret_values: kept light)

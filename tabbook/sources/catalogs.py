@@ -38,10 +38,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import BookError
-from .code_prose import CONTEXT as CODE_CONTEXT, message_problems as code_message_problems
+from ..core.myst_markdown import md_parser
+from .code_prose import CONTEXT as CODE_CONTEXT
+from .code_prose import message_problems as code_message_problems
 from .i18n import LOCALES, UI_LOCALES, _flat, _read_po, edition_of
 from .ui_catalogs import is_interface_catalog, string_problems
-from ..core.myst_markdown import md_parser
 
 LIBRARY_LOCALES = Path("d2l") / LOCALES
 """The exercise checkers' catalogs (``d2l/locales/<language>/LC_MESSAGES/d2l.po``), from the
@@ -239,7 +240,8 @@ def msgfmt_problems(path: Path, shown: str) -> list[str]:
     if res.returncode == 0:
         return []
     lines = [ln for ln in res.stderr.splitlines()
-             if ln.strip() and ": warning:" not in ln and not re.search(r"msgfmt: found \d+ fatal", ln)]
+             if ln.strip() and ": warning:" not in ln
+             and not re.search(r"msgfmt: found \d+ fatal", ln)]
     lines = [ln.replace(str(path), shown, 1) for ln in lines] or [f"{shown}: {res.stderr.strip()}"]
     return [f"{ln} (msgfmt -c)" for ln in lines]
 

@@ -40,7 +40,8 @@ def find_python(version: str) -> Path:
     """Find an interpreter for ``version`` (e.g. "3.11"): PATH first, then pyenv."""
     candidates = [shutil.which(f"python{version}")]
     pyenv = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
-    candidates += sorted(glob.glob(f"{pyenv}/versions/{version}.*/bin/python{version}"), reverse=True)
+    candidates += sorted(glob.glob(f"{pyenv}/versions/{version}.*/bin/python{version}"),
+                         reverse=True)
     candidates += [f"/usr/bin/python{version}", f"/usr/local/bin/python{version}"]
     for cand in candidates:
         if not cand:

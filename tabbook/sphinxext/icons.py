@@ -31,8 +31,8 @@ from ..core.files import write_atomic
 
 FONTAWESOME_JS = "_static/scripts/fontawesome.js"
 ICONS_CSS = "_static/tabbook-icons.css"
-STUB = ("/* FontAwesome icons are drawn by tabbook-icons.css (written by tabbook/sphinxext/icons.py "
-        "from this theme's fontawesome.js). */\n")
+STUB = ("/* FontAwesome icons are drawn by tabbook-icons.css (written by "
+        "tabbook/sphinxext/icons.py from this theme's fontawesome.js). */\n")
 
 STYLES = {"fa-solid": "fas", "fas": "fas", "fa-regular": "far", "far": "far",
           "fa-brands": "fab", "fab": "fab"}

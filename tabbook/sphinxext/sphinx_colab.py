@@ -7,7 +7,8 @@
 * After ``builder-inited`` (once :mod:`tabbook.sphinxext.sphinx_ext` has executed the pages): which
   pages have notebooks (for the links).
 * At ``build-finished`` (the environment complete: every label, section and equation
-  numbered as the pages show them; also after a build that had nothing to rewrite): write every page's notebooks to ``tabbook.colab_dir``
+  numbered as the pages show them; also after a build that had nothing to rewrite): write
+  every page's notebooks to ``tabbook.colab_dir``
   (``<colab_dir>/<lang_dir><framework>/...``, ``lang_dir`` from Sphinx's ``language``)
   and a copy into the HTML output (``_colab/<framework>/...``) for the download links.
   Their cross-references are resolved from Sphinx's environment (:func:`env_references`),
@@ -17,7 +18,8 @@
   .ipynb" link; their ``data-*`` attributes name each framework's Colab URL and download
   URL. ``static/colab.js`` points the links at the framework the reader picked in the tabs.
 * Pages are re-rendered when the Colab URLs or the library version change (their
-  content hash, :func:`tabbook.stages.freshness.page_digest`, holds :func:`tabbook.stages.colab.stamp`).
+  content hash, :func:`tabbook.stages.freshness.page_digest`, holds
+  :func:`tabbook.stages.colab.stamp`).
 
 Call :func:`setup` from :func:`tabbook.sphinxext.sphinx_ext.setup`.
 """
@@ -36,21 +38,29 @@ from sphinx.locale import get_translation
 from sphinx.util import logging
 
 from .. import __version__
-from ..stages.colab_cells import NOT_PUBLISHED
-from ..stages.colab import (HTML_DIR, REFERENCES, colab_url, language_dir,
-                    library_label, notebook_relpath, page_notebooks, write_notebooks)
-from ..sources.config import load_config
 from ..core.errors import BookError
-from ..core.frameworks import BY_NAME, FRAMEWORKS
 from ..core.files import write_atomic
-from ..sources.i18n import SOURCE, Translator, edition_of
-from ..stages.launch import launch_urls
+from ..core.frameworks import BY_NAME, FRAMEWORKS
 from ..core.myst_markdown import References, Target
+from ..sources.config import load_config
+from ..sources.i18n import SOURCE, Translator, edition_of
+from ..stages.colab import (
+    HTML_DIR,
+    REFERENCES,
+    colab_url,
+    language_dir,
+    library_label,
+    notebook_relpath,
+    page_notebooks,
+    write_notebooks,
+)
+from ..stages.colab_cells import NOT_PUBLISHED
+from ..stages.launch import launch_urls
 from .sphinx_state import state_of
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 LOGGER = logging.getLogger(__name__)
-_ = get_translation("tabbook")  # the tool's strings (tabbook/locales/, tabbook.sphinxext.sphinx_i18n)
+_ = get_translation("tabbook")  # the tool's strings (tabbook/locales/)
 DEFAULT = FRAMEWORKS[0].name
 
 
@@ -59,7 +69,8 @@ BOOK_THEME = "sphinx_book_theme"
 REPOSITORY_BUTTONS = {"use_repository_button": "repository_button",
                       "use_edit_page_button": "edit_page_button",
                       "use_issues_button": "issues_button"}
-"""The theme's repository buttons and the :class:`~tabbook.sources.config.BookConfig` field of each."""
+"""The theme's repository buttons and the :class:`~tabbook.sources.config.BookConfig` field
+of each."""
 
 
 def _config_inited(app: Sphinx, config) -> None:
@@ -206,8 +217,9 @@ def buttons_html(names: list[str], docname: str, pattern: str, pathto, lang_dir:
     """The links block of a page; ``pathto(file, 1)`` makes a page-relative URL.
 
     Without a ``pattern`` (the book is not published) "Open in Colab" is a note saying so.
-    ``launch`` maps each framework to ``{service: url}`` (:func:`tabbook.stages.launch.launch_urls`):
-    a link per service that applies, after Colab's.
+    ``launch`` maps each framework to ``{service: url}``
+    (:func:`tabbook.stages.launch.launch_urls`): a link per service that applies, after
+    Colab's.
     """
     launch = launch or {}
     first = DEFAULT if DEFAULT in names else names[0]
@@ -219,7 +231,8 @@ def buttons_html(names: list[str], docname: str, pattern: str, pathto, lang_dir:
         attrs[f"data-label-{name}"] = BY_NAME[name].label
         attrs[f"data-download-{name}"] = pathto(f"{HTML_DIR}/{notebook_relpath(name, docname)}", 1)
         # a translated edition's download is named apart from the English one
-        attrs[f"data-file-{name}"] = f"{base}-{name}{'-' + lang_dir.strip('/') if lang_dir else ''}.ipynb"
+        suffix = "-" + lang_dir.strip("/") if lang_dir else ""
+        attrs[f"data-file-{name}"] = f"{base}-{name}{suffix}.ipynb"
         if pattern:
             attrs[f"data-colab-{name}"] = colab_url(pattern, name, docname, lang_dir)
         for service, url in launch.get(name, {}).items():
@@ -238,11 +251,10 @@ def buttons_html(names: list[str], docname: str, pattern: str, pathto, lang_dir:
             f'<a class="tabbook-colab-open" href="{a(attrs[f"data-colab-{first}"])}" '
             f'target="_blank" rel="noopener">{a(str(_("Open in Colab")))}{label}{new_tab}</a>')
     else:
-        parts.append(
-            # (in English: "... not yet. " + NOT_PUBLISHED + "; download ...")
-            f'<span class="tabbook-colab-unpublished">'
-            f'{a(str(_("Open in Colab: not yet. This book is not published yet; download the notebook instead.")))}'
-            f'</span>')
+        # (in English: "... not yet. " + NOT_PUBLISHED + "; download ...")
+        unpublished = _("Open in Colab: not yet. This book is not published yet; "
+                        "download the notebook instead.")
+        parts.append(f'<span class="tabbook-colab-unpublished">{a(str(unpublished))}</span>')
     services = {"studiolab": _("Open in SageMaker Studio Lab"),
                 "jupyterhub": _("Open in JupyterHub")}
     for service, text in services.items():
@@ -250,7 +262,8 @@ def buttons_html(names: list[str], docname: str, pattern: str, pathto, lang_dir:
         if url:  # (colab.js points it at the reader's framework, as the Colab link)
             parts.append(
                 f'<a class="tabbook-launch tabbook-launch-{service}" data-launch="{service}" '
-                f'href="{a(url)}" target="_blank" rel="noopener">{a(str(text))}{label}{new_tab}</a>')
+                f'href="{a(url)}" target="_blank" rel="noopener">'
+                f'{a(str(text))}{label}{new_tab}</a>')
     parts.append(
         f'<a class="tabbook-colab-download" href="{a(attrs[f"data-download-{first}"])}" '
         f'download="{a(attrs[f"data-file-{first}"])}">{a(str(_("Download .ipynb")))}{label}'

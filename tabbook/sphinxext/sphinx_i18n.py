@@ -160,7 +160,6 @@ def _keep_intermediates_out_of_the_site(app) -> None:
 
 
 def _builder_inited(app) -> None:
-    edition = edition_of(app.config.language)
     if app.builder.name == "gettext":
         patches.extract_output_images(app)
     if app.builder.format != "html":

@@ -22,9 +22,9 @@ Two cells come first:
 Notebooks are written to ``<folder>/<lang_dir><framework>/<page path>.ipynb``, where
 ``lang_dir`` is ``""`` for the book's main language and e.g. ``zh/`` for a translation
 (:func:`language_dir`); the Colab links name the same paths on the notebooks branch
-(:attr:`BookConfig.colab_pattern <tabbook.sources.config.BookConfig.colab_pattern>`). The same input gives
-the same bytes (no timestamps, no machine paths, stable cell ids). They are written once:
-the Sphinx build writes them on every ``make html`` (see
+(:attr:`BookConfig.colab_pattern <tabbook.sources.config.BookConfig.colab_pattern>`).
+The same input gives the same bytes (no timestamps, no machine paths, stable cell ids).
+They are written once: the Sphinx build writes them on every ``make html`` (see
 :mod:`tabbook.sphinxext.sphinx_colab`) and notes them among its outputs (a missing one
 rebuilds); ``make colab`` builds, then checks them (:func:`check_colab`) against the
 execution cache (:func:`tabbook.stages.cache.cached_runs`).
@@ -36,28 +36,31 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import re
 from pathlib import Path
 
 import nbformat
 
-from ..sources.book import read_book
-from ..sources.config import BookConfig, load_config
 from ..core import nbfast
 from ..core.errors import BookError
-from ..core.escape import code_comment, escape_added
-from .cache import cached_runs, code_cells
-from .colab_cells import (NOT_PUBLISHED, for_markdown, identity, install_code, intro_markdown,
-                          quote_arg)
-from .language_runs import localize
-from .notebook_code import language_setting
+from ..core.escape import code_comment
 from ..core.files import write_atomic
 from ..core.frameworks import FRAMEWORKS, Framework
 from ..core.layout import Layout
-from ..sources.code_prose import code_catalog, translate_code
-from ..sources.i18n import SOURCE, Translator, edition_of, translations
 from ..core.myst_markdown import References, Resolver, colab_markdown
+from ..sources.book import read_book
+from ..sources.code_prose import code_catalog, translate_code
+from ..sources.config import BookConfig, load_config
+from ..sources.i18n import SOURCE, Translator, edition_of, translations
 from ..sources.source import Page
+from .cache import cached_runs, code_cells
+from .colab_cells import (
+    for_markdown,
+    identity,
+    install_code,
+    intro_markdown,
+)
+from .language_runs import localize
+from .notebook_code import language_setting
 
 HTML_DIR = "_colab"
 """Folder of the HTML output that holds a copy of the notebooks (for download links)."""

@@ -101,8 +101,8 @@ def edition_outputs(root: Path, edition, docnames, runs, cfg) -> dict[str, str]:
     cache entries and the Colab notebooks it wrote (in ``tabbook.colab_dir`` and the site's
     ``_colab/``: ``make colab`` checks them, :func:`tabbook.stages.colab.check_colab`)
     (path relative to ``root``, or absolute outside it -> what it is)."""
-    from .colab import HTML_DIR, notebook_relpath
     from .cache import cache_path
+    from .colab import HTML_DIR, notebook_relpath
 
     root = Path(root).resolve()
     layout = Layout(root)

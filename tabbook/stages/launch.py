@@ -48,9 +48,9 @@ def jupyterhub_url(cfg: BookConfig, framework: str, docname: str, lang_dir: str 
     repo_name = cfg.repository_url.rstrip("/").rsplit("/", 1)[-1]
     if repo_name.endswith(".git"):
         repo_name = repo_name[:-4]
+    path = f"lab/tree/{repo_name}/{notebook_path(framework, docname, lang_dir)}"
     query = urlencode({"repo": cfg.repository_url, "branch": cfg.notebooks_branch,
-                       "urlpath": f"lab/tree/{repo_name}/"
-                                  f"{notebook_path(framework, docname, lang_dir)}"}, quote_via=quote)
+                       "urlpath": path}, quote_via=quote)
     return f"{cfg.jupyterhub_url.rstrip('/')}/hub/user-redirect/git-pull?{query}"
 
 

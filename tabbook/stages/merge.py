@@ -16,8 +16,8 @@ import nbformat
 
 from ..core import nbfast
 from ..core.errors import BookError
-from ..core.layout import DEFAULT_CACHE_DIR
 from ..core.frameworks import FRAMEWORKS
+from ..core.layout import DEFAULT_CACHE_DIR
 from ..sources.source import Cell, Page
 
 # The class-name convention between this module and the Sphinx transform
@@ -57,7 +57,8 @@ def _fence(text: str) -> str:
 def _prose_for(cell: Cell, fw_name: str) -> nbformat.NotebookNode:
     fence = _fence(cell.source)
     md = nbfast.markdown_cell(
-        f"{fence}{{container}} {PROSE_CLASS} {FW_CLASS.format(fw_name)}\n{cell.source.strip()}\n{fence}")
+        f"{fence}{{container}} {PROSE_CLASS} {FW_CLASS.format(fw_name)}\n"
+        f"{cell.source.strip()}\n{fence}")
     md.id = f"md-{cell.index}-{fw_name}"
     return md
 

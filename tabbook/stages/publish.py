@@ -238,7 +238,8 @@ def assemble(root: Path, out: Path | None = None) -> Path:
         if problems:
             raise BookError("the assembled site and notebooks disagree:\n  "
                             + "\n  ".join(problems[:30])
-                            + (f"\n  ... and {len(problems) - 30} more" if len(problems) > 30 else ""))
+                            + (f"\n  ... and {len(problems) - 30} more"
+                               if len(problems) > 30 else ""))
         if out.exists():
             old = out.with_name(f".{out.name}-old")
             shutil.rmtree(old, ignore_errors=True)
@@ -326,8 +327,8 @@ def check(publish: Path, cfg: BookConfig, root: Path | None = None) -> list[str]
                     problems.append(f"{rel}: the {name} Colab link opens {nb_rel}, which is not "
                                     f"in the notebooks tree")
                     continue
-                download = posixpath.normpath(posixpath.join(posixpath.dirname(rel),
-                                                             block.get(f"data-download-{name}", "")))
+                href = block.get(f"data-download-{name}", "")
+                download = posixpath.normpath(posixpath.join(posixpath.dirname(rel), href))
                 edition, _, below = download.partition(f"{HTML_DIR}/")
                 if edition != lang_dir or below != f"{name}/{m.group('path')}":
                     problems.append(f"{rel}: the {name} Colab link opens {nb_rel} but the page's "

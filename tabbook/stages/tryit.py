@@ -19,8 +19,9 @@ that needs is made here, with no request to anything but npm's registry (once, c
   ``d2l/inpage.py`` (what each Run runs) and the checkers' compiled message catalogs
   (``locales/<language>/LC_MESSAGES/d2l.mo``), the very files the library's wheel holds.
 
-They are staged in ``<stage>/tryit/`` (``<vendor>/tryit-static/tryit/``, :attr:`tabbook.core.layout.Layout.vendor`), which
-the Sphinx side adds to ``html_static_path``: the site serves them as ``_static/tryit/``.
+They are staged in ``<stage>/tryit/`` (``<vendor>/tryit-static/tryit/``,
+:attr:`tabbook.core.layout.Layout.vendor`), which the Sphinx side adds to
+``html_static_path``: the site serves them as ``_static/tryit/``.
 
 ``TABBOOK_TRYIT_NPM_DIR``: a folder whose ``node_modules`` already holds the packages
 (machines without npm). This module does not import Sphinx.
@@ -74,13 +75,15 @@ def _run(cmd: list[str], cwd: Path, what: str) -> None:
 
 
 def install_packages() -> Path:
-    """The folder whose ``node_modules`` holds the runner's pinned packages (installed if missing)."""
+    """The folder whose ``node_modules`` holds the runner's pinned packages (installed if
+    missing)."""
     override = os.environ.get("TABBOOK_TRYIT_NPM_DIR")
     if override:
         folder = Path(override)
         if not (folder / "node_modules" / "pyodide" / "pyodide.asm.wasm").is_file():
             raise TryitError(f"TABBOOK_TRYIT_NPM_DIR={override} has no node_modules/pyodide "
-                             "(install tabbook/stages/tryit_src/package-lock.json there with `npm ci`)")
+                             "(install tabbook/stages/tryit_src/package-lock.json there "
+                             "with `npm ci`)")
         return folder
     try:
         return npm.install_locked(SRC, "tryit", "the exercise runner's editor and Python "

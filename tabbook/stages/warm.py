@@ -22,12 +22,12 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..sources.envs import env_python
 from ..core.errors import BookError
 from ..core.files import write_atomic
 from ..core.frameworks import Framework
 from ..core.layout import Layout
 from ..core.warm_kernel import PID_FILE
+from ..sources.envs import env_python
 
 WARM_ENV = "TABBOOK_WARM_KERNELS"
 SCRIPT = Path(__file__).resolve().parent.parent / "core" / "warm_kernel.py"

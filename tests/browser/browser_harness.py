@@ -29,10 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-REPO = Path(__file__).resolve().parents[2]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+TESTS = Path(__file__).resolve().parents[1]
+if str(TESTS) not in sys.path:
+    sys.path.insert(0, str(TESTS))
 
+from bookutil import LAYOUT, REPO  # noqa: E402,F401  (the checkout; tabbook importable after it)
 from tabbook.core.browser import (  # noqa: E402,F401  (one launcher, one server: the tool's)
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -63,17 +64,13 @@ FontAwesome's 543 KB script)."""
 
 def html_dir() -> Path:
     """The built book: ``$TABBOOK_HTML`` or ``<repo>/_build/html`` (what `make html` writes)."""
-    return Path(os.environ.get("TABBOOK_HTML") or REPO / "_build" / "html").resolve()
+    return Path(os.environ.get("TABBOOK_HTML") or LAYOUT.html_root).resolve()
 
 
 def screenshot_dir(html: Path) -> Path:
     """Where screenshots go: ``_build/screenshots`` beside ``_build/html``."""
     return html.parent / "screenshots"
 
-
-TESTS = Path(__file__).resolve().parents[1]
-if str(TESTS) not in sys.path:
-    sys.path.insert(0, str(TESTS))
 
 import setup_machine  # noqa: E402  (what the machine needs: installed by `make test-setup`)
 from setup_machine import SetupError, cjk_fonts  # noqa: E402,F401
@@ -113,7 +110,8 @@ def require_axe() -> Path:
 def require_built(html: Path) -> Path:
     if not (html / "index.html").is_file():
         raise SetupError(f"the book is not built ({html / 'index.html'} is missing): run "
-                         "`make html` first (`make test` does), or set TABBOOK_HTML to a built book")
+                         "`make html` first (`make test` does), or set TABBOOK_HTML to a "
+                         "built book")
     return html
 
 
@@ -206,7 +204,8 @@ injected script shows itself."""
 def catch_dialogs(context) -> None:
     """Record (and dismiss) every dialog the pages of ``context`` open, in :data:`DIALOGS`."""
     def on_dialog(dialog):
-        DIALOGS.append(f"{dialog.type} {dialog.message!r} on {dialog.page.url if dialog.page else '?'}")
+        where = dialog.page.url if dialog.page else "?"
+        DIALOGS.append(f"{dialog.type} {dialog.message!r} on {where}")
         try:
             dialog.dismiss()
         except Exception:  # (the page may be gone already)
@@ -331,7 +330,8 @@ class TabReport:
 
     def __str__(self) -> str:
         return (f"want {self.want}: {len(self.framework_sets)} framework tab-sets, wrong: "
-                + ", ".join(f"#{s['index']} shows {s['checked']} of {s['labels']}" for s in self.wrong))
+                + ", ".join(f"#{s['index']} shows {s['checked']} of {s['labels']}"
+                            for s in self.wrong))
 
 
 def tab_report(page, want_label: str) -> TabReport:
@@ -428,13 +428,17 @@ _OVERFLOW_JS = """() => {
         // fine when a scrolling ancestor (a code block, an output) clips it
         let p = el.parentElement, clipped = false;
         while (p && p !== document.body) {
-            if (own(p) && (p.matches(scrollers) || p.scrollWidth > p.clientWidth)) { clipped = true; break; }
+            if (own(p) && (p.matches(scrollers) || p.scrollWidth > p.clientWidth)) {
+                clipped = true;
+                break;
+            }
             p = p.parentElement;
         }
         if (clipped) continue;
         if (el.matches(scrollers) && own(el)) continue;
         const desc = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
-            + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+            + (el.className && typeof el.className === 'string'
+               ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
         offenders.push(desc + ' right=' + Math.round(r.right));
     }
     return {scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,

@@ -147,7 +147,8 @@ class Browse:
 
     def server_errors(self) -> list[str]:
         """4xx/5xx answers the server gave since this test started (e.g. /favicon.ico)."""
-        return [f"{h.status} {h.path}" for h in self.server.hits[self._first_hit:] if h.status >= 400]
+        return [f"{h.status} {h.path}" for h in self.server.hits[self._first_hit:]
+                if h.status >= 400]
 
     def assert_clean(self, log: bh.PageLog) -> None:
         problems = log.problems() + [f"server answered {e}" for e in self.server_errors()]

@@ -40,9 +40,9 @@ _MATHJAX_JS = """async () => {
 
 INVISIBLE = {"\u2061", "\u2062", "\u2063", "\u2064", "\u200b"}
 """Function application, invisible times/separator/plus, zero width space: not symbols."""
-SAME = {"\u2212": "-", "\u2217": "*", "\u2032": "'", "\u00a0": " ", "\u2223": "|", "\u2225": "\u2016",
-        "\u22c5": "\u00b7", "\u02c6": "^", "\u0302": "^", "\u2192": "\u2192", "\u27e8": "\u2329",
-        "\u27e9": "\u232a", "\u2014": "-", "\u2013": "-"}
+SAME = {"\u2212": "-", "\u2217": "*", "\u2032": "'", "\u00a0": " ", "\u2223": "|",
+        "\u2225": "\u2016", "\u22c5": "\u00b7", "\u02c6": "^", "\u0302": "^", "\u2192": "\u2192",
+        "\u27e8": "\u2329", "\u27e9": "\u232a", "\u2014": "-", "\u2013": "-"}
 """Code points two renderers pick differently for one symbol (minus, prime, mid, hat...)."""
 
 

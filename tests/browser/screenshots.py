@@ -64,7 +64,8 @@ def write_all(html: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--html", type=Path, default=None, help="the built book (default: _build/html)")
+    parser.add_argument("--html", type=Path, default=None,
+                        help=f"the built book (default: {bh.html_dir()})")
     args = parser.parse_args(argv)
     try:
         html = bh.require_built((args.html or bh.html_dir()).resolve())

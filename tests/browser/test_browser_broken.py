@@ -43,7 +43,8 @@ def test_tab_sync_check_fails_without_sync_groups(browse, broken_site):
     page = open_page(context, server.url(path))
     bh.click_tab(page, "JAX")
     report = tab_report(page, "JAX")
-    assert not report.ok and report.wrong, f"the tab-sync check passed a book without sync: {report}"
+    assert not report.ok and report.wrong, (
+        f"the tab-sync check passed a book without sync: {report}")
     assert len(report.framework_sets) >= 2
 
 
@@ -94,7 +95,8 @@ def test_solution_check_fails_when_solutions_are_not_dropdowns(browse, broken_si
 def test_overflow_check_catches_a_wide_element(browse, broken_site):
     server, variant = broken_site
     path = variant("wide", lambda html: html.replace(
-        '<section id="', '<p style="width: 600px">a paragraph wider than a phone</p><section id="', 1))
+        '<section id="',
+        '<p style="width: 600px">a paragraph wider than a phone</p><section id="', 1))
     context, _ = browse(viewport=bh.PHONE)
     report = bh.overflow_report(open_page(context, server.url(path)))
     assert report["scrollWidth"] > report["innerWidth"] and report["offenders"], report
@@ -106,6 +108,7 @@ def test_accessibility_check_catches_an_unnamed_control(browse, broken_site, axe
         '<section id="', '<button class="tabbook-broken"></button><img src="data:image/gif;base64,'
         'R0lGODlhAQABAAAAACw=" class="tabbook-broken"><section id="', 1))
     context, _ = browse()
-    found = bh.axe_violations(open_page(context, server.url(path)), axe_js, include=".tabbook-broken")
+    found = bh.axe_violations(open_page(context, server.url(path)), axe_js,
+                              include=".tabbook-broken")
     ids = {v["id"] for v in found}
     assert {"button-name", "image-alt"} <= ids, found

@@ -13,12 +13,11 @@ from playwright.sync_api import expect
 
 import browser_harness as bh
 from browser_harness import REPO, open_page, settle
-
-from tabbook.stages import colab
+from tabbook.core.frameworks import FRAMEWORKS
 from tabbook.sources.book import read_book
 from tabbook.sources.config import load_config
+from tabbook.stages import colab
 from tabbook.stages.cache import code_cells
-from tabbook.core.frameworks import FRAMEWORKS
 
 pytestmark = pytest.mark.browser
 DEFAULT = FRAMEWORKS[0]

@@ -24,7 +24,8 @@ def test_framework_choice_syncs_every_tab_set_persists_and_follows_the_url(brows
     context, log = browse()
     page = open_page(context, server.url(PAGE_43))
     first = tab_report(page, "PyTorch")
-    assert len(first.framework_sets) >= 2, f"the 4.3 page has too few framework tab-sets: {first.sets}"
+    assert len(first.framework_sets) >= 2, (
+        f"the 4.3 page has too few framework tab-sets: {first.sets}")
     assert first.ok, f"before any choice every tab-set should show PyTorch: {first}"
 
     bh.click_tab(page, "JAX")
@@ -105,7 +106,8 @@ def test_every_page_loads_offline_without_errors(browse, server, book_html):
         page.goto(server.url(path))
         settle(page)
         for label in bh.LABELS.values():
-            tabs = page.locator(".sd-tab-set > label.sd-tab-label", has_text=label).filter(visible=True)
+            tabs = page.locator(".sd-tab-set > label.sd-tab-label",
+                                has_text=label).filter(visible=True)
             if tabs.count():
                 tabs.first.click()
         for button in page.locator(".solution button.toggle-button").all():
@@ -137,7 +139,8 @@ def test_tabs_work_from_the_keyboard(browse, server):
     else:
         pytest.fail("no framework tab is reachable with the Tab key")
     labels = page.evaluate("() => Array.from(document.activeElement.parentElement.children)"
-                           ".filter(e => e.matches('label.sd-tab-label')).map(e => e.textContent.trim())")
+                           ".filter(e => e.matches('label.sd-tab-label'))"
+                           ".map(e => e.textContent.trim())")
     start = page.evaluate("() => document.activeElement.nextElementSibling.textContent.trim()")
     assert len(labels) >= 2, labels
     i = labels.index(start)
@@ -145,7 +148,8 @@ def test_tabs_work_from_the_keyboard(browse, server):
     want = labels[(i + 1) % len(labels)]
     report = tab_report(page, want)
     assert report.ok, f"ArrowRight did not switch every tab-set to {want}: {report}"
-    outline = page.evaluate("() => getComputedStyle(document.activeElement.nextElementSibling).outlineStyle")
+    outline = page.evaluate(
+        "() => getComputedStyle(document.activeElement.nextElementSibling).outlineStyle")
     assert outline != "none", "the focused tab shows no focus outline"
     page.keyboard.press("ArrowLeft")
     assert tab_report(page, start).ok, f"ArrowLeft did not switch back to {start}"
@@ -191,7 +195,8 @@ def test_tabs_switch_on_a_phone(browse, server, book_html, path):
     browse.assert_clean(log)
 
 
-@pytest.mark.parametrize("path, scheme", [(PAGE_43, "light"), (PAGE_32, "light"), (PAGE_43, "dark")])
+@pytest.mark.parametrize("path, scheme",
+                         [(PAGE_43, "light"), (PAGE_32, "light"), (PAGE_43, "dark")])
 def test_no_serious_accessibility_violations(browse, server, axe_js, path, scheme):
     """axe-core on the page as loaded, then with every framework's tab panel shown at once
     (one audit covers all four frameworks' code and outputs) and every solution open.

@@ -58,7 +58,8 @@ def test_chinese_text_renders_with_a_cjk_font(browse, server, zh_built, cjk_font
         const draw = ch => { const c = document.createElement('canvas'); c.width = c.height = 40;
             const g = c.getContext('2d'); g.font = font.replace(/\\d+(\\.\\d+)?px/, '32px');
             g.fillText(ch, 2, 34); return c.toDataURL(); };
-        return new Set(['准', '确', '率', '分', '类']).size === new Set(['准', '确', '率', '分', '类'].map(draw)).size;
+        const chars = ['准', '确', '率', '分', '类'];
+        return new Set(chars).size === new Set(chars.map(draw)).size;
     }""")
     assert distinct, "Chinese characters are drawn as identical boxes"
     browse.assert_clean(log)
@@ -107,7 +108,8 @@ def _search_links(page) -> list[str]:
 
 # words, and phrases the index has cut into words (验证损失: 验证, 损失), which the search
 # page looked up as one word and found nowhere (static/tabbook-search-zh.js)
-@pytest.mark.parametrize("word", ["准确率", "分类", "验证损失", "期望损失", "交叉熵", "最后一个小批量"])
+@pytest.mark.parametrize("word", ["准确率", "分类", "验证损失", "期望损失", "交叉熵",
+                                  "最后一个小批量"])
 def test_chinese_search_finds_the_43_page(browse, server, zh_built, word):
     text = BeautifulSoup((zh_built / PAGE_43).read_text("utf-8"), "html.parser").get_text()
     assert word in text, f"{word} is not on the page"
@@ -201,7 +203,7 @@ def test_solution_toggles_and_header_buttons_speak_chinese(browse, server, zh_bu
     browse.assert_clean(log)
 
 
-# --------------------------------------------------------------------------- the switch and shared assets
+# ------------------------------------------------------------- the switch and shared assets
 
 
 @pytest.mark.parametrize("path", [PAGE_43, "index.html", "search.html?q=accuracy", "genindex.html"])

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import browser_harness as bh
+from bookutil import run_tool
 from browser_harness import open_page
+from tabbook.core.layout import Layout
 
 pytestmark = pytest.mark.browser
 
@@ -110,12 +110,10 @@ def test_a_translation_past_the_check_runs_no_script_on_any_zh_page(browser, boo
     assert _plant(book / "tabbook" / "locales") > 50
     assert _plant_settings(book / "locales") >= 2
     # (HELD_ENV: as a child of `make html`, which checked the catalogs: the check is skipped)
-    env = dict(os.environ, PYTHONPATH=str(book), PYTHONDONTWRITEBYTECODE="1",
-               **{HELD_ENV: str(book)})
-    res = subprocess.run([sys.executable, "-m", "tabbook", "--root", str(book), "edition",
-                          "zh_CN"], cwd=book, env=env, capture_output=True, text=True, timeout=600)
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", **{HELD_ENV: str(book)})
+    res = run_tool(book, "edition", "zh_CN", tool=book, env=env, cwd=book, timeout=600)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
-    html = book / "_build" / "html"
+    html = Layout(book).html_root
     pages = sorted(p.relative_to(html).as_posix() for p in (html / "zh").rglob("*.html")
                    if "_static" not in p.parts)
     assert "zh/chapter_linear-classification/classification.html" in pages, pages

@@ -8,17 +8,14 @@ _config.yml sets no ``launch_buttons.jupyterhub_url``.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-import browser_harness as bh
+from bookutil import REPO
 from browser_harness import LABELS, PAGE_43, click_tab, open_page
 from tabbook.sources.config import load_config
 from tabbook.stages.launch import launch_urls
 
 pytestmark = pytest.mark.browser
-REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("lang_dir", ["", "zh/"])

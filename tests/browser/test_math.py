@@ -4,8 +4,9 @@
 as MathJax 3 typeset them in Chromium before the switch (``math_golden.py`` made it from
 that build). Here each page of the KaTeX build is loaded in Chromium, light and dark, and
 each formula compared with MathJax's, in document order: the same TeX, the same symbols
-(their MathML's token text), the scripts in the same places (limits below or beside), drawn in the text's colour, in KaTeX's own fonts, not a Tab
-stop, and read by screen readers from MathML (the glyphs are ``aria-hidden``).
+(their MathML's token text), the scripts in the same places (limits below or beside), drawn
+in the text's colour, in KaTeX's own fonts, not a Tab stop, and read by screen readers from
+MathML (the glyphs are ``aria-hidden``).
 """
 
 from __future__ import annotations

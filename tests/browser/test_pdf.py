@@ -38,7 +38,8 @@ def code_lines(html_dir, framework: str) -> list[str]:
             content = pre.find_parent(class_="sd-tab-content")
             if content is not None:
                 label = content.find_previous_sibling("label")
-                if label.get("data-sync-group") == "framework" and label["data-sync-id"] != framework:
+                if (label.get("data-sync-group") == "framework"
+                        and label["data-sync-id"] != framework):
                     continue
             lines += [ln for ln in pre.get_text().splitlines() if ln.strip()]
     return lines
@@ -77,7 +78,8 @@ def sections(reader) -> list[tuple[int, str]]:
 @pytest.fixture(scope="module")
 def pdfs(browser, book_html, tmp_path_factory):
     out = tmp_path_factory.mktemp("pdf")
-    written = write_pdfs(book_html, out, REPO, browser=browser, languages=["en"], log=lambda m: None)
+    written = write_pdfs(book_html, out, REPO, browser=browser, languages=["en"],
+                         log=lambda m: None)
     return {path.name: path for path in written}
 
 

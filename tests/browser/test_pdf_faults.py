@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from bookutil import REPO, run_tool
+from tabbook.core.layout import Layout
+
 TINYBOOK = REPO / "tests" / "fixtures" / "tinybook"
 PAGE = "<!doctype html><html><head><title>{title}</title></head><body><h1>{title}</h1>{extra}" \
        "</body></html>"
@@ -33,7 +35,7 @@ HANGS = {  # a page script that never returns, and the step of `make pdf` it sto
 def _book(tmp_path: Path, busy: bool = False, zh: bool = False, extra: str = "") -> Path:
     book = tmp_path / "book"
     shutil.copytree(TINYBOOK, book)
-    html = book / "_build" / "html"
+    html = Layout(book).html_root
     (html / "chapter_demo").mkdir(parents=True)
     (html / "index.html").write_text(PAGE.format(title="Tiny Book", extra=""), encoding="utf-8")
     (html / "chapter_demo" / "page.html").write_text(
@@ -44,9 +46,8 @@ def _book(tmp_path: Path, busy: bool = False, zh: bool = False, extra: str = "")
 
 
 def _pdf(book: Path, *args: str, env: dict | None = None, timeout: float = 300):
-    return subprocess.run([sys.executable, "-m", "tabbook", "--root", str(book), "pdf",
-                           "--framework", "jax", *args], capture_output=True, text=True,
-                          cwd=REPO, timeout=timeout, env={**os.environ, **(env or {})})
+    return run_tool(book, "pdf", "--framework", "jax", *args, cwd=REPO, timeout=timeout,
+                    env={**os.environ, **(env or {})})
 
 
 def test_chromium_that_fails_to_start_is_named(tmp_path):
@@ -59,7 +60,7 @@ def test_chromium_that_fails_to_start_is_named(tmp_path):
     assert res.returncode == 1, res
     assert f"Chromium ({broken}) failed to start" in res.stderr, res.stderr
     assert "TABBOOK_CHROMIUM" in res.stderr and "Traceback" not in res.stderr
-    assert not (book / "_build" / "pdf").exists()
+    assert not Layout(book).pdf.exists()
 
 
 def test_page_that_never_goes_network_idle_is_named(tmp_path, chromium):
@@ -69,7 +70,7 @@ def test_page_that_never_goes_network_idle_is_named(tmp_path, chromium):
     assert res.stderr.startswith("error: chapter_demo/page.html did not finish loading "
                                  "within 3 s"), res.stderr
     assert "--timeout" in res.stderr and "Traceback" not in res.stderr
-    assert not list((book / "_build").rglob("*.pdf"))
+    assert not list(Layout(book).build.rglob("*.pdf"))
 
 
 @pytest.mark.parametrize("hang", sorted(HANGS))
@@ -85,7 +86,7 @@ def test_page_script_that_never_returns_is_named_with_its_step(tmp_path, chromiu
                                  "which did not finish within 3 s"), res.stderr
     assert "--timeout" in res.stderr and "Traceback" not in res.stderr
     assert time.monotonic() - started < 60
-    assert not list((book / "_build").rglob("*.pdf"))
+    assert not list(Layout(book).build.rglob("*.pdf"))
 
 
 FULL_DISK = """\
@@ -95,13 +96,14 @@ from tabbook.stages import pdf
 from tabbook.core.browser import Chromium
 from tabbook.core.errors import BookError
 from tabbook.core.frameworks import BY_NAME
+from tabbook.core.layout import Layout
 
 book, out = Path(sys.argv[1]), Path(sys.argv[2])
 with Chromium(None) as browser:  # Chromium started before the disk "fills"
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG)
     resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))
     try:
-        pdf.write_pdfs(book / "_build" / "html", out, book, browser=browser,
+        pdf.write_pdfs(Layout(book).html_root, out, book, browser=browser,
                        frameworks=[BY_NAME["jax"]])
     except BookError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -126,11 +128,12 @@ def test_edition_whose_catalogs_are_gone_is_not_printed(tmp_path, chromium):
     """Item 10: `_build/html/zh` left from before `locales/` was deleted is no edition, and
     an old Chinese PDF is removed by a full `make pdf`."""
     book = _book(tmp_path, zh=True)
-    out = book / "_build" / "pdf"
+    out = Layout(book).pdf
     out.mkdir()
     (out / "d2l-classification-zh-jax.pdf").write_bytes(b"%PDF-1.4 an old Chinese PDF")
     res = subprocess.run([sys.executable, "-c", "import sys; from tabbook import cli; "
-                          "from tabbook.stages import pdf; from tabbook.core import frameworks as f; "
+                          "from tabbook.stages import pdf; "
+                          "from tabbook.core import frameworks as f; "
                           "pdf.FRAMEWORKS = [f.BY_NAME['jax']]; "
                           "sys.exit(cli.main(sys.argv[1:]))", "--root", str(book), "pdf"],
                          capture_output=True, text=True, cwd=REPO, timeout=300)

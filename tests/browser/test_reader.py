@@ -8,12 +8,10 @@ Runs against the built book (``make html``; or ``TABBOOK_HTML=/path/to/html``).
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 import browser_harness as bh
-from browser_harness import DESKTOP, LABELS, PAGE_32, PAGE_43, PHONE, open_page, settle, tab_report
+from browser_harness import DESKTOP, PAGE_32, PAGE_43, PHONE, open_page, settle, tab_report
 from tabbook.core.frameworks import FRAMEWORKS
 
 pytestmark = pytest.mark.browser
@@ -57,7 +55,8 @@ def label_styles(page) -> list[dict[str, str]]:
 def assert_one_label_selected(first: list[dict], settled: list[dict], name: str) -> None:
     """At first paint every label looks as it does once the scripts have run: ``name``'s
     label in the selected style, and no other label in it."""
-    assert first == settled, f"the tab labels change look when the scripts run: {first[0]} -> {settled[0]}"
+    assert first == settled, (
+        f"the tab labels change look when the scripts run: {first[0]} -> {settled[0]}")
     for styles in settled:
         selected = styles[name]
         others = [fw for fw, look in styles.items() if fw != name and look == selected]
@@ -167,7 +166,7 @@ def test_stored_framework_shows_before_the_deferred_scripts_load(browse, server)
     browse.assert_clean(log)
 
 
-# --------------------------------------------------------------------------- ?framework= and anchors
+# ----------------------------------------------------------------- ?framework= and anchors
 
 
 @pytest.mark.parametrize("fw", FRAMEWORKS[1:], ids=lambda fw: fw.name)
@@ -281,7 +280,8 @@ def test_print_shows_the_chosen_framework_only(browse, server):
     assert got["labels"] == 0, f"{got['labels']} tab labels printed"
     assert got["pres"] > 10 and got["cut"] == 0, f"{got['cut']} of {got['pres']} code blocks cut"
     assert got["toggles"] == 0 and got["hints"] == 0, "solution toggles printed"
-    assert got["solutions"] and all(got["solutions"]), f"solutions not printed open: {got['solutions']}"
+    assert got["solutions"] and all(got["solutions"]), (
+        f"solutions not printed open: {got['solutions']}")
     assert got["unsplit"] == 0, "code blocks may break into an empty frame at a page's end"
     header = got["header"] or ""
     assert PAGE_43 in header and f"Framework: {OTHER.label}" in header, header
@@ -371,7 +371,7 @@ def test_search_snippets_show_the_match_and_the_page_highlights_it(browse, serve
     browse.assert_clean(log)
 
 
-# --------------------------------------------------------------------------- search box, focus, weight
+# --------------------------------------------------------------- search box, focus, weight
 
 EDITIONS = ["", "zh/"]
 """The English edition and the Chinese one (built by `make html` too)."""

@@ -127,8 +127,8 @@ def starter_of(book_html, prefix, n) -> str:
     from html import unescape
 
     text = (book_html / prefix / PAGE_43).read_text(encoding="utf-8")
-    cells = re.findall(r'class="cell tag_skip-execution tabbook-tryit[^"]*"[^>]*>.*?<pre>(.*?)</pre>',
-                       text, re.S)
+    cells = re.findall(r'class="cell tag_skip-execution tabbook-tryit[^"]*"[^>]*>'
+                       r'.*?<pre>(.*?)</pre>', text, re.S)
     code = unescape(re.sub(r"<[^>]+>", "", cells[n])).rstrip("\n").split("\n")
     code = [ln for ln in code if not ln.startswith("exercises.check_")]
     while code and not code[-1].strip():

@@ -7,17 +7,14 @@ it; before, it was read as MyST text and became one markdown cell of raw JSON.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from tabbook.sources.book import READERS, read_book
+from bookutil import REPO, run_tool
 from tabbook.core.errors import BookError
-
-REPO = Path(__file__).resolve().parents[2]
+from tabbook.sources.book import READERS, read_book
 
 TOC = """\
 format: jb-book
@@ -70,8 +67,7 @@ def test_an_ipynb_page_is_refused_by_name(book):
 
 def test_every_stage_refuses_it(book):
     """The first stage of `make html` (the library) stops, naming the notebook."""
-    res = subprocess.run([sys.executable, "-m", "tabbook", "--root", str(book), "lib"],
-                         capture_output=True, text=True, cwd=REPO, timeout=60)
+    res = run_tool(book, "lib", cwd=REPO, timeout=60)
     assert res.returncode == 1
     assert res.stderr.startswith("error: chapter_one/notebook.ipynb: tabbook builds pages "
                                  "written as MyST Markdown notebooks (.md), not .ipynb files")

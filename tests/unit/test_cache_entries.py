@@ -9,11 +9,12 @@ import shutil
 
 import pytest
 
+from bookutil import REPO
 from tabbook.sources.config import BookConfig
+from tabbook.sources.source import read_page
 from tabbook.stages.cache import ENTRY_STAMP, Run, cache_path, load_cached, plan, store
 from tabbook.stages.shards import merge_shards
-from tabbook.sources.source import read_page
-from tinybook import PAGE, REPO, TINYBOOK, executed_runs
+from tinybook import PAGE, TINYBOOK, executed_runs
 
 
 def _book(dst):

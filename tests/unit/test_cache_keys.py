@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import shutil
 
-from tabbook.stages.cache import cache_key, code_cells
+from bookutil import REPO
 from tabbook.core.frameworks import FRAMEWORKS
 from tabbook.sources.source import read_page
-from tinybook import PAGE, REPO, TINYBOOK
+from tabbook.stages.cache import cache_key, code_cells
+from tinybook import PAGE, TINYBOOK
 
 
 def _book(dst):

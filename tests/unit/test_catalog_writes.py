@@ -12,7 +12,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from tinybook import REPO
+from bookutil import REPO
 
 PO = '''\
 msgid ""

@@ -1,5 +1,6 @@
-"""Catalogs checked like code (tabbook.sources.catalogs): small synthetic catalogs, each with one fault,
-are refused naming the catalog, the line and the message; the committed catalogs pass.
+"""Catalogs checked like code (tabbook.sources.catalogs): small synthetic catalogs, each with
+one fault, are refused naming the catalog, the line and the message; the committed catalogs
+pass.
 
 Issue 16, items 7 (a translation adds markup) and 8 (malformed catalogs, changed math,
 code, roles and targets), and that ``make html`` checks them before Sphinx starts.
@@ -12,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from tabbook.sources.catalogs import catalog_problems, check_catalogs
+from bookutil import REPO
 from tabbook.cli import main
-from tinybook import REPO, TINYBOOK
+from tabbook.core.layout import Layout
+from tabbook.sources.catalogs import catalog_problems, check_catalogs
+from tinybook import TINYBOOK
 
 HEADER = '''\
 msgid ""
@@ -73,7 +76,7 @@ def test_translated_book_title_with_markup_fails_make_html_before_sphinx(tmp_pat
     err = capsys.readouterr().err
     assert "locales/zh_CN/LC_MESSAGES/index.po:6" in err and "'Tiny Book'" in err, err
     assert "<script>" in err and "Traceback" not in err
-    assert not (book / "_build" / "html").exists()  # Sphinx never started
+    assert not Layout(book).html_root.exists()  # Sphinx never started
 
 
 def test_msgstr_missing_its_closing_quote_is_refused(tmp_path):
@@ -190,8 +193,8 @@ def test_a_sound_catalog_is_checked_again_only_when_it_changes(tmp_path, monkeyp
     """`make html` notes each catalog it found sound by the hash of its bytes (and of the
     checker): a prose edit's build checks none again; a changed catalog is checked; a
     catalog with a problem is never noted, so it fails every build."""
-    from tabbook.core.layout import Layout
     from tabbook.core.errors import BookError
+    from tabbook.core.layout import Layout
     from tabbook.sources import catalogs
 
     root = _book_with_catalog(tmp_path, "小书")

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from bookutil import REPO
 from tabbook.sources.catalog_upkeep import tidy_catalog
 from tabbook.sources.i18n import LOCALES, TRANSLATIONS, UI_LOCALES
 
-REPO = Path(__file__).resolve().parents[2]
 CATALOGS = sorted((REPO / LOCALES).rglob("*.po")) + sorted(UI_LOCALES.rglob("*.po")) \
     + sorted((REPO / "d2l" / LOCALES).rglob("*.po"))  # (the exercise checkers' d2l.po too)
 

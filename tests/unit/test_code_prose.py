@@ -6,19 +6,27 @@ own catalogs translate every comment and docstring of every page."""
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from bookutil import REPO
 from tabbook.sources.book import read_book
 from tabbook.sources.catalogs import catalog_problems
-from tabbook.sources.code_prose import (CONTEXT, add_to_template, code_catalog, code_messages,
-                                        code_texts, columns, message_problems, page_messages,
-                                        translate_code, wrap)
+from tabbook.sources.code_prose import (
+    CONTEXT,
+    add_to_template,
+    code_catalog,
+    code_messages,
+    code_texts,
+    columns,
+    message_problems,
+    page_messages,
+    translate_code,
+    wrap,
+)
 from tabbook.sources.source import read_page
 from tabbook.stages.notebook_code import without_prose
 
-REPO = Path(__file__).resolve().parents[2]
 CODE = '''\
 from d2l import exercises  #@save
 

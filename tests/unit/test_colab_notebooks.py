@@ -6,20 +6,16 @@ and links are checked in ``tests/test_colab.py``.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import nbformat
 import pytest
 
-from tabbook.stages import colab, colab_cells
-from tabbook.sources.config import BookConfig
 from tabbook.core.errors import BookError
-from tabbook.stages.cache import code_cells
 from tabbook.core.frameworks import BY_NAME, FRAMEWORKS
 from tabbook.core.myst_markdown import References, Target
+from tabbook.sources.config import BookConfig
 from tabbook.sources.source import read_page
-
-REPO = Path(__file__).resolve().parents[2]
+from tabbook.stages import colab, colab_cells
+from tabbook.stages.cache import code_cells
 
 PAGE = """\
 ---
@@ -151,7 +147,8 @@ def test_unpublished_install_cell_says_so(demo):
         assert colab_cells.NOT_PUBLISHED in install and "d2l-book 0.1" in install
         assert "print(" in install and "https://" not in install
         pips = [ln for ln in install.splitlines() if ln.startswith("%pip")]
-        assert pips == ([f"%pip install -q {' '.join(map(colab._quote, fw.colab_requirements))}"]
+        args = " ".join(map(colab_cells.quote_arg, fw.colab_requirements))
+        assert pips == ([f"%pip install -q {args}"]
                         if fw.colab_requirements else [])
         assert "**d2l-book 0.1**" in nb.cells[0].source
 

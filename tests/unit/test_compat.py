@@ -14,10 +14,8 @@ import re
 import sys
 from pathlib import Path
 
-
+from bookutil import REPO
 from tabbook.sphinxext import compat
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def canonical(name: str) -> str:
@@ -46,8 +44,8 @@ def recheck(patches: list[compat.Patch]) -> str:
 def test_every_patched_package_is_pinned():
     pinned = pins()
     loose = sorted({p.package for p in compat.PATCHES if canonical(p.package) not in pinned})
-    assert not loose, (f"tabbook/sphinxext/compat.py patches the internals of {', '.join(loose)}, which "
-                       "requirements.txt does not pin: pin them (==)")
+    assert not loose, (f"tabbook/sphinxext/compat.py patches the internals of "
+                       f"{', '.join(loose)}, which requirements.txt does not pin: pin them (==)")
 
 
 def test_the_pins_are_the_versions_the_patches_were_checked_against():
@@ -59,8 +57,8 @@ def test_the_pins_are_the_versions_the_patches_were_checked_against():
             moved.setdefault(f"{patch.package}: pinned {pin}", []).append(patch)
     assert not moved, "\n".join(
         f"{what} in requirements.txt, but these patches were checked against another "
-        f"version; recheck each, then set its `checked` in tabbook/sphinxext/compat.py (or delete it "
-        f"if upstream fixed it):\n{recheck(patches)}" for what, patches in moved.items())
+        f"version; recheck each, then set its `checked` in tabbook/sphinxext/compat.py (or "
+        f"delete it if upstream fixed it):\n{recheck(patches)}" for what, patches in moved.items())
 
 
 def test_the_installed_versions_are_the_pins():
@@ -74,7 +72,8 @@ def test_the_installed_versions_are_the_pins():
         pin = pinned.get(canonical(package))
         if installed != pin:
             wrong.append(f"{package}: installed {installed}, pinned {pin} (run `make venv`); "
-                         f"if the new version stays, recheck:\n{recheck(compat.patches_of(package))}")
+                         f"if the new version stays, recheck:\n"
+                         f"{recheck(compat.patches_of(package))}")
     assert not wrong, "\n".join(wrong)
 
 
@@ -97,7 +96,8 @@ def test_every_patch_is_where_the_table_says():
             text = (REPO / path).read_text(encoding="utf-8")
             missing += [f"{patch.name}: {name} in {path}" for name in names.rstrip(")").split(", ")
                         if name and name not in text]
-    assert not missing, "patches listed in tabbook/sphinxext/compat.py that are not there:\n" + "\n".join(missing)
+    assert not missing, ("patches listed in tabbook/sphinxext/compat.py that are not there:\n"
+                         + "\n".join(missing))
 
 
 def test_patch_names_are_unique():
@@ -134,12 +134,14 @@ def test_every_package_the_tests_import_is_pinned():
                 loose.append(f"{path.relative_to(REPO)}: {module} (not installed in .venv)")
             elif not any(canonical(d) in pinned for d in dists):
                 loose.append(f"{path.relative_to(REPO)}: {module} ({', '.join(dists)})")
-    assert not loose, "the tests import packages requirements.txt does not pin:\n" + "\n".join(loose)
+    assert not loose, ("the tests import packages requirements.txt does not pin:\n"
+                       + "\n".join(loose))
 
 
 def test_one_gettext_path():
     """The catalogs are read and compiled with Babel, as Sphinx does: no polib anywhere."""
     users = [str(p.relative_to(REPO)) for folder in ("tabbook", "tests", "benchmarks")
              for p in (REPO / folder).rglob("*.py") if "polib" in _imported_modules(p)]
-    assert not users, f"polib is imported by {users}: read catalogs with tabbook.sources.i18n._read_po"
+    assert not users, (f"polib is imported by {users}: read catalogs with "
+                       "tabbook.sources.i18n._read_po")
     assert "polib" not in pins(), "requirements.txt still pins polib"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 import time
 from dataclasses import fields
 from pathlib import Path
@@ -18,16 +17,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tabbook.sources.config import BookConfig, load_config
+from bookutil import REPO, run_tool
 from tabbook.core.errors import BookError
-
-REPO = Path(__file__).resolve().parents[2]
+from tabbook.core.layout import BUILD_DIR, Layout
+from tabbook.sources.config import BookConfig, load_config
 
 # field -> values that must be refused (as written in _config.yml, or pyproject.toml)
 INVALID_CONFIG_VALUES = {
     "timeout": [0, -5, "600", 1.5, True, None],
     "jobs": [0, -1, "4", 2.0, False],
-    "cache_dir": ["", "   ", 3, ["_build"]],
+    "cache_dir": ["", "   ", 3, [BUILD_DIR]],
     "notebooks_branch": ["a..b", "-x", "x/", "with space", "", 3,
                          "colab.lock", "a/.hidden", "x@{1}", "a:b", "HEAD", "@",
                          "refs/heads/main", "heads/colab", "refs"],  # issue 27: full refs
@@ -178,8 +177,7 @@ def test_bad_colab_url_fails_the_build_at_once(tmp_path):
     (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: index\n", encoding="utf-8")
     start = time.perf_counter()
     for command in ("envs", "lib", "html"):
-        res = subprocess.run([sys.executable, "-m", "tabbook", "--root", str(tmp_path), command],
-                             capture_output=True, text=True, cwd=REPO, timeout=60)
+        res = run_tool(tmp_path, command, cwd=REPO, timeout=60)
         assert res.returncode == 1, res
         assert res.stderr.startswith("error: _config.yml: `tabbook.colab_url` must be an "
                                      "https:// URL pattern that contains {framework} and "
@@ -187,7 +185,7 @@ def test_bad_colab_url_fails_the_build_at_once(tmp_path):
             res.stderr
         assert "found str 'https://colab.example/{framework}/notebook.ipynb'" in res.stderr
         assert "[tabbook] executed" not in res.stdout + res.stderr
-    assert not (tmp_path / "_build").exists()  # nothing ran, nothing was written
+    assert not Layout(tmp_path).build.exists()  # nothing ran, nothing was written
     assert time.perf_counter() - start < 30  # three interpreter starts, no build
 
 
@@ -233,8 +231,7 @@ def test_extra_footer_of_the_wrong_type_is_refused_by_the_build(tmp_path):
     """Issue 16 item 16: `html.extra_footer: [..]` is a clear error, not a traceback."""
     _write(tmp_path, {"html": {"extra_footer": ["<p>a</p>"]}})
     (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: index\n", encoding="utf-8")
-    res = subprocess.run([sys.executable, "-m", "tabbook", "--root", str(tmp_path), "html"],
-                         capture_output=True, text=True, cwd=REPO, timeout=60)
+    res = run_tool(tmp_path, "html", cwd=REPO, timeout=60)
     assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr
     assert "`html.extra_footer` must be a string; found list ['<p>a</p>']" in res.stderr
 

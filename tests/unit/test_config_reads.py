@@ -13,12 +13,12 @@ import pytest
 import yaml
 
 import tabbook
+from bookutil import REPO
 from tabbook.core.errors import BookError
 from tabbook.core.myst_markdown import MYST_EXTENSIONS
 from tabbook.sources.config import MYST_SETTING, load_config
 
 PACKAGE = Path(tabbook.__file__).resolve().parent
-REPO = PACKAGE.parent
 OWNER = "tabbook/sources/config.py"
 KNOWN_READERS: set[str] = set()
 """Modules allowed to read it besides its owner (none: keep it so)."""

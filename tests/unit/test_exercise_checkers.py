@@ -13,13 +13,12 @@ import math
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from bookutil import REPO
 from d2l import exercises
 
-REPO = Path(__file__).resolve().parents[2]
 S = exercises.solutions
 
 
@@ -73,7 +72,7 @@ def test_exact_loss_wrong_answers_fail(capsys):
                 / (n // batch_size + 1), capsys, "all minibatches have the same size")
     # using floor instead of ceil for the number of minibatches
     assert_fail(exercises.check_exact_loss,
-                lambda q, l, n, b: q + (b * (n // b) - n) / n * (q - l), capsys)
+                lambda q, last, n, b: q + (b * (n // b) - n) / n * (q - last), capsys)
 
 
 # ---------------------------------------------------------------------------
@@ -332,7 +331,7 @@ def test_a_translation_with_a_placeholder_the_code_lacks_prints_the_english(tmp_
         ok, out = run_check(exercises.check_exact_loss, S.exact_loss, capsys)
         assert ok is True and out.startswith("PASS check_exact_loss: "), out
         assert " is right on all 36 test cases." in out  # (the English message)
-        ok, out = run_check(exercises.check_exact_loss, lambda q, l, n, b: q, capsys)
+        ok, out = run_check(exercises.check_exact_loss, lambda q, last, n, b: q, capsys)
         assert ok is False and out.startswith("FAIL check_exact_loss: <lambda> is wrong"), out
         assert "Hint: " in out and "{" not in out
         assert "期望" in out or "小批量" in out  # (the sound translations are still used)

@@ -1,4 +1,5 @@
-"""Tests of the ``#@save`` extractor (tabbook.stages.extract) and the toc reader (tabbook.sources.toc).
+"""Tests of the ``#@save`` extractor (tabbook.stages.extract) and the toc reader
+(tabbook.sources.toc).
 
 Golden files: ``tests/fixtures/extract/<case>/expected/<module>.py``. After an intended
 change of the generated library, regenerate them with
@@ -18,13 +19,14 @@ from pathlib import Path
 
 import pytest
 
-from tabbook.core.errors import BookError
+from bookutil import REPO
 from tabbook.cli import main as cli_main
-from tabbook.stages.extract import LINE_LENGTH, check_library, extract_library, write_library
+from tabbook.core.errors import BookError
 from tabbook.core.frameworks import FRAMEWORKS
+from tabbook.core.layout import BUILD_DIR
 from tabbook.sources.toc import book_sources, read_toc
+from tabbook.stages.extract import LINE_LENGTH, check_library, extract_library, write_library
 
-REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "extract"
 GOLDEN_CASES = ["basic"]
 MODULES = [f"{fw.module}.py" for fw in FRAMEWORKS]
@@ -244,7 +246,7 @@ def write(path: Path, text: str = "# Title\n") -> None:
 
 def test_toc_order_parts_and_suffixes(tmp_path):
     for rel in ["index.md", "chapter_a/index.md", "chapter_a/x.md", "chapter_a/sub/y.md",
-                "chapter_b/index.md", "notes.md", "_build/chapter_z/old.md",
+                "chapter_b/index.md", "notes.md", f"{BUILD_DIR}/chapter_z/old.md",
                 "chapter_b/.ipynb_checkpoints/index-checkpoint.md",
                 "tests/fixtures/chapter_f/page.md"]:
         write(tmp_path / rel)

@@ -18,15 +18,16 @@ from pathlib import Path
 
 import pytest
 
-from tabbook.sources.config import BookConfig
+from bookutil import colab_dir
 from tabbook.core.errors import BookError
+from tabbook.core.layout import BUILD_DIR, Layout
+from tabbook.core.outputs import guard_outputs
+from tabbook.sources.config import BookConfig
+from tabbook.sources.i18n import TRANSLATIONS
+from tabbook.sources.source import read_page
 from tabbook.stages.cache import cache_key, cached_runs, load_cached, plan, store
 from tabbook.stages.extract import write_library
 from tabbook.stages.freshness import input_stamp
-from tabbook.sources.i18n import TRANSLATIONS
-from tabbook.core.layout import Layout
-from tabbook.core.outputs import guard_outputs
-from tabbook.sources.source import read_page
 from tinybook import PAGE, REPO, TINYBOOK, copy_tiny_book, executed_runs, sphinx_build
 
 ZH = TRANSLATIONS[0]
@@ -106,7 +107,7 @@ def _read_pages(status: str) -> bool:
 
 
 def _notebook(root: Path, framework: str = "pytorch", lang_dir: str = "") -> str:
-    return (root / "_build" / "colab" / lang_dir / framework / "chapter_demo"
+    return (colab_dir(root) / lang_dir / framework / "chapter_demo"
             / "page.ipynb").read_text(encoding="utf-8")
 
 
@@ -269,8 +270,8 @@ def test_files_a_page_declares_are_part_of_its_runs_keys(tmp_path):
     shutil.copytree(TINYBOOK, root)
     shutil.copytree(REPO / "envs", root / "envs")
     md = root / PAGE
-    md.write_text(md.read_text().replace('section_number: "7.2"\n',
-                                         'section_number: "7.2"\ntabbook:\n  depends: [data.csv]\n'))
+    depends = 'section_number: "7.2"\ntabbook:\n  depends: [data.csv]\n'
+    md.write_text(md.read_text().replace('section_number: "7.2"\n', depends))
     data = root / "chapter_demo" / "data.csv"
     data.write_text("a,b\n1,2\n")
 
@@ -307,7 +308,7 @@ def test_bad_dependency_lists_are_refused(tmp_path, value):
 
 def test_only_the_layout_module_spells_the_build_folder():
     """Every path under the build folder comes from tabbook/core/layout.py."""
-    spelled = re.compile(r"(?<![\w])_build(?![\w])")
+    spelled = re.compile(rf"(?<![\w]){re.escape(BUILD_DIR)}(?![\w])")
     offenders = [f"{path.relative_to(REPO)}:{n}: {line.strip()}"
                  for path in sorted((REPO / "tabbook").rglob("*.py"))
                  if path.name != "layout.py"
@@ -330,8 +331,8 @@ def test_an_image_of_the_page_replaced_with_an_older_mtime_is_copied_again(book)
     md = book / PAGE
     (book / "chapter_demo" / "figure.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><title>one</title></svg>')
-    md.write_text(md.read_text().replace("Prose that every framework shares.",
-                                         "Prose that every framework shares.\n\n![A figure](figure.svg)"))
+    shared = "Prose that every framework shares."
+    md.write_text(md.read_text().replace(shared, shared + "\n\n![A figure](figure.svg)"))
     _build_both(book)
     copied = Layout(book).html() / "_images" / "figure.svg"
     assert "<title>one</title>" in copied.read_text()

@@ -11,13 +11,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bookutil import REPO
 from tabbook.sources.catalog_upkeep import catalog_problems
-from tabbook.sources.i18n import (TRANSLATIONS, UI_LOCALES, edition_of, link_to,
-                                  translate_myst, translations)
+from tabbook.sources.i18n import (
+    TRANSLATIONS,
+    UI_LOCALES,
+    edition_of,
+    link_to,
+    translate_myst,
+    translations,
+)
 from tabbook.sources.i18n import _read_po as read_catalog  # (Babel, as Sphinx reads them)
 from tabbook.sources.toc import book_sources
 
-REPO = Path(__file__).resolve().parents[2]
 ZH = edition_of("zh_CN")
 PAGE_43 = "chapter_linear-classification/classification"
 
@@ -148,7 +154,7 @@ def test_a_catalog_compiles_to_the_same_bytes_at_any_time(tmp_path, monkeypatch)
 
     from tabbook.sources.i18n import _write_mo
 
-    po = Path(__file__).resolve().parents[2] / "d2l" / "locales" / "zh_CN" / "LC_MESSAGES" / "d2l.po"
+    po = REPO / "d2l" / "locales" / "zh_CN" / "LC_MESSAGES" / "d2l.po"
     assert b"POT-Creation-Date:" not in po.read_bytes()
     _write_mo(po, tmp_path / "now.mo")
 

@@ -19,8 +19,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from bookutil import REPO
 from tabbook.core.errors import BookError
 from tabbook.core.frameworks import FRAMEWORKS
+from tabbook.core.layout import DEFAULT_CACHE_DIR
 from tabbook.sources.config import BookConfig
 from tabbook.sources.source import read_page
 from tabbook.stages import language_runs
@@ -28,7 +30,6 @@ from tabbook.stages.cache import Run, cache_key, cache_path, framework_notebook
 from tabbook.stages.language_runs import language_cells, language_key, localize
 from tabbook.stages.tryit import compile_catalogs
 
-REPO = Path(__file__).resolve().parents[2]
 SOLUTION = '''\
 from d2l import exercises
 
@@ -111,7 +112,7 @@ def _runs(page, root: Path, printed: str | None = None) -> dict:
 
 
 def _cfg(root: Path) -> BookConfig:
-    return dataclasses.replace(BookConfig(), cache_dir=str(root / "_build" / ".tabbook"))
+    return dataclasses.replace(BookConfig(), cache_dir=str(root / DEFAULT_CACHE_DIR))
 
 
 def test_the_checks_print_chinese_and_nothing_else_changes(book):

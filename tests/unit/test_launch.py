@@ -17,11 +17,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tabbook.stages.colab import colab_url
-from tabbook.sources.config import BookConfig
 from tabbook.core.frameworks import FRAMEWORKS
-from tabbook.stages.launch import jupyterhub_url, launch_urls, studiolab_url
+from tabbook.sources.config import BookConfig
 from tabbook.sphinxext.sphinx_colab import buttons_html
+from tabbook.stages.colab import colab_url
+from tabbook.stages.launch import jupyterhub_url, launch_urls, studiolab_url
 
 PAGE = "chapter_linear-classification/classification"
 REPO_URL = "https://github.com/d2l-classification-book/d2l-classification-book"

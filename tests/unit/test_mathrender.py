@@ -4,19 +4,17 @@ rendered fails the build naming where it is, the search index reads symbols."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from bookutil import tool_env
+from tabbook.core.layout import Layout
 from tabbook.core.myst_markdown import MYST_EXTENSIONS
 from tabbook.stages import mathrender
 from tabbook.stages.mathrender import Formula, MathError
-
-REPO = Path(__file__).resolve().parents[2]
 
 D2L_TEX = [
     r"\mathbf{x}^\top \mathbf{w} + b", r"\boldsymbol{\mu}, \boldsymbol{\Sigma}",
@@ -69,7 +67,8 @@ def test_one_node_process_for_many_formulas(renderer):
 
 def test_a_formula_that_cannot_be_rendered_is_named_with_where_it_is(renderer):
     with pytest.raises(MathError) as err:
-        renderer.render([Formula("x^2", False, "p.md:3"), Formula(r"\notamacro{x}", False, "p.md:7"),
+        renderer.render([Formula("x^2", False, "p.md:3"),
+                         Formula(r"\notamacro{x}", False, "p.md:7"),
                          Formula(r"\frac{1}{", True, "q.md:9")])
     message = str(err.value)
     assert "p.md:7: formula $\\notamacro{x}$ cannot be rendered" in message
@@ -79,7 +78,8 @@ def test_a_formula_that_cannot_be_rendered_is_named_with_where_it_is(renderer):
 
 
 def test_display_tex_as_sphinx_hands_it_to_mathjax():
-    assert mathrender.katex_tex("a = b \\\\ c = d", True) == "\\begin{aligned}a = b \\\\ c = d\\end{aligned}"
+    assert mathrender.katex_tex("a = b \\\\ c = d", True) == (
+        "\\begin{aligned}a = b \\\\ c = d\\end{aligned}")
     assert mathrender.katex_tex("a\n\nb", True) == "\\begin{aligned}a \\\\ b\\end{aligned}"
     assert mathrender.katex_tex("\\begin{split}a\\\\b\\end{split}", True) == \
         "\\begin{aligned}a\\\\b\\end{aligned}"
@@ -115,17 +115,19 @@ def _build(tmp_path, index: str, language: str | None = None, po: str | None = N
         folder = tmp_path / "locales" / language / "LC_MESSAGES"
         folder.mkdir(parents=True)
         (folder / "index.po").write_text(po, encoding="utf-8")
+    out = Layout(tmp_path).html_root
     res = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-E", "-b", "html", str(tmp_path),
-                          str(tmp_path / "_build")], capture_output=True, text=True, timeout=300,
-                         env={**os.environ, "PYTHONPATH": str(REPO)})
-    return res, tmp_path / "_build"
+                          str(out)], capture_output=True, text=True, timeout=300,
+                         env=tool_env())
+    return res, out
 
 
-GOOD = "# Title\n\nInline $\\hat{y} = \\mathbf{x}^\\top w$ here.\n\n$$\nL = \\sum_i l_i\n$$ (eq-loss)\n\nSee {eq}`eq-loss`.\n"
+GOOD = ("# Title\n\nInline $\\hat{y} = \\mathbf{x}^\\top w$ here.\n\n"
+        "$$\nL = \\sum_i l_i\n$$ (eq-loss)\n\nSee {eq}`eq-loss`.\n")
 
 
 def test_a_page_renders_inline_display_numbered_and_referenced(tmp_path):
-    stale = tmp_path / "_build" / "_static" / "mathjax"  # what a MathJax build left there
+    stale = Layout(tmp_path).html_root / "_static" / "mathjax"  # what a MathJax build left there
     stale.mkdir(parents=True)
     (stale / "tex-chtml.js").write_text("// MathJax", encoding="utf-8")
     res, out = _build(tmp_path, GOOD)
@@ -136,7 +138,7 @@ def test_a_page_renders_inline_display_numbered_and_referenced(tmp_path):
     assert '<span class="eqno">(1)' in html and 'href="#equation-eq-loss"' in html
     assert "_static/katex/katex.min.css" in html
     assert not re.search(r"<script[^>]*(mathjax|katex)", html, re.I)
-    assert (tmp_path / "_build" / "_static" / "katex" / "katex.min.css").is_file()
+    assert (Layout(tmp_path).html_root / "_static" / "katex" / "katex.min.css").is_file()
 
 
 def test_a_bad_formula_fails_the_build_naming_page_line_formula(tmp_path):

@@ -13,9 +13,9 @@ import os
 import nbformat
 import pytest
 
-from tinybook import TINYBOOK, executed_runs, framework_names
 from tabbook.core.errors import BookError
 from tabbook.stages.merge import FW_TAG, PROSE_CLASS, framework_classes, framework_of_classes, merge
+from tinybook import TINYBOOK, executed_runs, framework_names
 
 GOLDEN = TINYBOOK / "expected" / "merged.ipynb"
 

@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from bookutil import REPO
+from tabbook.core.layout import BUILD_DIR
 from tabbook.sources import npm
 
-REPO = Path(__file__).resolve().parents[2]
-SKIP = {"node_modules", ".venv", "_build", ".git"}
+SKIP = {"node_modules", ".venv", BUILD_DIR, ".git"}
 
 
 def _projects() -> list[Path]:

@@ -24,11 +24,11 @@ from pathlib import Path
 
 import pytest
 
+from bookutil import REPO
 from tabbook import cli
 from tabbook.core.layout import BUILD_DIR, NAMED, Layout
 from tabbook.sources.i18n import TRANSLATIONS, Edition
 
-REPO = Path(__file__).resolve().parents[2]
 SCANNED = ("tabbook", "tools", "benchmarks", "d2l")
 
 
@@ -76,11 +76,12 @@ def spelled(path: Path) -> list[tuple[int, str, str]]:
 def test_the_rule_reads_paths_not_prose():
     assert path_parts("zh", "zh") and path_parts("zh/index.html", "zh")
     assert path_parts("locales/zh_CN/LC_MESSAGES", "zh_CN")
-    assert path_parts("the built book (default: _build/html)", "_build")
+    assert path_parts(f"the built book (default: {BUILD_DIR}/html)", BUILD_DIR)
     assert not path_parts("zh-CN", "zh") and not path_parts("zh_CN", "zh")
     assert not path_parts("a zh_CN build does not find it", "zh_CN")
-    assert not path_parts("tests/bookutil._build_copy", "_build")
-    tree = ast.parse('"""zh/ and _build/"""\nX = 1\n"""_build/ again"""\nY = f"{X}/zh"\n')
+    assert not path_parts(f"tests/bookutil.{BUILD_DIR}_copy", BUILD_DIR)
+    tree = ast.parse(f'"""zh/ and {BUILD_DIR}/"""\nX = 1\n"""{BUILD_DIR}/ again"""\n'
+                     'Y = f"{X}/zh"\n')
     assert [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)
             and id(n) not in _prose(tree) and isinstance(n.value, str)] == ["/zh"]
 

@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bookutil import REPO, colab_dir
 from tabbook.cli import main
+from tabbook.core.layout import Layout
 from tabbook.stages.freshness import input_stamp, write_stamp
-from tinybook import REPO, TINYBOOK
+from tinybook import TINYBOOK
 
 BAD_PO = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n' \
          'msgid "Tiny Book"\nmsgstr "<script>alert(1)</script>"\n'
@@ -27,13 +29,14 @@ def built_book(tmp_path) -> Path:
     book = tmp_path / "book"
     shutil.copytree(TINYBOOK, book)
     (book / "_config.yml").write_text(yaml.safe_dump(
-        {"title": "Tiny Book", "repository": {"url": "https://github.com/o/tiny", "branch": "main"}}),
+        {"title": "Tiny Book",
+         "repository": {"url": "https://github.com/o/tiny", "branch": "main"}}),
         encoding="utf-8")
     shutil.copy(REPO / "pyproject.toml", book / "pyproject.toml")
-    html = book / "_build" / "html"
+    html = Layout(book).html_root
     html.mkdir(parents=True)
     (html / "index.html").write_text("<html>the render of the last build</html>", encoding="utf-8")
-    (book / "_build" / "colab").mkdir()
+    colab_dir(book).mkdir()
     write_stamp(book, input_stamp(book), [])  # (as a successful build writes it)
     return book
 
@@ -47,7 +50,7 @@ def test_publish_after_a_failed_build_is_refused(built_book, capsys):
     assert main(["--root", str(built_book), "publish"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: the last `make html` failed or did not run"), err
-    assert not (built_book / "_build" / "publish").exists()
+    assert not Layout(built_book).publish.exists()
 
 
 def test_publish_of_sources_changed_since_the_build_is_refused(built_book, capsys):
@@ -56,7 +59,7 @@ def test_publish_of_sources_changed_since_the_build_is_refused(built_book, capsy
     assert main(["--root", str(built_book), "publish"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: the sources changed since the last `make html`"), err
-    assert not (built_book / "_build" / "publish").exists()
+    assert not Layout(built_book).publish.exists()
 
 
 def _built_site(book: Path) -> Path:
@@ -65,7 +68,7 @@ def _built_site(book: Path) -> Path:
     edition's record of what it wrote (tabbook.stages.sitefiles, as its Sphinx run keeps it)."""
     from tabbook.stages.sitefiles import mark_start, record
 
-    html = book / "_build" / "html"
+    html = Layout(book).html_root
     for language in ("en", "zh_CN"):
         mark_start(book, language)
         record(book, language, html / ("zh" if language == "zh_CN" else ""), {"zh"})
@@ -138,7 +141,7 @@ def test_edition_whose_catalogs_are_gone_is_not_published(built_book, tmp_path):
     site = tmp_path / "site"
     copy_site(built_book, html, site)
     assert not (site / "zh").exists() and (site / "index.html").is_file()
-    colab = built_book / "_build" / "colab"
+    colab = colab_dir(built_book)
     for lang in ("", "zh/"):
         (colab / lang / "jax" / "chapter_demo").mkdir(parents=True)
         (colab / lang / "jax" / "chapter_demo" / "page.ipynb").write_text("{}")
@@ -154,10 +157,11 @@ def test_build_drops_the_outputs_of_an_edition_whose_catalogs_are_gone(built_boo
 
     html = _built_site(built_book)
     assert editions_changed(built_book)  # (so every English page's language switch is redone)
-    (built_book / "_build" / "colab" / "zh" / "jax").mkdir(parents=True)
+    (colab_dir(built_book) / "zh" / "jax").mkdir(parents=True)
     dropped = drop_gone_editions(built_book)
+    gone = [colab_dir(built_book) / "zh", Layout(built_book).html_root / "zh"]
     assert sorted(p.relative_to(built_book).as_posix() for p in dropped) == \
-        ["_build/colab/zh", "_build/html/zh"]
+        sorted(p.relative_to(built_book).as_posix() for p in gone)
     assert (html / "index.html").is_file() and not (html / "zh").exists()
     assert not editions_changed(built_book)
 

@@ -7,7 +7,6 @@ for a cell's first line, as the reader once did, finds an earlier copy.
 
 from __future__ import annotations
 
-
 import pytest
 
 from tabbook.core.errors import BookError

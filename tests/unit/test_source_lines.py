@@ -5,7 +5,6 @@ lines cut in print)."""
 from __future__ import annotations
 
 from bookutil import REPO
-
 from tabbook.sources.source import read_page
 from tabbook.sources.toc import book_sources
 
@@ -21,7 +20,8 @@ def long_lines(root=REPO, limit: int = MAX) -> list[str]:
                 continue
             for offset, line in enumerate(cell.source.splitlines()):
                 if len(line) > limit:
-                    found.append(f"{rel}:{cell.line + offset}: {len(line)} characters: {line[:60]}...")
+                    found.append(f"{rel}:{cell.line + offset}: {len(line)} characters: "
+                                 f"{line[:60]}...")
     return found
 
 

@@ -10,6 +10,7 @@ import re
 from bs4 import BeautifulSoup
 
 from tabbook.core.frameworks import BY_NAME, FRAMEWORKS
+from tabbook.core.layout import Layout
 from tinybook import framework_names, sphinx_build
 
 DOC = "chapter_demo/page"
@@ -115,7 +116,6 @@ def test_templates_are_compiled_once(sphinx_run, monkeypatch):
     from there instead of compiling them again, and writes the same pages."""
     from sphinx.jinja2glue import SandboxedEnvironment  # (the HTML builder's Jinja)
 
-    from tabbook.core.layout import Layout
 
     cached = sorted(Layout(sphinx_run.root).templates.glob("*/*.cache"))
     assert len(cached) >= 10, cached  # the theme's layout, its sections and macros
@@ -129,8 +129,9 @@ def test_templates_are_compiled_once(sphinx_run, monkeypatch):
 
     monkeypatch.setattr(SandboxedEnvironment, "compile", counting)
     root = sphinx_run.root
-    out = root / "_build" / "html-again"
-    sphinx_build(root, fresh=True, outdir=out, doctreedir=root / "_build" / "doctrees-again")
+    build = Layout(root).build
+    out = build / "html-again"
+    sphinx_build(root, fresh=True, outdir=out, doctreedir=build / "doctrees-again")
     assert [n for n in compiled if n and n.endswith(".html")] == []  # every page template loaded
     assert {p: p.stat().st_mtime_ns for p in cached} == written
     assert (out / f"{DOC}.html").read_text(encoding="utf-8") == sphinx_run.page(DOC)

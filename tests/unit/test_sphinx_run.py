@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import io
 
+from tabbook.core.layout import Layout
 from tinybook import copy_tiny_book
 
 
@@ -17,12 +18,12 @@ def test_a_plain_jupyter_book_build_is_refused(tmp_path):
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
         # what `jupyter-book build <root>` calls
-        result = build_sphinx(root, root / "_build" / "html", noconfig=True,
+        result = build_sphinx(root, Layout(root).html(), noconfig=True,
                               path_config=str(root / "_config.yml"),
                               confoverrides={"latex_individualpages": False}, builder="html")
     assert result != 0
     assert "this book is built by `make html`" in out.getvalue(), out.getvalue()[-2000:]
-    assert not (root / "_build" / "html" / "chapter_demo" / "page.html").exists()
+    assert not (Layout(root).html() / "chapter_demo" / "page.html").exists()
 
 
 def test_the_tiny_book_is_built_with_the_books_configuration(sphinx_run):

@@ -14,8 +14,13 @@ from sphinx.util.template import BaseRenderer
 
 from tabbook.sources import catalog_build
 from tabbook.sphinxext import compat
-from tabbook.sphinxext.theme_strings import (THEME_STRINGS, literal, rewrite, theme_folder,
-                                             translated)
+from tabbook.sphinxext.theme_strings import (
+    THEME_STRINGS,
+    literal,
+    rewrite,
+    theme_folder,
+    translated,
+)
 
 
 def test_the_patch_is_pinned_to_the_installed_theme():

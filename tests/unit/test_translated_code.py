@@ -16,8 +16,12 @@ from tabbook.core.frameworks import BY_NAME, FRAMEWORKS
 from tabbook.sources.i18n import Translator, edition_of
 from tabbook.sources.source import read_page
 from tabbook.stages import colab
-from tabbook.stages.notebook_code import (code_differences, language_setting,
-                                          translated_code_problems, without_comments)
+from tabbook.stages.notebook_code import (
+    code_differences,
+    language_setting,
+    translated_code_problems,
+    without_comments,
+)
 from tinybook import PAGE, TINYBOOK
 
 PAYLOAD = "\nimport os; os.system('echo pwned')"

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from bookutil import REPO
 from tabbook.stages.tryit import LIBRARY_FILES, compile_catalogs
-from tinybook import REPO
 
 WORKER = REPO / "static" / "tryit-worker.js"
 

@@ -11,23 +11,23 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from bookutil import REPO, run_tool
+from tabbook.core.layout import BUILD_DIR, Layout
 from tabbook.core.lock import HELD_ENV
 from tabbook.sources.catalogs import catalog_files, catalog_problems
 from tabbook.sources.i18n import UI_LOCALES
 from tabbook.sources.ui_catalogs import placeholders, string_problems
-from tinybook import REPO
 
 ATTRIBUTE_BREAK = '链接\\" style=\\"animation:fa-spin 1s\\" onanimationstart=\\"alert(\'XSS\')'
 """The attack of issue 28 (as written in a .po file: its quotes escaped)."""
 
 UI_CATALOGS = sorted(p.relative_to(REPO).as_posix()
-                     for p in [*UI_LOCALES.rglob("*.po"), *(REPO / "d2l" / "locales").rglob("*.po")])
+                     for p in [*UI_LOCALES.rglob("*.po"),
+                               *(REPO / "d2l" / "locales").rglob("*.po")])
 
 
 def test_the_interface_catalogs_are_all_checked():
@@ -58,7 +58,8 @@ def test_a_translation_that_changes_structure_is_refused(msgid, msgstr, needle):
     ("The exercises' self-checks", "练习的自检"),  # (dropping a quote is fine)
     ("expected losses of the choices y' = 0, 1, ...", "选项 y' = 0, 1, ... 的期望损失"),
     ("Solution to {}", "{}的解答"),
-    ("{count} minibatches of sizes {first}, ..., {last}", "{count} 个小批量，大小为 {last}…{first}"),
+    ("{count} minibatches of sizes {first}, ..., {last}",
+     "{count} 个小批量，大小为 {last}…{first}"),
     ("100% of {n} cases", "全部{n}个（100%）"),
     ("Stopped after {} seconds.", "运行超过{}秒，已停止。"),
 ])
@@ -111,7 +112,7 @@ def test_a_placeholder_the_code_does_not_fill_in_is_refused_in_d2l_po(tmp_path):
 
 
 def _copy_of_the_repository(dest: Path) -> Path:
-    skip = shutil.ignore_patterns(".venv", "_build", ".git", "node_modules", "__pycache__",
+    skip = shutil.ignore_patterns(".venv", BUILD_DIR, ".git", "node_modules", "__pycache__",
                                   ".pytest_cache", "tests", "benchmarks", "*.mo")
     shutil.copytree(REPO, dest, ignore=skip)
     return dest
@@ -129,10 +130,9 @@ def test_make_html_of_a_copy_refuses_a_planted_msgstr_in_every_ui_catalog(tmp_pa
     Sphinx starts, with a non-zero exit naming each catalog, the line and the entry."""
     book = _copy_of_the_repository(tmp_path / "book")
     planted_at = {catalog: _plant(book / catalog, planted) for catalog in UI_CATALOGS}
-    env = dict(os.environ, PYTHONPATH=str(book), PYTHONDONTWRITEBYTECODE="1")
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     env.pop(HELD_ENV, None)
-    res = subprocess.run([sys.executable, "-m", "tabbook", "--root", str(book), "html"],
-                         cwd=book, env=env, capture_output=True, text=True, timeout=300)
+    res = run_tool(book, "html", tool=book, env=env, cwd=book, timeout=300)
     assert res.returncode != 0, res.stdout + res.stderr
     err = res.stderr
     for catalog, (line, msgid) in planted_at.items():
@@ -141,4 +141,4 @@ def test_make_html_of_a_copy_refuses_a_planted_msgstr_in_every_ui_catalog(tmp_pa
         assert named, f"{catalog}:{line} ({msgid!r}) not named:\n{err}"
         assert any(needle in ln or "msgfmt" in ln for ln in named), named
     assert "Traceback" not in err, err
-    assert not (book / "_build" / "html").exists()  # Sphinx never started
+    assert not Layout(book).html_root.exists()  # Sphinx never started

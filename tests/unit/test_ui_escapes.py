@@ -47,7 +47,8 @@ def _planted_tool_catalogs(tmp_path: Path, monkeypatch) -> Path:
     for po in locales.rglob("*.po"):
         lines = po.read_text(encoding="utf-8").split("\n")
         for i, line in enumerate(lines[:-1]):
-            if line.startswith('msgid "') and line != 'msgid ""' and lines[i + 1].startswith("msgstr"):
+            if (line.startswith('msgid "') and line != 'msgid ""'
+                    and lines[i + 1].startswith("msgstr")):
                 lines[i + 1] = 'msgstr "' + ATTACK.replace('"', '\\"') + '"'
         po.write_text("\n".join(lines), encoding="utf-8")
     monkeypatch.setattr(catalog_build, "UI_LOCALES", locales)

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import pytest
 
+from tabbook.core.layout import PUBLISH_DIR
 from tools.workflow.expr import Evaluator, ExprError
 from tools.workflow.plan import expand_matrix, job_order
 
+SITE = f"{PUBLISH_DIR}/site"
 CONTEXTS = {
     "github": {"event_name": "push", "ref": "refs/heads/main", "server_url": "https://github.com",
                "repository": "o/r", "event": {"repository": {"default_branch": "main"}}},
     "matrix": {"framework": "jax"},
-    "steps": {"where": {"outputs": {"site": "_build/publish/site"}, "outcome": "success"}},
+    "steps": {"where": {"outputs": {"site": SITE}, "outcome": "success"}},
 }
 
 
@@ -26,7 +28,7 @@ def ev() -> Evaluator:
 @pytest.mark.parametrize("text, value", [
     ("${{ github.server_url }}/${{ github.repository }}", "https://github.com/o/r"),
     ("exec-${{ matrix.framework }}", "exec-jax"),
-    ("${{ steps.where.outputs.site }}", "_build/publish/site"),
+    ("${{ steps.where.outputs.site }}", SITE),
     ("${{ format('envs/{0}.txt', matrix.framework) }}", "envs/jax.txt"),
     ("${{ format('{{0}} {0}', 'x') }}", "{0} x"),
     ("${{ steps.nope.outputs.x }}", ""),

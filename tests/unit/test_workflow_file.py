@@ -25,8 +25,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bookutil import REPO
 from setup_machine import npm_file
-from tinybook import REPO
 from tools.workflow.actions import ACTIONS, upload_selection
 from tools.workflow.expr import EMBEDDED_RE, Evaluator
 from tools.workflow.plan import expand_matrix, job_order

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from babel.messages import pofile
 
+from bookutil import REPO
 from tabbook.sources.i18n import LOCALES, UI_LOCALES
 
-REPO = Path(__file__).resolve().parents[2]
 CATALOGS = sorted((REPO / LOCALES / "zh_CN").rglob("*.po")) \
     + sorted((UI_LOCALES / "zh_CN").rglob("*.po")) \
     + sorted((REPO / "d2l" / LOCALES / "zh_CN").rglob("*.po"))
@@ -72,8 +72,9 @@ def test_one_word_for_epoch_batch_size_and_index(path):
     for message in _entries(path):
         text = message.string
         # epoch: 迭代周期, never 轮 (每轮, 各轮, 一轮, 以轮为单位, ...)
+        epochs = re.finditer(r"[每各一以当所该本同]轮|轮(?:次|为单位|结束|训练)", text)
         problems += [f"轮 for epoch (the glossary's word is 迭代周期): {text[:60]!r}"
-                     for _ in re.finditer(r"[每各一以当所该本同]轮|轮(?:次|为单位|结束|训练)", text)]
+                     for _ in epochs]
         if "下标" in text:
             problems.append(f"下标 (the glossary's word for an index is 索引): {text[:60]!r}")
         if "小批量大小" in text:
@@ -81,7 +82,8 @@ def test_one_word_for_epoch_batch_size_and_index(path):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("term,gloss", [("迭代周期", "（epoch）"), ("硬预测", "（hard prediction）")])
+@pytest.mark.parametrize("term,gloss", [("迭代周期", "（epoch）"),
+                                        ("硬预测", "（hard prediction）")])
 def test_a_term_is_glossed_where_a_page_first_uses_it(term, gloss):
     """The first time a page says 迭代周期 or 硬预测, the English follows in parentheses."""
     used = 0

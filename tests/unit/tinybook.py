@@ -18,9 +18,9 @@ from pathlib import Path
 
 import nbformat
 
+from bookutil import REPO
 from tabbook.core.frameworks import FRAMEWORKS
 
-REPO = Path(__file__).resolve().parents[2]
 TINYBOOK = REPO / "tests" / "fixtures" / "tinybook"
 PAGE = "chapter_demo/page.md"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -56,7 +56,6 @@ def copy_tiny_book(root: Path, edit=None, files: dict[str, bytes] | None = None)
     ``files`` (path in the book -> bytes) added, and the prepared runs stored in its
     execution cache under the keys the build computes."""
     from bookutil import tiny_book
-
     from tabbook.sources.config import load_config
     from tabbook.sources.source import read_page
     from tabbook.stages.cache import plan, store

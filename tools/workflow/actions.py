@@ -177,7 +177,8 @@ def upload_selection(ctx_host: Callable[[str], Path], raw_paths: list[str],
         matches = ([Path(m) for m in glob.glob(str(full), recursive=True, include_hidden=True)]
                    if any(c in pattern for c in "*?[") else ([full] if full.exists() else []))
         for match in matches:
-            candidates = [match] if match.is_file() else [p for p in match.rglob("*") if p.is_file()]
+            candidates = ([match] if match.is_file()
+                          else [p for p in match.rglob("*") if p.is_file()])
             for f in candidates:
                 below = f.relative_to(search).parts if f.is_relative_to(search) else f.parts
                 if not include_hidden and any(part.startswith(".") for part in below):

@@ -36,7 +36,8 @@ def check(run_dir: Path, source_branch: str) -> list[str]:
     render_logs = sorted((run_dir / "logs").glob("render/*.log"))
     assert render_logs, "the render job left no log"
     executed = [log.name for log in render_logs
-                if re.search(r"\[tabbook\] the cache lacks \d+ of", log.read_text(errors="replace"))]
+                if re.search(r"\[tabbook\] the cache lacks \d+ of",
+                             log.read_text(errors="replace"))]
     assert not executed, f"the render job executed runs (logs {executed})"
     lines.append("render: executed 0 runs, made no framework environment")
     tar = artifacts / "github-pages" / "artifact.tar"

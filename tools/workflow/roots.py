@@ -97,7 +97,8 @@ def image(suite: str, *, refresh: bool = False, log=print) -> Path:
 
 def _pip_config_files() -> list[Path]:
     home = Path.home()
-    found = [Path("/etc/pip.conf"), home / ".pip" / "pip.conf", home / ".config" / "pip" / "pip.conf"]
+    found = [Path("/etc/pip.conf"), home / ".pip" / "pip.conf",
+             home / ".config" / "pip" / "pip.conf"]
     found += sorted(Path("/etc/xdg/pip").glob("*")) if Path("/etc/xdg/pip").is_dir() else []
     return [p for p in found if p.is_file()]
 

@@ -40,8 +40,14 @@ import yaml
 from tabbook.core.layout import Layout
 from tools.workflow import actions, roots
 from tools.workflow.expr import Evaluator, ExprError, to_str
-from tools.workflow.plan import (WorkflowFailed, expand_matrix, file_command, hash_files,
-                                 job_order, load)
+from tools.workflow.plan import (
+    WorkflowFailed,
+    expand_matrix,
+    file_command,
+    hash_files,
+    job_order,
+    load,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 KNOWN_JOB_KEYS = {"name", "needs", "if", "runs-on", "container", "steps", "env", "strategy",
@@ -124,7 +130,8 @@ class Run:
                 job = jobs[name]
                 unknown = set(job) - KNOWN_JOB_KEYS
                 if unknown:
-                    raise WorkflowFailed(f"job {name}: the emulator does not know {sorted(unknown)}")
+                    raise WorkflowFailed(
+                        f"job {name}: the emulator does not know {sorted(unknown)}")
                 for matrix in expand_matrix(job.get("strategy")):
                     if all(to_str(matrix.get(k, v)) == v for k, v in self.args.matrix):
                         runs.append((name, job, matrix))
@@ -215,7 +222,8 @@ class Run:
     def _steps(self, job_id, folder, job, ev, contexts, root, workspace) -> bool:
         log_dir = self.run_dir / "logs" / folder
         log_dir.mkdir(parents=True, exist_ok=True)
-        env = {str(k): to_str(ev.substitute(v)) for k, v in (self.workflow.get("env") or {}).items()}
+        env = {str(k): to_str(ev.substitute(v))
+               for k, v in (self.workflow.get("env") or {}).items()}
         contexts["env"] = env
         env.update({str(k): to_str(ev.substitute(v)) for k, v in (job.get("env") or {}).items()})
         extra_path: list[str] = []
@@ -263,7 +271,8 @@ class Run:
 
     def _step(self, step, ev, env, root, workspace, log, extra_path, post, job_id, deadline):
         try:
-            step_env = {str(k): to_str(ev.substitute(v)) for k, v in (step.get("env") or {}).items()}
+            step_env = {str(k): to_str(ev.substitute(v))
+                        for k, v in (step.get("env") or {}).items()}
             if "uses" in step:
                 return self._uses(step, ev, env, root, workspace, log, post)
             return self._run(step, ev, {**env, **step_env}, env, root, workspace, log,
@@ -329,7 +338,8 @@ class Run:
         args = {str(k): ev.substitute(v) for k, v in (step.get("with") or {}).items()}
         lines: list[str] = []
         ctx = actions.Context(root=root, workspace=workspace, run_dir=self.run_dir,
-                              cache_dir=self.cache_dir, env={**self._base_env(workspace, ""), **env},
+                              cache_dir=self.cache_dir,
+                              env={**self._base_env(workspace, ""), **env},
                               github=self.github, log=lines.append,
                               exec_in_root=lambda argv: subprocess.run(
                                   root.command(argv, workspace), capture_output=True, text=True,

@@ -34,8 +34,7 @@ One module per step, each importing only the ones before it (as nbdev splits
 The command line is ``python -m tabbook lib`` (:mod:`tabbook.cli`).
 """
 
-from .write import (LIB_DIR, LINE_LENGTH, check_library, extract_library, shown_path,
-                    write_library)
+from .write import LIB_DIR, LINE_LENGTH, check_library, extract_library, shown_path, write_library
 
 __all__ = ["LIB_DIR", "LINE_LENGTH", "check_library", "extract_library", "shown_path",
            "write_library"]

@@ -1,8 +1,9 @@
 """The library assembler: one framework's saved blocks, in order, folded into classes.
 
 :class:`Library` takes the parsed cells of one framework in book order. A saved
-``def``/``class`` marked ``#@save redefine`` replaces an earlier one of the same name (in place, or at its own
-position when what it needs at import time is defined only after the old one);
+``def``/``class`` marked ``#@save redefine`` replaces an earlier one of the same name (in
+place, or at its own position when what it needs at import time is defined only after the
+old one);
 ``@d2l.add_to_class(X)  #@save`` folds a function into the body of class ``X``.
 A replacement must say so (``#@save redefine``): :func:`check_redefinition`.
 :meth:`Library.render` gives the module's text (before formatting); the checks of what

@@ -109,19 +109,20 @@ def parse_cell(page: Page, cell: Cell) -> ParsedCell | None:
     magic: set[int] = set()
     try:
         tree = ast.parse(blanked)
-    except SyntaxError as first_exc:
+    except SyntaxError as exc:
+        error = exc  # (the code's own, when blanking the magics leaves nothing to parse again)
         # IPython magics and shell escapes are not Python: blank them (keeping line numbers).
         magic = {i + 1 for i, ln in enumerate(lines) if MAGIC_RE.match(ln)}
         blanked = "\n".join("" if i + 1 in magic else ln for i, ln in enumerate(lines))
         try:
             tree = ast.parse(blanked) if magic else None
-        except SyntaxError as exc:
-            first_exc = exc
+        except SyntaxError as exc_blanked:
+            error = exc_blanked
             tree = None
         if tree is None:
             raise src.error(
-                f"syntax error in a cell with `#@save` code: {first_exc.msg}; the library is "
-                "built from this cell, fix the code", first_exc.lineno) from None
+                f"syntax error in a cell with `#@save` code: {error.msg}; the library is "
+                "built from this cell, fix the code", error.lineno) from None
     in_string = multiline_string_lines(tree)
     magic -= in_string
     marks: list[tuple[int, int, set[str]]] = []

@@ -1,10 +1,11 @@
 """Writing the library: extract every framework's module, format it, write or compare it.
 
-:func:`extract_library` runs the stages (:mod:`~tabbook.stages.extract.cells` parses, 
-:mod:`~tabbook.stages.extract.assemble` assembles, :mod:`~tabbook.stages.extract.checks` checks) for each
-framework and formats the result with ``black``; only then does :func:`write_library`
-write the files, each atomically, or :func:`check_library` compare them with the committed
-ones. The output depends only on the sources (no timestamps, no absolute paths).
+:func:`extract_library` runs the stages (:mod:`~tabbook.stages.extract.cells` parses,
+:mod:`~tabbook.stages.extract.assemble` assembles, :mod:`~tabbook.stages.extract.checks`
+checks) for each framework and formats the result with ``black``; only then does
+:func:`write_library` write the files, each atomically, or :func:`check_library` compare
+them with the committed ones. The output depends only on the sources (no timestamps, no
+absolute paths).
 """
 
 from __future__ import annotations
