@@ -35,6 +35,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import yaml
 
 from bookutil import (
     TINY_PAGE,
@@ -93,8 +94,9 @@ def tiny_with_page(tmp_path: Path, page: str | None = None) -> Path:
     first build executes nothing) and ``page`` (chapter_x/page.md) after it."""
     root = tiny_book(tmp_path / "book")
     if page is not None:
-        with open(root / "_toc.yml", "a", encoding="utf-8") as toc:
-            toc.write("- file: chapter_x/page\n")
+        toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+        toc["parts"][-1]["chapters"].append({"file": "chapter_x/page"})
+        (root / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
         (root / "chapter_x").mkdir()
         (root / PAGE).write_text(FRONT + page, encoding="utf-8")
     return root
