@@ -284,26 +284,23 @@ def check_discussions(metadata: dict, text_lines: list[str], relpath: str) -> No
     table = opts["discussions"]
     line = next((i for i, ln in enumerate(text_lines, start=1)
                  if ln.lstrip().startswith("discussions:")), None)
-    example = ("e.g. `discussions: {en: {pytorch: https://discuss.d2l.ai/t/6809}}`")
-    if not isinstance(table, dict) or not table:
-        raise BookError(f"`tabbook: discussions:` must map a language to its topics per "
-                        f"framework, {example}; found {table!r}", path=relpath, line=line)
+    example = "e.g. `discussions: {en: {pytorch: https://discuss.d2l.ai/t/6809}}`"
+
+    def check(ok: bool, where: str, problem: str) -> None:
+        if not ok:
+            raise BookError(f"`tabbook: discussions:{where}` {problem}", path=relpath, line=line)
+
+    check(isinstance(table, dict) and bool(table), "",
+          f"must map a language to its topics per framework, {example}; found {table!r}")
     for language, topics in table.items():
-        if language not in BY_LANGUAGE:
-            raise BookError(f"`tabbook: discussions:` names the language {language!r}, which "
-                            f"is no edition's; expected one of {', '.join(BY_LANGUAGE)}",
-                            path=relpath, line=line)
-        if not isinstance(topics, dict) or not topics:
-            raise BookError(f"`tabbook: discussions: {language}:` must map a framework to its "
-                            f"topic's URL, {example}; found {topics!r}", path=relpath, line=line)
+        check(language in BY_LANGUAGE, "", f"names the language {language!r}, which is no "
+              f"edition's; expected one of {', '.join(BY_LANGUAGE)}")
+        check(isinstance(topics, dict) and bool(topics), f" {language}:",
+              f"must map a framework to its topic's URL, {example}; found {topics!r}")
         for name, url in topics.items():
-            if name not in BY_NAME:
-                raise BookError(f"`tabbook: discussions: {language}:` names the framework "
-                                f"{name!r}; expected one of {', '.join(BY_NAME)}",
-                                path=relpath, line=line)
+            check(name in BY_NAME, f" {language}:",
+                  f"names the framework {name!r}; expected one of {', '.join(BY_NAME)}")
             parts = url.split("/") if isinstance(url, str) else []
-            if not (isinstance(url, str) and url.startswith("https://") and len(parts) > 3
-                    and parts[2] and not any(c.isspace() for c in url)):
-                raise BookError(f"`tabbook: discussions: {language}: {name}:` must be the "
-                                f"https:// URL of the topic; found {url!r}",
-                                path=relpath, line=line)
+            check(isinstance(url, str) and url.startswith("https://") and len(parts) > 3
+                  and bool(parts[2]) and not any(c.isspace() for c in url),
+                  f" {language}: {name}:", f"must be the https:// URL of the topic; found {url!r}")
