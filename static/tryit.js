@@ -59,7 +59,8 @@
   function Python() {
     this.ready = false;
     this.worker = startWorker(this);
-    this.worker.postMessage({type: "load", base: base, library: S.library, runtime: S.runtime});
+    this.worker.postMessage({type: "load", base: base, library: S.library, runtime: S.runtime,
+                             language: S.language});
   }
   Python.prototype.end = function () { this.worker.terminate(); };
 
@@ -71,11 +72,16 @@
       heard = true;
       var msg = ev.data;
       if (py !== python) {  // (the spare)
-        if (msg.type === "ready") py.ready = true;
+        if (msg.type === "ready") { py.ready = true; py.timings = msg.timings; py.how = msg.how; }
         else if (msg.type === "fatal" && py === spare) { spare = null; py.end(); }
         return;
       }
-      if (msg.type === "ready") { py.timings = msg.timings; pythonState("ready"); return; }
+      if (msg.type === "ready") {
+        py.timings = msg.timings;
+        py.how = msg.how;
+        pythonState("ready");
+        return;
+      }
       var r = current;
       if (msg.type === "fatal" && !(r && msg.id === r.runId)) {  // (while warming)
         endPython();
@@ -219,6 +225,8 @@
 
   // (for the benchmark: when the steps of loading the Python in use ended, in ms)
   Runner.prototype.loadTimings = function () { return python && python.timings; };
+  // (for the tests: {started: "snapshot" or "plain", snapshotError: why not the snapshot})
+  Runner.prototype.pythonStart = function () { return python && python.how; };
 
   Runner.prototype.text = function () {
     return this.editor ? this.editor.get() : this.preview.textContent;
