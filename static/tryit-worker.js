@@ -52,11 +52,13 @@ var AFTER_RESTORE = [
   "del _tabbook_restored",
 ].join("\n");
 
-// Warm-up Runs once Python is ready, one at a time while no Run waits. Restored from the
-// snapshot, Python has run too little for the browser to have compiled and optimized its
-// code (the wasm is compiled function by function as it is first called, and optimized
-// when hot): the first Run took 2-3 times as long as after a plain start. Each warm-up is
-// a Run (d2l.inpage.run: nothing of it stays) of code like an answer's, no checks.
+// Warm-up Runs once Python is ready, one at a time, until the reader's first Run arrives.
+// Restored from the snapshot, Python has run too little for the browser to have compiled
+// and optimized its code (the wasm is compiled function by function as it is first
+// called, and optimized when hot): the first Run took 2-3 times as long as after a plain
+// start. Each warm-up is a Run (d2l.inpage.run: nothing of it stays) of code like an
+// answer's, no checks. Once the reader's code has run it warms the code itself, and the
+// warm-up would only take CPU from the page (what a loop prints, say).
 var WARM_RUNS = 10;
 var WARM_CODE = [
   "def _f(xs, b):",
@@ -70,7 +72,7 @@ var WARM_CODE = [
   "    _f([(_i * 7919) % 101 / 10 for _i in range(_n)], 1 + _n % 7)",
   "{str(k): k for k in range(300)}; sorted(set(range(300)), key=lambda v: -v)",
 ].join("\n");
-var waiting = 0;  // Runs asked for and not done
+var runs = 0;  // Runs asked for
 
 var RUNNER = [
   "import sys",
@@ -235,7 +237,7 @@ async function loaded(msg) {
 function warmUp(py, language) {
   var left = WARM_RUNS;
   function next() {
-    if (waiting || left-- <= 0) return;
+    if (runs || left-- <= 0) return;
     try {
       var run = py.globals.get("_tabbook_inpage").run;
       var out = run(WARM_CODE, [], language);
@@ -263,9 +265,9 @@ self.onmessage = async function (ev) {
   }
   if (msg.type !== "run") return;
   runId = msg.id;
-  waiting++;
+  runs++;
   var py = await loaded(msg);
-  if (!py) { waiting--; return; }
+  if (!py) return;
   post("started");
   pending = [];
   dropped = 0;
@@ -285,6 +287,5 @@ self.onmessage = async function (ev) {
     printed("stderr")(String(err && err.message || err));
   }
   flush();
-  waiting--;
   post("done", {results: results, error: results === null});
 };
