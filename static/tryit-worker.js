@@ -181,6 +181,7 @@ async function startPython(base) {
     try {
       var py = await loadPyodide(Object.assign(
         {_loadSnapshot: snapshotBytes(base + SNAPSHOT)}, options));
+      py._api.config._loadSnapshot = null;  // (Pyodide keeps its options: not 21 MB more)
       var M = py._module;  // the C library's time zone, as this browser says it is
       M.__tzset_js(M._timezone, M._daylight, M.HEAPU32[M._tzname >>> 2],
                    M.HEAPU32[(M._tzname >>> 2) + 1]);
