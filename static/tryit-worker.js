@@ -177,7 +177,9 @@ function snapshotWorthIt() {
 // Pyodide from the snapshot, or started the ordinary way if that fails
 async function startPython(base) {
   var options = {indexURL: base + "pyodide/", packages: [], env: ENV};
-  if (snapshotWorthIt()) {
+  if (!snapshotWorthIt()) {
+    how.snapshotError = "not fetched: no DecompressionStream, or a slow or metered connection";
+  } else {
     try {
       var py = await loadPyodide(Object.assign(
         {_loadSnapshot: snapshotBytes(base + SNAPSHOT)}, options));

@@ -9,7 +9,8 @@ next Run works; the answer survives a reload and Reset brings the starter back.
 Without JavaScript or WebAssembly the static cell stays. Screenshots of a passing and a
 failing exercise go to ``_build/screenshots/``. Python starts from the build's snapshot,
 the same Python as a plain start (environment, paths, the reader's time zone; random
-seeded afresh in every page), and starts the plain way when the snapshot cannot be had.
+seeded afresh in every page), and starts the plain way when the snapshot cannot be had
+(unreachable, another Pyodide's) or is not worth fetching (a slow connection).
 """
 
 from __future__ import annotations
@@ -455,3 +456,21 @@ def test_a_snapshot_of_another_pyodide_is_refused_and_python_starts_plainly(brow
     assert result == "pass", (status, output)
     how = cell(page, 0).evaluate("el => el.tabbookTryit.pythonStart()")
     assert how["started"] == "plain" and "build id" in how["snapshotError"], how
+
+
+def test_on_a_slow_connection_the_snapshot_is_not_fetched(browse, server):
+    """5 MB more the first time costs a slow connection more than it gains: where the
+    browser says the connection is slow (here 3G, from a 500 ms round trip) or Save-Data,
+    the worker starts Python the plain way without asking for the snapshot."""
+    context, log = browse.fresh()
+    page = open_page(context, server.url(PAGE_43))
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 500, "downloadThroughput": 50e6, "uploadThroughput": 50e6})
+    assert page.evaluate("navigator.connection.effectiveType") == "3g"
+    type_code(page, 0, RIGHT[0])
+    result, status, output = run(page, 0)
+    assert result == "pass", (status, output)
+    how = cell(page, 0).evaluate("el => el.tabbookTryit.pythonStart()")
+    assert how["started"] == "plain" and "slow or metered" in how["snapshotError"], how
+    assert not [u for u in log.requests if "snapshot" in u], log.requests
