@@ -18,7 +18,9 @@ page's clock: from the Run click's event to the verdict on the page:
   the answer in and presses Run 3 s (``--typing``) later: Run to verdict (target <=
   300 ms: a fresh Python started at Stop, or the spare started while the loop ran);
   and the same with Run pressed at once after Stop (reported, no target);
-* **first use**: bytes fetched once the reader has used the runner.
+* **first use**: bytes fetched once the reader has used the runner;
+* how each cold Run's Python started (restored from the build's snapshot, or "plain")
+  and the snapshot's size on the site.
 
     .venv/bin/python benchmarks/tryit.py [--html _build/html] [--repeat 5] [--runs 10]
 

@@ -5,7 +5,8 @@
 // controls; nothing else loads until the reader shows an intent to use a cell: focusing
 // its code loads _static/tryit/editor.js (CodeMirror) and starts, in the background, a
 // Web Worker (_static/tryit-worker.js) that loads Pyodide from _static/tryit/pyodide/
-// and the book's own d2l/exercises.py; Enter or typing opens the editor. Run runs the
+// (its Python restored from the build's snapshot, _static/tryit/snapshot.bin.gz) and the
+// book's own d2l/exercises.py; Enter or typing opens the editor. Run runs the
 // reader's code followed by the cell's exercises.check_... lines. Stop, or the time
 // limit (which also ends a Python that never finishes loading), ends the worker, and a
 // fresh one starts at once. What the code prints comes in batches (the worker's) and the
