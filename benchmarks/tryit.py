@@ -18,7 +18,9 @@ page's clock: from the Run click's event to the verdict on the page:
   the answer in and presses Run 3 s (``--typing``) later: Run to verdict (target <=
   300 ms: a fresh Python started at Stop, or the spare started while the loop ran);
   and the same with Run pressed at once after Stop (reported, no target);
-* **first use**: bytes fetched once the reader has used the runner.
+* **first use**: bytes fetched once the reader has used the runner;
+* how each cold Run's Python started (restored from the build's snapshot, or "plain")
+  and the snapshot's size on the site.
 
     .venv/bin/python benchmarks/tryit.py [--html _build/html] [--repeat 5] [--runs 10]
 
@@ -45,7 +47,7 @@ TYPED = ["def exact_loss(quick, last, n, batch_size):",
          "return quick + (batch_size * num_batches - n) / n * (quick - last)"]
 ANSWER = TYPED[0] + "\n    " + TYPED[1] + "\n    " + TYPED[2] + "\n"
 LOOP = "i = 0\nwhile True:\n    print(i)\n    i += 1\n"
-LAZY = ("tryit/editor.js", "tryit-worker.js", "pyodide")
+LAZY = ("tryit/editor.js", "tryit-worker.js", "pyodide", "tryit/snapshot")
 """What must not be fetched before the first interaction."""
 VERDICT_JS = """el => {
   const status = el.querySelector('.tabbook-tryit-status');
@@ -60,6 +62,12 @@ VERDICT_JS = """el => {
 """Records on the cell the time from the Run click's event to the verdict (data-result)."""
 SAVED_KEY = "tabbook-tryit:tryit-chapter-linear-classification-classification-1"
 """Where the runner keeps the reader's code of the 4.3 page's first exercise."""
+START_JS = """el => {
+  const how = el.tabbookTryit.pythonStart ? el.tabbookTryit.pythonStart() : null;
+  return how ? how.started + (how.snapshotError ? ' (' + how.snapshotError + ')' : '') : 'plain';
+}"""
+"""How the worker started Python: from the build's snapshot, or "plain" (a runner without
+snapshots says nothing: plain)."""
 TARGETS = {"after typing": 0.3, "cold": 3.0, "later": 0.05, "after Stop": 0.3}
 
 
@@ -148,11 +156,12 @@ def after_typing(browser, server, path, typing_s: float) -> tuple[float, Page]:
     return p.run(), p
 
 
-def cold(browser, server, path, steps: list) -> float:
+def cold(browser, server, path, steps: list, starts: list) -> float:
     p = Page(browser, server, path, saved=ANSWER)
     try:
         took = p.run()
         steps.append(p.cell.evaluate("el => el.tabbookTryit.loadTimings()"))
+        starts.append(p.cell.evaluate(START_JS))
         return took
     finally:
         p.close()
@@ -206,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
                          f"runner's tryit.js + tryit.css {runner / 1024:.1f} KB; fetched "
                          f"of Python or the editor: {early or 'nothing'}")
             typed, cold_runs, later, stopped, at_once, used, steps = [], [], [], [], [], None, []
+            starts: list[str] = []
             for i in range(args.repeat):
                 took, p = after_typing(browser, server, args.page, args.typing)
                 typed.append(took)
@@ -217,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
                     stopped = [after_stop(p, args.typing) for _ in range(args.repeat)]
                     at_once = [after_stop(p, 0) for _ in range(args.repeat)]
                 p.close()
-                cold_runs.append(cold(browser, server, args.page, steps))
+                cold_runs.append(cold(browser, server, args.page, steps, starts))
         except Failed as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
@@ -229,6 +239,11 @@ def main(argv: list[str] | None = None) -> int:
               f"(later Runs on the benchmark's clock, Playwright's round trips included: "
               f"median {statistics.median(later_wall) * 1000:.0f} ms)"]
     names = [name for name in steps[0] or {}]
+    snapshot = html / "_static" / "tryit" / "snapshot.bin.gz"
+    lines.append("cold Runs' Python started: " + ", ".join(
+        f"{how} {starts.count(how)}" for how in sorted(set(starts)))
+        + (f" (the site's snapshot.bin.gz: {snapshot.stat().st_size / 1e6:.2f} MB)"
+           if snapshot.is_file() else " (the site has no snapshot)"))
     lines.append("cold Run, loading Python (median ms since the worker started): " + ", ".join(
         f"{name} {statistics.median(s[name] for s in steps if s):.0f}" for name in names))
     lines.append(f"first use (a Run after typing): {used[0] / 1e6:.2f} MB transferred; largest: "

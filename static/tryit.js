@@ -5,7 +5,8 @@
 // controls; nothing else loads until the reader shows an intent to use a cell: focusing
 // its code loads _static/tryit/editor.js (CodeMirror) and starts, in the background, a
 // Web Worker (_static/tryit-worker.js) that loads Pyodide from _static/tryit/pyodide/
-// and the book's own d2l/exercises.py; Enter or typing opens the editor. Run runs the
+// (its Python restored from the build's snapshot, _static/tryit/snapshot.bin.gz) and the
+// book's own d2l/exercises.py; Enter or typing opens the editor. Run runs the
 // reader's code followed by the cell's exercises.check_... lines. Stop, or the time
 // limit (which also ends a Python that never finishes loading), ends the worker, and a
 // fresh one starts at once. What the code prints comes in batches (the worker's) and the
@@ -59,7 +60,8 @@
   function Python() {
     this.ready = false;
     this.worker = startWorker(this);
-    this.worker.postMessage({type: "load", base: base, library: S.library, runtime: S.runtime});
+    this.worker.postMessage({type: "load", base: base, library: S.library, runtime: S.runtime,
+                             language: S.language});
   }
   Python.prototype.end = function () { this.worker.terminate(); };
 
@@ -71,11 +73,16 @@
       heard = true;
       var msg = ev.data;
       if (py !== python) {  // (the spare)
-        if (msg.type === "ready") py.ready = true;
+        if (msg.type === "ready") { py.ready = true; py.timings = msg.timings; py.how = msg.how; }
         else if (msg.type === "fatal" && py === spare) { spare = null; py.end(); }
         return;
       }
-      if (msg.type === "ready") { py.timings = msg.timings; pythonState("ready"); return; }
+      if (msg.type === "ready") {
+        py.timings = msg.timings;
+        py.how = msg.how;
+        pythonState("ready");
+        return;
+      }
       var r = current;
       if (msg.type === "fatal" && !(r && msg.id === r.runId)) {  // (while warming)
         endPython();
@@ -219,6 +226,8 @@
 
   // (for the benchmark: when the steps of loading the Python in use ended, in ms)
   Runner.prototype.loadTimings = function () { return python && python.timings; };
+  // (for the tests: {started: "snapshot" or "plain", snapshotError: why not the snapshot})
+  Runner.prototype.pythonStart = function () { return python && python.how; };
 
   Runner.prototype.text = function () {
     return this.editor ? this.editor.get() : this.preview.textContent;

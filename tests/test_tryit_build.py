@@ -4,14 +4,19 @@ The built 4.3 pages (English and Chinese) mark exactly the three "try your answe
 cells; the Chinese page's starter code has Chinese docstrings and comments but the same
 code; the runner's settings carry the edition's language and strings; and
 ``_static/tryit/`` serves Pyodide, the bundled editor and the very ``d2l/exercises.py``
-(and compiled catalogs) of the book. Also the helpers that find and translate the cells.
+(and compiled catalogs) of the book, and the snapshot of that Pyodide's Python, which the
+stage remakes only when what it is made from changed. Also the helpers that find and
+translate the cells.
 """
 
 from __future__ import annotations
 
 import ast
+import gzip
 import json
+import os
 import re
+import struct
 from html import unescape
 from pathlib import Path
 
@@ -20,7 +25,7 @@ import pytest
 from bookutil import REPO
 from tabbook.sources.code_prose import code_messages, translate_code
 from tabbook.sphinxext.sphinx_tryit import is_runnable, split_checks
-from tabbook.stages.tryit import PYODIDE_FILES
+from tabbook.stages.tryit import PYODIDE_FILES, SNAPSHOT_NAME, snapshot_inputs, stage_snapshot
 
 PAGE = "chapter_linear-classification/classification.html"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -110,3 +115,53 @@ def test_translated_code_keeps_the_code():
     assert translate_code(code, {}.get) == code
     starter, checks = split_checks(code)
     assert checks == ["exercises.check_f(f)"] and "check_f" not in starter
+
+
+def snapshot_build_id(snapshot: bytes) -> str:
+    """The Pyodide build id a memory snapshot says it was made by (its header: the magic
+    number "\\0snp", the header's size, the JSON's size, 0, then the id's 32 bytes as
+    eight little-endian words)."""
+    return "".join(f"{w:08x}" for w in struct.unpack_from("<8I", snapshot, 16))
+
+
+def test_the_site_serves_a_snapshot_of_its_own_pyodide(built_html):
+    """``_static/tryit/snapshot.bin.gz`` is gzip, and what it holds is a memory snapshot
+    of the very Pyodide the site serves (its build id), as whole wasm pages: what the
+    worker checks before restoring it."""
+    static = built_html / "_static" / "tryit"
+    packed = (static / SNAPSHOT_NAME).read_bytes()
+    assert packed[:2] == b"\x1f\x8b", "not gzip"
+    snapshot = gzip.decompress(packed)
+    magic, header = struct.unpack_from("<2I", snapshot)
+    assert magic == 0x706E7300, hex(magic)
+    memory = len(snapshot) - header
+    assert memory % 65536 == 0 and memory >= 20 * 1024 * 1024, memory
+    ids = re.findall(r'BUILD_ID:"([0-9a-f]{64})"',
+                     (static / "pyodide" / "pyodide.js").read_text(encoding="utf-8"))
+    assert ids == [snapshot_build_id(snapshot)], ids
+    # nothing of the machine that made it (its checkout, its npm cache, the script's path)
+    for needle in (str(REPO), str(REPO.resolve()), ".cache/d2l-book", "snapshot.mjs"):
+        assert needle.encode() not in snapshot, needle
+    print(f"snapshot: {len(snapshot):,} bytes, {len(packed):,} served (gzip)")
+
+
+def test_the_snapshot_is_remade_only_when_its_inputs_change(built_html, tmp_path):
+    """The stage's snapshot step: made from the staged Pyodide (Node), kept while the
+    marker beside it names the same inputs (Pyodide, the script, Node), remade when not."""
+    for name in PYODIDE_FILES:
+        (tmp_path / "pyodide").mkdir(exist_ok=True)
+        os.link(built_html / "_static" / "tryit" / "pyodide" / name, tmp_path / "pyodide" / name)
+    out = stage_snapshot(tmp_path)
+    assert out == tmp_path / SNAPSHOT_NAME
+    marker = tmp_path / ".snapshot"
+    assert marker.read_text(encoding="utf-8") == snapshot_inputs()
+    made = out.stat().st_mtime_ns
+    assert stage_snapshot(tmp_path) == out and out.stat().st_mtime_ns == made  # (kept)
+    marker.write_text("pyodide of another lock file", encoding="utf-8")
+    stage_snapshot(tmp_path)
+    assert out.stat().st_mtime_ns != made
+    assert marker.read_text(encoding="utf-8") == snapshot_inputs()
+    snapshot = gzip.decompress(out.read_bytes())
+    assert snapshot_build_id(snapshot) == snapshot_build_id(
+        gzip.decompress((built_html / "_static" / "tryit" / SNAPSHOT_NAME).read_bytes()))
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

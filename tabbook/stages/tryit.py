@@ -15,6 +15,9 @@ that needs is made here, with no request to anything but npm's registry (once, c
   ``pyodide.asm.wasm``, ``python_stdlib.zip``, ``pyodide-lock.json``). Pyodide's
   packages (NumPy among them) are not in the npm package, and no registry ships them,
   so the in-page cells run plain Python: the checkers hand them nested lists;
+* ``tryit/snapshot.bin.gz``: that Python started, as a memory snapshot made with Node
+  (``tabbook/stages/tryit_src/snapshot.mjs``, :func:`stage_snapshot`), which the worker
+  restores instead of starting Python (falling back to starting it if it cannot);
 * ``tryit/d2l/``: the book's own ``d2l/__init__.py``, ``d2l/exercises.py``,
   ``d2l/inpage.py`` (what each Run runs) and the checkers' compiled message catalogs
   (``locales/<language>/LC_MESSAGES/d2l.mo``), the very files the library's wheel holds.
@@ -44,6 +47,8 @@ STATIC_NAME = "tryit"
 PYODIDE_FILES = ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip",
                  "pyodide-lock.json")
 """What ``loadPyodide`` fetches for plain Python (no packages)."""
+SNAPSHOT_NAME = "snapshot.bin.gz"
+"""Python started, as wasm memory, gzip-compressed (``static/tryit-worker.js`` fetches it)."""
 LIBRARY_FILES = ("__init__.py", "exercises.py", "inpage.py")
 """The library files the worker imports (from the book's ``d2l/``)."""
 CATALOG_DOMAIN = "d2l"
@@ -167,6 +172,7 @@ def stage(root: Path, stage_dir: Path) -> Path:
             _link_or_copy(pyodide / name, dst / "pyodide" / name)
         _link_or_copy(pyodide / "package.json", dst / "pyodide" / "package.json")
         marker.write_text(want, encoding="utf-8")  # hidden: Sphinx does not copy dotfiles
+    stage_snapshot(dst)
     lib = root / "d2l"
     for name in LIBRARY_FILES:
         src, out = lib / name, dst / "d2l" / name
@@ -177,6 +183,62 @@ def stage(root: Path, stage_dir: Path) -> Path:
             write_atomic(out, src.read_bytes())
     compile_catalogs(lib, dst / "d2l")
     return stage_dir
+
+
+def node_version() -> str:
+    """``node --version`` (the snapshot is made with Node: the build has it for KaTeX)."""
+    node = shutil.which("node")
+    if node is None:
+        raise TryitError("the exercise runner's Python snapshot is made with Node.js, which is "
+                         "not on PATH: install Node.js (e.g. `apt-get install nodejs`)")
+    try:
+        res = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise TryitError(f"`node --version` failed: {exc}") from None
+    return res.stdout.strip()
+
+
+def snapshot_inputs() -> str:
+    """What the snapshot is made from, as the marker beside it records it: Pyodide (the
+    lock file pins it), the script that makes it and Node's version."""
+    return f"{lock_hash()} {_digest([SRC / 'snapshot.mjs'])} node {node_version()}"
+
+
+def stage_snapshot(dst: Path) -> Path:
+    """Make ``dst/snapshot.bin.gz`` from the staged ``dst/pyodide/`` (``tryit_src/snapshot.mjs``).
+
+    Remade only when :func:`snapshot_inputs` changed (the marker ``dst/.snapshot`` says
+    what it was made from). Two builds from the same inputs give snapshots that differ
+    in a few hundred bytes only (entropy and file times Python read as it started,
+    nothing the worker keeps: it seeds ``random`` again and reads the time zone again).
+    """
+    out, marker = dst / SNAPSHOT_NAME, dst / ".snapshot"
+    want = snapshot_inputs()
+    if out.is_file() and marker.is_file() and marker.read_text(encoding="utf-8") == want:
+        return out
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    marker.unlink(missing_ok=True)
+    try:
+        _run_node_snapshot(dst / "pyodide", tmp)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    marker.write_text(want, encoding="utf-8")
+    return out
+
+
+def _run_node_snapshot(pyodide: Path, out: Path) -> None:
+    env = dict(os.environ, TZ="UTC")  # (the worker reads the reader's time zone again)
+    cmd = [shutil.which("node") or "node", str(SRC / "snapshot.mjs"), str(pyodide), str(out)]
+    try:
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise TryitError(f"making the exercise runner's Python snapshot: `{' '.join(cmd)}` "
+                         f"failed: {exc}") from None
+    if res.returncode != 0 or not out.is_file():
+        raise TryitError(f"making the exercise runner's Python snapshot: `{' '.join(cmd)}` "
+                         f"failed (exit {res.returncode}):\n"
+                         f"{(res.stderr or res.stdout).strip()[-2000:]}")
 
 
 def library_paths(lib_dir: Path) -> list[str]:

@@ -7,11 +7,16 @@ passes the book's own checker and a wrong one fails naming a case (in Chinese on
 Chinese page); ``while True: pass`` is ended by Stop and by the time limit, and the
 next Run works; the answer survives a reload and Reset brings the starter back.
 Without JavaScript or WebAssembly the static cell stays. Screenshots of a passing and a
-failing exercise go to ``_build/screenshots/``.
+failing exercise go to ``_build/screenshots/``. Python starts from the build's snapshot,
+the same Python as a plain start (environment, paths, the reader's time zone; random
+seeded afresh in every page), and starts the plain way when the snapshot cannot be had
+(unreachable, another Pyodide's) or is not worth fetching (a slow connection).
 """
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 
 import pytest
@@ -21,7 +26,7 @@ from browser_harness import PAGE_43, open_page
 
 pytestmark = pytest.mark.browser
 
-LAZY = ("tryit/editor.js", "tryit-worker.js", "pyodide")
+LAZY = ("tryit/editor.js", "tryit-worker.js", "pyodide", "tryit/snapshot")
 """What must not be fetched before the first interaction."""
 
 RIGHT = [
@@ -376,3 +381,96 @@ def test_a_host_that_does_not_answer_head_still_runs(browse, server):
     type_code(page, 0, RIGHT[0])
     result, status, output = run(page, 0)
     assert result == "pass", (status, output)
+
+
+# ------------------------------------------------ Python started from the build's snapshot
+
+FACTS = RIGHT[0] + """
+import json, os, random, sys, time
+print("FACTS=" + json.dumps({
+    "environ": dict(os.environ), "argv": sys.argv, "executable": sys.executable,
+    "path": sys.path, "cwd": os.getcwd(), "platform": sys.platform,
+    "zone": [time.timezone, time.altzone, time.daylight, list(time.tzname),
+             time.strftime("%Z %z", time.localtime(1e9))],
+    "random": [random.random() for _ in range(3)]}))
+"""
+"""Exercise 1's right answer, printing what the Python it ran in is like."""
+SNAPSHOT = re.compile(r"/_static/tryit/snapshot\.bin\.gz$")
+ZONE = "Asia/Shanghai"
+"""A time zone that is not the build's (the snapshot is made with TZ=UTC)."""
+
+
+def facts_and_start(page) -> tuple[dict, dict]:
+    """Run exercise 1 with :data:`FACTS`: what it printed, and how its Python started."""
+    clear_result(page, 0)
+    result, status, output = run(page, 0)
+    assert result == "pass", (status, output)
+    line = [ln for ln in output.splitlines() if ln.startswith("FACTS=")]
+    assert line, output
+    return (json.loads(line[0][len("FACTS="):]),
+            cell(page, 0).evaluate("el => el.tabbookTryit.pythonStart()"))
+
+
+def test_python_starts_from_the_snapshot_the_same_python_as_a_plain_start(browse, server):
+    """The snapshot made when the book was built is restored, and the Run passes; two page
+    loads get different random numbers (the snapshot's state is not replayed); with the
+    snapshot unreachable Python starts the plain way and the Run passes; and both give
+    the same Python: environment, argv, paths, the reader's time zone."""
+    context, log = browse.fresh(timezone_id=ZONE)
+    page = open_page(context, server.url(PAGE_43))
+    type_code(page, 0, FACTS)
+    first, how = facts_and_start(page)
+    assert how == {"started": "snapshot", "snapshotError": ""}, how
+    assert first["zone"][:4] == [-8 * 3600, -8 * 3600, 0, ["UTC+0800", "UTC+0800"]], first
+    assert first["zone"][4] == "UTC+0800 +0800", first
+    page.reload()  # (the answer was saved: Run runs it from the code preview)
+    bh.settle(page)
+    second, how = facts_and_start(page)
+    assert how["started"] == "snapshot", how
+    assert second["random"] != first["random"], "random replayed the same numbers"
+    browse.assert_clean(log)
+    context.route(SNAPSHOT, lambda route: route.abort())
+    page.reload()
+    bh.settle(page)
+    plain, how = facts_and_start(page)
+    assert how["started"] == "plain" and "snapshot.bin.gz" in how["snapshotError"], how
+    for key in plain:
+        if key != "random":
+            assert first[key] == plain[key], (key, first[key], plain[key])
+
+
+def test_a_snapshot_of_another_pyodide_is_refused_and_python_starts_plainly(browse, server,
+                                                                           book_html):
+    """A snapshot made by another Pyodide build (its build id differs: a stale cache after
+    the book's Pyodide changed) is refused once the wasm has started with it; the worker
+    starts Python the plain way, and the Run passes."""
+    built = gzip.decompress((book_html / "_static/tryit/snapshot.bin.gz").read_bytes())
+    other = bytearray(built)
+    other[16:48] = bytes(32)  # (the build id, after the magic number and the header sizes)
+    body = gzip.compress(bytes(other), compresslevel=1)
+    context, _log = browse.fresh()
+    context.route(SNAPSHOT, lambda route: route.fulfill(status=200, body=body))
+    page = open_page(context, server.url(PAGE_43))
+    type_code(page, 0, RIGHT[0])
+    result, status, output = run(page, 0)
+    assert result == "pass", (status, output)
+    how = cell(page, 0).evaluate("el => el.tabbookTryit.pythonStart()")
+    assert how["started"] == "plain" and "build id" in how["snapshotError"], how
+
+
+def test_on_a_slow_connection_the_snapshot_is_not_fetched(browse, server):
+    """5 MB more the first time costs a slow connection more than it gains: where the
+    browser says the connection is slow (here 3G, from a 500 ms round trip) or Save-Data,
+    the worker starts Python the plain way without asking for the snapshot."""
+    context, log = browse.fresh()
+    page = open_page(context, server.url(PAGE_43))
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 500, "downloadThroughput": 50e6, "uploadThroughput": 50e6})
+    assert page.evaluate("navigator.connection.effectiveType") == "3g"
+    type_code(page, 0, RIGHT[0])
+    result, status, output = run(page, 0)
+    assert result == "pass", (status, output)
+    how = cell(page, 0).evaluate("el => el.tabbookTryit.pythonStart()")
+    assert how["started"] == "plain" and "slow or metered" in how["snapshotError"], how
+    assert not [u for u in log.requests if "snapshot" in u], log.requests

@@ -28,12 +28,19 @@ WRONG_EXACT_LOSS = ("from d2l import exercises\n"
                     "def exact_loss(quick, last, n, batch_size):\n    return quick\n")
 
 
+def worker_python(name: str) -> str:
+    """The Python the worker holds as ``var <name> = [...lines...].join("\\n")``."""
+    js = WORKER.read_text(encoding="utf-8")
+    start = js.index(f"var {name} = [")
+    block = js[start:js.index("].join(", start)]
+    lines = [json.loads(f'"{m}"') for m in re.findall(r'^  "((?:[^"\\]|\\.)*)",$', block, re.M)]
+    assert lines, f"no Python in the worker's {name}"
+    return "\n".join(lines)
+
+
 def runner_source(folder: Path) -> str:
     """The worker's RUNNER, as Python, its library folder ``/tabbook`` moved to ``folder``."""
-    js = WORKER.read_text(encoding="utf-8")
-    block = js[js.index("var RUNNER = ["):js.index("].join(")]
-    lines = [json.loads(f'"{m}"') for m in re.findall(r'^  "((?:[^"\\]|\\.)*)",$', block, re.M)]
-    return "\n".join(lines).replace("'/tabbook'", repr(str(folder)))
+    return worker_python("RUNNER").replace("'/tabbook'", repr(str(folder)))
 
 
 def run_in_order(tmp_path: Path, runs: list[tuple[str, list[str]]], language: str = "en",
@@ -134,3 +141,45 @@ def test_what_the_page_cannot_do_says_what_to_do_instead(tmp_path, language, wor
     assert "Errno 29" not in out and "d2l/inpage.py" not in out, out
     if language == "zh_CN":
         assert "not available in this page" not in out and "cannot read" not in out, out
+
+
+# ------------------------------------------------ the worker's Python around the snapshot
+
+def test_after_a_restore_random_is_seeded_again_and_time_kept(tmp_path):
+    """A snapshot holds random's state as it was when the book was built (the same
+    sequence in every page): the worker's AFTER_RESTORE seeds it from the browser's
+    entropy, and reads time's zone attributes again into the same ``time`` module."""
+    script = ("import json, random, sys, time\n"
+              "random.seed(0)  # (as snapshot.mjs leaves it)\n"
+              "built = [random.random() for _ in range(3)]\n"
+              "random.seed(0)\n"
+              "module, zone = time, (time.timezone, time.altzone, time.daylight, time.tzname)\n"
+              + worker_python("AFTER_RESTORE") + "\n"
+              "print(json.dumps({'values': [random.random() for _ in range(3)], 'built': built,\n"
+              "  'same_module': sys.modules['time'] is module,\n"
+              "  'zone_kept': (time.timezone, time.altzone, time.daylight, time.tzname) == zone,\n"
+              "  'left': [n for n in globals() if 'tabbook' in n]}))\n")
+
+    def once():
+        res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                             timeout=60, cwd=tmp_path)
+        assert res.returncode == 0, res.stderr
+        return json.loads(res.stdout)
+
+    first, second = once(), once()
+    assert first["values"] != first["built"] and first["values"] != second["values"]
+    assert first["same_module"] and first["zone_kept"] and first["left"] == []
+
+
+def test_the_warm_up_runs_leave_nothing_and_print_nothing(tmp_path):
+    """The worker's warm-up Runs (after a snapshot start) are Runs like a reader's: their
+    names are gone at the next Run, and they print nothing."""
+    warm = worker_python("WARM_CODE")
+    results, out = run_in_order(tmp_path, [
+        (warm, []), (warm, []),
+        ("x = '_f' in globals() or '_n' in globals()", ["x is False"]),
+        (WRONG_EXACT_LOSS, ["exercises.check_exact_loss(exact_loss)"]),
+    ], output=True)
+    assert results == [[], [], [True], [False]]
+    assert out.count("FAIL") == 1 and out.index("FAIL") < out.index("RESULTS="), out
+    assert out.split("FAIL")[0].strip() == "", out  # (nothing before the checker's own line)
