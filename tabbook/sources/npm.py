@@ -73,14 +73,20 @@ def installed(src: Path, name: str) -> bool:
     return (install_folder(src, name) / COMPLETE).is_file()
 
 
-def _run(cmd: list[str], cwd: Path, what: str) -> None:
+def run(cmd: list[str], cwd: Path | None, what: str, *, keep: str = "head",
+        timeout: int = 900, env: dict | None = None) -> None:
+    """Run a command of an npm project (npm itself, a tool it installed, a Node script);
+    :class:`NpmError` naming ``what`` and the command when it fails, with the ``head`` (npm
+    says why first) or the ``tail`` (a tool's traceback ends with it) of what it said."""
     try:
-        res = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=900)
+        res = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout,
+                             env=env)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise NpmError(f"{what}: `{' '.join(cmd)}` failed: {exc}") from None
     if res.returncode != 0:
+        said = (res.stderr or res.stdout).strip()
         raise NpmError(f"{what}: `{' '.join(cmd)}` failed (exit {res.returncode}):\n"
-                       f"{(res.stderr or res.stdout).strip()[:2000]}")  # (npm says why first)
+                       + (said[:2000] if keep == "head" else said[-2000:]))
 
 
 def install_locked(src: Path, name: str, what: str, override_var: str = "") -> Path:
@@ -109,7 +115,7 @@ def install_locked(src: Path, name: str, what: str, override_var: str = "") -> P
     try:
         for file in LOCK_FILES:
             shutil.copy2(src / file, tmp / file)
-        _run([npm, "ci", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"],
+        run([npm, "ci", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"],
              tmp, f"installing {what} from npm")
         (tmp / COMPLETE).write_text(lock_hash(src) + "\n", encoding="utf-8")
         if folder.exists():  # a concurrent install finished first

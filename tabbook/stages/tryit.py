@@ -69,14 +69,12 @@ def locked_version(name: str) -> str:
     return npm.locked_version(SRC, name)
 
 
-def _run(cmd: list[str], cwd: Path, what: str) -> None:
+def _run(cmd: list[str], cwd: Path | None, what: str, **options) -> None:
+    """:func:`tabbook.sources.npm.run`, failing with :class:`TryitError`."""
     try:
-        res = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=900)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise TryitError(f"{what}: `{' '.join(cmd)}` failed: {exc}") from None
-    if res.returncode != 0:
-        raise TryitError(f"{what}: `{' '.join(cmd)}` failed (exit {res.returncode}):\n"
-                         f"{(res.stderr or res.stdout).strip()[-2000:]}")
+        npm.run(cmd, cwd, what, keep="tail", **options)
+    except npm.NpmError as exc:
+        raise TryitError(str(exc)) from None
 
 
 def install_packages() -> Path:
@@ -230,15 +228,10 @@ def stage_snapshot(dst: Path) -> Path:
 def _run_node_snapshot(pyodide: Path, out: Path) -> None:
     env = dict(os.environ, TZ="UTC")  # (the worker reads the reader's time zone again)
     cmd = [shutil.which("node") or "node", str(SRC / "snapshot.mjs"), str(pyodide), str(out)]
-    try:
-        res = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise TryitError(f"making the exercise runner's Python snapshot: `{' '.join(cmd)}` "
-                         f"failed: {exc}") from None
-    if res.returncode != 0 or not out.is_file():
-        raise TryitError(f"making the exercise runner's Python snapshot: `{' '.join(cmd)}` "
-                         f"failed (exit {res.returncode}):\n"
-                         f"{(res.stderr or res.stdout).strip()[-2000:]}")
+    what = "making the exercise runner's Python snapshot"
+    _run(cmd, None, what, timeout=600, env=env)
+    if not out.is_file():
+        raise TryitError(f"{what}: `{' '.join(cmd)}` wrote no {out.name}")
 
 
 def library_paths(lib_dir: Path) -> list[str]:
