@@ -36,14 +36,16 @@ from tabbook.sources import npm  # noqa: E402  (the checkout's: no build environ
 CHROMIUM = "/usr/bin/chromium"
 
 DEBIAN_PACKAGES: dict[str, str] = {
-    # package: a command on PATH or an absolute path it installs; "fonts:LANG" = fontconfig
-    # has a font for the language LANG (`fc-list :lang=LANG`: one such package for each
-    # translated edition whose script the Latin fonts lack); "lib:NAME" = the dynamic linker
-    # finds the library NAME
+    # package: a command on PATH or an absolute path it installs; "fonts:LANG:FAMILY" =
+    # fontconfig has the package's font family FAMILY for the language LANG (`fc-list
+    # :lang=LANG`: one such package for each translated edition whose script the Latin
+    # fonts lack; another package's font for LANG, such as the Droid Sans Fallback that
+    # Chromium's recommendations bring, is not it); "lib:NAME" = the dynamic linker finds
+    # the library NAME
     "chromium": CHROMIUM,                # browser tests, PDFs (Playwright drives it)
     "libatomic1": "lib:libatomic.so.1",  # Playwright's own Node.js driver loads it
     "fontconfig": "fc-list",            # which fonts Chromium can use (make pdf: fc-match)
-    "fonts-noto-cjk": "fonts:zh",       # the Chinese edition's text (CJK glyphs)
+    "fonts-noto-cjk": "fonts:zh:Noto Sans CJK",  # the Chinese edition's text (CJK glyphs)
     "nodejs": "node",                   # KaTeX and axe-core come from npm
     "npm": "npm",
     "gettext": "msgfmt",                # the catalogs' checks (msgfmt -c)
@@ -92,7 +94,8 @@ def cjk_fonts() -> list[str]:
 
 def _present(proof: str) -> bool:
     if proof.startswith("fonts:"):
-        return bool(fonts_for(proof[len("fonts:"):]))
+        language, _, family = proof[len("fonts:"):].partition(":")
+        return any(f.startswith(family) for f in fonts_for(language))
     if proof.startswith("lib:"):
         ldconfig = shutil.which("ldconfig") or "/sbin/ldconfig"
         res = subprocess.run([ldconfig, "-p"], capture_output=True, text=True)
