@@ -240,6 +240,16 @@ def _parsed(path: str, mtime_ns: int, size: int):
     return BeautifulSoup(Path(path).read_text(encoding="utf-8"), "html.parser")
 
 
+def daemons_code(token: str) -> str:
+    """A cell that starts three ``sleep <token>`` processes: in the kernel's group, in a
+    session of its own, and in the background of a shell; then prints ``started``."""
+    return (f"import os, subprocess\n"
+            f"a = subprocess.Popen(['sleep', '{token}'])\n"
+            f"b = subprocess.Popen(['sleep', '{token}'], start_new_session=True)\n"
+            f"os.system('sleep {token} &')\n"
+            f"print('started')")
+
+
 def alive_with(token: str) -> list[int]:
     """PIDs of living (not zombie) processes whose command line holds ``token``, this test
     process left out."""

@@ -42,6 +42,7 @@ from bookutil import (
     alive_with,
     build,
     copy_book,
+    daemons_code,
     run_tool,
     runs_of,
     tiny_book,
@@ -465,11 +466,7 @@ def test_daemons_a_cell_starts_do_not_outlive_the_build(tmp_path):
     """A process started by a cell (in the kernel's group, in the background of a shell, in a
     session of its own) is killed with the kernel's whole tree when the run ends."""
     token = f"{600 + os.getpid() % 1000}.4711"  # a sleep no other process runs
-    code = (f"import os, subprocess\n"
-            f"a = subprocess.Popen(['sleep', '{token}'])\n"
-            f"b = subprocess.Popen(['sleep', '{token}'], start_new_session=True)\n"
-            f"os.system('sleep {token} &')\n"
-            f"print('started')")
+    code = daemons_code(token)
     root, entry, call = _execute_jax_page(tmp_path, code)
     try:
         runs = call()

@@ -20,7 +20,14 @@ from pathlib import Path
 
 import pytest
 
-from bookutil import alive_with, execute_pytorch, tool_command, tool_env, warm_servers_left
+from bookutil import (
+    alive_with,
+    daemons_code,
+    execute_pytorch,
+    tool_command,
+    tool_env,
+    warm_servers_left,
+)
 from bookutil import one_cell_book as _book
 
 pytestmark = pytest.mark.book_build
@@ -103,11 +110,7 @@ def test_what_a_warm_kernels_cell_starts_dies_with_its_run(tmp_path, in_own_tmp,
     """Item 5: a process a cell starts (in the kernel's session, or in one of its own) is
     killed when the run ends, as a fresh kernel's are (tests/test_faults.py)."""
     token = f"{600 + os.getpid() % 1000}.4712"  # a sleep no other process runs
-    code = (f"import os, subprocess\n"
-            f"a = subprocess.Popen(['sleep', '{token}'])\n"
-            f"b = subprocess.Popen(['sleep', '{token}'], start_new_session=True)\n"
-            f"os.system('sleep {token} &')\n"
-            f"print('started')")
+    code = daemons_code(token)
     try:
         runs = _execute(_book(tmp_path / "book", {"p": code}), True, monkeypatch)
         assert _printed(runs, "p/page") == "started\n"

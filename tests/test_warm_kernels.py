@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bookutil import REPO, exec_cache, run_tool, runs_of
+from bookutil import REPO, exec_cache, one_cell_book, run_tool, runs_of
 from bookutil import warm_servers_left as _warm_servers_left
 
 pytestmark = pytest.mark.book_build
@@ -83,21 +83,10 @@ FAULTY = {
 def test_warm_kernel_faults_fail_as_fresh_ones_do(tmp_path, own_tmp):
     """A kernel that dies and one that hangs past tabbook.timeout fail the run by name, as a
     fresh kernel does, and leave no server or kernel behind."""
-    root = tmp_path / "faulty"
-    root.mkdir()
-    for name in ("pyproject.toml", "envs", "d2l", "static"):
-        src = REPO / name
-        (shutil.copytree if src.is_dir() else shutil.copy2)(src, root / name)
-    config = (REPO / "_config.yml").read_text()
+    root = one_cell_book(tmp_path / "faulty", FAULTY)
+    config = (root / "_config.yml").read_text()
     assert "  timeout: 600\n" in config
     (root / "_config.yml").write_text(config.replace("  timeout: 600\n", "  timeout: 8\n"))
-    for name, code in FAULTY.items():
-        (root / name).mkdir()
-        (root / name / "page.md").write_text(
-            f"# {name}\n\n```{{code-cell}} ipython3\n%%tab pytorch\n{code}\n```\n")
-    (root / "index.md").write_text("# Faulty\n")
-    (root / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n"
-                                   + "".join(f"- file: {name}/page\n" for name in FAULTY))
     env = dict(os.environ, TABBOOK_WARM_KERNELS="1", TMPDIR=own_tmp)
     res = run_tool(root, "execute", "--framework", "pytorch", env=env, timeout=600)
     out = res.stdout + res.stderr
