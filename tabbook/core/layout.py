@@ -54,6 +54,27 @@ NAMED = {"build": "build", "html": "html_root", "state": "state", "exec-cache": 
 path NAME`` (:meth:`Layout.named`): name -> the :class:`Layout` attribute that gives it."""
 
 
+class _Below:
+    """A path of the layout that is a fixed ``name`` below another of its paths (``base``, an
+    attribute of the :class:`Layout`): declared once, as one row of the layout's table."""
+
+    def __init__(self, base: str, name: str, doc: str = "") -> None:
+        self.base, self.name, self.__doc__ = base, name, doc
+
+    def __get__(self, layout: Layout | None, owner: type | None = None):
+        return self if layout is None else getattr(layout, self.base) / self.name
+
+
+class _PerLanguage(_Below):
+    """A path of the layout per edition's language: ``name`` with ``{}`` for the language,
+    asked for as ``layout.site_note("zh_CN")``."""
+
+    def __get__(self, layout: Layout | None, owner: type | None = None):
+        if layout is None:
+            return self
+        return lambda language: getattr(layout, self.base) / self.name.format(language)
+
+
 @dataclass(frozen=True)
 class Layout:
     """The ``_build`` folder of the book at ``root``, and the execution cache in ``cache_dir``."""
@@ -67,15 +88,11 @@ class Layout:
     def __post_init__(self) -> None:
         object.__setattr__(self, "root", Path(self.root))
 
-    @property
-    def build(self) -> Path:
-        return self.root / BUILD_DIR
+    build = _Below("root", BUILD_DIR)
 
     # --- the site -------------------------------------------------------------------
-    @property
-    def html_root(self) -> Path:
-        """The site: the English edition's HTML, with each translation in a folder."""
-        return self.build / "html"
+    html_root = _Below("build", "html", """The site: the English edition's HTML, with each
+        translation in a folder.""")
 
     def html(self, edition=None) -> Path:
         """An edition's HTML folder (``edition.folder`` below the English one)."""
@@ -116,95 +133,50 @@ class Layout:
         return [self.doctrees(None)] + [self.doctrees(e) for e in editions if e.folder]
 
     # --- the tool's own state -----------------------------------------------------
-    @property
-    def state(self) -> Path:
-        return self.root / DEFAULT_CACHE_DIR
+    state = _Below("root", DEFAULT_CACHE_DIR)
 
     @property
-    def exec_cache(self) -> Path:
-        """The execution cache: one executed notebook per run, ``<key>.ipynb``, named by the
-        content hash of what ran (a shard, mergeable by copying files: docs/cache.md)."""
-        return self.root / self.cache_dir / "exec"
+    def cache(self) -> Path:
+        """The execution cache's folder (``tabbook.cache_dir``)."""
+        return self.root / self.cache_dir
 
-    @property
-    def kernel_logs(self) -> Path:
-        """Each run's kernel stderr (``<docname>.<framework>.log``), and the warm kernel
-        servers' (``warm.<framework>.log``)."""
-        return self.root / self.cache_dir / "kernel-logs"
-
-    @property
-    def stamp(self) -> Path:
-        """The inputs of the last successful ``make html``
-        (:func:`tabbook.stages.freshness.input_stamp`)."""
-        return self.state / "html.stamp"
-
-    def outputs_note(self, language: str) -> Path:
-        """What an edition's last successful Sphinx run made (for the input stamp)."""
-        return self.state / f"outputs-{language}.json"
-
-    def site_note(self, language: str) -> Path:
-        """The files of an edition's HTML folder that its builds wrote (what `make publish`
-        copies: :mod:`tabbook.stages.sitefiles`)."""
-        return self.state / f"site-{language}.json"
-
-    def site_start(self, language: str) -> Path:
-        """Touched when an edition's Sphinx run starts: what it writes is newer."""
-        return self.state / f"site-{language}.start"
-
-    @property
-    def checked_catalogs(self) -> Path:
-        """The hashes of the catalogs the last builds found sound (checked again only
-        when one changes: :func:`tabbook.sources.catalogs.require_valid_catalogs`)."""
-        return self.state / "catalogs-checked.json"
-
-    @property
-    def templates(self) -> Path:
-        """The theme's Jinja templates, compiled (checked against their source at each use)."""
-        return self.state / "templates"
-
-    @property
-    def lock(self) -> Path:
-        return self.root / LOCK_FILE
-
-    @property
-    def book_locale(self) -> Path:
-        """The book's catalogs compiled from this build's ``.po`` files (a ``locale_dirs``
-        folder): ``<language>/LC_MESSAGES/<docname>.mo``."""
-        return self.state / "locale" / "book"
-
-    @property
-    def tool_locale(self) -> Path:
-        """The tool's catalogs (``tabbook.mo``, ``sphinx.mo``), compiled at every build."""
-        return self.state / "locale" / "tool"
-
-    @property
-    def vendor(self) -> Path:
-        """Third-party files the build stages (KaTeX's stylesheet and fonts); never part of
-        the site."""
-        return self.state / "vendor"
+    exec_cache = _Below("cache", "exec", """The execution cache: one executed notebook per run,
+        ``<key>.ipynb``, named by the content hash of what ran (a shard, mergeable by copying
+        files: docs/cache.md).""")
+    kernel_logs = _Below("cache", "kernel-logs", """Each run's kernel stderr
+        (``<docname>.<framework>.log``), and the warm kernel servers'
+        (``warm.<framework>.log``).""")
+    stamp = _Below("state", "html.stamp", """The inputs of the last successful ``make html``
+        (:func:`tabbook.stages.freshness.input_stamp`).""")
+    outputs_note = _PerLanguage("state", "outputs-{}.json", """What an edition's last
+        successful Sphinx run made (for the input stamp), by language.""")
+    site_note = _PerLanguage("state", "site-{}.json", """The files of an edition's HTML folder
+        that its builds wrote (what `make publish` copies: :mod:`tabbook.stages.sitefiles`),
+        by language.""")
+    site_start = _PerLanguage("state", "site-{}.start", """Touched when an edition's Sphinx run
+        starts (what it writes is newer), by language.""")
+    checked_catalogs = _Below("state", "catalogs-checked.json", """The hashes of the catalogs the
+        last builds found sound (checked again only when one changes:
+        :func:`tabbook.sources.catalogs.require_valid_catalogs`).""")
+    templates = _Below("state", "templates", """The theme's Jinja templates, compiled (checked
+        against their source at each use).""")
+    lock = _Below("root", LOCK_FILE, "One tabbook command at a time.")
+    book_locale = _Below("state", "locale/book", """The book's catalogs compiled from this
+        build's ``.po`` files (a ``locale_dirs`` folder):
+        ``<language>/LC_MESSAGES/<docname>.mo``.""")
+    tool_locale = _Below("state", "locale/tool", """The tool's catalogs (``tabbook.mo``,
+        ``sphinx.mo``), compiled at every build.""")
+    vendor = _Below("state", "vendor", """Third-party files the build stages (KaTeX's stylesheet
+        and fonts); never part of the site.""")
 
     # --- other outputs -----------------------------------------------------------------
-    @property
-    def gettext(self) -> Path:
-        """The English messages (``<docname>.pot``) that ``make translations`` extracts."""
-        return self.build / "gettext"
-
-    def gettext_doctrees(self) -> Path:
-        return self.build / ".doctrees-gettext"
-
-    @property
-    def pdf(self) -> Path:
-        return self.build / "pdf"
-
-    @property
-    def publish(self) -> Path:
-        return self.root / PUBLISH_DIR
-
-    @property
-    def workflow(self) -> Path:
-        """Where ``make workflow`` keeps its runs (the artifacts, the emulated repository, the
-        logs: ``tools/workflow``)."""
-        return self.build / "workflow"
+    gettext = _Below("build", "gettext", """The English messages (``<docname>.pot``) that
+        ``make translations`` extracts.""")
+    gettext_doctrees = _Below("build", ".doctrees-gettext", "Sphinx's environment of it.")
+    pdf = _Below("build", "pdf", "``make pdf``'s PDFs.")
+    publish = _Below("root", PUBLISH_DIR, "What ``make publish`` assembles.")
+    workflow = _Below("build", "workflow", """Where ``make workflow`` keeps its runs (the
+        artifacts, the emulated repository, the logs: ``tools/workflow``).""")
 
     def named(self, name: str) -> Path:
         """The path shell asks for by ``name`` (:data:`NAMED`)."""

@@ -62,83 +62,70 @@ GITHUB_RE = re.compile(r"^https://github\.com/(?P<owner>[A-Za-z0-9-]+)/"
 # The settings
 
 
+def setting(default: Any, key: str, validate: Callable[[Any], Any],
+            file: str = CONFIG_FILE) -> Any:
+    """A field of :class:`BookConfig`: its ``default``, the dotted ``key`` it is read from (in
+    ``file``) and the validator of :mod:`tabbook.sources.config_values` that checks what is
+    found there. What the setting means is the field's docstring."""
+    return field(default=default, metadata={"key": key, "file": file, "validate": validate})
+
+
 @dataclass(frozen=True)
 class BookConfig:
     # --- under `tabbook:` in _config.yml
-    timeout: int = field(default=600, metadata={
-        "key": "tabbook.timeout", "validate": positive_int,
-        "help": "seconds a cell may run before the build fails (a hung kernel fails too)"})
-    jobs: int = field(default=4, metadata={
-        "key": "tabbook.jobs", "validate": positive_int,
-        "help": "notebooks executed at once (one kernel each)"})
-    cache_dir: str = field(default=DEFAULT_CACHE_DIR, metadata={
-        "key": "tabbook.cache_dir", "validate": nonempty_text,
-        "help": "where executed notebooks are cached by content hash (relative to the book)"})
-    notebooks_branch: str = field(default="colab", metadata={
-        "key": "tabbook.notebooks_branch", "validate": branch_name,
-        "help": "branch of `repository.url` that holds the Colab notebooks "
-                "(<framework>/<path>.ipynb, and <lang>/<framework>/... for translations); "
-                "`make publish` assembles it and the workflow pushes it"})
-    d2l_package: str = field(default="", metadata={
-        "key": "tabbook.d2l_package", "validate": pinned_spec,
-        "help": "optional override of what the install cell installs (default: the wheel "
-                "published with the site); must be pinned: a .whl, name==version or "
-                "git+URL@<commit> ($TABBOOK_D2L_PACKAGE overrides it)"})
-    colab_url: str = field(default="", metadata={
-        "key": "tabbook.colab_url", "validate": colab_url_pattern,
-        "help": "optional override of the Colab URL pattern, with {framework}, {path} and "
-                "optionally {lang_dir} (default: derived from `repository.url` and "
-                "`tabbook.notebooks_branch`)"})
-    studiolab: bool | None = field(default=None, metadata={
-        "key": "tabbook.studiolab", "validate": flag,
-        "help": "the \"Open in SageMaker Studio Lab\" link beside Colab's (default: on when "
-                "`repository.url` is a GitHub repository; Studio Lab opens the same notebooks)"})
-    colab_dir: str = field(default=DEFAULT_COLAB_DIR, metadata={
-        "key": "tabbook.colab_dir", "validate": output_folder,
-        "help": "where `make colab` writes one folder of notebooks per framework"})
+    timeout: int = setting(600, "tabbook.timeout", positive_int)
+    """Seconds a cell may run before the build fails (a hung kernel fails too)."""
+    jobs: int = setting(4, "tabbook.jobs", positive_int)
+    """Notebooks executed at once (one kernel each)."""
+    cache_dir: str = setting(DEFAULT_CACHE_DIR, "tabbook.cache_dir", nonempty_text)
+    """Where executed notebooks are cached by content hash (relative to the book)."""
+    notebooks_branch: str = setting("colab", "tabbook.notebooks_branch", branch_name)
+    """Branch of `repository.url` that holds the Colab notebooks (<framework>/<path>.ipynb, and
+    <lang>/<framework>/... for translations); `make publish` assembles it and the workflow
+    pushes it."""
+    d2l_package: str = setting("", "tabbook.d2l_package", pinned_spec)
+    """Optional override of what the install cell installs (default: the wheel published with
+    the site); must be pinned: a .whl, name==version or git+URL@<commit> ($TABBOOK_D2L_PACKAGE
+    overrides it)."""
+    colab_url: str = setting("", "tabbook.colab_url", colab_url_pattern)
+    """Optional override of the Colab URL pattern, with {framework}, {path} and optionally
+    {lang_dir} (default: derived from `repository.url` and `tabbook.notebooks_branch`)."""
+    studiolab: bool | None = setting(None, "tabbook.studiolab", flag)
+    """The "Open in SageMaker Studio Lab" link beside Colab's (default: on when `repository.url`
+    is a GitHub repository; Studio Lab opens the same notebooks)."""
+    colab_dir: str = setting(DEFAULT_COLAB_DIR, "tabbook.colab_dir", output_folder)
+    """Where `make colab` writes one folder of notebooks per framework."""
     # --- Jupyter Book's own settings
-    title: str = field(default="", metadata={
-        "key": "title", "validate": title_text,
-        "help": "the book's title (Jupyter Book's own setting)"})
-    author: str = field(default="", metadata={
-        "key": "author", "validate": title_text,
-        "help": "the book's author (Jupyter Book's own setting), in every page's footer; a "
-                "translated edition's is in locales/<language>/LC_MESSAGES/_book.po"})
-    baseurl: str = field(default="", metadata={
-        "key": "html.baseurl", "validate": http_url,
-        "help": "URL the book is published at (Jupyter Book's `html.baseurl`, or "
-                "`sphinx.config.html_baseurl`; default: the repository's GitHub Pages "
-                "address); Colab notebooks link back to their page"})
-    jupyterhub_url: str = field(default="", metadata={
-        "key": "launch_buttons.jupyterhub_url", "validate": http_url,
-        "help": "a JupyterHub to open the notebooks on, through nbgitpuller (Jupyter Book's "
-                "setting); the link is shown when it and `repository.url` are set"})
-    repository_url: str = field(default="", metadata={
-        "key": "repository.url", "validate": repository_url,
-        "help": "the book's repository (Jupyter Book's setting): every outward URL comes "
-                "from it; empty: the book is not published yet"})
-    repository_branch: str = field(default="main", metadata={
-        "key": "repository.branch", "validate": branch_name,
-        "help": "the branch the book's sources are on (Jupyter Book's setting)"})
-    repository_button: bool | None = field(default=None, metadata={
-        "key": "html.use_repository_button", "validate": flag,
-        "help": "the theme's repository button (default: on when `repository.url` is set)"})
-    edit_page_button: bool | None = field(default=None, metadata={
-        "key": "html.use_edit_page_button", "validate": flag,
-        "help": "the theme's edit-this-page button (default: on when `repository.url` is set)"})
-    issues_button: bool | None = field(default=None, metadata={
-        "key": "html.use_issues_button", "validate": flag,
-        "help": "the theme's issues button (default: on when `repository.url` is set)"})
-    extra_footer: str = field(default="", metadata={
-        "key": "html.extra_footer", "validate": text,
-        "help": "HTML added to every page's footer (Jupyter Book's setting)"})
+    title: str = setting("", "title", title_text)
+    """The book's title (Jupyter Book's own setting)."""
+    author: str = setting("", "author", title_text)
+    """The book's author (Jupyter Book's own setting), in every page's footer; a translated
+    edition's is in locales/<language>/LC_MESSAGES/_book.po."""
+    baseurl: str = setting("", "html.baseurl", http_url)
+    """URL the book is published at (Jupyter Book's `html.baseurl`, or
+    `sphinx.config.html_baseurl`; default: the repository's GitHub Pages address); Colab
+    notebooks link back to their page."""
+    jupyterhub_url: str = setting("", "launch_buttons.jupyterhub_url", http_url)
+    """A JupyterHub to open the notebooks on, through nbgitpuller (Jupyter Book's setting); the
+    link is shown when it and `repository.url` are set."""
+    repository_url: str = setting("", "repository.url", repository_url)
+    """The book's repository (Jupyter Book's setting): every outward URL comes from it; empty:
+    the book is not published yet."""
+    repository_branch: str = setting("main", "repository.branch", branch_name)
+    """The branch the book's sources are on (Jupyter Book's setting)."""
+    repository_button: bool | None = setting(None, "html.use_repository_button", flag)
+    """The theme's repository button (default: on when `repository.url` is set)."""
+    edit_page_button: bool | None = setting(None, "html.use_edit_page_button", flag)
+    """The theme's edit-this-page button (default: on when `repository.url` is set)."""
+    issues_button: bool | None = setting(None, "html.use_issues_button", flag)
+    """The theme's issues button (default: on when `repository.url` is set)."""
+    extra_footer: str = setting("", "html.extra_footer", text)
+    """HTML added to every page's footer (Jupyter Book's setting)."""
     # --- the d2l library (pyproject.toml)
-    library_name: str = field(default="", metadata={
-        "key": "project.name", "file": PROJECT_FILE, "validate": dist_name_text,
-        "help": "the d2l library's distribution name"})
-    library_version: str = field(default="", metadata={
-        "key": "project.version", "file": PROJECT_FILE, "validate": version_text,
-        "help": "the d2l library's version: what the notebooks install, named in the footer"})
+    library_name: str = setting("", "project.name", dist_name_text, file=PROJECT_FILE)
+    """The d2l library's distribution name."""
+    library_version: str = setting("", "project.version", version_text, file=PROJECT_FILE)
+    """The d2l library's version: what the notebooks install, named in the footer."""
 
     # ------------------------------------------------------------------ derived URLs
 
@@ -173,7 +160,7 @@ class BookConfig:
             return ""
         owner, repo = self.github
         return (f"{COLAB}/{owner}/{repo}/blob/{self.notebooks_branch}/"
-                "{lang_dir}{framework}/{path}")
+        "{lang_dir}{framework}/{path}")
 
     @property
     def wheel_name(self) -> str:
@@ -244,7 +231,7 @@ def validate(values: dict[str, Any]) -> BookConfig:
             checked[name] = validator(value)
         except Invalid as exc:
             raise BookError(f"`{f.metadata['key']}` must be {exc}; found {_found(value)}",
-                            path=f.metadata.get("file", CONFIG_FILE)) from None
+                            path=f.metadata["file"]) from None
     return BookConfig(**checked)
 
 
@@ -332,7 +319,7 @@ def load_config(root: Path) -> BookConfig:
     if project.exists():
         sources[PROJECT_FILE] = _read(project, tomllib.loads, (tomllib.TOMLDecodeError,))
     for f in fields(BookConfig):
-        key, file = f.metadata["key"], f.metadata.get("file", CONFIG_FILE)
+        key, file = f.metadata["key"], f.metadata["file"]
         if key.startswith("tabbook.") or f.name == "baseurl" or file not in sources:
             continue
         found, value = _lookup(sources[file], key, file)

@@ -25,7 +25,7 @@ def extract(root: Path, pot_dir: Path) -> int:
     root = Path(root).resolve()
     pot_dir = Path(pot_dir).resolve()
     layout = Layout(root)
-    doctrees = (layout.gettext_doctrees() if pot_dir == layout.gettext
+    doctrees = (layout.gettext_doctrees if pot_dir == layout.gettext
                 else pot_dir.parent / f".doctrees-{pot_dir.name}")
     status = run_sphinx(root, "gettext", pot_dir, doctrees,
                         {"gettext_compact": False, "gettext_uuid": False,

@@ -7,6 +7,8 @@ cannot arrive without its validator being tested.
 
 from __future__ import annotations
 
+import ast
+import inspect
 import json
 import re
 import subprocess
@@ -20,6 +22,7 @@ import yaml
 from bookutil import REPO, run_tool
 from tabbook.core.errors import BookError
 from tabbook.core.layout import BUILD_DIR, Layout
+from tabbook.sources import config as config_module
 from tabbook.sources.config import BookConfig, load_config
 
 # field -> values that must be refused (as written in _config.yml, or pyproject.toml)
@@ -128,7 +131,14 @@ def test_the_table_covers_every_field():
     assert set(INVALID_CONFIG_VALUES) == {f.name for f in fields(BookConfig)}
     assert set(VALID) == {f.name for f in fields(BookConfig)}
     for f in fields(BookConfig):
-        assert f.metadata.get("help") and callable(f.metadata.get("validate")), f.name
+        assert callable(f.metadata.get("validate")) and f.metadata.get("key"), f.name
+    # what each setting means is its docstring, the statement after the field's
+    body = next(node for node in ast.parse(inspect.getsource(config_module)).body
+                if isinstance(node, ast.ClassDef) and node.name == "BookConfig").body
+    documented = {node.target.id for node, after in zip(body, body[1:])
+                  if isinstance(node, ast.AnnAssign) and isinstance(after, ast.Expr)
+                  and isinstance(after.value, ast.Constant) and len(after.value.value) > 20}
+    assert documented == {f.name for f in fields(BookConfig)}
 
 
 @pytest.mark.parametrize("name,value", [(n, v) for n, vs in INVALID_CONFIG_VALUES.items()
