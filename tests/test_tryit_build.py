@@ -23,9 +23,17 @@ from pathlib import Path
 import pytest
 
 from bookutil import REPO
+from tabbook.sources import npm
 from tabbook.sources.code_prose import code_messages, translate_code
 from tabbook.sphinxext.sphinx_tryit import is_runnable, split_checks
-from tabbook.stages.tryit import PYODIDE_FILES, SNAPSHOT_NAME, snapshot_inputs, stage_snapshot
+from tabbook.stages import tryit
+from tabbook.stages.tryit import (
+    PYODIDE_FILES,
+    SNAPSHOT_NAME,
+    snapshot_cache,
+    snapshot_inputs,
+    stage_snapshot,
+)
 
 PAGE = "chapter_linear-classification/classification.html"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -145,23 +153,62 @@ def test_the_site_serves_a_snapshot_of_its_own_pyodide(built_html):
     print(f"snapshot: {len(snapshot):,} bytes, {len(packed):,} served (gzip)")
 
 
-def test_the_snapshot_is_remade_only_when_its_inputs_change(built_html, tmp_path):
-    """The stage's snapshot step: made from the staged Pyodide (Node), kept while the
-    marker beside it names the same inputs (Pyodide, the script, Node), remade when not."""
-    for name in PYODIDE_FILES:
-        (tmp_path / "pyodide").mkdir(exist_ok=True)
-        os.link(built_html / "_static" / "tryit" / "pyodide" / name, tmp_path / "pyodide" / name)
-    out = stage_snapshot(tmp_path)
-    assert out == tmp_path / SNAPSHOT_NAME
-    marker = tmp_path / ".snapshot"
+def test_the_snapshot_is_made_once_per_machine_and_inputs(built_html, tmp_path, monkeypatch):
+    """The stage's snapshot step: made from the staged Pyodide (Node) into the machine's
+    cache, kept while the marker beside it names the same inputs (Pyodide, the script,
+    Node), taken from the machine's cache by another book, made again when an input
+    changed."""
+    monkeypatch.setenv(npm.CACHE_VAR, str(tmp_path / "npm-cache"))  # (this test's machine)
+    books = [tmp_path / "book", tmp_path / "copy"]
+    for book in books:
+        (book / "pyodide").mkdir(parents=True)
+        for name in PYODIDE_FILES:
+            os.link(built_html / "_static" / "tryit" / "pyodide" / name, book / "pyodide" / name)
+    made_with_node = []
+    real_node = tryit._run_node_snapshot
+    monkeypatch.setattr(tryit, "_run_node_snapshot",
+                        lambda *a: (made_with_node.append(a), real_node(*a)))
+
+    out = stage_snapshot(books[0])
+    assert out == books[0] / SNAPSHOT_NAME and len(made_with_node) == 1
+    marker = books[0] / ".snapshot"
     assert marker.read_text(encoding="utf-8") == snapshot_inputs()
+    cached = snapshot_cache(snapshot_inputs())
+    assert cached.read_bytes() == out.read_bytes()
     made = out.stat().st_mtime_ns
-    assert stage_snapshot(tmp_path) == out and out.stat().st_mtime_ns == made  # (kept)
-    marker.write_text("pyodide of another lock file", encoding="utf-8")
-    stage_snapshot(tmp_path)
-    assert out.stat().st_mtime_ns != made
+    assert stage_snapshot(books[0]) == out and out.stat().st_mtime_ns == made  # (kept)
+
+    # another book on the machine: staged from the cache, Node not run
+    assert stage_snapshot(books[1]).read_bytes() == out.read_bytes()
+    assert len(made_with_node) == 1
+
+    # another Node: made again, and cached under its own inputs
+    monkeypatch.setattr(tryit, "node_version", lambda: "v99.0.0")
+    stage_snapshot(books[0])
+    assert len(made_with_node) == 2
     assert marker.read_text(encoding="utf-8") == snapshot_inputs()
+    assert snapshot_cache(snapshot_inputs()).read_bytes() == out.read_bytes()
+    assert snapshot_cache(snapshot_inputs()) != cached and cached.is_file()
     snapshot = gzip.decompress(out.read_bytes())
     assert snapshot_build_id(snapshot) == snapshot_build_id(
         gzip.decompress((built_html / "_static" / "tryit" / SNAPSHOT_NAME).read_bytes()))
-    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    for folder in [*books, cached.parent]:
+        assert not [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_failed_snapshot_leaves_nothing_in_the_machines_cache(built_html, tmp_path,
+                                                                monkeypatch):
+    """Node failing half-way (a partial file written) leaves no snapshot, no marker and no
+    cache entry: the next build makes it again."""
+    monkeypatch.setenv(npm.CACHE_VAR, str(tmp_path / "npm-cache"))
+
+    def fails(pyodide, out):
+        out.write_bytes(b"\x1f\x8b half")
+        raise tryit.TryitError("making the exercise runner's Python snapshot: killed")
+
+    monkeypatch.setattr(tryit, "_run_node_snapshot", fails)
+    with pytest.raises(tryit.TryitError, match="killed"):
+        stage_snapshot(tmp_path)
+    cache = snapshot_cache(snapshot_inputs())
+    assert not cache.exists() and not [*cache.parent.iterdir()]
+    assert not (tmp_path / SNAPSHOT_NAME).exists() and not (tmp_path / ".snapshot").exists()

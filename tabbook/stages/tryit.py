@@ -16,8 +16,9 @@ that needs is made here, with no request to anything but npm's registry (once, c
   packages (NumPy among them) are not in the npm package, and no registry ships them,
   so the in-page cells run plain Python: the checkers hand them nested lists;
 * ``tryit/snapshot.bin.gz``: that Python started, as a memory snapshot made with Node
-  (``tabbook/stages/tryit_src/snapshot.mjs``, :func:`stage_snapshot`), which the worker
-  restores instead of starting Python (falling back to starting it if it cannot);
+  (``tabbook/stages/tryit_src/snapshot.mjs``, :func:`stage_snapshot`) once per machine and
+  inputs (:func:`snapshot_cache`), which the worker restores instead of starting Python
+  (falling back to starting it if it cannot);
 * ``tryit/d2l/``: the book's own ``d2l/__init__.py``, ``d2l/exercises.py``,
   ``d2l/inpage.py`` (what each Run runs) and the checkers' compiled message catalogs
   (``locales/<language>/LC_MESSAGES/d2l.mo``), the very files the library's wheel holds.
@@ -202,22 +203,42 @@ def snapshot_inputs() -> str:
     return f"{lock_hash()} {_digest([SRC / 'snapshot.mjs'])} node {node_version()}"
 
 
+def snapshot_cache(inputs: str) -> Path:
+    """Where this machine keeps the snapshot made from ``inputs`` (:func:`snapshot_inputs`):
+    ``<npm cache>/pyodide-snapshots/<hash of the inputs>.bin.gz``, beside the npm installs
+    (:func:`tabbook.sources.npm.cache_root`). Nothing of a book goes into a snapshot, so
+    every book and every copy of one on the machine takes the same file."""
+    key = hashlib.sha256(inputs.encode()).hexdigest()[:16]
+    return npm.cache_root() / "pyodide-snapshots" / f"{key}.bin.gz"
+
+
 def stage_snapshot(dst: Path) -> Path:
     """Make ``dst/snapshot.bin.gz`` from the staged ``dst/pyodide/`` (``tryit_src/snapshot.mjs``).
 
-    Remade only when :func:`snapshot_inputs` changed (the marker ``dst/.snapshot`` says
-    what it was made from). Two builds from the same inputs give snapshots that differ
-    in a few hundred bytes only (entropy and file times Python read as it started,
-    nothing the worker keeps: it seeds ``random`` again and reads the time zone again).
+    Staged again only when :func:`snapshot_inputs` changed (the marker ``dst/.snapshot`` says
+    what it was made from); made with Node only when the machine has none from the same
+    inputs (:func:`snapshot_cache`), written there whole or not at all. Two snapshots
+    made from the same inputs differ in a few hundred bytes only (entropy and file times
+    Python read as it started, nothing the worker keeps: it seeds ``random`` again and
+    reads the time zone again).
     """
     out, marker = dst / SNAPSHOT_NAME, dst / ".snapshot"
     want = snapshot_inputs()
     if out.is_file() and marker.is_file() and marker.read_text(encoding="utf-8") == want:
         return out
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     marker.unlink(missing_ok=True)
+    made = snapshot_cache(want)
+    if not made.is_file():
+        made.parent.mkdir(parents=True, exist_ok=True)
+        tmp = made.with_name(f".{made.name}.{os.getpid()}.tmp")
+        try:
+            _run_node_snapshot(dst / "pyodide", tmp)
+            os.replace(tmp, made)
+        finally:
+            tmp.unlink(missing_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
-        _run_node_snapshot(dst / "pyodide", tmp)
+        shutil.copyfile(made, tmp)
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
