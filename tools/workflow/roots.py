@@ -17,11 +17,13 @@ built on the host goes in.
 from __future__ import annotations
 
 import configparser
+import fcntl
 import os
 import re
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -64,10 +66,21 @@ def _debian_mirror() -> str:
 
 
 def image(suite: str, *, refresh: bool = False, log=print) -> Path:
-    """The tar file of a minimal ``suite`` root, made with debootstrap when missing."""
+    """The tar file of a minimal ``suite`` root, made with debootstrap when missing: by one
+    process at a time (another that needs it meanwhile waits, then takes it)."""
     tar = cache_dir() / f"debian-{suite}-minbase.tar"
     if tar.is_file() and not refresh:
         return tar
+    tar.parent.mkdir(parents=True, exist_ok=True)
+    seen = tar.stat().st_mtime_ns if tar.is_file() else None
+    with open(tar.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if tar.is_file() and tar.stat().st_mtime_ns != seen:
+            return tar  # (another process made it while this one waited)
+        return _make_image(suite, tar, log)
+
+
+def _make_image(suite: str, tar: Path, log) -> Path:
     if not shutil.which("debootstrap"):
         if os.geteuid() != 0 or not shutil.which("apt-get"):
             raise RootError("debootstrap is needed (Debian's package `debootstrap`), as root")
@@ -263,7 +276,9 @@ class Root:
             self.debs.mkdir(parents=True, exist_ok=True)
             for deb in archives.glob("*.deb"):
                 if deb.name not in self._debs_before and not (self.debs / deb.name).exists():
-                    tmp = self.debs / f".{deb.name}.tmp"
+                    # (a name of its own: two jobs at once may bring the same package)
+                    fd, tmp = tempfile.mkstemp(prefix=f".{deb.name}.", dir=self.debs)
+                    os.close(fd)
                     shutil.copy2(deb, tmp)
                     os.replace(tmp, self.debs / deb.name)
         if not keep:
