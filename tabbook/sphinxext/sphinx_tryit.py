@@ -47,7 +47,8 @@ TIME_LIMIT_S = 10
 """A Run that takes longer is stopped (its worker ended; the next Run starts afresh)."""
 LOAD_LIMIT_S = 30
 """A Run whose Python has not finished loading this long after Run was pressed ends with a
-message (a hung connection); longer than :data:`TIME_LIMIT_S`: 11 MB on a slow line."""
+message (a hung connection); longer than :data:`TIME_LIMIT_S`: a first Run fetches about
+17 MB (Pyodide, the snapshot, the editor), which takes over 10 s below about 14 Mbit/s."""
 
 
 def is_runnable(source: str, tags) -> bool:
