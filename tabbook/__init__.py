@@ -16,7 +16,8 @@ nothing before the Sphinx layer imports Sphinx:
 2. **sources**, ``tabbook/sources/``: the toc, one MyST notebook (``source``), every page of
    the book (``book``), the settings (``config``, the only reader of ``_config.yml``,
    validated at load by ``config_values``), per-framework environments (``envs``) and the
-   Debian packages they load (``system``), every npm
+   Debian packages they load (``system``), the one apt installer (``apt``: those, the
+   tests' Chromium and fonts, the workflow runner's debootstrap), every npm
    package the book and its tests take, each from a lock file (``npm``), the translated
    editions' table, their catalogs
    read and MyST translated by message (``i18n``), the catalogs compiled for a build
@@ -66,7 +67,8 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
                       "signals", "lock", "digest", "myst_markdown", "warm_kernel", "escape",
                       "browser")),
     ("sources", "sources", ("toc", "source", "book", "i18n", "catalog_build", "catalog_upkeep",
-                            "config_values", "config", "system", "envs", "npm", "ui_catalogs",
+                            "config_values", "config", "apt", "system", "envs", "npm",
+                            "ui_catalogs",
                             "code_prose", "catalogs")),
     ("stages and outputs", "stages", ("extract", "warm", "run_notes", "cache", "execute",
                                       "language_runs",

@@ -6,14 +6,14 @@ starts (fonts installed after Chromium started are not seen by it). The tests on
 *check* (:func:`problems`) and fail saying to run this.
 
 * Debian packages (:data:`DEBIAN_PACKAGES`), each with what proves it is there;
-  installed with ``apt-get`` when missing, which needs root: otherwise a clear error
-  names the command to run.
+  installed by the book's one apt installer (:func:`tabbook.sources.apt.install`) when
+  missing, which needs root: otherwise a clear error names the command to run.
 * npm packages (:data:`NPM_TOOLS`), pinned by the lock file of ``tests/npm/``
   (:data:`NPM_PROJECT`) and installed by the book's one npm installer,
   :func:`tabbook.sources.npm.install_locked`, into the npm cache folder
   (``~/.cache/d2l-book/npm/test-tools-<hash of the lock file>/``).
 
-Standard library only, and tabbook's npm installer (which is standard library only too): it
+Standard library only, and tabbook's apt and npm installers (standard library only too): it
 runs before the build environment exists.
 
     python3 tests/setup_machine.py           # install what is missing
@@ -23,7 +23,6 @@ runs before the build environment exists.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -31,7 +30,7 @@ from pathlib import Path
 
 if str(Path(__file__).resolve().parent.parent) not in sys.path:  # (run as a script)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tabbook.sources import npm  # noqa: E402  (the checkout's: no build environment needed)
+from tabbook.sources import apt, npm  # noqa: E402  (the checkout's: no build environment needed)
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -141,18 +140,12 @@ def _run(cmd: list[str], timeout: int, env: dict | None = None) -> None:
 
 
 def install_packages(packages: list[str]) -> None:
-    if not packages:
-        return
-    command = f"apt-get update && apt-get install -y {' '.join(packages)}"
-    if not shutil.which("apt-get"):
-        raise SetupError(f"missing: {' '.join(packages)}, and apt-get is not available: "
-                         "install them with this system's package manager")
-    if hasattr(os, "geteuid") and os.geteuid() != 0:
-        raise SetupError(f"missing: {' '.join(packages)}; as root, run `{command}` "
-                         "(or `make test-setup` as root)")
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    _run(["apt-get", "update"], 900, env)
-    _run(["apt-get", "install", "-y", "--no-install-recommends", *packages], 1800, env)
+    """Install ``packages`` with the book's one apt installer (:mod:`tabbook.sources.apt`)."""
+    try:
+        apt.install(packages, "the tests (tests/setup_machine.py)",
+                    log=lambda line: print(line.replace("[apt]", "[setup]"), flush=True))
+    except apt.AptError as exc:
+        raise SetupError(f"{exc} (or run `make test-setup` as root)") from None
     if "fonts-noto-cjk" in packages and shutil.which("fc-cache"):
         _run(["fc-cache", "-f"], 300)
     still = missing_packages()

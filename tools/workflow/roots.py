@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tabbook.sources import apt
+
 HOME = "/github/home"          # $HOME of a container job on GitHub's runners
 WORK = "/__w"                  # the runner's work folder inside a job container
 TEMP = f"{WORK}/_temp"         # $RUNNER_TEMP
@@ -82,12 +84,10 @@ def image(suite: str, *, refresh: bool = False, log=print) -> Path:
 
 def _make_image(suite: str, tar: Path, log) -> Path:
     if not shutil.which("debootstrap"):
-        if os.geteuid() != 0 or not shutil.which("apt-get"):
-            raise RootError("debootstrap is needed (Debian's package `debootstrap`), as root")
-        log("[workflow] installing debootstrap (apt-get)")
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        _run(["apt-get", "update"], env=env)
-        _run(["apt-get", "install", "-y", "--no-install-recommends", "debootstrap"], env=env)
+        try:
+            apt.install(["debootstrap"], "the workflow's Debian roots", log=log)
+        except apt.AptError as exc:
+            raise RootError(str(exc)) from None
     tar.parent.mkdir(parents=True, exist_ok=True)
     build = tar.parent / f".{suite}-build-{os.getpid()}"
     shutil.rmtree(build, ignore_errors=True)
