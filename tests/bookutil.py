@@ -263,3 +263,17 @@ def alive_with(token: str) -> list[int]:
         if token in cmdline and state != "Z" and int(entry.name) != os.getpid():
             found.append(int(entry.name))
     return found
+
+
+def gives_to_a_call(path: Path, value: str) -> bool:
+    """Whether a Python file's code (docstrings left out) gives the string ``value`` to a
+    call, alone or in a list: a command to a process or to ``shutil.which`` (the tests
+    that keep each installer the only one that runs its tool)."""
+    import ast
+
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            args = [*node.args, *(e for a in node.args if isinstance(a, ast.List) for e in a.elts)]
+            if any(isinstance(a, ast.Constant) and a.value == value for a in args):
+                return True
+    return False

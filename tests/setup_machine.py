@@ -128,17 +128,6 @@ def problems() -> list[str]:
     return found
 
 
-def _run(cmd: list[str], timeout: int, env: dict | None = None) -> None:
-    print("[setup]", " ".join(cmd), flush=True)
-    try:
-        res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SetupError(f"`{' '.join(cmd)}` failed: {exc}") from None
-    if res.returncode != 0:
-        raise SetupError(f"`{' '.join(cmd)}` failed (exit {res.returncode}):\n"
-                         f"{(res.stderr or res.stdout).strip()[-3000:]}")
-
-
 def install_packages(packages: list[str]) -> None:
     """Install ``packages`` with the book's one apt installer (:mod:`tabbook.sources.apt`)."""
     try:
@@ -146,8 +135,6 @@ def install_packages(packages: list[str]) -> None:
                     log=lambda line: print(line.replace("[apt]", "[setup]"), flush=True))
     except apt.AptError as exc:
         raise SetupError(f"{exc} (or run `make test-setup` as root)") from None
-    if "fonts-noto-cjk" in packages and shutil.which("fc-cache"):
-        _run(["fc-cache", "-f"], 300)
     still = missing_packages()
     if still:
         raise SetupError(f"apt-get ran but these are still missing: {' '.join(still)}")

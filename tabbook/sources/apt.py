@@ -8,7 +8,8 @@ Three things need packages from the system, and each asks here:
 * the local workflow runner (``tools/workflow/roots.py``: debootstrap).
 
 :func:`install` runs ``apt-get update`` and ``apt-get install -y --no-install-recommends``
-as root (Debian's non-interactive front end) and says what it runs; without root or
+as root (Debian's non-interactive front end), then ``fc-cache -f`` when it installed fonts,
+and says what it runs; without root or
 apt-get it installs nothing and raises :class:`AptError` naming the command to run. A
 failed command is an error with the end of what apt-get said; so is a package dpkg still
 does not list afterwards.
@@ -58,16 +59,23 @@ def install(packages: list[str], why: str, log: Callable[[str], None] = print,
         raise AptError(f"{why} needs the Debian packages {' '.join(packages)}, which are not "
                        f"installed; {how} `{command(packages)}`")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for cmd in (["apt-get", "update"],
-                ["apt-get", "install", "-y", "--no-install-recommends", *packages]):
-        log(f"[apt] {' '.join(cmd)}  ({why})")
-        try:
-            res = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise AptError(f"`{' '.join(cmd)}` failed ({why}): {exc}") from None
-        if res.returncode != 0:
-            raise AptError(f"`{' '.join(cmd)}` failed (exit {res.returncode}; {why}):\n"
-                           f"{(res.stderr or res.stdout).strip()[-2000:]}")
+    _run(["apt-get", "update"], why, log, timeout, env)
+    _run(["apt-get", "install", "-y", "--no-install-recommends", *packages], why, log, timeout,
+         env)
+    if any(p.startswith("fonts-") for p in packages) and shutil.which("fc-cache"):
+        _run(["fc-cache", "-f"], why, log, timeout, env)  # (what a browser started next sees)
     still = missing(packages)
     if still:
         raise AptError(f"apt-get ran but {' '.join(still)} is still not installed ({why})")
+
+
+def _run(cmd: list[str], why: str, log: Callable[[str], None], timeout: int,
+         env: dict[str, str]) -> None:
+    log(f"[apt] {' '.join(cmd)}  ({why})")
+    try:
+        res = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise AptError(f"`{' '.join(cmd)}` failed ({why}): {exc}") from None
+    if res.returncode != 0:
+        raise AptError(f"`{' '.join(cmd)}` failed (exit {res.returncode}; {why}):\n"
+                       f"{(res.stderr or res.stdout).strip()[-2000:]}")

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 import shutil
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bookutil import REPO
+from bookutil import REPO, gives_to_a_call
 from tabbook.core.layout import BUILD_DIR
 from tabbook.sources import npm
 
@@ -52,22 +51,10 @@ def test_every_npm_project_pins_every_package_in_a_lock_file():
             assert npm.locked_version(project, name) == version
 
 
-def _runs_npm(path: Path) -> bool:
-    """Whether a Python file's code (docstrings left out) names the npm command: the
-    string ``"npm"`` given to a process or to ``shutil.which``."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            args = [*node.args, *(e for a in node.args if isinstance(a, ast.List) for e in a.elts)]
-            if any(isinstance(a, ast.Constant) and a.value == "npm" for a in args):
-                return True
-    return False
-
-
 def test_only_the_npm_module_runs_npm():
     here = Path(__file__).resolve()  # (its skip conditions look for npm)
     found = [p.relative_to(REPO).as_posix() for top in ("tabbook", "tests", "tools", "benchmarks")
-             for p in sorted((REPO / top).rglob("*.py")) if p != here and _runs_npm(p)]
+             for p in sorted((REPO / top).rglob("*.py")) if p != here and gives_to_a_call(p, "npm")]
     assert found == ["tabbook/sources/npm.py"], found
 
 

@@ -3,13 +3,12 @@ MXNet could not import in the workflow's debian:bookworm container, which lacks 
 
 from __future__ import annotations
 
-import ast
 import shutil
 from pathlib import Path
 
 import pytest
 
-from bookutil import REPO
+from bookutil import REPO, gives_to_a_call
 from tabbook.core.errors import BookError
 from tabbook.core.frameworks import BY_NAME, Framework
 from tabbook.sources import apt, system
@@ -58,17 +57,9 @@ def test_the_one_apt_installer_serves_the_tests_and_the_workflow_runner(monkeypa
     assert ran == []
 
 
-def _runs_apt_get(path: Path) -> bool:
-    """Whether a Python file's code gives ``"apt-get"`` to a call (a process, ``which``)."""
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Call):
-            args = [*node.args, *(e for a in node.args if isinstance(a, ast.List) for e in a.elts)]
-            if any(isinstance(a, ast.Constant) and a.value == "apt-get" for a in args):
-                return True
-    return False
-
-
 def test_only_the_apt_module_runs_apt_get():
+    here = Path(__file__).resolve()  # (it names the command to look for)
     found = [p.relative_to(REPO).as_posix() for top in ("tabbook", "tests", "tools", "benchmarks")
-             for p in sorted((REPO / top).rglob("*.py")) if _runs_apt_get(p)]
+             for p in sorted((REPO / top).rglob("*.py"))
+             if p != here and gives_to_a_call(p, "apt-get")]
     assert found == ["tabbook/sources/apt.py"], found
