@@ -114,6 +114,18 @@ class Page:
         opts = self.metadata.get("tabbook")
         return dict(opts.get("discussions") or {}) if isinstance(opts, dict) else {}
 
+    def discussion_topics(self, language: str) -> tuple[dict[str, str], bool]:
+        """(framework -> URL, whether they are the source language's in place of the
+        edition's own) for an edition in ``language``: an edition whose language has no
+        topics of its own links the source language's (the page and the Colab notebooks
+        say so)."""
+        from .i18n import SOURCE
+
+        table = self.discussions
+        if table.get(language):
+            return dict(table[language]), False
+        return dict(table.get(SOURCE.language) or {}), language != SOURCE.language
+
     def dependency_paths(self) -> list[Path]:
         return [self.path.parent / rel for rel in self.depends]
 

@@ -33,14 +33,6 @@ _ = get_translation("tabbook")
 CLASS = "tabbook-discussions"
 
 
-def topics_of(table: dict[str, dict[str, str]], language: str) -> tuple[dict[str, str], bool]:
-    """(framework -> URL, whether they are the source language's in place of the edition's
-    own) of a page's table for an edition in ``language``."""
-    if table.get(language):
-        return dict(table[language]), False
-    return dict(table.get(SOURCE.language) or {}), language != SOURCE.language
-
-
 def _no_topic(fw) -> nodes.Node:
     note = nodes.paragraph(classes=[f"{CLASS}-none"])
     note += nodes.emphasis(text=str(_("This section has no {label} discussion.")).format(
@@ -57,7 +49,7 @@ def _add_discussions(app, doctree) -> None:
         return
     while end.children and isinstance(end.children[-1], nodes.section):
         end = end.children[-1]  # its last subsection (not one inside an exercise's solution)
-    topics, borrowed = topics_of(page.discussions, app.config.language or SOURCE.language)
+    topics, borrowed = page.discussion_topics(app.config.language or SOURCE.language)
     if not topics:
         return
     text = str(_("Discussions (in English)") if borrowed else _("Discussions"))

@@ -54,6 +54,7 @@ from ..sources.i18n import SOURCE, Translator, edition_of, translations
 from ..sources.source import Page
 from .cache import cached_runs, code_cells
 from .colab_cells import (
+    discussions_markdown,
     for_markdown,
     identity,
     install_code,
@@ -195,6 +196,11 @@ def colab_notebook(page: Page, fw: Framework, executed: nbformat.NotebookNode | 
                 code.outputs = copy.deepcopy(done.get("outputs", []))
                 code.execution_count = done.get("execution_count")
             (solutions[-1] if in_solution else nb.cells).append(code)
+    discuss = discussions_markdown(page, fw, translate)
+    if discuss:  # (after the section, as on the page: the solutions come after it here)
+        cell = nbfast.markdown_cell(discuss)
+        cell.id = "discussions"
+        nb.cells.append(cell)
     if solutions:
         head = nbformat.v4.new_markdown_cell(
             "## " + _("Solutions") + "\n\n"

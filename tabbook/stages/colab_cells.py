@@ -96,3 +96,24 @@ def intro_markdown(page: Page, fw: Framework, title: str, url: str, library: str
                 "the cells in order. If Colab asks you to restart the session after the "
                 "install, restart it and go on with the cell after the install cell.")
             .format(extra=extra))
+
+
+def discussions_markdown(page: Page, fw: Framework, translate=None) -> str:
+    """The link to the section's forum topic for ``fw`` in the edition's language ('' when the
+    page names none), as the page ends with it (:mod:`tabbook.sphinxext.sphinx_discuss`):
+    "Discussions", or "Discussions (in English)" where the edition borrows the source
+    language's topics. The URL is data (``https://``, no white space: checked when the page
+    is read); its ``<>()`` are percent-encoded, so that it stays one link."""
+    from ..sources.i18n import SOURCE
+
+    _ = for_markdown(translate)
+    language = translate.edition.language if translate is not None else SOURCE.language
+    topics, borrowed = page.discussion_topics(language)
+    url = topics.get(fw.name)
+    if not url:
+        return ""
+    text = _("Discussions (in English)") if borrowed else _("Discussions")
+    text = text.replace("[", "\\[").replace("]", "\\]")  # (a translation's brackets: text)
+    for c in "<>()":  # (percent-encoded: the link ends where the URL does)
+        url = url.replace(c, f"%{ord(c):02X}")
+    return f"[{text}]({url})"

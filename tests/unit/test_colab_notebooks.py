@@ -232,3 +232,36 @@ def test_writing_prunes_only_its_own_stale_notebooks(tmp_path):
     colab.write_notebooks({"jax/a.ipynb": b"1"}, [tmp_path])
     assert (tmp_path / "jax/a.ipynb").exists() and not (tmp_path / "jax/b").exists()
     assert (tmp_path / "mine.txt").exists()
+
+
+DISCUSSED = PAGE.replace("section_number: \"4.3\"\n", """section_number: "4.3"
+tabbook:
+  discussions:
+    en: {pytorch: "https://discuss.d2l.ai/t/6809", jax: "https://example.org/t/<b>(x)"}
+""")
+
+
+def test_the_notebook_links_its_frameworks_discussion_as_the_page_does(tmp_path):
+    """After the section (before the gathered solutions), the framework's forum topic; a
+    translated edition without topics of its own links the English one and says so; no
+    topic, no cell. The URL is data: it stays one link."""
+    from tabbook.sources.i18n import Translator, edition_of
+
+    (tmp_path / "demo.md").write_text(DISCUSSED, encoding="utf-8")
+    page = read_page(tmp_path / "demo.md", tmp_path)
+    nb = _nb(page, "pytorch")
+    ids = [c.get("id") for c in nb.cells]
+    assert ids.index("discussions") == ids.index(colab.SOLUTIONS_ID) - 1
+    cell = nb.cells[ids.index("discussions")]
+    assert cell.cell_type == "markdown"
+    assert cell.source == "[Discussions](https://discuss.d2l.ai/t/6809)"
+    zh = _nb(page, "pytorch", translate=Translator(tmp_path, edition_of("zh_CN")))
+    assert next(c.source for c in zh.cells if c.get("id") == "discussions") == \
+        "[讨论（英文）](https://discuss.d2l.ai/t/6809)"
+    assert next(c.source for c in _nb(page, "jax").cells if c.get("id") == "discussions") == \
+        "[Discussions](https://example.org/t/%3Cb%3E%28x%29)"
+    for name in ("mxnet", "tensorflow"):  # (no topic named)
+        assert "discussions" not in [c.get("id") for c in _nb(page, name).cells]
+    (tmp_path / "plain.md").write_text(PAGE, encoding="utf-8")
+    assert "discussions" not in [c.get("id") for c in
+                                 _nb(read_page(tmp_path / "plain.md", tmp_path), "pytorch").cells]
