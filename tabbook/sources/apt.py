@@ -71,7 +71,7 @@ def install(packages: list[str], why: str, log: Callable[[str], None] = print,
 
 def _run(cmd: list[str], why: str, log: Callable[[str], None], timeout: int,
          env: dict[str, str]) -> None:
-    log(f"[apt] {' '.join(cmd)}  ({why})")
+    log(f"[apt] {' '.join(cmd)}  — for {why}")
     try:
         res = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
     except (OSError, subprocess.TimeoutExpired) as exc:
