@@ -52,8 +52,9 @@ def install(packages: list[str], why: str, log: Callable[[str], None] = print,
     """Install ``packages`` (``why``: who needs them, for the messages) with apt-get."""
     if not packages:
         return
-    if not shutil.which("apt-get") or os.geteuid() != 0:
-        how = ("as root, run" if shutil.which("apt-get")
+    apt_get = shutil.which("apt-get")
+    if not apt_get or os.geteuid() != 0:
+        how = ("as root, run" if apt_get
                else "apt-get is not available: install them with this system's package "
                     "manager, e.g.")
         raise AptError(f"{why} needs the Debian packages {' '.join(packages)}, which are not "

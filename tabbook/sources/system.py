@@ -16,16 +16,13 @@ from __future__ import annotations
 from ..core.errors import BookError
 from ..core.frameworks import Framework
 from . import apt
-from .apt import missing
-
-__all__ = ["ensure_packages", "missing"]
 
 
 def ensure_packages(fws: list[Framework], log=print) -> None:
     """Install the Debian packages ``fws`` need and lack (:func:`tabbook.sources.apt.install`);
     BookError when that cannot be done."""
     wanted = sorted({pkg for fw in fws for pkg in fw.debian})
-    lacking = missing(wanted)
+    lacking = apt.missing(wanted)
     if not lacking:
         return
     who = ", ".join(fw.label for fw in fws if set(fw.debian) & set(lacking))

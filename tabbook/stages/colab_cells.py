@@ -11,6 +11,7 @@ import re
 
 from ..core.escape import code_comment, escape_added
 from ..core.frameworks import Framework
+from ..sources.i18n import SOURCE
 from ..sources.source import Page
 
 
@@ -104,8 +105,6 @@ def discussions_markdown(page: Page, fw: Framework, translate=None) -> str:
     "Discussions", or "Discussions (in English)" where the edition borrows the source
     language's topics. The URL is data (``https://``, no white space: checked when the page
     is read); its ``<>()`` are percent-encoded, so that it stays one link."""
-    from ..sources.i18n import SOURCE
-
     _ = for_markdown(translate)
     language = translate.edition.language if translate is not None else SOURCE.language
     topics, borrowed = page.discussion_topics(language)

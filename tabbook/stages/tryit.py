@@ -236,12 +236,7 @@ def stage_snapshot(dst: Path) -> Path:
             os.replace(tmp, made)
         finally:
             tmp.unlink(missing_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    try:
-        shutil.copyfile(made, tmp)
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomic(out, made.read_bytes())
     marker.write_text(want, encoding="utf-8")
     return out
 

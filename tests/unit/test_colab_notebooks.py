@@ -13,6 +13,7 @@ from tabbook.core.errors import BookError
 from tabbook.core.frameworks import BY_NAME, FRAMEWORKS
 from tabbook.core.myst_markdown import References, Target
 from tabbook.sources.config import BookConfig
+from tabbook.sources.i18n import Translator, edition_of
 from tabbook.sources.source import read_page
 from tabbook.stages import colab, colab_cells
 from tabbook.stages.cache import code_cells
@@ -245,8 +246,6 @@ def test_the_notebook_links_its_frameworks_discussion_as_the_page_does(tmp_path)
     """After the section (before the gathered solutions), the framework's forum topic; a
     translated edition without topics of its own links the English one and says so; no
     topic, no cell. The URL is data: it stays one link."""
-    from tabbook.sources.i18n import Translator, edition_of
-
     (tmp_path / "demo.md").write_text(DISCUSSED, encoding="utf-8")
     page = read_page(tmp_path / "demo.md", tmp_path)
     nb = _nb(page, "pytorch")

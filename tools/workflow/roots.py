@@ -88,7 +88,6 @@ def _make_image(suite: str, tar: Path, log) -> Path:
             apt.install(["debootstrap"], "the workflow's Debian roots", log=log)
         except apt.AptError as exc:
             raise RootError(str(exc)) from None
-    tar.parent.mkdir(parents=True, exist_ok=True)
     build = tar.parent / f".{suite}-build-{os.getpid()}"
     shutil.rmtree(build, ignore_errors=True)
     mirror = _debian_mirror()
